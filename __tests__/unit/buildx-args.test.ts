@@ -1,0 +1,53 @@
+import { describe, expect, test } from '@jest/globals';
+import { buildxArgs } from '../../src/buildx-args.js';
+import { childEnv } from '../../src/buildx-run.js';
+import { diagnoseBuildFailure } from '../../src/diagnose.js';
+import type { BuildInputs } from '../../src/inputs.js';
+import { Redactor } from '../../src/scrubber.js';
+
+const empty: BuildInputs = {
+  context: '.', file: '', target: '', tags: [], labels: [], buildArgs: [], platforms: [], push: false, load: false,
+  outputs: [], cacheFrom: [], cacheTo: [], noCache: false, pull: false, builder: '', network: '', buildContexts: [],
+  provenance: '', sbom: '', extraArgs: []
+};
+const files = { iidFile: '/v/iid', metadataFile: '/v/meta.json' };
+
+describe('buildxArgs', () => {
+  test('maps every mount to id=<id>,src=<file>', () => {
+    const args = buildxArgs(empty, [{ id: 'npm', file: '/v/secret-0' }, { id: 'a.b-c', file: '/v/secret-1' }], files);
+    expect(args).toEqual(['buildx', 'build', '--secret', 'id=npm,src=/v/secret-0', '--secret', 'id=a.b-c,src=/v/secret-1', '--iidfile', '/v/iid', '--metadata-file', '/v/meta.json', '.']);
+  });
+  test('passes build inputs with build-push-action semantics', () => {
+    const args = buildxArgs(
+      { ...empty, context: 'ctx', file: 'ctx/D', target: 't', tags: ['a:1', 'b:2'], labels: ['l=1'], buildArgs: ['X=1'], platforms: ['linux/amd64', 'linux/arm64'],
+        push: true, load: true, outputs: ['type=local,dest=out'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], noCache: true, pull: true,
+        builder: 'b', network: 'host', buildContexts: ['x=dir'], provenance: 'false', sbom: 'true', extraArgs: ['--ssh=default'] },
+      [],
+      files
+    );
+    expect(args.join(' ')).toBe(
+      'buildx build --builder b --file ctx/D --target t --tag a:1 --tag b:2 --label l=1 --build-arg X=1 --platform linux/amd64,linux/arm64 ' +
+        '--output type=local,dest=out --push --load --cache-from type=gha --cache-to type=gha,mode=max --no-cache --pull --network host ' +
+        '--build-context x=dir --provenance=false --sbom=true --iidfile /v/iid --metadata-file /v/meta.json --ssh=default ctx'
+    );
+  });
+});
+
+describe('childEnv', () => {
+  test('drops INPUT_* and any variable carrying a secret, keeps the rest', () => {
+    const r = new Redactor([{ bytes: Buffer.from('s3cret-value'), tag: 'x' }]);
+    expect(childEnv({ PATH: '/bin', INPUT_SECRETS: 'x=s3cret-value', INPUT_TAGS: 'a', TOKEN: 'pre-s3cret-value', HOME: '/root' }, r)).toEqual({ PATH: '/bin', HOME: '/root' });
+  });
+});
+
+describe('diagnoseBuildFailure', () => {
+  const d = (stderrTail: string, code = 1) => diagnoseBuildFailure({ code, signal: null, stderrTail }, ['npm']);
+  test.each([
+    ['ERROR: failed to solve: secret tok not found', /could not find secret "tok".*ids given: npm/],
+    ["docker: 'buildx' is not a docker command.", /buildx is not installed/],
+    ['unknown flag: --secret', /too old/],
+    ['ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', /daemon is not reachable/],
+    ['ERROR: no builder "nope" found', /builder given in "builder" does not exist/],
+    ['something else', /exited with code 1/]
+  ])('%s', (tail, msg) => expect(d(tail)).toMatch(msg));
+});

@@ -1,0 +1,103 @@
+/**
+ * The main step: inputs → masks → vault → buildx → outputs, with the vault removed in
+ * `finally`, on cancellation, and (from saved state) again by the post step.
+ */
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import { buildxArgs, type BuildFiles, type SecretMount } from './buildx-args.js';
+import { readBuildOutputs } from './build-outputs.js';
+import { runDocker } from './buildx-run.js';
+import { onCancel, type Cancellation } from './cancel.js';
+import { diagnoseBuildFailure } from './diagnose.js';
+import { ActionError, InputError } from './input-error.js';
+import { LIST_INPUTS, readInputs, type BuildInputs } from './inputs.js';
+import * as log from './log.js';
+import { resolveSecrets, type Secret } from './secret-values.js';
+import { writeSummary, type RunReport } from './summary.js';
+import { chooseVaultBase, createVaultDir, defaultRunnerTemp, removeVault, writeVaultFile, VAULT_STATE_KEY } from './vault.js';
+
+export async function runMain(): Promise<void> {
+  const report: RunReport = { ids: [], durationMs: 0, result: 'failure', leakGuard: 'not run' };
+  const started = Date.now();
+  let vault: string | undefined;
+  let cancel: Cancellation | undefined;
+  const cleanup = () => {
+    if (vault && removeVault(vault)) log.debug('secret vault removed');
+    vault = undefined;
+  };
+  try {
+    const inputs = readInputs();
+    const secrets = resolveSecrets(inputs.secrets, process.env, process.env.GITHUB_WORKSPACE || process.cwd());
+    log.registerSecrets(secrets);
+    assertNoSecretsInBuildInputs(inputs.build);
+    report.ids = secrets.map((s) => s.id);
+
+    const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
+    if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
+    report.vaultKind = base.kind;
+    cancel = onCancel(cleanup, (m) => log.warning(m));
+    vault = createVaultDir(base.dir);
+    core.saveState(VAULT_STATE_KEY, vault);
+    const mounts = writeSecrets(vault, secrets);
+    const files: BuildFiles = { iidFile: path.join(vault, 'iid'), metadataFile: path.join(vault, 'metadata.json') };
+
+    const args = buildxArgs(inputs.build, mounts, files);
+    log.info(`secret-build: ${mounts.length} secret(s) mounted from ${base.kind}: ${report.ids.join(', ') || 'none'}`);
+    const result = await runDocker(args, log.getRedactor(), (child) => cancel?.setChild(child));
+    if (result.code !== 0) throw new ActionError(diagnoseBuildFailure(result, report.ids));
+
+    const outputs = readBuildOutputs(files);
+    log.setOutput('imageid', outputs.imageid);
+    log.setOutput('digest', outputs.digest);
+    log.setOutput('metadata', outputs.metadata);
+    report.imageid = outputs.imageid;
+    report.result = 'success';
+  } catch (e) {
+    log.setFailed(messageOf(e));
+  } finally {
+    try {
+      cleanup();
+    } catch (e) {
+      log.setFailed(`could not remove the secret vault: ${messageOf(e)}`);
+    }
+    cancel?.dispose();
+    report.durationMs = Date.now() - started;
+    await writeSummary(report).catch((e) => log.warning(`job summary not written: ${messageOf(e)}`));
+  }
+}
+
+/** Post step (post-if: always()): the backstop for a main step that was killed. Only warns. */
+export function runPost(): void {
+  const vault = core.getState(VAULT_STATE_KEY);
+  if (!vault) return;
+  try {
+    if (removeVault(vault)) core.info('secret-build post: removed a secret vault the main step left behind');
+  } catch (e) {
+    core.warning(`secret-build post: could not remove the secret vault ${vault}: ${messageOf(e)}`);
+  }
+}
+
+function writeSecrets(vault: string, secrets: Secret[]): SecretMount[] {
+  return secrets.map((s, k) => {
+    const file = path.join(vault, `secret-${k}`);
+    writeVaultFile(file, s.value);
+    return { id: s.id, file };
+  });
+}
+
+/** Build inputs reach argv and image history, so none may carry a secret. */
+function assertNoSecretsInBuildInputs(b: BuildInputs): void {
+  const redactor = log.getRedactor();
+  const check = (input: string, values: string[]) =>
+    values.forEach((v, k) => {
+      const ids = redactor.secretsIn(v);
+      if (ids.length) throw new InputError(input, `contains the value of secret "${ids[0]}": pass it as a secret, not on the command line`, k + 1);
+    });
+  for (const [key, input] of Object.entries(LIST_INPUTS)) check(input, b[key as keyof typeof LIST_INPUTS]);
+  for (const input of ['context', 'file', 'target', 'builder', 'network', 'provenance', 'sbom'] as const) check(input, [b[input]]);
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof InputError || e instanceof ActionError) return e.message;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
