@@ -10,6 +10,8 @@ export class PatternMatcher {
   readonly maxLength: number;
   private readonly bigrams = new Uint8Array(65536);
   private readonly byPrefix = new Map<number, number[]>();
+  /** Every 1-, 2- and 3-byte pattern prefix, for tails too short to look up by four bytes. */
+  private readonly shortPrefixes = new Set<string>();
 
   constructor(readonly patterns: readonly Buffer[]) {
     let max = 0;
@@ -17,6 +19,7 @@ export class PatternMatcher {
       if (p.length < MIN_PATTERN_BYTES) throw new Error(`pattern ${index} is shorter than ${MIN_PATTERN_BYTES} bytes`);
       max = Math.max(max, p.length);
       this.bigrams[(p[0] << 8) | p[1]] = 1;
+      for (let n = 1; n < MIN_PATTERN_BYTES; n++) this.shortPrefixes.add(p.toString('latin1', 0, n));
       const key = prefix(p, 0);
       const list = this.byPrefix.get(key);
       if (list) list.push(index);
@@ -41,6 +44,25 @@ export class PatternMatcher {
         if (i + p.length <= buf.length && buf.compare(p, 0, p.length, i, i + p.length) === 0) onMatch(i, k);
       }
     }
+  }
+
+  /**
+   * The first position at or after `from` where the rest of `buf` is the beginning of
+   * some pattern, so a match may still complete there once more bytes arrive;
+   * `buf.length` when there is none. Everything before it can be released now.
+   */
+  partialStart(buf: Buffer, from: number): number {
+    for (let i = Math.max(0, from); i < buf.length; i++) {
+      const rest = buf.length - i;
+      if (rest < MIN_PATTERN_BYTES) {
+        if (this.shortPrefixes.has(buf.toString('latin1', i))) return i;
+        continue;
+      }
+      if (this.bigrams[(buf[i] << 8) | buf[i + 1]] === 0) continue;
+      const candidates = this.byPrefix.get(prefix(buf, i)) ?? [];
+      if (candidates.some((k) => this.patterns[k].length > rest && buf.compare(this.patterns[k], 0, rest, i) === 0)) return i;
+    }
+    return buf.length;
   }
 }
 

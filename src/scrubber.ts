@@ -55,8 +55,8 @@ export class Redactor {
 }
 
 /**
- * Positions are absolute stream offsets. `carry` keeps the raw bytes from which a match
- * may still start (the last maxLength-1 bytes); `emitted` is how far output has gone.
+ * Positions are absolute stream offsets. `carry` keeps the raw bytes from the first
+ * position where a match may still complete (the safe point); `emitted` is how far output has gone.
  * A match that starts before the safe point is wholly in view, so it is redacted and
  * output may run past the safe point to its end; a later match overlapping that
  * already-redacted stretch only has its remainder suppressed.
@@ -82,7 +82,8 @@ export class StreamScrubber {
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const base = this.carryStart;
     const end = base + buf.length;
-    const safe = final ? end : Math.max(base, end - (m.maxLength - 1));
+    // Output stops only where a secret may be starting: a stalled build shows its last line.
+    const safe = final ? end : base + m.partialStart(buf, buf.length - (m.maxLength - 1));
     const out: Buffer[] = [];
     let pos = this.emitted;
     m.forEachMatch(buf, 0, safe - base, (s, k) => {

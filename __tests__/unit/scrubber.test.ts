@@ -75,6 +75,15 @@ describe('StreamScrubber', () => {
     expect(Buffer.concat([...out, s.flush()]).toString()).toBe('pass=***;');
   });
 
+  test('releases at once everything that cannot be the start of a secret', () => {
+    const s = new StreamScrubber(new PatternMatcher([Buffer.from('secret-value-123456789')]));
+    expect(s.push(Buffer.from('step 5 sleeping\n')).toString()).toBe('step 5 sleeping\n');
+    expect(s.push(Buffer.from('token: secret-va')).toString()).toBe('token: ');
+    expect(s.push(Buffer.from('lue-123456789 ok')).toString()).toBe('*** ok');
+    expect(s.push(Buffer.from('x sec')).toString()).toBe('x ');
+    expect(s.push(Buffer.from('ond')).toString()).toBe('second');
+  });
+
   test('the Transform stream scrubs and flushes', async () => {
     const r = new Redactor([{ bytes: Buffer.from('topsecret'), tag: 's' }]);
     const t = r.stream();

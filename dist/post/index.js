@@ -32069,6 +32069,8 @@ class PatternMatcher {
     maxLength;
     bigrams = new Uint8Array(65536);
     byPrefix = new Map();
+    /** Every 1-, 2- and 3-byte pattern prefix, for tails too short to look up by four bytes. */
+    shortPrefixes = new Set();
     constructor(patterns) {
         this.patterns = patterns;
         let max = 0;
@@ -32077,6 +32079,8 @@ class PatternMatcher {
                 throw new Error(`pattern ${index} is shorter than ${MIN_PATTERN_BYTES} bytes`);
             max = Math.max(max, p.length);
             this.bigrams[(p[0] << 8) | p[1]] = 1;
+            for (let n = 1; n < MIN_PATTERN_BYTES; n++)
+                this.shortPrefixes.add(p.toString('latin1', 0, n));
             const key = prefix(p, 0);
             const list = this.byPrefix.get(key);
             if (list)
@@ -32105,6 +32109,27 @@ class PatternMatcher {
                     onMatch(i, k);
             }
         }
+    }
+    /**
+     * The first position at or after `from` where the rest of `buf` is the beginning of
+     * some pattern, so a match may still complete there once more bytes arrive;
+     * `buf.length` when there is none. Everything before it can be released now.
+     */
+    partialStart(buf, from) {
+        for (let i = Math.max(0, from); i < buf.length; i++) {
+            const rest = buf.length - i;
+            if (rest < MIN_PATTERN_BYTES) {
+                if (this.shortPrefixes.has(buf.toString('latin1', i)))
+                    return i;
+                continue;
+            }
+            if (this.bigrams[(buf[i] << 8) | buf[i + 1]] === 0)
+                continue;
+            const candidates = this.byPrefix.get(prefix(buf, i)) ?? [];
+            if (candidates.some((k) => this.patterns[k].length > rest && buf.compare(this.patterns[k], 0, rest, i) === 0))
+                return i;
+        }
+        return buf.length;
     }
 }
 function prefix(b, i) {
@@ -32156,8 +32181,8 @@ class scrubber_Redactor {
     }
 }
 /**
- * Positions are absolute stream offsets. `carry` keeps the raw bytes from which a match
- * may still start (the last maxLength-1 bytes); `emitted` is how far output has gone.
+ * Positions are absolute stream offsets. `carry` keeps the raw bytes from the first
+ * position where a match may still complete (the safe point); `emitted` is how far output has gone.
  * A match that starts before the safe point is wholly in view, so it is redacted and
  * output may run past the safe point to its end; a later match overlapping that
  * already-redacted stretch only has its remainder suppressed.
@@ -32183,7 +32208,8 @@ class StreamScrubber {
         const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
         const base = this.carryStart;
         const end = base + buf.length;
-        const safe = final ? end : Math.max(base, end - (m.maxLength - 1));
+        // Output stops only where a secret may be starting: a stalled build shows its last line.
+        const safe = final ? end : base + m.partialStart(buf, buf.length - (m.maxLength - 1));
         const out = [];
         let pos = this.emitted;
         m.forEachMatch(buf, 0, safe - base, (s, k) => {

@@ -1,0 +1,116 @@
+/** The action end to end against a real dockerd + buildx: secrets reach the build, nothing leaks, nothing is left. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+
+const ready = dockerReady();
+const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+const nonce = randomBytes(6).toString('hex');
+
+const TOKEN = `p@ss=w,o"rd$(id) ${nonce}`;
+const PEM = `-----BEGIN TEST KEY ${nonce}-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END TEST KEY-----\n`;
+const ENV_VALUE = `env-secret-${nonce}-xyz`;
+const BINARY = Buffer.concat([Buffer.from([0, 255, 10, 13, 0x22, 0x3d]), randomBytes(64)]);
+const secrets = [TOKEN, PEM, ENV_VALUE, BINARY];
+const TAG = `secret-build-e2e:${nonce}`;
+
+const dockerfile = `
+FROM secret-build-base:latest AS deps
+RUN --mount=type=secret,id=tok,required=true \\
+    --mount=type=secret,id=pem \\
+    echo "${sha(TOKEN)}  /run/secrets/tok" | sha256sum -c - && \\
+    echo "${sha(PEM)}  /run/secrets/pem" | sha256sum -c - && \\
+    sha256sum /run/secrets/tok | cut -c1-12 > /derived.txt
+FROM secret-build-base:latest
+COPY --from=deps /derived.txt /derived.txt
+RUN --mount=type=secret,id=envtok,target=/custom/env-secret,required=true \\
+    --mount=type=secret,id=bin,required=true \\
+    echo "${sha(ENV_VALUE)}  /custom/env-secret" | sha256sum -c - && \\
+    echo "${sha(BINARY)}  /run/secrets/bin" | sha256sum -c - && \\
+    test ! -e /run/secrets/tok && echo all-secrets-verified
+RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/tok; base64 /run/secrets/pem; echo log-leak-attempted
+`;
+
+(ready ? describe : describe.skip)('a real build with every kind of secret', () => {
+  let ws: Workspace;
+  let run: ActionRun;
+
+  beforeAll(async () => {
+    ws = makeWorkspace({ 'ctx/Dockerfile': dockerfile, 'ctx/readme.txt': 'context file', 'keys/binary.key': BINARY });
+    run = await runAction(
+      ws,
+      {
+        context: 'ctx',
+        secrets: `tok=${TOKEN}\n"pem=${PEM.replaceAll('"', '""')}"\n`,
+        'secret-envs': 'envtok=MY_ENV_SECRET',
+        'secret-files': 'bin=keys/binary.key',
+        tags: TAG,
+        load: 'true',
+        'no-cache': 'true',
+        labels: 'org.example.test=e2e'
+      },
+      { MY_ENV_SECRET: ENV_VALUE }
+    );
+  });
+  afterAll(() => {
+    if (ws) ws.cleanup();
+    if (ready) execFileSync('docker', ['image', 'rm', '-f', TAG], { stdio: 'ignore' });
+  });
+
+  test('the build succeeds and each secret reached its mount byte-exact', () => {
+    expect(run.main.stderr + run.main.stdout).toContain('all-secrets-verified');
+    expect(run.main.code).toBe(0);
+    expect(run.post.code).toBe(0);
+  });
+
+  test('outputs: imageid, digest and metadata', () => {
+    expect(run.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(run.outputs.metadata)['containerimage.digest']).toBe(run.outputs.digest);
+    expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', TAG]).toString().trim()).toBe(run.outputs.imageid);
+  });
+
+  test('secrets printed by the build are scrubbed from the log, encoded forms too', () => {
+    const log = run.main.stdout + run.main.stderr;
+    expect(log).toContain('log-leak-attempted');
+    expect(log).toMatch(/\*\*\*/);
+    expect(leaksIn(log.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), secrets)).toEqual([]);
+  });
+
+  test('no value or variant appears in any output, state, summary, argv or child environment', () => {
+    expect(run.children.length).toBeGreaterThan(0);
+    expect(leaksIn(everythingVisible(run), secrets)).toEqual([]);
+    for (const c of run.children) expect(c.env.some((e) => e.startsWith('INPUT_') || e.startsWith('MY_ENV_SECRET='))).toBe(false);
+  });
+
+  test('every value, each line of the multi-line one, and encodings were registered with the runner', () => {
+    const masks = new Set(run.main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length)));
+    for (const v of [TOKEN, ENV_VALUE, ...PEM.split('\n').filter((l) => l.length >= 4)]) {
+      expect(masks.has(v)).toBe(true);
+      expect(masks.has(Buffer.from(v).toString('base64').replace(/=+$/, '').slice(0, -1)) || masks.has(Buffer.from(v).toString('base64'))).toBe(true);
+    }
+  });
+
+  test('the buildx command line maps ids to vault files, never values', () => {
+    const build = run.children.find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
+    const mounts = build!.argv.filter((_a, k) => build!.argv[k - 1] === '--secret');
+    expect(mounts.map((m) => m.replace(/src=.*\/(secret-\d+)$/, 'src=$1'))).toEqual(['id=tok,src=secret-0', 'id=pem,src=secret-1', 'id=envtok,src=secret-2', 'id=bin,src=secret-3']);
+    expect(mounts.every((m) => m.includes(`src=${ws.runtimeDir}/secret-build-`))).toBe(true);
+  });
+
+  test('the image holds no secret: layers, config and history', () => {
+    const saved = execFileSync('docker', ['save', TAG], { maxBuffer: 1 << 30 }).toString('latin1');
+    const history = execFileSync('docker', ['history', '--no-trunc', TAG]).toString();
+    const inspect = execFileSync('docker', ['image', 'inspect', TAG]).toString();
+    expect(saved.length).toBeGreaterThan(100000);
+    expect(leaksIn(saved, secrets.map((s) => Buffer.from(s).toString('latin1')))).toEqual([]);
+    expect(leaksIn(history + inspect, secrets)).toEqual([]);
+  });
+
+  test('the vault is gone and the summary lists ids only', () => {
+    expect(leftovers(ws.runtimeDir)).toEqual([]);
+    expect(run.summary).toContain('`tok`, `pem`, `envtok`, `bin`');
+    expect(run.summary).toContain('tmpfs (memory)');
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The fault matrix against a real dockerd + buildx: whatever goes wrong, the vault is
+ * gone afterwards and no secret value (or variant) was printed.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { isMemoryBacked } from '../../src/vault.js';
+import { dockerReady, everythingVisible, finishRun, leaksIn, leftovers, makeWorkspace, runAction, startMain, type Workspace } from './harness.js';
+
+const ready = dockerReady();
+const e2e = ready ? describe : describe.skip;
+const SECRET = `fault-secret-${randomBytes(8).toString('hex')}`;
+const SLOW = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true echo build-started && sleep 60\n';
+
+let workspaces: Workspace[] = [];
+function ws(files: Record<string, string>): Workspace {
+  const w = makeWorkspace(files);
+  workspaces.push(w);
+  return w;
+}
+afterEach(() => {
+  workspaces.forEach((w) => w.cleanup());
+  workspaces = [];
+});
+
+/** Kills docker children the shim saw (after a SIGKILL of main they are orphans). */
+function killChildren(w: Workspace): void {
+  for (const f of fs.readdirSync(w.shimDir).filter((n) => n.startsWith('argv.'))) {
+    try {
+      process.kill(Number(f.slice(5)), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+e2e('failing builds', () => {
+  test('a RUN step that fails: error, vault removed, nothing printed', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok cat /run/secrets/tok && exit 3\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::docker buildx build exited with code 1/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
+    expect(run.summary).toContain('failure');
+  });
+
+  test('a required secret that was not given: the error names the id and the ids given', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm_token,required=true true\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::BuildKit could not find secret "npm_token".*ids given: tok/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+
+  test('buildx killed mid-build: the action fails and cleans up', async () => {
+    const w = ws({ Dockerfile: SLOW });
+    const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    await main.waitFor('build-started');
+    killChildren(w);
+    const run = await finishRun(w, await main.done);
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::docker buildx build was killed by SIGKILL/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+});
+
+e2e('cancellation', () => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s mid-build: vault removed at once, build stopped, exit non-zero', async (signal) => {
+    const w = ws({ Dockerfile: SLOW });
+    const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    await main.waitFor('build-started');
+    // While the build runs: a private directory on tmpfs holding a 0600 file.
+    const [vault] = leftovers(w.runtimeDir);
+    const dir = path.join(w.runtimeDir, vault);
+    expect(isMemoryBacked(dir)).toBe(true);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mode & 0o777)).toContain(0o600);
+    const t0 = Date.now();
+    main.child.kill(signal);
+    const run = await finishRun(w, await main.done);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(run.main.code).toBe(signal === 'SIGTERM' ? 143 : 130);
+    expect(run.main.stdout).toContain(`received ${signal}: secret vault removed`);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
+    killChildren(w);
+  });
+
+  test('SIGKILL of main leaves the vault; the post step removes it', async () => {
+    const w = ws({ Dockerfile: SLOW });
+    const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    await main.waitFor('build-started');
+    main.child.kill('SIGKILL');
+    const step = await main.done;
+    killChildren(w);
+    expect(leftovers(w.runtimeDir)).toHaveLength(1);
+    const run = await finishRun(w, step);
+    expect(run.post.code).toBe(0);
+    expect(run.post.stdout).toContain('removed a secret vault the main step left behind');
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+});
+
+e2e('concurrency', () => {
+  test('four runs at once in one tmpfs base: separate vaults, all succeed, nothing left', async () => {
+    const base = ws({});
+    const runs = Array.from({ length: 4 }, (_, k) => {
+      const value = `${SECRET}-run-${k}`;
+      const w = ws({ Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test "$(cat /run/secrets/tok)" = "$(echo ${Buffer.from(value).toString('base64')} | base64 -d)"\n` });
+      return runAction(w, { secrets: `tok=${value}`, 'no-cache': 'true', 'tmpfs-dir': base.runtimeDir }).then((run) => ({ run, value }));
+    });
+    const done = await Promise.all(runs);
+    for (const { run, value } of done) {
+      expect(run.main.code).toBe(0);
+      expect(leaksIn(everythingVisible(run), [value])).toEqual([]);
+    }
+    expect(new Set(done.map((d) => d.run.state['vault-dir'])).size).toBe(4);
+    expect(leftovers(base.runtimeDir)).toEqual([]);
+  });
+});
+
+e2e('vault placement', () => {
+  test('no tmpfs and no fallback: fails closed before anything is written', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n' });
+    const diskDir = path.join(w.dir, 'on-disk');
+    fs.mkdirSync(diskDir);
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'tmpfs-dir': diskDir });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::no writable tmpfs for the secret vault \(tried .*on-disk\)/);
+    expect(leftovers(diskDir)).toEqual([]);
+    expect(run.children).toEqual([]);
+  });
+
+  test('allow-disk-fallback: builds from RUNNER_TEMP with a warning and removes the vault', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok\n' });
+    const diskDir = path.join(w.dir, 'on-disk');
+    fs.mkdirSync(diskDir);
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'tmpfs-dir': diskDir, 'allow-disk-fallback': 'true', 'no-cache': 'true' });
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).toMatch(/::warning::no writable tmpfs found: secrets are written to disk/);
+    expect(leftovers(path.join(w.dir, '.runner-temp'))).toEqual([]);
+    expect(run.summary).toContain('disk (RUNNER_TEMP fallback)');
+  });
+});
+
+/** Each case: inputs and env, the input and entry the error must name. Values are never printed. */
+const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegExp][] = [
+  ['bad id characters', { secrets: `bad id=${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['id with a slash', { secrets: `ok=${SECRET}\na/b=${SECRET}x` }, {}, /input "secrets", entry 2: the id/],
+  ['duplicate id in secrets', { secrets: `a=${SECRET}\na=${SECRET}2` }, {}, /input "secrets", entry 2: uses the same id as input "secrets", entry 1/],
+  ['duplicate id across inputs', { secrets: `a=${SECRET}`, 'secret-envs': 'a=HOME' }, {}, /input "secret-envs", entry 1: uses the same id/],
+  ['empty value', { secrets: 'a=' }, {}, /input "secrets", entry 1: the value is empty/],
+  ['value too short to mask', { secrets: 'a=abc' }, {}, /input "secrets", entry 1: .*shorter than 4 bytes/],
+  ['no = sign', { secrets: `${SECRET}` }, {}, /input "secrets", entry 1: expected id=value/],
+  ['unquoted multi-line value', { secrets: `pem=-----BEGIN-----\n${SECRET}\n-----END-----` }, {}, /input "secrets", entry 2: expected id=value/],
+  ['unterminated quote', { secrets: `"a=${SECRET}` }, {}, /input "secrets", entry 1: quoted entry has no closing/],
+  ['missing env var', { 'secret-envs': 'a=SB_NOT_SET_ANYWHERE' }, {}, /input "secret-envs", entry 1: environment variable SB_NOT_SET_ANYWHERE is not set/],
+  ['empty env var', { 'secret-envs': 'a=SB_EMPTY' }, { SB_EMPTY: '' }, /input "secret-envs", entry 1: the secret value is empty/],
+  ['invalid env name', { 'secret-envs': 'a=1X' }, {}, /input "secret-envs", entry 1: not a valid environment variable name/],
+  ['missing file', { 'secret-files': 'a=nope.key' }, {}, /input "secret-files", entry 1: file not found/],
+  ['directory as file', { 'secret-files': 'a=.' }, {}, /input "secret-files", entry 1: not a regular file/],
+  ['empty file', { 'secret-files': 'a=empty.key' }, {}, /input "secret-files", entry 1: the secret value is empty/],
+  ['file over BuildKit limit', { 'secret-files': 'a=big.key' }, {}, /input "secret-files", entry 1: the secret is 1048576 bytes; BuildKit accepts at most 512000/],
+  ['value too short, from env', { 'secret-envs': 'a=SB_SHORT' }, { SB_SHORT: 'xyz' }, /input "secret-envs", entry 1: .*shorter than 4 bytes/],
+  ['text after closing quote', { secrets: `"a=${SECRET}" more` }, {}, /input "secrets", entry 1: text after the closing double quote/],
+  ['blank id', { secrets: ` =${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['secret-files without path', { 'secret-files': 'a=' }, {}, /input "secret-files", entry 1: the path is empty/],
+  ['secret in tags', { secrets: `a=${SECRET}`, tags: `img:${SECRET}` }, {}, /input "tags", entry 1: contains the value of secret "a"/],
+  ['secret in build-args', { secrets: `a=${SECRET}`, 'build-args': `X=1\nTOKEN=${SECRET}` }, {}, /input "build-args", entry 2: contains the value of secret "a"/],
+  ['secret in labels', { secrets: `a=${SECRET}`, labels: `k=${SECRET}` }, {}, /input "labels", entry 1: contains the value of secret "a"/],
+  ['--secret in extra-args', { secrets: `a=${SECRET}`, 'extra-args': `--secret=id=b,env=HOME` }, {}, /input "extra-args", entry 1: this flag is set by the action/],
+  ['bad boolean', { push: 'yes' }, {}, /input "push": expected true or false/],
+  ['bad leak-check', { 'leak-check': 'maybe' }, {}, /input "leak-check": expected error, warn or off/],
+  ['comma in tmpfs-dir', { 'tmpfs-dir': '/dev/shm/a,b' }, {}, /input "tmpfs-dir": the path may not contain commas/]
+];
+
+e2e('bad inputs fail fast', () => {
+  test.each(BAD_INPUTS)('%s', async (_name, inputs, env, message) => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n', 'empty.key': '', 'big.key': 'k'.repeat(1024 * 1024) });
+    const run = await runAction(w, inputs, env);
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(new RegExp(`::error::${message.source}`));
+    expect(run.children).toEqual([]);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET, ...Object.values(env).filter((v) => v.length >= 4)])).toEqual([]);
+  });
+});
+
+export const FAULT_CASE_COUNT = BAD_INPUTS.length;

@@ -1,0 +1,219 @@
+/**
+ * Runs the bundled action the way the runner does: INPUT_* env, GITHUB_OUTPUT /
+ * GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with STATE_* env.
+ * `docker` on PATH is a shim that records each child's argv and environment and then
+ * runs the real docker, so tests can check what reached the child.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const MAIN = path.join(ROOT, 'dist/main/index.js');
+export const POST = path.join(ROOT, 'dist/post/index.js');
+export const BASE_IMAGE = 'secret-build-base:latest';
+
+/** True when a daemon with buildx and the base image is here; in CI its absence fails the run. */
+export function dockerReady(): boolean {
+  const ok =
+    spawnSync('docker', ['buildx', 'version']).status === 0 && spawnSync('docker', ['image', 'inspect', BASE_IMAGE]).status === 0;
+  if (!ok && process.env.CI) throw new Error('CI: docker + buildx + base image are required for the e2e tests (run scripts/setup-docker.sh)');
+  if (!ok) console.warn('\n!!! e2e tests SKIPPED: no docker daemon with buildx and the base image. Run: sudo bash scripts/setup-docker.sh !!!\n');
+  return ok;
+}
+
+export interface Workspace {
+  dir: string;
+  /** tmpfs directory given as XDG_RUNTIME_DIR: the vault's default home in these tests. */
+  runtimeDir: string;
+  shimDir: string;
+  cleanup(): void;
+}
+
+export function makeWorkspace(files: Record<string, string | Buffer>): Workspace {
+  const dir = fs.mkdtempSync('/tmp/sb-e2e-');
+  const runtimeDir = fs.mkdtempSync('/dev/shm/sb-e2e-rt-');
+  fs.chmodSync(runtimeDir, 0o700);
+  const shimDir = path.join(dir, '.shim');
+  fs.mkdirSync(shimDir);
+  const realDocker = spawnSync('sh', ['-c', 'command -v docker']).stdout.toString().trim();
+  fs.writeFileSync(
+    path.join(shimDir, 'docker'),
+    `#!/bin/sh\nn=$$\nprintf '%s\\0' "$@" > "${shimDir}/argv.$n"\nenv -0 > "${shimDir}/env.$n"\nexec ${realDocker} "$@"\n`,
+    { mode: 0o755 }
+  );
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return {
+    dir,
+    runtimeDir,
+    shimDir,
+    cleanup: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(runtimeDir, { recursive: true, force: true });
+    }
+  };
+}
+
+export interface StepRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ActionRun {
+  main: StepRun;
+  post: StepRun;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  /** argv and environment of every docker child, as the shim recorded them. */
+  children: { argv: string[]; env: string[] }[];
+}
+
+function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${ws.shimDir}:${process.env.PATH}`,
+    HOME: process.env.HOME,
+    XDG_RUNTIME_DIR: ws.runtimeDir,
+    RUNNER_TEMP: path.join(ws.dir, '.runner-temp'),
+    GITHUB_WORKSPACE: ws.dir,
+    GITHUB_OUTPUT: path.join(ws.dir, '.github_output'),
+    GITHUB_STATE: path.join(ws.dir, '.github_state'),
+    GITHUB_STEP_SUMMARY: path.join(ws.dir, '.github_summary'),
+    ...extraEnv
+  };
+  for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
+  fs.mkdirSync(env.RUNNER_TEMP!, { recursive: true });
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return env;
+}
+
+export interface Running {
+  child: ChildProcess;
+  /** Resolves when stdout+stderr so far contain `text`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  done: Promise<StepRun>;
+}
+
+export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, [script], { cwd: ws.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) if ((stdout + stderr).includes(w.text)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  };
+  child.stdout!.on('data', (d) => { stdout += d; check(); });
+  child.stderr!.on('data', (d) => { stderr += d; check(); });
+  const done = new Promise<StepRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return {
+    child,
+    done,
+    waitFor: (text, timeoutMs = 60000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(text)}; output so far:\n${stdout}${stderr}`)), timeoutMs);
+        waiters.push({ text, resolve: () => { clearTimeout(timer); resolve(); } });
+        check();
+      })
+  };
+}
+
+export function startMain(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Running {
+  return startStep(MAIN, ws, stepEnv(ws, inputs, extraEnv));
+}
+
+/** The post step, with STATE_* from the state file as the runner passes it. */
+export function runPost(ws: Workspace, extraEnv: Record<string, string> = {}): Promise<StepRun> {
+  const env = stepEnv(ws, {}, extraEnv);
+  for (const [k, v] of Object.entries(readFileCommands(env.GITHUB_STATE!))) env[`STATE_${k}`] = v;
+  return startStep(POST, ws, env).done;
+}
+
+export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+  const post = await runPost(ws, extraEnv);
+  return {
+    main,
+    post,
+    outputs: readFileCommands(path.join(ws.dir, '.github_output')),
+    state: readFileCommands(path.join(ws.dir, '.github_state')),
+    summary: fs.readFileSync(path.join(ws.dir, '.github_summary'), 'utf8'),
+    children: readChildren(ws)
+  };
+}
+
+export async function runAction(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+  const main = await startMain(ws, inputs, extraEnv).done;
+  return finishRun(ws, main, extraEnv);
+}
+
+/** Parses `name<<delimiter\nvalue\ndelimiter` records of GITHUB_OUTPUT / GITHUB_STATE. */
+export function readFileCommands(file: string): Record<string, string> {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const out: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
+  return out;
+}
+
+function readChildren(ws: Workspace): { argv: string[]; env: string[] }[] {
+  return fs
+    .readdirSync(ws.shimDir)
+    .filter((f) => f.startsWith('argv.'))
+    .map((f) => ({
+      argv: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').split('\0').slice(0, -1),
+      env: fs.readFileSync(path.join(ws.shimDir, f.replace('argv.', 'env.')), 'utf8').split('\0').slice(0, -1)
+    }));
+}
+
+/** Everything a run printed or wrote, minus the `::add-mask::` commands that are the runner's masking channel. */
+export function everythingVisible(run: ActionRun): string {
+  const logs = [run.main.stdout, run.main.stderr, run.post.stdout, run.post.stderr]
+    .join('\n')
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  const children = run.children.flatMap((c) => [...c.argv, ...c.env]).join('\n');
+  return [logs, JSON.stringify(run.outputs), JSON.stringify(run.state), run.summary, children].join('\n');
+}
+
+/**
+ * Forms a leak can take, computed independently of the action's own variant code:
+ * the value, each line of 4+ bytes, base64 (std and url) of each at offsets 0-2 with
+ * the bytes that depend on neighbours cut off, hex, URL and JSON escapes.
+ */
+export function leakForms(value: string | Buffer): string[] {
+  const v = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  const pieces = [v, ...v.toString('latin1').split('\n').map((l) => Buffer.from(l.replace(/\r$/, ''), 'latin1'))].filter((p) => p.length >= 4);
+  const forms = new Set<string>();
+  for (const p of pieces) {
+    forms.add(p.toString('utf8'));
+    forms.add(p.toString('hex'));
+    for (const shift of [0, 1, 2]) {
+      const b64 = Buffer.concat([Buffer.alloc(shift), p]).toString('base64');
+      const inner = b64.slice(Math.ceil((shift * 4) / 3), Math.floor(((shift + p.length) * 4) / 3) - 0);
+      const stable = inner.slice(0, Math.max(0, inner.length - 1));
+      if (stable.length >= 4) {
+        forms.add(stable);
+        forms.add(stable.replaceAll('+', '-').replaceAll('/', '_'));
+      }
+    }
+    const text = p.toString('utf8');
+    forms.add(encodeURIComponent(text));
+    forms.add(JSON.stringify(text).slice(1, -1));
+  }
+  return [...forms].filter((f) => f.length >= 4);
+}
+
+export function leaksIn(haystack: string, values: (string | Buffer)[]): string[] {
+  return values.flatMap((v, k) => leakForms(v).filter((f) => haystack.includes(f)).map((f) => `secret #${k} form of length ${f.length}`));
+}
+
+/** Directory entries left in a vault base (the tmpfs dir given to the action). */
+export function leftovers(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
