@@ -10,7 +10,8 @@ import { runDocker } from './buildx-run.js';
 import { onCancel, type Cancellation } from './cancel.js';
 import { diagnoseBuildFailure } from './diagnose.js';
 import { ActionError, InputError } from './input-error.js';
-import { LIST_INPUTS, readInputs, type BuildInputs } from './inputs.js';
+import { LIST_INPUTS, readInputs, type BuildInputs, type Inputs } from './inputs.js';
+import { dockerfilePath, runImageScan, runPreflight } from './leak-guard.js';
 import * as log from './log.js';
 import { resolveSecrets, type Secret } from './secret-values.js';
 import { writeSummary, type RunReport } from './summary.js';
@@ -27,10 +28,13 @@ export async function runMain(): Promise<void> {
   };
   try {
     const inputs = readInputs();
-    const secrets = resolveSecrets(inputs.secrets, process.env, process.env.GITHUB_WORKSPACE || process.cwd());
+    const secrets = resolveSecrets(inputs.secrets, process.env);
     log.registerSecrets(secrets);
     assertNoSecretsInBuildInputs(inputs.build);
     report.ids = secrets.map((s) => s.id);
+    const pre = preflightFor(inputs, secrets);
+    report.leakGuard = pre.summary;
+    if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
 
     const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
     if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
@@ -51,6 +55,9 @@ export async function runMain(): Promise<void> {
     log.setOutput('digest', outputs.digest);
     log.setOutput('metadata', outputs.metadata);
     report.imageid = outputs.imageid;
+    const scan = await runImageScan(inputs.leakCheck, { imageid: outputs.imageid, outputs: inputs.build.outputs, metadata: outputs.metadata });
+    report.leakGuard = inputs.leakCheck === 'off' ? 'off' : `${report.leakGuard}; ${scan.summary}`;
+    if (scan.errors) throw new ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
     report.result = 'success';
   } catch (e) {
     log.setFailed(messageOf(e));
@@ -75,6 +82,19 @@ export function runPost(): void {
   } catch (e) {
     core.warning(`secret-build post: could not remove the secret vault ${vault}: ${messageOf(e)}`);
   }
+}
+
+function preflightFor(inputs: Inputs, secrets: Secret[]) {
+  const dockerfile = dockerfilePath(inputs.build.context, inputs.build.file);
+  if (!dockerfile) return { errors: 0, summary: 'preflight skipped: remote context' };
+  return runPreflight({
+    mode: inputs.leakCheck,
+    context: inputs.build.context,
+    dockerfile,
+    secretFiles: inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref })),
+    providedIds: secrets.map((s) => s.id),
+    allowMissingOptional: inputs.allowMissingOptionalSecrets
+  });
 }
 
 function writeSecrets(vault: string, secrets: Secret[]): SecretMount[] {

@@ -42,7 +42,14 @@ export function buildxArgs(b: BuildInputs, mounts: SecretMount[], files: BuildFi
   if (b.provenance !== '') args.push(`--provenance=${b.provenance}`);
   if (b.sbom !== '') args.push(`--sbom=${b.sbom}`);
   for (const m of mounts) args.push('--secret', `id=${m.id},src=${m.file}`);
-  args.push('--iidfile', files.iidFile, '--metadata-file', files.metadataFile);
+  // buildx refuses an image id file with the local and tar exporters (no image is made).
+  if (!b.outputs.some(isFilesystemExport)) args.push('--iidfile', files.iidFile);
+  args.push('--metadata-file', files.metadataFile);
   args.push(...b.extraArgs, b.context);
   return args;
+}
+
+/** `type=local`/`type=tar`, or the shorthand of a bare destination path. */
+export function isFilesystemExport(output: string): boolean {
+  return /(^|,)type=(local|tar)(,|$)/.test(output) || !output.includes('=');
 }

@@ -38,6 +38,7 @@ export interface Inputs {
   tmpfsDir: string;
   allowDiskFallback: boolean;
   leakCheck: LeakCheck;
+  allowMissingOptionalSecrets: boolean;
 }
 
 /** Build inputs that are lists, by input name, for checks that treat them alike. */
@@ -133,6 +134,7 @@ export function readInputs(): Inputs {
     build: readBuildInputs(),
     tmpfsDir: tmpfsDir(),
     allowDiskFallback: bool('allow-disk-fallback'),
-    leakCheck: leakCheck()
+    leakCheck: leakCheck(),
+    allowMissingOptionalSecrets: bool('allow-missing-optional-secrets')
   };
 }

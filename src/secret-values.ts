@@ -20,22 +20,23 @@ export interface Secret {
   value: Buffer;
 }
 
-export function resolveSecrets(specs: SecretSpec[], env: NodeJS.ProcessEnv, workspace: string): Secret[] {
+export function resolveSecrets(specs: SecretSpec[], env: NodeJS.ProcessEnv): Secret[] {
   return specs.map((spec) => {
-    const value = readValue(spec, env, workspace);
+    const value = readValue(spec, env);
     checkSize(spec, value);
     return { id: spec.id, input: spec.input, entry: spec.entry, value };
   });
 }
 
-function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, workspace: string): Buffer {
+function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv): Buffer {
   if (spec.input === 'secrets') return Buffer.from(spec.ref, 'utf8');
   if (spec.input === 'secret-envs') {
     const v = env[spec.ref];
     if (v === undefined) throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
     return Buffer.from(v, 'utf8');
   }
-  return readSecretFile(spec, path.resolve(workspace, spec.ref));
+  // Relative to the working directory, as buildx itself would resolve it.
+  return readSecretFile(spec, path.resolve(spec.ref));
 }
 
 function readSecretFile(spec: SecretSpec, file: string): Buffer {

@@ -19,7 +19,7 @@ export async function writeSummary(r: RunReport): Promise<void> {
     ['Result', r.result],
     ['Secret ids mounted', r.ids.length ? r.ids.map((id) => `\`${id}\``).join(', ') : 'none'],
     ['Vault', r.vaultKind === 'disk-fallback' ? 'disk (RUNNER_TEMP fallback)' : r.vaultKind === 'tmpfs' ? 'tmpfs (memory)' : 'not created'],
-    ['Build duration', `${(r.durationMs / 1000).toFixed(1)} s`],
+    ['Duration', `${(r.durationMs / 1000).toFixed(1)} s`],
     ['Leak guard', r.leakGuard],
     ...(r.imageid ? [['Image id', `\`${r.imageid}\``]] : [])
   ].map((row) => row.map((c) => (typeof c === 'string' ? scrub(c) : c)));

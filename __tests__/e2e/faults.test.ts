@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isMemoryBacked } from '../../src/vault.js';
 import { dockerReady, everythingVisible, finishRun, leaksIn, leftovers, makeWorkspace, runAction, startMain, type Workspace } from './harness.js';
 
@@ -47,9 +47,18 @@ e2e('failing builds', () => {
     expect(run.summary).toContain('failure');
   });
 
-  test('a required secret that was not given: the error names the id and the ids given', async () => {
+  test('a required secret that was not given: preflight names it and its line before the build', async () => {
     const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm_token,required=true true\n' });
-    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}` });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm_token" but the action was not given it \(given: tok\)/);
+    expect(run.children).toEqual([]);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+
+  test('the same without preflight: BuildKit "secret not found" is explained with the ids given', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm_token,required=true true\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true', 'leak-check': 'off' });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(/::error::BuildKit could not find secret "npm_token".*ids given: tok/);
     expect(leftovers(w.runtimeDir)).toEqual([]);
@@ -109,7 +118,8 @@ e2e('concurrency', () => {
     const base = ws({});
     const runs = Array.from({ length: 4 }, (_, k) => {
       const value = `${SECRET}-run-${k}`;
-      const w = ws({ Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test "$(cat /run/secrets/tok)" = "$(echo ${Buffer.from(value).toString('base64')} | base64 -d)"\n` });
+      const sum = createHash('sha256').update(value).digest('hex');
+      const w = ws({ Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true echo "${sum}  /run/secrets/tok" | sha256sum -c -\n` });
       return runAction(w, { secrets: `tok=${value}`, 'no-cache': 'true', 'tmpfs-dir': base.runtimeDir }).then((run) => ({ run, value }));
     });
     const done = await Promise.all(runs);

@@ -20,17 +20,24 @@ describe('buildxArgs', () => {
   test('passes build inputs with build-push-action semantics', () => {
     const args = buildxArgs(
       { ...empty, context: 'ctx', file: 'ctx/D', target: 't', tags: ['a:1', 'b:2'], labels: ['l=1'], buildArgs: ['X=1'], platforms: ['linux/amd64', 'linux/arm64'],
-        push: true, load: true, outputs: ['type=local,dest=out'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], noCache: true, pull: true,
+        push: true, load: true, outputs: ['type=registry'], cacheFrom: ['type=gha'], cacheTo: ['type=gha,mode=max'], noCache: true, pull: true,
         builder: 'b', network: 'host', buildContexts: ['x=dir'], provenance: 'false', sbom: 'true', extraArgs: ['--ssh=default'] },
       [],
       files
     );
     expect(args.join(' ')).toBe(
       'buildx build --builder b --file ctx/D --target t --tag a:1 --tag b:2 --label l=1 --build-arg X=1 --platform linux/amd64,linux/arm64 ' +
-        '--output type=local,dest=out --push --load --cache-from type=gha --cache-to type=gha,mode=max --no-cache --pull --network host ' +
+        '--output type=registry --push --load --cache-from type=gha --cache-to type=gha,mode=max --no-cache --pull --network host ' +
         '--build-context x=dir --provenance=false --sbom=true --iidfile /v/iid --metadata-file /v/meta.json --ssh=default ctx'
     );
   });
+});
+
+test('no --iidfile with a local or tar export, which buildx refuses', () => {
+  for (const o of ['type=local,dest=out', 'type=tar,dest=x.tar', 'out-dir']) {
+    expect(buildxArgs({ ...empty, outputs: [o] }, [], files)).not.toContain('--iidfile');
+  }
+  expect(buildxArgs({ ...empty, outputs: ['type=image,name=x'] }, [], files)).toContain('--iidfile');
 });
 
 describe('childEnv', () => {

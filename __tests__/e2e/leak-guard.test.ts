@@ -1,0 +1,100 @@
+/** The leak guard against real builds: each way of leaking a secret is caught with the right id; clean builds pass. */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+
+const ready = dockerReady();
+const e2e = ready ? describe : describe.skip;
+const TOK = `leak-tok-${randomBytes(8).toString('hex')}`;
+const OTHER = `other-${randomBytes(8).toString('hex')}`;
+const workspaces: Workspace[] = [];
+afterAll(() => workspaces.forEach((w) => w.cleanup()));
+
+async function build(dockerfile: string, inputs: Record<string, string> = {}): Promise<{ run: ActionRun; ws: Workspace }> {
+  const ws = makeWorkspace({ Dockerfile: `FROM secret-build-base:latest\n${dockerfile}\n` });
+  workspaces.push(ws);
+  const run = await runAction(ws, { secrets: `tok=${TOK}\nother=${OTHER}`, 'no-cache': 'true', ...inputs });
+  expect(leaksIn(everythingVisible(run), [TOK, OTHER])).toEqual([]);
+  expect(leftovers(ws.runtimeDir)).toEqual([]);
+  return { run, ws };
+}
+
+const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
+const USE_OTHER = 'RUN --mount=type=secret,id=other true';
+
+e2e('image scan finds each kind of leak, with the secret id', () => {
+  test('secret echoed into a file: preflight warns, the scan fails the step', async () => {
+    const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt\n${USE_OTHER}`);
+    expect(run.main.stdout).toMatch(/::warning title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok"/);
+    expect(errors(run)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/secret "tok" found in the built image: [0-9a-f]{64}\/layer\.tar, leaked\.txt/)])
+    );
+    expect(errors(run).join()).not.toMatch(/"other"/);
+    expect(run.main.code).toBe(1);
+  });
+
+  test('base64 of the secret written to a file', async () => {
+    const { run } = await build(`RUN --mount=type=secret,id=tok base64 /run/secrets/tok > /b64\n${USE_OTHER}`);
+    expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, b64/);
+    expect(run.main.code).toBe(1);
+  });
+
+  test('secret copied in an earlier stage, then COPY --from into the final image', async () => {
+    const { run } = await build(
+      `RUN --mount=type=secret,id=tok cp /run/secrets/tok /stash\nFROM secret-build-base:latest\nCOPY --from=0 /stash /app/stash\n${USE_OTHER}`
+    );
+    expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, app\/stash/);
+  });
+
+  test('secret in ENV (preflight error; with leak-check: warn the scan finds it in the image config)', async () => {
+    const blocked = await build(`ENV API_TOKEN=${TOK}\nRUN --mount=type=secret,id=tok true\n${USE_OTHER}`);
+    expect(errors(blocked.run)[0]).toMatch(/file=Dockerfile,line=2::leak guard: the Dockerfile contains the value of secret "tok"/);
+    expect(blocked.run.children).toEqual([]);
+    const warned = await build(`ENV API_TOKEN=${TOK}\nRUN --mount=type=secret,id=tok true\n${USE_OTHER}`, { 'leak-check': 'warn' });
+    expect(warned.run.main.code).toBe(0);
+    expect(warned.run.main.stdout).toMatch(/::warning title=secret-build leak guard::leak guard: secret "tok" found in the built image: [0-9a-f]{64}\.json, /);
+  });
+
+  test('secret as a build-arg is refused before anything runs', async () => {
+    const { run } = await build(`ARG TOKEN\nRUN --mount=type=secret,id=tok true\n${USE_OTHER}`, { 'build-args': `TOKEN=${TOK}` });
+    expect(errors(run)).toEqual(['::error::input "build-args", entry 1: contains the value of secret "tok": pass it as a secret, not on the command line']);
+    expect(run.children).toEqual([]);
+  });
+
+  test('a tar output (the filesystem exporter; the docker driver has no image tar exporter) is scanned too', async () => {
+    const ws = makeWorkspace({});
+    workspaces.push(ws);
+    const dest = path.join(ws.dir, 'image.tar');
+    const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leak\n${USE_OTHER}`, { outputs: `type=tar,dest=${dest}` });
+    expect(run.main.stdout).toMatch(/scanned .*output .*image\.tar/);
+    expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, leak/);
+    expect(run.main.stdout).toMatch(/not scanned: image not in the local docker store/);
+  });
+});
+
+e2e('clean builds', () => {
+  test('a clean multi-stage Dockerfile: no finding, and the summary says what was scanned', async () => {
+    const { run } = await build(
+      `RUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo fine > /ok\nFROM secret-build-base:latest\nCOPY --from=0 /ok /ok\n${USE_OTHER}`
+    );
+    expect(run.main.code).toBe(0);
+    expect(errors(run)).toEqual([]);
+    expect(run.main.stdout).toMatch(/secret-build image scan: 0 findings; scanned local image \(\d+ files, [\d.]+ MB\)/);
+    expect(run.summary).toMatch(/preflight: 0 errors, 0 warnings; image scan: 0 findings/);
+  });
+
+  test('a local-directory output: the directory is scanned, the missing image is reported as not scanned', async () => {
+    const ws = makeWorkspace({});
+    workspaces.push(ws);
+    const { run } = await build(`RUN --mount=type=secret,id=tok test -s /run/secrets/tok\n${USE_OTHER}`, { outputs: `type=local,dest=${path.join(ws.dir, 'out')}` });
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).toMatch(/0 findings; scanned output .*\/out .*; not scanned: image not in the local docker store/);
+  });
+
+  test('leak-check: off runs neither part', async () => {
+    const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt`, { 'leak-check': 'off' });
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).not.toMatch(/leak guard/);
+  });
+});
