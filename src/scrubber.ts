@@ -99,8 +99,8 @@ export class StreamScrubber {
     out.push(buf.subarray(pos - base, cut - base));
     this.emitted = cut;
     const keepFrom = Math.max(base, Math.min(safe, end));
-    this.carry = Buffer.from(buf.subarray(keepFrom - base));
+    this.carry = keepFrom === end ? Buffer.alloc(0) : Buffer.from(buf.subarray(keepFrom - base));
     this.carryStart = keepFrom;
-    return Buffer.concat(out);
+    return out.length === 1 ? out[0] : Buffer.concat(out);
   }
 }

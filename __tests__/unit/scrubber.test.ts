@@ -121,6 +121,22 @@ describe('PatternMatcher', () => {
       })
     );
   });
+  test('mixed pattern lengths over a two-letter alphabet: same as a naive search (property)', () => {
+    const bits = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((a) => Buffer.from(a.map((x) => 97 + (x % 2))));
+    fc.assert(
+      fc.property(fc.array(bits(4, 24), { minLength: 1, maxLength: 8 }), bits(0, 300), fc.nat(300), fc.nat(300), (pats, data, a, b) => {
+        const [from, to] = [Math.min(a, b), Math.max(a, b)];
+        const m = new PatternMatcher(pats);
+        const got: string[] = [];
+        m.forEachMatch(data, from, to, (s, k) => got.push(`${s}:${k}`));
+        const want: string[] = [];
+        for (let i = from; i < Math.min(to, data.length); i++) pats.forEach((p, k) => data.subarray(i, i + p.length).equals(p) && want.push(`${i}:${k}`));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
   test('rejects patterns shorter than 4 bytes', () => {
     expect(() => new PatternMatcher([Buffer.from('abc')])).toThrow(/shorter than 4/);
   });
