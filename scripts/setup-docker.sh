@@ -16,12 +16,15 @@ need_root() {
   fi
 }
 
+# Installs only what is missing, so a machine with Docker already (a GitHub runner) keeps its own.
 install_engine() {
-  if command -v dockerd >/dev/null && command -v busybox >/dev/null; then return; fi
-  log "installing docker.io and busybox-static from Debian"
+  local pkgs=()
+  command -v dockerd >/dev/null || pkgs+=(docker.io ca-certificates)
+  command -v busybox >/dev/null || pkgs+=(busybox-static)
+  [ ${#pkgs[@]} -eq 0 ] && return
+  log "installing ${pkgs[*]} from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    docker.io busybox-static ca-certificates >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 }
 
 # buildx is not packaged for bookworm; trixie's .deb is a static Go binary that runs here.
@@ -64,6 +67,10 @@ build_base_image() {
   rm -rf "$r"
 }
 
+if [ "${1:-}" = "--base-image-only" ]; then
+  build_base_image
+  exit 0
+fi
 need_root
 install_engine
 install_buildx

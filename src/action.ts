@@ -28,7 +28,10 @@ export async function runMain(): Promise<void> {
   };
   try {
     const inputs = readInputs();
-    const secrets = resolveSecrets(inputs.secrets, process.env);
+    const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+    // The rest of the secrets context is not ours to keep: drop every copy of it.
+    inputs.secretsJson = '';
+    delete process.env['INPUT_SECRETS-JSON'];
     log.registerSecrets(secrets);
     assertNoSecretsInBuildInputs(inputs.build);
     report.ids = secrets.map((s) => s.id);

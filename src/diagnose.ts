@@ -20,6 +20,10 @@ export function diagnoseBuildFailure(r: RunResult, providedIds: string[]): strin
   if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
     return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
   }
+  const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
+  if (ctx) {
+    return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
+  }
   if (/no builder .* found|failed to find builder/i.test(t)) {
     return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
   }

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { InputError } from './input-error.js';
-import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecrets, splitPlainList, type SecretSpec } from './secret-list.js';
+import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, splitPlainList, type SecretSpec } from './secret-list.js';
 
 export type LeakCheck = 'error' | 'warn' | 'off';
 
@@ -34,6 +34,8 @@ export interface BuildInputs {
 
 export interface Inputs {
   secrets: SecretSpec[];
+  /** `${{ toJSON(secrets) }}`: read only for the names in secret-map, then dropped. */
+  secretsJson: string;
   build: BuildInputs;
   tmpfsDir: string;
   allowDiskFallback: boolean;
@@ -122,8 +124,12 @@ export function readSecretSpecs(): SecretSpec[] {
   const specs = [
     ...parseSecrets(core.getInput('secrets', { trimWhitespace: false })),
     ...parseSecretEnvs(core.getInput('secret-envs')),
-    ...parseSecretFiles(core.getInput('secret-files'))
+    ...parseSecretFiles(core.getInput('secret-files')),
+    ...parseSecretMap(core.getInput('secret-map'))
   ];
+  if (core.getInput('secrets-json') && !specs.some((s) => s.input === 'secret-map')) {
+    throw new InputError('secret-map', 'is required with secrets-json: name the secrets to mount, as id=SECRET_NAME');
+  }
   assertUniqueIds(specs);
   return specs;
 }
@@ -131,6 +137,7 @@ export function readSecretSpecs(): SecretSpec[] {
 export function readInputs(): Inputs {
   return {
     secrets: readSecretSpecs(),
+    secretsJson: core.getInput('secrets-json'),
     build: readBuildInputs(),
     tmpfsDir: tmpfsDir(),
     allowDiskFallback: bool('allow-disk-fallback'),

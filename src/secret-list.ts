@@ -5,14 +5,14 @@
  */
 import { InputError } from './input-error.js';
 
-export type SecretInput = 'secrets' | 'secret-envs' | 'secret-files';
+export type SecretInput = 'secrets' | 'secret-envs' | 'secret-files' | 'secret-map';
 
 export interface SecretSpec {
   id: string;
   input: SecretInput;
   /** 1-based position among the input's entries, for messages. */
   entry: number;
-  /** `secrets`: the value; `secret-envs`: the variable name; `secret-files`: the path. */
+  /** `secrets`: the value; `secret-envs`: the variable name; `secret-files`: the path; `secret-map`: the key in secrets-json. */
   ref: string;
 }
 
@@ -99,8 +99,10 @@ function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): Secret
   return { id, input, entry: raw.entry, ref };
 }
 
+const REF_NAMES: Record<SecretInput, string> = { secrets: 'value', 'secret-envs': 'ENV_NAME', 'secret-files': 'path', 'secret-map': 'SECRET_NAME' };
+
 function refName(input: SecretInput): string {
-  return input === 'secrets' ? 'value' : input === 'secret-envs' ? 'ENV_NAME' : 'path';
+  return REF_NAMES[input];
 }
 
 function emptyHint(input: SecretInput): string {
@@ -111,13 +113,19 @@ export function parseSecrets(text: string): SecretSpec[] {
   return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
 }
 
-export function parseSecretEnvs(text: string): SecretSpec[] {
+/** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
+function parseNameList(input: 'secret-envs' | 'secret-map', text: string): SecretSpec[] {
   return splitPlainList(text, true).map((raw) => {
-    const spec = splitIdRef('secret-envs', raw, true);
-    if (!ENV_NAME.test(spec.ref)) throw new InputError('secret-envs', 'not a valid environment variable name', raw.entry);
+    const spec = splitIdRef(input, raw, true);
+    if (!ENV_NAME.test(spec.ref)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
     return spec;
   });
 }
+
+export const parseSecretEnvs = (text: string): SecretSpec[] => parseNameList('secret-envs', text);
+
+/** The allowlist for secrets-json: only the secrets named here become mounts. */
+export const parseSecretMap = (text: string): SecretSpec[] => parseNameList('secret-map', text);
 
 export function parseSecretFiles(text: string): SecretSpec[] {
   return splitPlainList(text, false).map((raw) => {

@@ -20,16 +20,29 @@ export interface Secret {
   value: Buffer;
 }
 
-export function resolveSecrets(specs: SecretSpec[], env: NodeJS.ProcessEnv): Secret[] {
+/** Where values come from besides the specs themselves. */
+export interface SecretSources {
+  env: NodeJS.ProcessEnv;
+  /** The `secrets-json` input, `${{ toJSON(secrets) }}`; only keys named in secret-map are read. */
+  secretsJson: string;
+}
+
+export function resolveSecrets(specs: SecretSpec[], sources: SecretSources): Secret[] {
+  const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
   return specs.map((spec) => {
-    const value = readValue(spec, env);
+    const value = readValue(spec, sources.env, context);
     checkSize(spec, value);
     return { id: spec.id, input: spec.input, entry: spec.entry, value };
   });
 }
 
-function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv): Buffer {
+function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, context: Record<string, unknown>): Buffer {
   if (spec.input === 'secrets') return Buffer.from(spec.ref, 'utf8');
+  if (spec.input === 'secret-map') {
+    const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+    if (typeof v !== 'string') throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
+    return Buffer.from(v, 'utf8');
+  }
   if (spec.input === 'secret-envs') {
     const v = env[spec.ref];
     if (v === undefined) throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
@@ -37,6 +50,18 @@ function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv): Buffer {
   }
   // Relative to the working directory, as buildx itself would resolve it.
   return readSecretFile(spec, path.resolve(spec.ref));
+}
+
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text: string): Record<string, unknown> {
+  if (text.trim() === '') throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through: the message must not quote the text
+  }
+  throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
 }
 
 function readSecretFile(spec: SecretSpec, file: string): Buffer {

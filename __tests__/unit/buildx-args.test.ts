@@ -55,6 +55,7 @@ describe('diagnoseBuildFailure', () => {
     ['unknown flag: --secret', /too old/],
     ['ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', /daemon is not reachable/],
     ['ERROR: no builder "nope" found', /builder given in "builder" does not exist/],
+    ['ERROR: use `docker --context=ctx1 buildx` to switch to context "ctx1"', /builder "ctx1" is the docker driver of Docker context "ctx1": set DOCKER_CONTEXT: ctx1/],
     ['something else', /exited with code 1/]
   ])('%s', (tail, msg) => expect(d(tail)).toMatch(msg));
 });

@@ -105,3 +105,27 @@ describe('secret-envs and secret-files', () => {
     expect(errorOf(() => assertUniqueIds(specs)).message).toBe('input "secret-files", entry 1: uses the same id as input "secrets", entry 1');
   });
 });
+
+describe('secret-map and secrets-json', () => {
+  test('parses an allowlist like secret-envs', async () => {
+    const { parseSecretMap } = await import('../../src/secret-list.js');
+    expect(parseSecretMap('npm=NPM_TOKEN, gh=GH_PAT').map((s) => [s.id, s.ref, s.input])).toEqual([
+      ['npm', 'NPM_TOKEN', 'secret-map'],
+      ['gh', 'GH_PAT', 'secret-map']
+    ]);
+    expect(errorOf(() => parseSecretMap('npm=not-a-name')).message).toBe('input "secret-map", entry 1: not a valid secret name');
+  });
+
+  test('only mapped names are read; a missing name or bad JSON is an error that quotes nothing', async () => {
+    const { resolveSecrets } = await import('../../src/secret-values.js');
+    const { parseSecretMap } = await import('../../src/secret-list.js');
+    const json = JSON.stringify({ NPM_TOKEN: 'npm-value-1234', github_token: 'ghs_secretvalue' });
+    const got = resolveSecrets(parseSecretMap('npm=NPM_TOKEN'), { env: {}, secretsJson: json });
+    expect(got.map((s) => [s.id, s.value.toString()])).toEqual([['npm', 'npm-value-1234']]);
+    const missing = errorOf(() => resolveSecrets(parseSecretMap('x=MISSING'), { env: {}, secretsJson: json }));
+    expect(missing.message).toBe('input "secret-map", entry 1: secret MISSING is not in secrets-json (is it defined, and passed with secrets: inherit?)');
+    const bad = errorOf(() => resolveSecrets(parseSecretMap('x=A'), { env: {}, secretsJson: '{"A": "value-1234"' }));
+    expect(bad.message).toBe('input "secrets-json": is not a JSON object: pass ${{ toJSON(secrets) }}');
+    expect(errorOf(() => resolveSecrets(parseSecretMap('x=toString'), { env: {}, secretsJson: '{}' })).message).toMatch(/secret toString is not in secrets-json/);
+  });
+});

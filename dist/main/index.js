@@ -41593,6 +41593,10 @@ function diagnoseBuildFailure(r, providedIds) {
     if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
         return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
     }
+    const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
+    if (ctx) {
+        return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
+    }
     if (/no builder .* found|failed to find builder/i.test(t)) {
         return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
     }
@@ -41684,8 +41688,9 @@ function splitIdRef(input, raw, trimRef) {
         throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
     return { id, input, entry: raw.entry, ref };
 }
+const REF_NAMES = { secrets: 'value', 'secret-envs': 'ENV_NAME', 'secret-files': 'path', 'secret-map': 'SECRET_NAME' };
 function refName(input) {
-    return input === 'secrets' ? 'value' : input === 'secret-envs' ? 'ENV_NAME' : 'path';
+    return REF_NAMES[input];
 }
 function emptyHint(input) {
     return input === 'secrets' ? ' (is the secret defined for this repository, environment and event?)' : '';
@@ -41693,14 +41698,18 @@ function emptyHint(input) {
 function parseSecrets(text) {
     return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
 }
-function parseSecretEnvs(text) {
+/** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
+function parseNameList(input, text) {
     return splitPlainList(text, true).map((raw) => {
-        const spec = splitIdRef('secret-envs', raw, true);
+        const spec = splitIdRef(input, raw, true);
         if (!ENV_NAME.test(spec.ref))
-            throw new InputError('secret-envs', 'not a valid environment variable name', raw.entry);
+            throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
         return spec;
     });
 }
+const parseSecretEnvs = (text) => parseNameList('secret-envs', text);
+/** The allowlist for secrets-json: only the secrets named here become mounts. */
+const parseSecretMap = (text) => parseNameList('secret-map', text);
 function parseSecretFiles(text) {
     return splitPlainList(text, false).map((raw) => {
         const spec = splitIdRef('secret-files', raw, true);
@@ -41811,14 +41820,19 @@ function readSecretSpecs() {
     const specs = [
         ...parseSecrets(getInput('secrets', { trimWhitespace: false })),
         ...parseSecretEnvs(getInput('secret-envs')),
-        ...parseSecretFiles(getInput('secret-files'))
+        ...parseSecretFiles(getInput('secret-files')),
+        ...parseSecretMap(getInput('secret-map'))
     ];
+    if (getInput('secrets-json') && !specs.some((s) => s.input === 'secret-map')) {
+        throw new InputError('secret-map', 'is required with secrets-json: name the secrets to mount, as id=SECRET_NAME');
+    }
     assertUniqueIds(specs);
     return specs;
 }
 function readInputs() {
     return {
         secrets: readSecretSpecs(),
+        secretsJson: getInput('secrets-json'),
         build: readBuildInputs(),
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: bool('allow-disk-fallback'),
@@ -42171,16 +42185,23 @@ async function scanLocalImage(scanner, image) {
 const MAX_SECRET_BYTES = 500 * 1024;
 /** Shorter values would be masked everywhere they occur by chance and wreck the log. */
 const MIN_SECRET_BYTES = 4;
-function resolveSecrets(specs, env) {
+function resolveSecrets(specs, sources) {
+    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
     return specs.map((spec) => {
-        const value = readValue(spec, env);
+        const value = readValue(spec, sources.env, context);
         checkSize(spec, value);
         return { id: spec.id, input: spec.input, entry: spec.entry, value };
     });
 }
-function readValue(spec, env) {
+function readValue(spec, env, context) {
     if (spec.input === 'secrets')
         return Buffer.from(spec.ref, 'utf8');
+    if (spec.input === 'secret-map') {
+        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+        if (typeof v !== 'string')
+            throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
+        return Buffer.from(v, 'utf8');
+    }
     if (spec.input === 'secret-envs') {
         const v = env[spec.ref];
         if (v === undefined)
@@ -42189,6 +42210,20 @@ function readValue(spec, env) {
     }
     // Relative to the working directory, as buildx itself would resolve it.
     return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
+}
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text) {
+    if (text.trim() === '')
+        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+    try {
+        const v = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v))
+            return v;
+    }
+    catch {
+        // fall through: the message must not quote the text
+    }
+    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
 }
 function readSecretFile(spec, file) {
     let st;
@@ -42565,7 +42600,7 @@ function dockerfilePath(context, file) {
         return external_node_path_namespaceObject.resolve(file);
     if (/^[a-z]+:\/\/|^git@/.test(context))
         return undefined;
-    return external_node_path_namespaceObject.resolve(context, 'Dockerfile');
+    return __nccwpck_require__.ab + "main/" + context + '/Dockerfile';
 }
 function runPreflight(g) {
     if (g.mode === 'off')
@@ -42806,7 +42841,10 @@ async function runMain() {
     };
     try {
         const inputs = readInputs();
-        const secrets = resolveSecrets(inputs.secrets, process.env);
+        const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+        // The rest of the secrets context is not ours to keep: drop every copy of it.
+        inputs.secretsJson = '';
+        delete process.env['INPUT_SECRETS-JSON'];
         registerSecrets(secrets);
         assertNoSecretsInBuildInputs(inputs.build);
         report.ids = secrets.map((s) => s.id);

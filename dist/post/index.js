@@ -41844,8 +41844,9 @@ function splitIdRef(input, raw, trimRef) {
         throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
     return { id, input, entry: raw.entry, ref };
 }
+const REF_NAMES = { secrets: 'value', 'secret-envs': 'ENV_NAME', 'secret-files': 'path', 'secret-map': 'SECRET_NAME' };
 function refName(input) {
-    return input === 'secrets' ? 'value' : input === 'secret-envs' ? 'ENV_NAME' : 'path';
+    return REF_NAMES[input];
 }
 function emptyHint(input) {
     return input === 'secrets' ? ' (is the secret defined for this repository, environment and event?)' : '';
@@ -41853,14 +41854,18 @@ function emptyHint(input) {
 function secret_list_parseSecrets(text) {
     return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
 }
-function secret_list_parseSecretEnvs(text) {
+/** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
+function parseNameList(input, text) {
     return secret_list_splitPlainList(text, true).map((raw) => {
-        const spec = splitIdRef('secret-envs', raw, true);
+        const spec = splitIdRef(input, raw, true);
         if (!ENV_NAME.test(spec.ref))
-            throw new InputError('secret-envs', 'not a valid environment variable name', raw.entry);
+            throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
         return spec;
     });
 }
+const secret_list_parseSecretEnvs = (text) => parseNameList('secret-envs', text);
+/** The allowlist for secrets-json: only the secrets named here become mounts. */
+const secret_list_parseSecretMap = (text) => parseNameList('secret-map', text);
 function secret_list_parseSecretFiles(text) {
     return secret_list_splitPlainList(text, false).map((raw) => {
         const spec = splitIdRef('secret-files', raw, true);
@@ -41971,14 +41976,19 @@ function readSecretSpecs() {
     const specs = [
         ...parseSecrets(core.getInput('secrets', { trimWhitespace: false })),
         ...parseSecretEnvs(core.getInput('secret-envs')),
-        ...parseSecretFiles(core.getInput('secret-files'))
+        ...parseSecretFiles(core.getInput('secret-files')),
+        ...parseSecretMap(core.getInput('secret-map'))
     ];
+    if (core.getInput('secrets-json') && !specs.some((s) => s.input === 'secret-map')) {
+        throw new InputError('secret-map', 'is required with secrets-json: name the secrets to mount, as id=SECRET_NAME');
+    }
     assertUniqueIds(specs);
     return specs;
 }
 function inputs_readInputs() {
     return {
         secrets: readSecretSpecs(),
+        secretsJson: core.getInput('secrets-json'),
         build: readBuildInputs(),
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: bool('allow-disk-fallback'),
@@ -42331,16 +42341,23 @@ async function image_scan_scanLocalImage(scanner, image) {
 const MAX_SECRET_BYTES = (/* unused pure expression or super */ null && (500 * 1024));
 /** Shorter values would be masked everywhere they occur by chance and wreck the log. */
 const secret_values_MIN_SECRET_BYTES = 4;
-function secret_values_resolveSecrets(specs, env) {
+function secret_values_resolveSecrets(specs, sources) {
+    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
     return specs.map((spec) => {
-        const value = readValue(spec, env);
+        const value = readValue(spec, sources.env, context);
         checkSize(spec, value);
         return { id: spec.id, input: spec.input, entry: spec.entry, value };
     });
 }
-function readValue(spec, env) {
+function readValue(spec, env, context) {
     if (spec.input === 'secrets')
         return Buffer.from(spec.ref, 'utf8');
+    if (spec.input === 'secret-map') {
+        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+        if (typeof v !== 'string')
+            throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
+        return Buffer.from(v, 'utf8');
+    }
     if (spec.input === 'secret-envs') {
         const v = env[spec.ref];
         if (v === undefined)
@@ -42349,6 +42366,20 @@ function readValue(spec, env) {
     }
     // Relative to the working directory, as buildx itself would resolve it.
     return readSecretFile(spec, path.resolve(spec.ref));
+}
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text) {
+    if (text.trim() === '')
+        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+    try {
+        const v = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v))
+            return v;
+    }
+    catch {
+        // fall through: the message must not quote the text
+    }
+    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
 }
 function readSecretFile(spec, file) {
     let st;
@@ -42725,7 +42756,7 @@ function leak_guard_dockerfilePath(context, file) {
         return path.resolve(file);
     if (/^[a-z]+:\/\/|^git@/.test(context))
         return undefined;
-    return path.resolve(context, 'Dockerfile');
+    return __nccwpck_require__.ab + "main/" + context + '/Dockerfile';
 }
 function leak_guard_runPreflight(g) {
     if (g.mode === 'off')
@@ -42966,7 +42997,10 @@ async function runMain() {
     };
     try {
         const inputs = readInputs();
-        const secrets = resolveSecrets(inputs.secrets, process.env);
+        const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+        // The rest of the secrets context is not ours to keep: drop every copy of it.
+        inputs.secretsJson = '';
+        delete process.env['INPUT_SECRETS-JSON'];
         log.registerSecrets(secrets);
         assertNoSecretsInBuildInputs(inputs.build);
         report.ids = secrets.map((s) => s.id);
