@@ -29,7 +29,8 @@ export interface GuardResult {
 export function dockerfilePath(context: string, file: string): string | undefined {
   if (file) return path.resolve(file);
   if (/^[a-z]+:\/\/|^git@/.test(context)) return undefined;
-  return path.resolve(context, 'Dockerfile');
+  // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
+  return `${path.resolve(context)}${path.sep}Dockerfile`;
 }
 
 export function runPreflight(g: GuardContext): GuardResult {

@@ -42600,7 +42600,8 @@ function dockerfilePath(context, file) {
         return external_node_path_namespaceObject.resolve(file);
     if (/^[a-z]+:\/\/|^git@/.test(context))
         return undefined;
-    return __nccwpck_require__.ab + "main/" + context + '/Dockerfile';
+    // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
+    return `${external_node_path_namespaceObject.resolve(context)}${external_node_path_namespaceObject.sep}Dockerfile`;
 }
 function runPreflight(g) {
     if (g.mode === 'off')

@@ -42756,7 +42756,8 @@ function leak_guard_dockerfilePath(context, file) {
         return path.resolve(file);
     if (/^[a-z]+:\/\/|^git@/.test(context))
         return undefined;
-    return __nccwpck_require__.ab + "main/" + context + '/Dockerfile';
+    // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
+    return `${path.resolve(context)}${path.sep}Dockerfile`;
 }
 function leak_guard_runPreflight(g) {
     if (g.mode === 'off')
