@@ -37,12 +37,25 @@ export function isMemoryBacked(dir: string): boolean {
 
 function usable(dir: string): boolean {
   try {
-    if (!fs.statSync(dir).isDirectory()) return false;
+    const st = fs.statSync(dir);
+    if (!st.isDirectory() || !safeParent(st)) return false;
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
     return isMemoryBacked(dir);
   } catch {
     return false;
   }
+}
+
+/**
+ * Whoever else may rename entries in the base could swap our vault for a symlink
+ * between mkdtemp and the writes: the base must belong to us or root, and if others
+ * may write to it, the sticky bit must stop them touching our entries (as on /dev/shm).
+ */
+function safeParent(st: fs.Stats): boolean {
+  const uid = process.getuid?.();
+  const ownerOk = uid === undefined || st.uid === uid || st.uid === 0;
+  const sharedWritable = (st.mode & 0o022) !== 0;
+  return ownerOk && (!sharedWritable || (st.mode & 0o1000) !== 0);
 }
 
 /** Where the vault goes: the first writable tmpfs among the candidates, else a refusal or the opted-in fallback. */
@@ -55,7 +68,8 @@ export function chooseVaultBase(o: VaultOptions): VaultBase {
   const tried = candidates.join(', ');
   if (o.allowDiskFallback && o.runnerTemp) return { dir: o.runnerTemp, kind: 'disk-fallback' };
   throw new ActionError(
-    `no writable tmpfs for the secret vault (tried ${tried}). ` +
+    `no writable tmpfs for the secret vault (tried ${tried}; a directory must be a tmpfs, writable, ` +
+      'and owned by this user or root, with the sticky bit if others may write to it). ' +
       (o.tmpfsDir ? 'Point tmpfs-dir at a writable tmpfs mount, ' : 'Mount a tmpfs (e.g. /dev/shm) or set tmpfs-dir, ') +
       'or set allow-disk-fallback: true to accept secrets on disk under RUNNER_TEMP.'
   );
@@ -98,8 +112,9 @@ export function removeVault(dir: string): boolean {
   } catch {
     return false;
   }
-  if (!st.isDirectory() || !path.basename(dir).startsWith(VAULT_PREFIX)) {
-    throw new ActionError(`refusing to remove ${dir}: not a secret-build vault directory`);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || !path.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
+    throw new ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
   }
   for (const name of fs.readdirSync(dir)) wipe(path.join(dir, name));
   fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { isMemoryBacked } from '../../src/vault.js';
-import { dockerReady, everythingVisible, finishRun, leaksIn, leftovers, makeWorkspace, runAction, startMain, type Workspace } from './harness.js';
+import { dockerReady, everythingVisible, finishRun, leaksIn, leftovers, makeWorkspace, runAction, runPost, startMain, type Workspace } from './harness.js';
 
 const ready = dockerReady();
 const e2e = ready ? describe : describe.skip;
@@ -139,9 +139,48 @@ e2e('vault placement', () => {
     fs.mkdirSync(diskDir);
     const run = await runAction(w, { secrets: `tok=${SECRET}`, 'tmpfs-dir': diskDir });
     expect(run.main.code).toBe(1);
-    expect(run.main.stdout).toMatch(/::error::no writable tmpfs for the secret vault \(tried .*on-disk\)/);
+    expect(run.main.stdout).toMatch(/::error::no writable tmpfs for the secret vault \(tried .*on-disk;/);
     expect(leftovers(diskDir)).toEqual([]);
     expect(run.children).toEqual([]);
+  });
+
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+  const NOBODY = { uid: 65534, gid: 65534 };
+
+  asRoot('a tmpfs-dir the runner user cannot write: fails closed (run as an unprivileged user)', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n' });
+    fs.chmodSync(w.runtimeDir, 0o755);
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'tmpfs-dir': w.runtimeDir }, {}, NOBODY);
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::no writable tmpfs for the secret vault \(tried \/dev\/shm\/sb-e2e-rt-/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
+  });
+
+  asRoot('a tmpfs base others may write to without the sticky bit is refused: our vault could be swapped for a symlink', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n' });
+    fs.chmodSync(w.runtimeDir, 0o777);
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'tmpfs-dir': w.runtimeDir });
+    expect(run.main.stdout).toMatch(/::error::no writable tmpfs .*sticky bit/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+
+  asRoot('a vault-looking directory pre-created by another user is neither used nor removed', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok\n' });
+    const planted = path.join(w.runtimeDir, 'secret-build-planted');
+    fs.mkdirSync(planted, { mode: 0o777 });
+    fs.chownSync(planted, NOBODY.uid, NOBODY.gid);
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(0);
+    expect(run.state['vault-dir']).not.toBe(planted);
+    expect(fs.readdirSync(planted)).toEqual([]);
+    expect(leftovers(w.runtimeDir)).toEqual(['secret-build-planted']);
+    // A post step handed the planted directory (a forged state) leaves it alone.
+    fs.writeFileSync(path.join(w.dir, '.github_state'), `vault-dir<<EOF\n${planted}\nEOF\n`);
+    const post = await runPost(w);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toMatch(/::warning::secret-build post: could not remove the secret vault .*not a secret-build vault directory of this user/);
+    expect(fs.existsSync(planted)).toBe(true);
   });
 
   test('allow-disk-fallback: builds from RUNNER_TEMP with a warning and removes the vault', async () => {

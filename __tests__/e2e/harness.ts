@@ -100,8 +100,19 @@ export interface Running {
   done: Promise<StepRun>;
 }
 
-export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [script], { cwd: ws.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Run a step as another user (root only): the workspace is opened up to them first. */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function openTo(ws: Workspace): void {
+  for (const f of [ws.dir, ...fs.readdirSync(ws.dir).map((n) => path.join(ws.dir, n))]) fs.chmodSync(f, fs.statSync(f).isDirectory() ? 0o777 : 0o666);
+}
+
+export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv, as?: RunAs): Running {
+  if (as) openTo(ws);
+  const child = spawn(process.execPath, [script], { cwd: ws.dir, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stdout = '';
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
@@ -123,19 +134,20 @@ export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv)
   };
 }
 
-export function startMain(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Running {
-  return startStep(MAIN, ws, stepEnv(ws, inputs, extraEnv));
+export function startMain(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}, as?: RunAs): Running {
+  const env = stepEnv(ws, inputs, extraEnv);
+  return startStep(MAIN, ws, env, as);
 }
 
 /** The post step, with STATE_* from the state file as the runner passes it. */
-export function runPost(ws: Workspace, extraEnv: Record<string, string> = {}): Promise<StepRun> {
+export function runPost(ws: Workspace, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<StepRun> {
   const env = stepEnv(ws, {}, extraEnv);
   for (const [k, v] of Object.entries(readFileCommands(env.GITHUB_STATE!))) env[`STATE_${k}`] = v;
-  return startStep(POST, ws, env).done;
+  return startStep(POST, ws, env, as).done;
 }
 
-export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
-  const post = await runPost(ws, extraEnv);
+export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<ActionRun> {
+  const post = await runPost(ws, extraEnv, as);
   return {
     main,
     post,
@@ -146,9 +158,9 @@ export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<s
   };
 }
 
-export async function runAction(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
-  const main = await startMain(ws, inputs, extraEnv).done;
-  return finishRun(ws, main, extraEnv);
+export async function runAction(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<ActionRun> {
+  const main = await startMain(ws, inputs, extraEnv, as).done;
+  return finishRun(ws, main, extraEnv, as);
 }
 
 /** Parses `name<<delimiter\nvalue\ndelimiter` records of GITHUB_OUTPUT / GITHUB_STATE. */

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { chooseVaultBase, createVaultDir, isMemoryBacked, removeVault, writeVaultFile } from '../../src/vault.js';
 
 const SHM = '/dev/shm';
+/** Tests that hand a directory to another user need root to chown. */
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
 let base: string;
 let disk: string;
 
@@ -31,9 +33,13 @@ describe('chooseVaultBase', () => {
   test('a tmpfs-dir on disk fails closed, naming what to do', () => {
     expect(() => chooseVaultBase({ tmpfsDir: disk, allowDiskFallback: false, runnerTemp: disk })).toThrow(/no writable tmpfs.*allow-disk-fallback/);
   });
-  test('an unwritable tmpfs-dir fails closed', () => {
-    fs.chmodSync(base, 0o500);
-    if (process.getuid?.() === 0) return; // root writes anywhere: covered by the e2e fault tests as a non-root user
+  asRoot('refuses a base others may write to without the sticky bit, or owned by another user', () => {
+    fs.chmodSync(base, 0o777);
+    expect(() => chooseVaultBase({ tmpfsDir: base, allowDiskFallback: false, runnerTemp: disk })).toThrow(/sticky bit/);
+    fs.chmodSync(base, 0o1777);
+    expect(chooseVaultBase({ tmpfsDir: base, allowDiskFallback: false, runnerTemp: disk }).dir).toBe(base);
+    fs.chmodSync(base, 0o700);
+    fs.chownSync(base, 65534, 65534);
     expect(() => chooseVaultBase({ tmpfsDir: base, allowDiskFallback: false, runnerTemp: disk })).toThrow(/no writable tmpfs/);
   });
   test('falls back to RUNNER_TEMP only when allowed', () => {
@@ -71,6 +77,13 @@ describe('vault files', () => {
     expect(fs.existsSync(dir)).toBe(false);
     expect(removeVault(dir)).toBe(false);
     expect(() => removeVault(base)).toThrow(/not a secret-build vault/);
+  });
+  asRoot('removeVault refuses a vault-named directory of another user (a forged state)', () => {
+    const foreign = path.join(base, 'secret-build-forged');
+    fs.mkdirSync(foreign);
+    fs.chownSync(foreign, 65534, 65534);
+    expect(() => removeVault(foreign)).toThrow(/of this user/);
+    expect(fs.existsSync(foreign)).toBe(true);
   });
   test('removeVault does not follow a symlink planted in the vault', () => {
     const dir = createVaultDir(base);

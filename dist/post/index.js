@@ -42876,7 +42876,8 @@ function isMemoryBacked(dir) {
 }
 function usable(dir) {
     try {
-        if (!fs.statSync(dir).isDirectory())
+        const st = fs.statSync(dir);
+        if (!st.isDirectory() || !safeParent(st))
             return false;
         fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
         return isMemoryBacked(dir);
@@ -42884,6 +42885,17 @@ function usable(dir) {
     catch {
         return false;
     }
+}
+/**
+ * Whoever else may rename entries in the base could swap our vault for a symlink
+ * between mkdtemp and the writes: the base must belong to us or root, and if others
+ * may write to it, the sticky bit must stop them touching our entries (as on /dev/shm).
+ */
+function safeParent(st) {
+    const uid = process.getuid?.();
+    const ownerOk = uid === undefined || st.uid === uid || st.uid === 0;
+    const sharedWritable = (st.mode & 0o022) !== 0;
+    return ownerOk && (!sharedWritable || (st.mode & 0o1000) !== 0);
 }
 /** Where the vault goes: the first writable tmpfs among the candidates, else a refusal or the opted-in fallback. */
 function vault_chooseVaultBase(o) {
@@ -42896,7 +42908,8 @@ function vault_chooseVaultBase(o) {
     const tried = candidates.join(', ');
     if (o.allowDiskFallback && o.runnerTemp)
         return { dir: o.runnerTemp, kind: 'disk-fallback' };
-    throw new ActionError(`no writable tmpfs for the secret vault (tried ${tried}). ` +
+    throw new ActionError(`no writable tmpfs for the secret vault (tried ${tried}; a directory must be a tmpfs, writable, ` +
+        'and owned by this user or root, with the sticky bit if others may write to it). ' +
         (o.tmpfsDir ? 'Point tmpfs-dir at a writable tmpfs mount, ' : 'Mount a tmpfs (e.g. /dev/shm) or set tmpfs-dir, ') +
         'or set allow-disk-fallback: true to accept secrets on disk under RUNNER_TEMP.');
 }
@@ -42936,8 +42949,9 @@ function vault_removeVault(dir) {
     catch {
         return false;
     }
-    if (!st.isDirectory() || !external_node_path_namespaceObject.basename(dir).startsWith(VAULT_PREFIX)) {
-        throw new input_error_ActionError(`refusing to remove ${dir}: not a secret-build vault directory`);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || !external_node_path_namespaceObject.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
+        throw new input_error_ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
     }
     for (const name of external_node_fs_namespaceObject.readdirSync(dir))
         wipe(external_node_path_namespaceObject.join(dir, name));
