@@ -27,40 +27,16 @@ export async function runMain(): Promise<void> {
     vault = undefined;
   };
   try {
-    const inputs = readInputs();
-    const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
-    // The rest of the secrets context is not ours to keep: drop every copy of it.
-    inputs.secretsJson = '';
-    delete process.env['INPUT_SECRETS-JSON'];
-    log.registerSecrets(secrets);
-    assertNoSecretsInBuildInputs(inputs.build);
-    report.ids = secrets.map((s) => s.id);
-    const pre = preflightFor(inputs, secrets);
-    report.leakGuard = pre.summary;
-    if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
-
+    const { inputs, secrets } = prepare(report);
     const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
     if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
     report.vaultKind = base.kind;
     cancel = onCancel(cleanup, (m) => log.warning(m));
     vault = createVaultDir(base.dir);
+    // Saved before the first secret is written: a killed main leaves nothing post can't find.
     core.saveState(VAULT_STATE_KEY, vault);
-    const mounts = writeSecrets(vault, secrets);
-    const files: BuildFiles = { iidFile: path.join(vault, 'iid'), metadataFile: path.join(vault, 'metadata.json') };
-
-    const args = buildxArgs(inputs.build, mounts, files);
-    log.info(`secret-build: ${mounts.length} secret(s) mounted from ${base.kind}: ${report.ids.join(', ') || 'none'}`);
-    const result = await runDocker(args, log.getRedactor(), (child) => cancel?.setChild(child));
-    if (result.code !== 0) throw new ActionError(diagnoseBuildFailure(result, report.ids));
-
-    const outputs = readBuildOutputs(files);
-    log.setOutput('imageid', outputs.imageid);
-    log.setOutput('digest', outputs.digest);
-    log.setOutput('metadata', outputs.metadata);
-    report.imageid = outputs.imageid;
-    const scan = await runImageScan(inputs.leakCheck, { imageid: outputs.imageid, outputs: inputs.build.outputs, metadata: outputs.metadata });
-    report.leakGuard = inputs.leakCheck === 'off' ? 'off' : `${report.leakGuard}; ${scan.summary}`;
-    if (scan.errors) throw new ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
+    const files = await build(inputs, secrets, vault, cancel);
+    await publish(inputs, files, report);
     report.result = 'success';
   } catch (e) {
     log.setFailed(messageOf(e));
@@ -74,6 +50,44 @@ export async function runMain(): Promise<void> {
     report.durationMs = Date.now() - started;
     await writeSummary(report).catch((e) => log.warning(`job summary not written: ${messageOf(e)}`));
   }
+}
+
+/** Everything that can fail without touching the disk: inputs, values, masks, the Dockerfile preflight. */
+function prepare(report: RunReport): { inputs: Inputs; secrets: Secret[] } {
+  const inputs = readInputs();
+  const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+  // The rest of the secrets context is not ours to keep: drop every copy of it.
+  inputs.secretsJson = '';
+  delete process.env['INPUT_SECRETS-JSON'];
+  log.registerSecrets(secrets);
+  assertNoSecretsInBuildInputs(inputs.build);
+  report.ids = secrets.map((s) => s.id);
+  const pre = preflightFor(inputs, secrets);
+  report.leakGuard = pre.summary;
+  if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
+  return { inputs, secrets };
+}
+
+async function build(inputs: Inputs, secrets: Secret[], vault: string, cancel: Cancellation): Promise<BuildFiles> {
+  const mounts = writeSecrets(vault, secrets);
+  const files: BuildFiles = { iidFile: path.join(vault, 'iid'), metadataFile: path.join(vault, 'metadata.json') };
+  const ids = secrets.map((s) => s.id);
+  log.info(`secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}`);
+  const result = await runDocker(buildxArgs(inputs.build, mounts, files), log.getRedactor(), (child) => cancel.setChild(child));
+  if (result.code !== 0) throw new ActionError(diagnoseBuildFailure(result, ids));
+  return files;
+}
+
+/** Outputs first (the build did happen), then the image scan that may still fail the step. */
+async function publish(inputs: Inputs, files: BuildFiles, report: RunReport): Promise<void> {
+  const outputs = readBuildOutputs(files);
+  log.setOutput('imageid', outputs.imageid);
+  log.setOutput('digest', outputs.digest);
+  log.setOutput('metadata', outputs.metadata);
+  report.imageid = outputs.imageid;
+  const scan = await runImageScan(inputs.leakCheck, { imageid: outputs.imageid, outputs: inputs.build.outputs, metadata: outputs.metadata });
+  report.leakGuard = inputs.leakCheck === 'off' ? 'off' : `${report.leakGuard}; ${scan.summary}`;
+  if (scan.errors) throw new ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
 }
 
 /** Post step (post-if: always()): the backstop for a main step that was killed. Only warns. */
