@@ -64,6 +64,23 @@ e2e('failing builds', () => {
     expect(leftovers(w.runtimeDir)).toEqual([]);
   });
 
+  test('docker not on PATH: a clear error, vault removed', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok true\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}` }, { PATH: path.join(w.dir, 'no-such-bin') });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toContain('::error::docker was not found on PATH');
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+
+  test('daemon unreachable: a clear error, vault removed', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok true\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}` }, { DOCKER_HOST: `unix://${w.dir}/no-daemon.sock` });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::the Docker daemon is not reachable/);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
+  });
+
   test('buildx killed mid-build: the action fails and cleans up', async () => {
     const w = ws({ Dockerfile: SLOW });
     const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
@@ -181,6 +198,14 @@ e2e('vault placement', () => {
     expect(post.code).toBe(0);
     expect(post.stdout).toMatch(/::warning::secret-build post: could not remove the secret vault .*not a secret-build vault directory of this user/);
     expect(fs.existsSync(planted)).toBe(true);
+  });
+
+  asRoot('a secret file the runner user cannot read: an error naming the entry', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n', 'root-only.key': SECRET });
+    fs.chmodSync(path.join(w.dir, 'root-only.key'), 0o600);
+    const run = await runAction(w, { 'secret-files': 'k=root-only.key' }, {}, NOBODY);
+    expect(run.main.stdout).toMatch(/::error::input "secret-files", entry 1: cannot read .*root-only\.key \(EACCES\)/);
+    expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
   });
 
   test('allow-disk-fallback: builds from RUNNER_TEMP with a warning and removes the vault', async () => {

@@ -106,8 +106,13 @@ export interface RunAs {
   gid: number;
 }
 
+/** The workspace, runner temp and file-command files become writable; the test's own files keep their modes. */
 function openTo(ws: Workspace): void {
-  for (const f of [ws.dir, ...fs.readdirSync(ws.dir).map((n) => path.join(ws.dir, n))]) fs.chmodSync(f, fs.statSync(f).isDirectory() ? 0o777 : 0o666);
+  fs.chmodSync(ws.dir, 0o777);
+  for (const n of fs.readdirSync(ws.dir).filter((f) => f.startsWith('.github_') || f === '.runner-temp')) {
+    const f = path.join(ws.dir, n);
+    fs.chmodSync(f, fs.statSync(f).isDirectory() ? 0o777 : 0o666);
+  }
 }
 
 export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv, as?: RunAs): Running {
