@@ -246,6 +246,12 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
   ['secret in build-args', { secrets: `a=${SECRET}`, 'build-args': `X=1\nTOKEN=${SECRET}` }, {}, /input "build-args", entry 2: contains the value of secret "a"/],
   ['secret in labels', { secrets: `a=${SECRET}`, labels: `k=${SECRET}` }, {}, /input "labels", entry 1: contains the value of secret "a"/],
   ['--secret in extra-args', { secrets: `a=${SECRET}`, 'extra-args': `--secret=id=b,env=HOME` }, {}, /input "extra-args", entry 1: this flag is set by the action/],
+  ['unicode in an id', { secrets: `clé=${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['CRLF lines with a bad second id', { secrets: `a=${SECRET}\r\nb c=${SECRET}x\r\n` }, {}, /input "secrets", entry 2: the id/],
+  ['duplicate id between secret-envs and secret-files', { 'secret-envs': 'k=HOME', 'secret-files': 'k=Dockerfile' }, {}, /input "secret-files", entry 1: uses the same id as input "secret-envs", entry 1/],
+  ['secret-map without secrets-json', { 'secret-map': 'k=NPM_TOKEN' }, {}, /input "secrets-json": is empty but secret-map names secrets/],
+  ['secrets-json that is not JSON', { 'secrets-json': `{"NPM_TOKEN": "${SECRET}"`, 'secret-map': 'k=NPM_TOKEN' }, {}, /input "secrets-json": is not a JSON object/],
+  ['secret value in extra-args', { secrets: `a=${SECRET}`, 'extra-args': `--annotation=x=${SECRET}` }, {}, /input "extra-args", entry 1: contains the value of secret "a"/],
   ['bad boolean', { push: 'yes' }, {}, /input "push": expected true or false/],
   ['bad leak-check', { 'leak-check': 'maybe' }, {}, /input "leak-check": expected error, warn or off/],
   ['comma in tmpfs-dir', { 'tmpfs-dir': '/dev/shm/a,b' }, {}, /input "tmpfs-dir": the path may not contain commas/]
