@@ -17,12 +17,14 @@ export interface RunResult {
 }
 
 const TAIL_BYTES = 64 * 1024;
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
 
 export function childEnv(env: NodeJS.ProcessEnv, redactor: Redactor): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || name.startsWith('INPUT_')) continue;
-    if (redactor.secretsIn(value).length > 0) continue;
+    if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0) continue;
     out[name] = value;
   }
   return out;

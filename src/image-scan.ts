@@ -15,7 +15,7 @@ import type { Redactor } from './scrubber.js';
 
 export interface ScanFinding {
   id: string;
-  /** The outer tar entry (a layer tar or blob), or "(image)" for top-level files. */
+  /** The outer tar entry: a layer tar or blob, or the top-level file itself (the image config). */
   layer: string;
   path: string;
 }
@@ -35,7 +35,7 @@ export class ImageScanner {
   constructor(readonly redactor: Redactor) {}
 
   /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
-  async scanTar(input: Readable, layer = '(image)', depth = 0): Promise<void> {
+  async scanTar(input: Readable, layer = '', depth = 0): Promise<void> {
     const extract = tar.extract();
     input.on('error', (e) => extract.destroy(e));
     input.pipe(extract);

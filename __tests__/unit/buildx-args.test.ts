@@ -44,6 +44,8 @@ describe('childEnv', () => {
   test('drops INPUT_* and any variable carrying a secret, keeps the rest', () => {
     const r = new Redactor([{ bytes: Buffer.from('s3cret-value'), tag: 'x' }]);
     expect(childEnv({ PATH: '/bin', INPUT_SECRETS: 'x=s3cret-value', INPUT_TAGS: 'a', TOKEN: 'pre-s3cret-value', HOME: '/root' }, r)).toEqual({ PATH: '/bin', HOME: '/root' });
+    const short = new Redactor([{ bytes: Buffer.from('/bin'), tag: 'x' }]);
+    expect(childEnv({ PATH: '/usr/bin:/bin', OTHER: '/bin/sh' }, short)).toEqual({ PATH: '/usr/bin:/bin' });
   });
 });
 

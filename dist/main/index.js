@@ -41504,12 +41504,14 @@ class ActionError extends Error {
 
 
 const TAIL_BYTES = 64 * 1024;
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
 function childEnv(env, redactor) {
     const out = {};
     for (const [name, value] of Object.entries(env)) {
         if (value === undefined || name.startsWith('INPUT_'))
             continue;
-        if (redactor.secretsIn(value).length > 0)
+        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
             continue;
         out[name] = value;
     }
@@ -42083,7 +42085,7 @@ class ImageScanner {
         this.redactor = redactor;
     }
     /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
-    async scanTar(input, layer = '(image)', depth = 0) {
+    async scanTar(input, layer = '', depth = 0) {
         const extract = tar_stream.extract();
         input.on('error', (e) => extract.destroy(e));
         input.pipe(extract);

@@ -41689,12 +41689,14 @@ class input_error_ActionError extends Error {
 
 
 const TAIL_BYTES = (/* unused pure expression or super */ null && (64 * 1024));
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
 function buildx_run_childEnv(env, redactor) {
     const out = {};
     for (const [name, value] of Object.entries(env)) {
         if (value === undefined || name.startsWith('INPUT_'))
             continue;
-        if (redactor.secretsIn(value).length > 0)
+        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
             continue;
         out[name] = value;
     }
@@ -42239,7 +42241,7 @@ class image_scan_ImageScanner {
         this.redactor = redactor;
     }
     /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
-    async scanTar(input, layer = '(image)', depth = 0) {
+    async scanTar(input, layer = '', depth = 0) {
         const extract = tar.extract();
         input.on('error', (e) => extract.destroy(e));
         input.pipe(extract);
