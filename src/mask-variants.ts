@@ -42,12 +42,18 @@ function trimTrailingNewlines(b: Buffer): Buffer {
   return b.subarray(0, end);
 }
 
+/** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
+const BASE64_WRAPS = [76, 64];
+
 function encodings(piece: Buffer): Buffer[] {
   const res: Buffer[] = [];
   for (let shift = 0; shift < 3; shift++) {
     const core = base64Core(piece, shift);
     res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
   }
+  // A long value encoded on its own is wrapped: its first line still gives it away.
+  const whole = base64Core(piece, 0);
+  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(Buffer.from(whole.slice(0, width)));
   res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
   const text = utf8(piece);
   if (text !== undefined) {

@@ -40,6 +40,15 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     expect(run.main.code).toBe(1);
   });
 
+  test('base64 of a long secret, wrapped over lines by base64', async () => {
+    const ws = makeWorkspace({ Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=long base64 /run/secrets/long > /wrapped\n` });
+    workspaces.push(ws);
+    const long = `${TOK}-${'k'.repeat(100)}`;
+    const run = await runAction(ws, { secrets: `long=${long}`, 'no-cache': 'true' });
+    expect(errors(run).join('\n')).toMatch(/secret "long" found in the built image: .*, wrapped/);
+    expect(leaksIn(everythingVisible(run), [long])).toEqual([]);
+  });
+
   test('secret copied in an earlier stage, then COPY --from into the final image', async () => {
     const { run } = await build(
       `RUN --mount=type=secret,id=tok cp /run/secrets/tok /stash\nFROM secret-build-base:latest\nCOPY --from=0 /stash /app/stash\n${USE_OTHER}`

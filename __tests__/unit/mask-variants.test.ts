@@ -34,6 +34,15 @@ describe('maskVariants', () => {
     );
   });
 
+  test('wrapped base64 of a long value (base64 at 76 columns, PEM at 64) is caught by its first line', () => {
+    const value = Buffer.from('x'.repeat(30) + 'long-secret-'.repeat(10));
+    const vs = maskVariants(value).map((v) => v.toString());
+    for (const width of [76, 64]) {
+      const wrapped = value.toString('base64').match(new RegExp(`.{1,${width}}`, 'g'))!.join('\n');
+      expect(wrapped.split('\n').some((line) => vs.some((v) => line.includes(v)))).toBe(true);
+    }
+  });
+
   test('base64Core is non-empty for 4 bytes at every shift', () => {
     for (const shift of [0, 1, 2]) expect(base64Core(Buffer.from('abcd'), shift).length).toBeGreaterThan(0);
   });
