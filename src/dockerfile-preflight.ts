@@ -154,15 +154,14 @@ function writesFile(stage: string): boolean {
 
 function contextSecretFiles(instructions: Instruction[], files: PreflightInput['contextSecretFiles']): Finding[] {
   const findings: Finding[] = [];
-  for (const f of files) {
-    if (!f.ignored) {
-      findings.push({
-        severity: 'warning',
-        message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
-      });
-    }
+  // An ignored file never reaches the builder, so no COPY can take it in either.
+  for (const f of files.filter((file) => !file.ignored)) {
+    findings.push({
+      severity: 'warning',
+      message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
+    });
     for (const ins of instructions.filter((i) => i instanceof Copy || i instanceof Add)) {
-      if (copySources(ins).some((src) => covers(src, f.relPath)) && !f.ignored) {
+      if (copySources(ins).some((src) => covers(src, f.relPath))) {
         findings.push({ severity: 'warning', line: lineOf(ins), message: `${ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image` });
       }
     }

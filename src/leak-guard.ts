@@ -55,7 +55,8 @@ export function runPreflight(g: GuardContext): GuardResult {
   return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
 }
 
-function annotate(mode: LeakCheck, f: Finding, file: string): void {
+/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
+function annotate(mode: LeakCheck, f: Finding, file?: string): void {
   const props = { file, startLine: f.line, title: 'secret-build leak guard' };
   const msg = `leak guard: ${f.message}`;
   if (f.severity === 'error' && mode === 'error') log.error(msg, props);
@@ -90,11 +91,7 @@ export async function runImageScan(mode: LeakCheck, t: ScanTargets): Promise<Gua
   }
   for (const id of log.getRedactor().secretsIn(t.metadata)) scanner.findings.set(`${id}\0metadata`, { id, layer: '(build metadata)', path: 'metadata.json' });
   const findings = [...scanner.findings.values()];
-  for (const f of findings) {
-    const msg = `leak guard: secret "${f.id}" found in the built image: ${f.layer}, ${f.path}`;
-    if (mode === 'error') log.error(msg, { title: 'secret-build leak guard' });
-    else log.warning(msg, { title: 'secret-build leak guard' });
-  }
+  for (const f of findings) annotate(mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
   const mb = (scanner.stats.bytes / 1e6).toFixed(1);
   const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
   const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${skipped.length ? `; not scanned: ${skipped.join('; ')}` : ''}`;

@@ -42186,15 +42186,14 @@ function writesFile(stage) {
 }
 function contextSecretFiles(instructions, files) {
     const findings = [];
-    for (const f of files) {
-        if (!f.ignored) {
-            findings.push({
-                severity: 'warning',
-                message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
-            });
-        }
+    // An ignored file never reaches the builder, so no COPY can take it in either.
+    for (const f of files.filter((file) => !file.ignored)) {
+        findings.push({
+            severity: 'warning',
+            message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
+        });
         for (const ins of instructions.filter((i) => i instanceof Copy || i instanceof Add)) {
-            if (copySources(ins).some((src) => covers(src, f.relPath)) && !f.ignored) {
+            if (copySources(ins).some((src) => covers(src, f.relPath))) {
                 findings.push({ severity: 'warning', line: lineOf(ins), message: `${ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image` });
             }
         }
@@ -42791,6 +42790,7 @@ function leak_guard_runPreflight(g) {
     const errors = findings.filter((f) => f.severity === 'error').length;
     return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
 }
+/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
 function annotate(mode, f, file) {
     const props = { file, startLine: f.line, title: 'secret-build leak guard' };
     const msg = `leak guard: ${f.message}`;
@@ -42827,13 +42827,8 @@ async function leak_guard_runImageScan(mode, t) {
     for (const id of log.getRedactor().secretsIn(t.metadata))
         scanner.findings.set(`${id}\0metadata`, { id, layer: '(build metadata)', path: 'metadata.json' });
     const findings = [...scanner.findings.values()];
-    for (const f of findings) {
-        const msg = `leak guard: secret "${f.id}" found in the built image: ${f.layer}, ${f.path}`;
-        if (mode === 'error')
-            log.error(msg, { title: 'secret-build leak guard' });
-        else
-            log.warning(msg, { title: 'secret-build leak guard' });
-    }
+    for (const f of findings)
+        annotate(mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
     const mb = (scanner.stats.bytes / 1e6).toFixed(1);
     const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
     const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${skipped.length ? `; not scanned: ${skipped.join('; ')}` : ''}`;
