@@ -16,15 +16,30 @@ const RUNS = 11;
 export async function benchOverhead(): Promise<Record<string, string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
   const secret = 'bench-secret-value-0123456789';
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo built > /built\n');
+  fs.writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo built > /built\n'
+  );
   const secretFile = path.join('/dev/shm', `sb-bench-${process.pid}`);
   fs.writeFileSync(secretFile, secret, { mode: 0o600 });
   for (const f of ['out', 'state', 'summary']) fs.writeFileSync(path.join(dir, f), '');
-  const direct = () => run('docker', ['buildx', 'build', '--secret', `id=tok,src=${secretFile}`, '--iidfile', path.join(dir, 'iid'), '--metadata-file', path.join(dir, 'meta'), '.'], { cwd: dir });
+  const direct = () =>
+    run(
+      'docker',
+      ['buildx', 'build', '--secret', `id=tok,src=${secretFile}`, '--iidfile', path.join(dir, 'iid'), '--metadata-file', path.join(dir, 'meta'), '.'],
+      { cwd: dir }
+    );
   const action = (leakCheck: string) => () =>
     run(process.execPath, [path.join(ROOT, 'dist/main/index.js')], {
       cwd: dir,
-      env: { ...process.env, INPUT_SECRETS: `tok=${secret}`, 'INPUT_LEAK-CHECK': leakCheck, GITHUB_OUTPUT: path.join(dir, 'out'), GITHUB_STATE: path.join(dir, 'state'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') }
+      env: {
+        ...process.env,
+        INPUT_SECRETS: `tok=${secret}`,
+        'INPUT_LEAK-CHECK': leakCheck,
+        GITHUB_OUTPUT: path.join(dir, 'out'),
+        GITHUB_STATE: path.join(dir, 'state'),
+        GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
+      }
     });
   try {
     await direct(); // warm the cache

@@ -33,13 +33,15 @@ export async function benchScan(): Promise<Record<string, string>> {
     const secrets = makeSecrets(100);
     fs.writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify(secrets.map((s) => s.toString('base64'))));
     // grep takes one pattern a line: multi-line variants are covered by their lines.
-    const lines = patternsOf(secrets).map((p) => p.bytes).filter((b) => !b.includes(0x0a));
+    const lines = patternsOf(secrets)
+      .map((p) => p.bytes)
+      .filter((b) => !b.includes(0x0a));
     fs.writeFileSync(path.join(dir, 'patterns.txt'), Buffer.concat(lines.flatMap((b) => [b, Buffer.from('\n')])));
     const grep = () => run('sh', ['-c', `LC_ALL=C grep -F -a -c -f patterns.txt image.tar || true`], { cwd: dir });
     let rss = 0;
     const scan = async () => {
       const out = await run(process.execPath, [path.join(HERE, 'scan-worker.js'), tar, path.join(dir, 'secrets.json')]);
-      rss = Math.max(rss, JSON.parse(out).maxRssKb);
+      rss = Math.max(rss, (JSON.parse(out) as { maxRssKb: number }).maxRssKb);
     };
     const t = { grep: [] as number[], scan: [] as number[] };
     for (let r = 0; r < 3; r++) {

@@ -4,7 +4,7 @@
  * the same chunks in the same process. Interleaved runs, medians.
  */
 import { PassThrough, Readable, Transform } from 'node:stream';
-import { Redactor } from '../src/scrubber.js';
+import { Redactor } from '../src/secrets/redactor.js';
 import { fmt, makeSecrets, median, patternsOf, timeMs } from './util.js';
 
 const TARGET_BYTES = Number(process.env.BENCH_LOG_MB ?? 200) * 1e6;

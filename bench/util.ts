@@ -1,7 +1,7 @@
 /** Shared helpers for the benchmark scripts: timing, medians and test secrets. */
 import { randomBytes } from 'node:crypto';
-import { maskVariants } from '../src/mask-variants.js';
-import type { TaggedPattern } from '../src/scrubber.js';
+import { maskVariants } from '../src/secrets/variants.js';
+import type { TaggedPattern } from '../src/secrets/redactor.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -9,7 +9,7 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export async function timeMs(f: () => Promise<unknown> | unknown): Promise<number> {
+export async function timeMs(f: () => unknown): Promise<number> {
   const t = process.hrtime.bigint();
   await f();
   return Number(process.hrtime.bigint() - t) / 1e6;

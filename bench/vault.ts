@@ -3,8 +3,8 @@
  * vault, write N secret files, remove the vault. Milliseconds for 1, 100 and 1000.
  */
 import * as path from 'node:path';
-import { Redactor } from '../src/scrubber.js';
-import { createVaultDir, removeVault, writeVaultFile } from '../src/vault.js';
+import { Redactor } from '../src/secrets/redactor.js';
+import { createVaultDir, removeVault, writeVaultFile } from '../src/secrets/vault.js';
 import { fmt, makeSecrets, median, patternsOf, timeMs } from './util.js';
 
 export async function benchVault(): Promise<Record<string, string>> {

@@ -1,7 +1,8 @@
 /**
- * Cancellation: the runner sends SIGINT, then SIGTERM, then kills. The vault goes
- * first, synchronously, before anything else can be interrupted; then buildx is told
- * to stop and given a moment, and the action exits non-zero.
+ * Cancellation: the runner sends SIGINT, then SIGTERM, then kills. The open secret
+ * session goes first, synchronously, before anything else can be interrupted; then
+ * the running docker child is told to stop and given a moment, and the action exits
+ * non-zero.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -9,36 +10,46 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const CHILD_GRACE_MS = 3000;
 
+export interface Disposable {
+  dispose(): unknown;
+}
+
 export interface Cancellation {
+  /** What to dispose first on a signal (the open secret session), or undefined once it is closed. */
+  track(resource: Disposable | undefined): void;
   setChild(child: ChildProcess): void;
   dispose(): void;
 }
 
-export function onCancel(cleanup: () => void, report: (msg: string) => void): Cancellation {
+export function onCancel(report: (msg: string) => void): Cancellation {
   let child: ChildProcess | undefined;
+  let resource: Disposable | undefined;
   const handler = (signal: NodeJS.Signals) => {
     try {
-      cleanup();
+      resource?.dispose();
     } finally {
       report(`received ${signal}: secret vault removed, stopping the build`);
-      const exit = () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
-      if (child && child.exitCode === null && child.signalCode === null) {
-        child.once('close', exit);
-        child.kill(signal);
-        setTimeout(() => {
-          child?.kill('SIGKILL');
-          exit();
-        }, CHILD_GRACE_MS).unref();
-      } else {
-        exit();
-      }
+      stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
     }
   };
   SIGNALS.forEach((s) => process.on(s, handler));
   return {
+    track: (r) => {
+      resource = r;
+    },
     setChild: (c) => {
       child = c;
     },
     dispose: () => SIGNALS.forEach((s) => process.off(s, handler))
   };
+}
+
+function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, exit: () => void): void {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return exit();
+  child.once('close', exit);
+  child.kill(signal);
+  setTimeout(() => {
+    child.kill('SIGKILL');
+    exit();
+  }, CHILD_GRACE_MS).unref();
 }

@@ -67,7 +67,7 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
   test('outputs: imageid, digest and metadata', () => {
     expect(run.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(JSON.parse(run.outputs.metadata)['containerimage.digest']).toBe(run.outputs.digest);
+    expect((JSON.parse(run.outputs.metadata) as Record<string, unknown>)['containerimage.digest']).toBe(run.outputs.digest);
     expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', TAG]).toString().trim()).toBe(run.outputs.imageid);
   });
 
@@ -75,7 +75,15 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
     const log = run.main.stdout + run.main.stderr;
     expect(log).toContain('log-leak-attempted');
     expect(log).toMatch(/\*\*\*/);
-    expect(leaksIn(log.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), secrets)).toEqual([]);
+    expect(
+      leaksIn(
+        log
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+        secrets
+      )
+    ).toEqual([]);
   });
 
   test('no value or variant appears in any output, state, summary, argv or child environment', () => {
@@ -85,7 +93,12 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
   });
 
   test('every value, each line of the multi-line one, and encodings were registered with the runner', () => {
-    const masks = new Set(run.main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length)));
+    const masks = new Set(
+      run.main.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::add-mask::'))
+        .map((l) => l.slice('::add-mask::'.length))
+    );
     for (const v of [TOKEN, ENV_VALUE, ...PEM.split('\n').filter((l) => l.length >= 4)]) {
       expect(masks.has(v)).toBe(true);
       expect(masks.has(Buffer.from(v).toString('base64').replace(/=+$/, '').slice(0, -1)) || masks.has(Buffer.from(v).toString('base64'))).toBe(true);
@@ -95,7 +108,12 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
   test('the buildx command line maps ids to vault files, never values', () => {
     const build = run.children.find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
     const mounts = build!.argv.filter((_a, k) => build!.argv[k - 1] === '--secret');
-    expect(mounts.map((m) => m.replace(/src=.*\/(secret-\d+)$/, 'src=$1'))).toEqual(['id=tok,src=secret-0', 'id=pem,src=secret-1', 'id=envtok,src=secret-2', 'id=bin,src=secret-3']);
+    expect(mounts.map((m) => m.replace(/src=.*\/(secret-\d+)$/, 'src=$1'))).toEqual([
+      'id=tok,src=secret-0',
+      'id=pem,src=secret-1',
+      'id=envtok,src=secret-2',
+      'id=bin,src=secret-3'
+    ]);
     expect(mounts.every((m) => m.includes(`src=${ws.runtimeDir}/secret-build-`))).toBe(true);
   });
 
@@ -104,13 +122,19 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
     const history = execFileSync('docker', ['history', '--no-trunc', TAG]).toString();
     const inspect = execFileSync('docker', ['image', 'inspect', TAG]).toString();
     expect(saved.length).toBeGreaterThan(100000);
-    expect(leaksIn(saved, secrets.map((s) => Buffer.from(s).toString('latin1')))).toEqual([]);
+    expect(
+      leaksIn(
+        saved,
+        secrets.map((s) => Buffer.from(s).toString('latin1'))
+      )
+    ).toEqual([]);
     expect(leaksIn(history + inspect, secrets)).toEqual([]);
   });
 
   test('the vault is gone and the summary lists ids only', () => {
     expect(leftovers(ws.runtimeDir)).toEqual([]);
-    expect(run.summary).toContain('`tok`, `pem`, `envtok`, `bin`');
+    expect(run.summary).toContain('<code>tok</code>, <code>pem</code>, <code>envtok</code>, <code>bin</code>');
+    expect(run.summary).not.toContain('`');
     expect(run.summary).toContain('tmpfs (memory)');
   });
 });

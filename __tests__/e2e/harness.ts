@@ -7,17 +7,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadAction, ROOT, runnerInputs } from '../support/yaml.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const MAIN = path.join(ROOT, 'dist/main/index.js');
-export const POST = path.join(ROOT, 'dist/post/index.js');
+const action = loadAction();
+export const MAIN = path.join(ROOT, action.runs.main);
+export const POST = path.join(ROOT, action.runs.post!);
 export const BASE_IMAGE = 'secret-build-base:latest';
 
 /** True when a daemon with buildx and the base image is here; in CI its absence fails the run. */
 export function dockerReady(): boolean {
-  const ok =
-    spawnSync('docker', ['buildx', 'version']).status === 0 && spawnSync('docker', ['image', 'inspect', BASE_IMAGE]).status === 0;
+  const ok = spawnSync('docker', ['buildx', 'version']).status === 0 && spawnSync('docker', ['image', 'inspect', BASE_IMAGE]).status === 0;
   if (!ok && process.env.CI) throw new Error('CI: docker + buildx + base image are required for the e2e tests (run scripts/setup-docker.sh)');
   if (!ok) console.warn('\n!!! e2e tests SKIPPED: no docker daemon with buildx and the base image. Run: sudo bash scripts/setup-docker.sh !!!\n');
   return ok;
@@ -89,8 +88,7 @@ function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record
   };
   for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
   fs.mkdirSync(env.RUNNER_TEMP!, { recursive: true });
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return env;
+  return { ...env, ...runnerInputs(inputs) };
 }
 
 export interface Running {
@@ -122,10 +120,20 @@ export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv,
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if ((stdout + stderr).includes(w.text)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    for (const w of [...waiters])
+      if ((stdout + stderr).includes(w.text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
   };
-  child.stdout!.on('data', (d) => { stdout += d; check(); });
-  child.stderr!.on('data', (d) => { stderr += d; check(); });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    check();
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    check();
+  });
   const done = new Promise<StepRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return {
     child,
@@ -133,7 +141,13 @@ export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv,
     waitFor: (text, timeoutMs = 60000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(text)}; output so far:\n${stdout}${stderr}`)), timeoutMs);
-        waiters.push({ text, resolve: () => { clearTimeout(timer); resolve(); } });
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
         check();
       })
   };
@@ -183,7 +197,10 @@ function readChildren(ws: Workspace): { argv: string[]; env: string[] }[] {
     .filter((f) => f.startsWith('argv.'))
     .map((f) => ({
       argv: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').split('\0').slice(0, -1),
-      env: fs.readFileSync(path.join(ws.shimDir, f.replace('argv.', 'env.')), 'utf8').split('\0').slice(0, -1)
+      env: fs
+        .readFileSync(path.join(ws.shimDir, f.replace('argv.', 'env.')), 'utf8')
+        .split('\0')
+        .slice(0, -1)
     }));
 }
 
@@ -205,7 +222,13 @@ export function everythingVisible(run: ActionRun): string {
  */
 export function leakForms(value: string | Buffer): string[] {
   const v = Buffer.isBuffer(value) ? value : Buffer.from(value);
-  const pieces = [v, ...v.toString('latin1').split('\n').map((l) => Buffer.from(l.replace(/\r$/, ''), 'latin1'))].filter((p) => p.length >= 4);
+  const pieces = [
+    v,
+    ...v
+      .toString('latin1')
+      .split('\n')
+      .map((l) => Buffer.from(l.replace(/\r$/, ''), 'latin1'))
+  ].filter((p) => p.length >= 4);
   const forms = new Set<string>();
   for (const p of pieces) {
     forms.add(p.toString('utf8'));
@@ -227,7 +250,11 @@ export function leakForms(value: string | Buffer): string[] {
 }
 
 export function leaksIn(haystack: string, values: (string | Buffer)[]): string[] {
-  return values.flatMap((v, k) => leakForms(v).filter((f) => haystack.includes(f)).map((f) => `secret #${k} form of length ${f.length}`));
+  return values.flatMap((v, k) =>
+    leakForms(v)
+      .filter((f) => haystack.includes(f))
+      .map((f) => `secret #${k} form of length ${f.length}`)
+  );
 }
 
 /** Directory entries left in a vault base (the tmpfs dir given to the action). */

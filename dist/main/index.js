@@ -1,6 +1,376 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4158:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/**
+ * @license
+ * Copyright 2020 Balena Ltd.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *    http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ *
+ * ------------------------------------------------------------------------
+ *
+ * Copyright 2018 Zeit, Inc.
+ * Licensed under the MIT License. See file LICENSE.md for a full copy.
+ *
+ * ------------------------------------------------------------------------
+ */
+
+/**
+ * This module implements the [dockerignore
+ * spec](https://docs.docker.com/engine/reference/builder/#dockerignore-file),
+ * closely following Docker's (Moby) Golang implementation:
+ * https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/archive/archive.go#L825
+ *
+ * Something the spec is not clear about, but we discovered by reading source code
+ * and testing against the "docker build" command, is the handling of backslashes and
+ * forward slashes as path separators and escape characters in the .dockerignore file
+ * across platforms including Windows, Linux and macOS:
+ *
+ * * On Linux and macOS, only forward slashes can be used as path separators in the
+ *   .dockerignore file, and the backslash works as an escape character.
+ * * On Windows, both forward slashes and backslashes are allowed as path separators
+ *   in the .dockerignore file, and the backslash is not used as an escape character.
+ *
+ * This is consistent with how Windows works generally: both forward slashes and
+ * backslashes are accepted as path separators by the cmd.exe Command Prompt or
+ * PowerShell, and by library functions like the Golang filepath.Clean or the
+ * Node.js path.normalize.
+ *
+ * Similarly, path strings provided to the IgnoreBase.ignores() and IgnoreBase.filter()
+ * methods can use either forward slashes or backslashes as path separators on Windows,
+ * but only forward slashes are accepted as path separators on Linux and macOS.
+ */
+
+const path = __nccwpck_require__(6928);
+
+const factory = options => new IgnoreBase(options); // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L538-L539
+// Fixes typescript module import
+
+
+factory.default = factory;
+module.exports = factory;
+
+function make_array(subject) {
+  return Array.isArray(subject) ? subject : [subject];
+}
+
+const REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+const REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+const REGEX_TRAILING_PATH_SEP = path.sep === '\\' ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+const KEY_IGNORE = typeof Symbol !== 'undefined' ? Symbol.for('dockerignore') : 'dockerignore'; // An implementation of Go's filepath.Clean
+// https://golang.org/pkg/path/filepath/#Clean
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Note that, like Go, on Windows this function converts forward slashes
+// to backslashes.
+
+function cleanPath(file) {
+  return path.normalize(file).replace(REGEX_TRAILING_PATH_SEP, '');
+} // Javascript port of Golang's filepath.ToSlash
+// https://golang.org/pkg/path/filepath/#ToSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Convert any OS-specific path separator to '/'. Backslash is converted
+// to forward slash on Windows, but not on Linux/macOS.
+// Note that both forward slashes and backslashes are valid path separators on
+// Windows. As a result, code such as `pattern.split(path.sep).join('/')` fails
+// on Windows when forward slashes are used as path separators.
+
+
+function toSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\\/g, '/');
+} // Javascript port of Golang's filepath.FromSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+
+
+function fromSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\//g, path.sep);
+}
+
+class IgnoreBase {
+  constructor({
+    // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+    ignorecase = true
+  } = {}) {
+    this._rules = [];
+    this._ignorecase = ignorecase;
+    this[KEY_IGNORE] = true;
+
+    this._initCache();
+  }
+
+  _initCache() {
+    this._cache = {};
+  } // @param {Array.<string>|string|Ignore} pattern
+
+
+  add(pattern) {
+    this._added = false;
+
+    if (typeof pattern === 'string') {
+      pattern = pattern.split(/\r?\n/g);
+    }
+
+    make_array(pattern).forEach(this._addPattern, this); // Some rules have just added to the ignore,
+    // making the behavior changed.
+
+    if (this._added) {
+      this._initCache();
+    }
+
+    return this;
+  } // legacy
+
+
+  addPattern(pattern) {
+    return this.add(pattern);
+  }
+
+  _addPattern(pattern) {
+    // https://github.com/kaelzhang/node-ignore/issues/32
+    if (pattern && pattern[KEY_IGNORE]) {
+      this._rules = this._rules.concat(pattern._rules);
+      this._added = true;
+      return;
+    }
+
+    if (this._checkPattern(pattern)) {
+      const rule = this._createRule(pattern.trim());
+
+      if (rule !== null) {
+        this._added = true;
+
+        this._rules.push(rule);
+      }
+    }
+  }
+
+  _checkPattern(pattern) {
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L34-L40
+    return pattern && typeof pattern === 'string' && pattern.indexOf('#') !== 0 && pattern.trim() !== "";
+  }
+
+  filter(paths) {
+    return make_array(paths).filter(path => this._filter(path));
+  }
+
+  createFilter() {
+    return path => this._filter(path);
+  }
+
+  ignores(path) {
+    return !this._filter(path);
+  } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+
+
+  _createRule(pattern) {
+    const origin = pattern;
+    let negative = false; // > An optional prefix "!" which negates the pattern;
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L43-L46
+
+    if (pattern[0] === '!') {
+      negative = true;
+      pattern = pattern.substring(1).trim();
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L47-L53
+
+
+    if (pattern.length > 0) {
+      pattern = cleanPath(pattern);
+      pattern = toSlash(pattern);
+
+      if (pattern.length > 1 && pattern[0] === '/') {
+        pattern = pattern.slice(1);
+      }
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L54-L55
+
+
+    if (negative) {
+      pattern = '!' + pattern;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L30
+
+
+    pattern = pattern.trim();
+
+    if (pattern === "") {
+      return null;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L34
+    // convert forward slashes to backslashes on Windows
+
+
+    pattern = cleanPath(pattern); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L36-L42
+
+    if (pattern[0] === '!') {
+      if (pattern.length === 1) {
+        return null;
+      }
+
+      negative = true;
+      pattern = pattern.substring(1);
+    } else {
+      negative = false;
+    }
+
+    return {
+      origin,
+      pattern,
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+      dirs: pattern.split(path.sep),
+      negative
+    };
+  } // @returns `Boolean` true if the `path` is NOT ignored
+
+
+  _filter(path) {
+    if (!path) {
+      return false;
+    }
+
+    if (path in this._cache) {
+      return this._cache[path];
+    }
+
+    return this._cache[path] = this._test(path);
+  } // @returns {Boolean} true if a file is NOT ignored
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+
+
+  _test(file) {
+    file = fromSlash(file); // equivalent to golang filepath.Dir() https://golang.org/src/path/filepath/path.go
+
+    const parentPath = cleanPath(path.dirname(file));
+    const parentPathDirs = parentPath.split(path.sep);
+    let matched = false;
+
+    this._rules.forEach(rule => {
+      let match = this._match(file, rule); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L80
+
+
+      if (!match && parentPath !== ".") {
+        // Check to see if the pattern matches one of our parent dirs.
+        if (rule.dirs.includes('**')) {
+          // Ah shucks! We have to test every possible parent path that has 
+          // a number of dirs _n_ where 
+          // `rule.dirs.filter(doubleStar).length <= _n_ <= parentPathDirs.length`
+          // since the ** can imply any number of directories including 0
+          for (let i = rule.dirs.filter(x => x !== '**').length; i <= parentPathDirs.length; i++) {
+            match = match || this._match(parentPathDirs.slice(0, i).join(path.sep), rule);
+          }
+        } else if (rule.dirs.length <= parentPathDirs.length) {
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L83
+          match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path.sep), rule);
+        }
+      }
+
+      if (match) {
+        matched = !rule.negative;
+      }
+    });
+
+    return !matched;
+  } // @returns {Boolean} true if a file is matched by a rule
+
+
+  _match(file, rule) {
+    return this._compile(rule).regexp.test(file);
+  } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+
+
+  _compile(rule) {
+    if (rule.regexp) {
+      return rule;
+    }
+
+    let regStr = '^'; // Go through the pattern and convert it to a regexp.
+
+    let escapedSlash = path.sep === '\\' ? '\\\\' : path.sep;
+
+    for (let i = 0; i < rule.pattern.length; i++) {
+      const ch = rule.pattern[i];
+
+      if (ch === '*') {
+        if (rule.pattern[i + 1] === '*') {
+          // is some flavor of "**"
+          i++; // Treat **/ as ** so eat the "/"
+
+          if (rule.pattern[i + 1] === path.sep) {
+            i++;
+          }
+
+          if (rule.pattern[i + 1] === undefined) {
+            // is "**EOF" - to align with .gitignore just accept all
+            regStr += ".*";
+          } else {
+            // is "**"
+            // Note that this allows for any # of /'s (even 0) because
+            // the .* will eat everything, even /'s
+            regStr += `(.*${escapedSlash})?`;
+          }
+        } else {
+          // is "*" so map it to anything but "/"
+          regStr += `[^${escapedSlash}]*`;
+        }
+      } else if (ch === '?') {
+        // "?" is any char except "/"
+        regStr += `[^${escapedSlash}]`;
+      } else if (ch === '.' || ch === '$') {
+        // Escape some regexp special chars that have no meaning
+        // in golang's filepath.Match
+        regStr += `\\${ch}`;
+      } else if (ch === '\\') {
+        // escape next char. Note that a trailing \ in the pattern
+        // will be left alone (but need to escape it)
+        if (path.sep === '\\') {
+          // On windows map "\" to "\\", meaning an escaped backslash,
+          // and then just continue because filepath.Match on
+          // Windows doesn't allow escaping at all
+          regStr += escapedSlash;
+          continue;
+        }
+
+        if (rule.pattern[i + 1] !== undefined) {
+          regStr += '\\' + rule.pattern[i + 1];
+          i++;
+        } else {
+          regStr += '\\';
+        }
+      } else {
+        regStr += ch;
+      }
+    }
+
+    regStr += "$";
+    rule.regexp = new RegExp(regStr, this._ignorecase ? 'i' : '');
+    return rule;
+  }
+
+}
+
+
+/***/ }),
+
 /***/ 3057:
 /***/ ((module) => {
 
@@ -38440,21 +38810,1499 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 5966:
+/***/ 9719:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2024);
+// Bundle entry of the main step (dist/main): the runner executes this file.
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  V: () => (/* binding */ runMain)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: runPost
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/cancel.ts
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const CHILD_GRACE_MS = 3000;
+function onCancel(report) {
+    let child;
+    let resource;
+    const handler = (signal) => {
+        try {
+            resource?.dispose();
+        }
+        finally {
+            report(`received ${signal}: secret vault removed, stopping the build`);
+            stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
+        }
+    };
+    SIGNALS.forEach((s) => process.on(s, handler));
+    return {
+        track: (r) => {
+            resource = r;
+        },
+        setChild: (c) => {
+            child = c;
+        },
+        dispose: () => SIGNALS.forEach((s) => process.off(s, handler))
+    };
+}
+function stopChild(child, signal, exit) {
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+        return exit();
+    child.once('close', exit);
+    child.kill(signal);
+    setTimeout(() => {
+        child.kill('SIGKILL');
+        exit();
+    }, CHILD_GRACE_MS).unref();
+}
+
+;// CONCATENATED MODULE: ./src/docker/build-outputs.ts
+/** The action's outputs, read from the files buildx wrote into the vault. */
+
+function readIfPresent(file) {
+    try {
+        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim();
+    }
+    catch {
+        return '';
+    }
+}
+function readBuildOutputs(files) {
+    const metadata = readIfPresent(files.metadataFile);
+    let digest = '';
+    try {
+        const parsed = JSON.parse(metadata || '{}');
+        if (typeof parsed['containerimage.digest'] === 'string')
+            digest = parsed['containerimage.digest'];
+    }
+    catch {
+        // Not JSON: leave digest empty, metadata is still passed on as text.
+    }
+    return { imageid: readIfPresent(files.iidFile), digest, metadata };
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * A problem with the action's inputs. Messages name the input and the entry number,
+ * never any text of the entry itself: an entry may be (part of) a secret.
+ */
+class InputError extends Error {
+    constructor(input, message, entry) {
+        super(entry === undefined ? `input "${input}": ${message}` : `input "${input}", entry ${entry}: ${message}`);
+        this.name = 'InputError';
+    }
+}
+/** A failure with a known cause and a hint on how to fix it. */
+class errors_ActionError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ActionError';
+    }
+}
+/** The text to show for an error: ours as they are, anything else with its name. */
+function messageOf(e) {
+    if (e instanceof InputError || e instanceof errors_ActionError)
+        return e.message;
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/table.ts
+/**
+ * The one table of the action's inputs. Everything else derives from it: reading
+ * (`read.ts`), the buildx command line (`docker/buildx-args.ts`), the check that no
+ * build input carries a secret, and the test that `action.yml` declares exactly these
+ * inputs with these defaults. Add an input here and in `action.yml`, nowhere else.
+ */
+const string = { type: 'string' };
+const bool = { type: 'bool' };
+const list = { type: 'list' };
+const listNoComma = { type: 'list', ignoreComma: true };
+const secret = { type: 'secret' };
+const INPUTS = {
+    // Secrets: one id namespace across all of them.
+    secrets: { kind: secret },
+    'secret-envs': { kind: secret },
+    'secret-files': { kind: secret },
+    'secrets-json': { kind: secret },
+    'secret-map': { kind: secret },
+    // Build: build-push-action's names and list syntax.
+    context: { kind: string, default: '.', buildx: { positional: true } },
+    file: { kind: string, buildx: { flag: '--file' } },
+    target: { kind: string, buildx: { flag: '--target' } },
+    tags: { kind: list, buildx: { flag: '--tag', each: true } },
+    labels: { kind: listNoComma, buildx: { flag: '--label', each: true } },
+    'build-args': { kind: listNoComma, buildx: { flag: '--build-arg', each: true } },
+    platforms: { kind: list, buildx: { flag: '--platform', joined: true } },
+    push: { kind: bool, default: 'false', buildx: { flag: '--push', when: true } },
+    load: { kind: bool, default: 'false', buildx: { flag: '--load', when: true } },
+    outputs: { kind: { type: 'list', ignoreComma: true, quote: false }, buildx: { flag: '--output', each: true } },
+    'cache-from': { kind: listNoComma, buildx: { flag: '--cache-from', each: true } },
+    'cache-to': { kind: listNoComma, buildx: { flag: '--cache-to', each: true } },
+    'no-cache': { kind: bool, default: 'false', buildx: { flag: '--no-cache', when: true } },
+    pull: { kind: bool, default: 'false', buildx: { flag: '--pull', when: true } },
+    builder: { kind: string, buildx: { flag: '--builder' } },
+    network: { kind: string, buildx: { flag: '--network' } },
+    'build-contexts': { kind: listNoComma, buildx: { flag: '--build-context', each: true } },
+    provenance: { kind: string, buildx: { flag: '--provenance', equals: true } },
+    sbom: { kind: string, buildx: { flag: '--sbom', equals: true } },
+    'extra-args': { kind: { type: 'lines' }, buildx: { verbatim: true } },
+    // Behaviour
+    'tmpfs-dir': { kind: string },
+    'allow-disk-fallback': { kind: bool, default: 'false' },
+    'leak-check': { kind: { type: 'enum', values: ['error', 'warn', 'off'] }, default: 'error' },
+    'allow-missing-optional-secrets': { kind: bool, default: 'false' }
+};
+const BUILD_INPUT_NAMES = Object.keys(INPUTS).filter((n) => 'buildx' in INPUTS[n]);
+function inputDef(name) {
+    return INPUTS[name];
+}
+/** The action's outputs, as action.yml declares them. */
+const OUTPUTS = (/* unused pure expression or super */ null && (['imageid', 'digest', 'metadata']));
+
+;// CONCATENATED MODULE: ./src/docker/buildx-args.ts
+/**
+ * The `docker buildx build` command line, from the build inputs through the flag
+ * styles of the inputs table. Pure. Secrets appear only as `id=<id>,src=<vault file>`:
+ * never a value, never `env=`.
+ */
+
+
+function flagArgs(style, value) {
+    if ('positional' in style)
+        return [];
+    if ('verbatim' in style)
+        return value;
+    if ('when' in style)
+        return value ? [style.flag] : [];
+    if ('each' in style)
+        return value.flatMap((v) => [style.flag, v]);
+    const text = 'joined' in style ? value.join(',') : value;
+    if (text === '')
+        return [];
+    return 'equals' in style ? [`${style.flag}=${text}`] : [style.flag, text];
+}
+function buildxArgs(b, mounts, files) {
+    const args = ['buildx', 'build'];
+    // Verbatim extra-args go last before the context, so the table's flags come first.
+    for (const name of BUILD_INPUT_NAMES.filter((n) => n !== 'extra-args'))
+        args.push(...flagArgs(INPUTS[name].buildx, b[name]));
+    for (const m of mounts)
+        args.push('--secret', `id=${m.id},src=${m.file}`);
+    // buildx refuses an image id file with the local and tar exporters (no image is made).
+    if (!b.outputs.some(isFilesystemExport))
+        args.push('--iidfile', files.iidFile);
+    args.push('--metadata-file', files.metadataFile);
+    args.push(...b['extra-args'], b.context);
+    return args;
+}
+/** `type=local`/`type=tar`, or the shorthand of a bare destination path. */
+function isFilesystemExport(output) {
+    return /(^|,)type=(local|tar)(,|$)/.test(output) || !output.includes('=');
+}
+/** Build inputs reach argv and image history, so none may carry a secret: checked for every input of the table. */
+function assertNoSecretsInBuildInputs(b, redactor) {
+    for (const name of BUILD_INPUT_NAMES) {
+        const value = b[name];
+        if (typeof value === 'boolean')
+            continue;
+        (Array.isArray(value) ? value : [value]).forEach((v, k) => {
+            const ids = redactor.secretsIn(v);
+            if (ids.length)
+                throw new InputError(name, `contains the value of secret "${ids[0]}": pass it as a secret, not on the command line`, Array.isArray(value) ? k + 1 : undefined);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/docker/diagnose.ts
+function diagnoseBuildFailure(r, providedIds) {
+    const t = r.stderrTail;
+    const missing = /secret (\S+?):? not found/.exec(t);
+    if (missing) {
+        const given = providedIds.length ? providedIds.join(', ') : 'none';
+        return (`BuildKit could not find secret "${missing[1]}": a RUN --mount=type=secret in the Dockerfile requires it, ` +
+            `but no secret with that id was given (ids given: ${given}). Add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile.`);
+    }
+    if (/is not a docker command|unknown command "buildx"/.test(t)) {
+        return 'docker buildx is not installed: add docker/setup-buildx-action before this step, or install the docker-buildx plugin.';
+    }
+    if (/unknown flag: --(secret|iidfile|metadata-file)/.test(t)) {
+        return 'this docker buildx is too old for build secrets: use buildx 0.6 or newer (docker/setup-buildx-action installs a current one).';
+    }
+    if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
+        return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
+    }
+    const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
+    if (ctx) {
+        return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
+    }
+    if (/no builder .* found|failed to find builder/i.test(t)) {
+        return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
+    }
+    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
+    return `docker buildx build ${how}; see the build log above.`;
+}
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/docker/process.ts
+/**
+ * The only place that starts docker. Every call goes through `spawnChecked`, which
+ * refuses an argv that carries a secret and gives the child an environment without
+ * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
+ * secret. Output the action prints passes the scrubber inside a stop-commands fence.
+ */
+
+
+
+
+const TAIL_BYTES = 64 * 1024;
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
+const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
+/** The child's environment, and the names of variables withheld because their value carries a secret. */
+function childEnv(env, redactor) {
+    const out = {};
+    const withheld = [];
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || name.startsWith('INPUT_'))
+            continue;
+        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
+            withheld.push(name);
+        else
+            out[name] = value;
+    }
+    return { env: out, withheld };
+}
+/** The last line of defence for argv: a secret here would be visible in the process table. */
+function assertNoSecretInArgv(args, redactor) {
+    const k = args.findIndex((a) => redactor.secretsIn(a).length > 0);
+    if (k !== -1)
+        throw new errors_ActionError(`refusing to run docker: argument ${k + 1} would carry the value of secret "${redactor.secretsIn(args[k])[0]}"`);
+}
+function prepare(args, log) {
+    assertNoSecretInArgv(args, log.redactor);
+    const { env, withheld } = childEnv(process.env, log.redactor);
+    if (withheld.length)
+        log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
+    return env;
+}
+function exitOf(child) {
+    return new Promise((resolve, reject) => {
+        child.once('error', (e) => reject(e.code === 'ENOENT' ? new errors_ActionError(NOT_FOUND) : e));
+        child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+}
+/**
+ * A long-running docker command (the build) whose stdout and stderr are scrubbed and
+ * printed inside a stop-commands fence, both to stdout so the fence and the output
+ * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
+ * between the child and the log, nor to hand the child to a signal handler.
+ */
+async function runStreamed(args, log, onSpawn = () => { }) {
+    const env = prepare(args, log);
+    return log.fenced(async () => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        onSpawn(child);
+        let tail = Buffer.alloc(0);
+        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
+        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => {
+            tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+        });
+        const { code, signal } = await exitOf(child);
+        await Promise.all([out, err]);
+        return { code, signal, stderrTail: tail.toString('utf8') };
+    });
+}
+function pipeScrubbed(src, redactor, dest, tap) {
+    const scrubbed = redactor.stream();
+    src.pipe(scrubbed);
+    if (tap)
+        scrubbed.on('data', tap);
+    scrubbed.pipe(dest, { end: false });
+    return (0,promises_namespaceObject.finished)(scrubbed);
+}
+/** A docker command whose stdout is data for the action (`docker save`), never printed. */
+function streamStdout(args, log) {
+    const env = prepare(args, log);
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = Buffer.alloc(0);
+    child.stderr.on('data', (d) => {
+        stderr = Buffer.concat([stderr, d]).subarray(-TAIL_BYTES);
+    });
+    const done = exitOf(child).then((r) => ({ ...r, stderr: log.scrub(stderr.toString('utf8')) }), (e) => ({ code: -1, signal: null, stderr: e.message }));
+    return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+}
+/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
+async function capture(args, log) {
+    const env = prepare(args, log);
+    try {
+        const r = await exec.getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
+        return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
+    }
+    catch (e) {
+        if (/ENOENT|Unable to locate executable/.test(String(e)))
+            throw new ActionError(NOT_FOUND);
+        throw e;
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -38585,8 +40433,6 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -38622,8 +40468,6 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -38725,7 +40569,7 @@ var node_modules_tunnel = __nccwpck_require__(770);
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var lib_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -38814,8 +40658,8 @@ class HttpClientResponse {
         this.message = message;
     }
     readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
                 let output = Buffer.alloc(0);
                 this.message.on('data', (chunk) => {
                     output = Buffer.concat([output, chunk]);
@@ -38827,8 +40671,8 @@ class HttpClientResponse {
         });
     }
     readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
                 const chunks = [];
                 this.message.on('data', (chunk) => {
                     chunks.push(chunk);
@@ -38883,42 +40727,42 @@ class lib_HttpClient {
         }
     }
     options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
         });
     }
     get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('GET', requestUrl, null, additionalHeaders || {});
         });
     }
     del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('DELETE', requestUrl, null, additionalHeaders || {});
         });
     }
     post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('POST', requestUrl, data, additionalHeaders || {});
         });
     }
     patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('PATCH', requestUrl, data, additionalHeaders || {});
         });
     }
     put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('PUT', requestUrl, data, additionalHeaders || {});
         });
     }
     head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request('HEAD', requestUrl, null, additionalHeaders || {});
         });
     }
     sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return this.request(verb, requestUrl, stream, additionalHeaders);
         });
     }
@@ -38927,14 +40771,14 @@ class lib_HttpClient {
      * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
      */
     getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return lib_awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
     }
     postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -38944,7 +40788,7 @@ class lib_HttpClient {
         });
     }
     putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -38954,7 +40798,7 @@ class lib_HttpClient {
         });
     }
     patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -38969,7 +40813,7 @@ class lib_HttpClient {
      * Prefer get, del, post and patch
      */
     request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             if (this._disposed) {
                 throw new Error('Client has already been disposed.');
             }
@@ -39065,7 +40909,7 @@ class lib_HttpClient {
      * @param data
      */
     requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             return new Promise((resolve, reject) => {
                 function callbackForResult(err, res) {
                     if (err) {
@@ -39346,15 +41190,15 @@ class lib_HttpClient {
         return baseUserAgent;
     }
     _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
             retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
             const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
             return new Promise(resolve => setTimeout(() => resolve(), ms));
         });
     }
     _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+        return lib_awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => lib_awaiter(this, void 0, void 0, function* () {
                 const statusCode = res.message.statusCode || 0;
                 const response = {
                     statusCode,
@@ -39885,1136 +41729,6 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -41398,220 +42112,1904 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/buildx-args.ts
-function buildxArgs(b, mounts, files) {
-    const args = ['buildx', 'build'];
-    const flag = (name, value) => {
-        if (value !== '')
-            args.push(name, value);
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.slice(0, this.length).toString(encoding);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+// white space characters
+// https://en.wikipedia.org/wiki/Whitespace_character
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions/Character_Classes#Types
+// \f\n\r\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff
+const np = 12;
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+const space = 32;
+const tab = 9;
+
+const init_state = function (options) {
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...options.delimiter.map((delimiter) => delimiter.length),
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: [
+      Buffer.from(Buffer.from([cr], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([nl], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([np], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([space], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([tab], "utf8").toString(), options.encoding),
+    ],
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
     };
-    const each = (name, values) => values.forEach((v) => args.push(name, v));
-    const on = (name, value) => {
-        if (value)
-            args.push(name);
-    };
-    flag('--builder', b.builder);
-    flag('--file', b.file);
-    flag('--target', b.target);
-    each('--tag', b.tags);
-    each('--label', b.labels);
-    each('--build-arg', b.buildArgs);
-    flag('--platform', b.platforms.join(','));
-    each('--output', b.outputs);
-    on('--push', b.push);
-    on('--load', b.load);
-    each('--cache-from', b.cacheFrom);
-    each('--cache-to', b.cacheTo);
-    on('--no-cache', b.noCache);
-    on('--pull', b.pull);
-    flag('--network', b.network);
-    each('--build-context', b.buildContexts);
-    if (b.provenance !== '')
-        args.push(`--provenance=${b.provenance}`);
-    if (b.sbom !== '')
-        args.push(`--sbom=${b.sbom}`);
-    for (const m of mounts)
-        args.push('--secret', `id=${m.id},src=${m.file}`);
-    // buildx refuses an image id file with the local and tar exporters (no image is made).
-    if (!b.outputs.some(isFilesystemExport))
-        args.push('--iidfile', files.iidFile);
-    args.push('--metadata-file', files.metadataFile);
-    args.push(...b.extraArgs, b.context);
-    return args;
-}
-/** `type=local`/`type=tar`, or the shorthand of a bare destination path. */
-function isFilesystemExport(output) {
-    return /(^|,)type=(local|tar)(,|$)/.test(output) || !output.includes('=');
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/build-outputs.ts
-/** The action's outputs, read from the files buildx wrote into the vault. */
-
-function readIfPresent(file) {
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim();
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
     }
-    catch {
-        return '';
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
     }
-}
-function readBuildOutputs(files) {
-    const metadata = readIfPresent(files.metadataFile);
-    let digest = '';
-    try {
-        const parsed = JSON.parse(metadata || '{}');
-        if (typeof parsed['containerimage.digest'] === 'string')
-            digest = parsed['containerimage.digest'];
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (!Array.isArray(options.delimiter))
+    options.delimiter = [options.delimiter];
+  if (options.delimiter.length === 0) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER",
+      [
+        "Invalid option delimiter:",
+        "delimiter must be a non empty string or buffer or array of string|buffer,",
+        `got ${delimiter_json}`,
+      ],
+      options,
+    );
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (delimiter === undefined || delimiter === null || delimiter === false) {
+      return Buffer.from(",", options.encoding);
     }
-    catch {
-        // Not JSON: leave digest empty, metadata is still passed on as text.
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
     }
-    return { imageid: readIfPresent(files.iidFile), digest, metadata };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/input-error.ts
-/**
- * A problem with the action's inputs. Messages name the input and the entry number,
- * never any text of the entry itself: an entry may be (part of) a secret.
- */
-class InputError extends Error {
-    constructor(input, message, entry) {
-        super(entry === undefined ? `input "${input}": ${message}` : `input "${input}", entry ${entry}: ${message}`);
-        this.name = 'InputError';
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
     }
-}
-/** A failure with a known cause and a hint on how to fix it. */
-class ActionError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ActionError';
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
     }
-}
-
-;// CONCATENATED MODULE: ./src/buildx-run.ts
-/**
- * Runs docker with its output streamed through the scrubber, keeping the scrubbed tail
- * of stderr for diagnosis. The child gets no input values: INPUT_* (which holds the
- * `secrets` input) and every variable carrying a secret are dropped from its environment.
- */
-
-
-
-const TAIL_BYTES = 64 * 1024;
-/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
-const ESSENTIAL = new Set(['PATH', 'HOME']);
-function childEnv(env, redactor) {
-    const out = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (value === undefined || name.startsWith('INPUT_'))
-            continue;
-        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
-            continue;
-        out[name] = value;
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
     }
-    return out;
-}
-async function runDocker(args, redactor, onSpawn = () => { }) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env: childEnv(process.env, redactor), stdio: ['ignore', 'pipe', 'pipe'] });
-    onSpawn(child);
-    let tail = Buffer.alloc(0);
-    const out = pipeScrubbed(child.stdout, redactor, process.stdout);
-    const err = pipeScrubbed(child.stderr, redactor, process.stderr, (chunk) => {
-        tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
-    });
-    const exit = new Promise((resolve, reject) => {
-        child.once('error', (e) => reject(e.code === 'ENOENT' ? new ActionError('docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)') : e));
-        child.once('close', (code, signal) => resolve({ code, signal }));
-    });
-    const { code, signal } = await exit;
-    await Promise.all([out, err]);
-    return { code, signal, stderrTail: tail.toString('utf8') };
-}
-function pipeScrubbed(src, redactor, dest, tap) {
-    const scrubbed = redactor.stream();
-    src.pipe(scrubbed);
-    if (tap)
-        scrubbed.on('data', tap);
-    scrubbed.pipe(dest, { end: false });
-    return (0,promises_namespaceObject.finished)(scrubbed);
-}
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
 
-;// CONCATENATED MODULE: ./src/cancel.ts
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-const CHILD_GRACE_MS = 3000;
-function onCancel(cleanup, report) {
-    let child;
-    const handler = (signal) => {
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const api_cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const api_nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const { bomSkipped, previousBuf, rawBuffer, escapeIsQuote } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === api_cr || chr === api_nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              obj[columns[i].name] !== undefined
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              obj[columns[i].name] = record[i];
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
         try {
-            cleanup();
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
         }
-        finally {
-            report(`received ${signal}: secret vault removed, stopping the build`);
-            const exit = () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
-            if (child && child.exitCode === null && child.signalCode === null) {
-                child.once('close', exit);
-                child.kill(signal);
-                setTimeout(() => {
-                    child?.kill('SIGKILL');
-                    exit();
-                }, CHILD_GRACE_MS).unref();
-            }
-            else {
-                exit();
-            }
+        if (record === undefined || record === null) {
+          return;
         }
-    };
-    SIGNALS.forEach((s) => process.on(s, handler));
-    return {
-        setChild: (c) => {
-            child = c;
-        },
-        dispose: () => SIGNALS.forEach((s) => process.off(s, handler))
-    };
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    // Helper to test if a character is a space or a line delimiter
+    __isCharTrimable: function (buf, pos) {
+      const isTrim = (buf, pos) => {
+        const { timchars } = this.state;
+        loop1: for (let i = 0; i < timchars.length; i++) {
+          const timchar = timchars[i];
+          for (let j = 0; j < timchar.length; j++) {
+            if (timchar[j] !== buf[pos + j]) continue loop1;
+          }
+          return timchar.length;
+        }
+        return 0;
+      };
+      return isTrim(buf, pos);
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? {} : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  // 250606: `parser.parse` was implemented as 2 calls:
+  // const err1 = parser.parse(data, false, push, close);
+  // if (err1 !== undefined) throw err1;
+  // const err2 = parser.parse(undefined, true, push, close);
+  // if (err2 !== undefined) throw err2;
+  return records;
+};
+
+// export default parse
+
+
+
+;// CONCATENATED MODULE: ./src/inputs/lists.ts
+/**
+ * List inputs, parsed exactly as docker/build-push-action parses them
+ * (`Util.getList` of @docker/actions-toolkit): each line is a CSV record, so a quoted
+ * entry loses its quotes and may hold commas or newlines; without `ignoreComma` every
+ * field is an entry, with it a record's fields are joined back with commas. Lines are
+ * not comments. Pure.
+ */
+
+
+/** The entries of a list input; `input` only names the input in an error. */
+function parseList(input, text, o = {}) {
+    const trimmed = o.trimWhitespace === false ? text : text.trim();
+    if (trimmed === '')
+        return [];
+    const entries = [];
+    for (const record of csvRecords(input, trimmed, o)) {
+        if (o.ignoreComma)
+            entries.push(record.join(','));
+        else
+            entries.push(...(record.length === 1 ? record[0].split(',') : record));
+    }
+    return entries.filter((e) => e).map((e) => (o.trimWhitespace === false ? e : e.trim()));
+}
+function csvRecords(input, text, o) {
+    try {
+        return parse(text, { columns: false, relaxQuotes: true, relaxColumnCount: true, skipEmptyLines: true, quote: o.quote === false ? false : '"' });
+    }
+    catch (e) {
+        // csv-parse quotes the offending text in its messages: keep only where it failed.
+        const line = e.lines;
+        throw new InputError(input, `not a valid list (unbalanced double quotes${line ? ` near line ${line}` : ''}); quote an entry as "a,b" and write "" for a literal quote`);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/diagnose.ts
-function diagnoseBuildFailure(r, providedIds) {
-    const t = r.stderrTail;
-    const missing = /secret (\S+?):? not found/.exec(t);
-    if (missing) {
-        const given = providedIds.length ? providedIds.join(', ') : 'none';
-        return (`BuildKit could not find secret "${missing[1]}": a RUN --mount=type=secret in the Dockerfile requires it, ` +
-            `but no secret with that id was given (ids given: ${given}). Add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile.`);
-    }
-    if (/is not a docker command|unknown command "buildx"/.test(t)) {
-        return 'docker buildx is not installed: add docker/setup-buildx-action before this step, or install the docker-buildx plugin.';
-    }
-    if (/unknown flag: --(secret|iidfile|metadata-file)/.test(t)) {
-        return 'this docker buildx is too old for build secrets: use buildx 0.6 or newer (docker/setup-buildx-action installs a current one).';
-    }
-    if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
-        return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
-    }
-    const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
-    if (ctx) {
-        return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
-    }
-    if (/no builder .* found|failed to find builder/i.test(t)) {
-        return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
-    }
-    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
-    return `docker buildx build ${how}; see the build log above.`;
-}
-
-;// CONCATENATED MODULE: ./src/secret-list.ts
+;// CONCATENATED MODULE: ./src/inputs/secret-specs.ts
 /**
  * Parsing of the three secret inputs into validated specs. Pure: no I/O, no logging.
  * Every error names the input and the entry number and never quotes the entry,
  * because an entry (or what looks like an id) may be a fragment of a secret.
  */
+
 
 const ID = /^[A-Za-z0-9_.-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -41668,14 +44066,6 @@ function readQuoted(text, from, entry) {
         return { value, next: eol + 1 };
     }
 }
-/** Splits a plain list input into trimmed entries: one a line, and with `commas` also comma-separated. */
-function splitPlainList(text, commas) {
-    const items = text.split(/\r?\n/).flatMap((line) => (line.trim().startsWith('#') ? [] : commas ? line.split(',') : [line]));
-    return items
-        .map((t) => t.trim())
-        .filter((t) => t !== '')
-        .map((t, k) => ({ text: t, entry: k + 1 }));
-}
 function splitIdRef(input, raw, trimRef) {
     const eq = raw.text.indexOf('=');
     if (eq === -1) {
@@ -41700,9 +44090,13 @@ function emptyHint(input) {
 function parseSecrets(text) {
     return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
 }
+/** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
+function listEntries(input, text, ignoreComma) {
+    return parseList(input, text, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
+}
 /** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
 function parseNameList(input, text) {
-    return splitPlainList(text, true).map((raw) => {
+    return listEntries(input, text, false).map((raw) => {
         const spec = splitIdRef(input, raw, true);
         if (!ENV_NAME.test(spec.ref))
             throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
@@ -41713,7 +44107,7 @@ const parseSecretEnvs = (text) => parseNameList('secret-envs', text);
 /** The allowlist for secrets-json: only the secrets named here become mounts. */
 const parseSecretMap = (text) => parseNameList('secret-map', text);
 function parseSecretFiles(text) {
-    return splitPlainList(text, false).map((raw) => {
+    return listEntries('secret-files', text, true).map((raw) => {
         const spec = splitIdRef('secret-files', raw, true);
         if (spec.ref.includes('\0'))
             throw new InputError('secret-files', 'the path contains a NUL byte', raw.entry);
@@ -41735,163 +44129,123 @@ function formatSecretsEntry(id, value) {
     return `"${`${id}=${value}`.replaceAll('"', '""')}"`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/read.ts
 /**
- * The one place that reads the action's inputs. List syntax follows
- * docker/build-push-action: one entry a line, and a comma also separates where no
- * entry can hold one (tags, platforms, secret-envs).
+ * The one place that reads the action's inputs, driven by the table in `table.ts`.
+ * Inputs are read untrimmed and trimmed here, so the action behaves the same under
+ * the runner's `@actions/core` and under clients whose `getInput` does not trim.
  */
 
 
 
-/** Build inputs that are lists, by input name, for checks that treat them alike. */
-const LIST_INPUTS = {
-    tags: 'tags',
-    labels: 'labels',
-    buildArgs: 'build-args',
-    platforms: 'platforms',
-    outputs: 'outputs',
-    cacheFrom: 'cache-from',
-    cacheTo: 'cache-to',
-    buildContexts: 'build-contexts',
-    extraArgs: 'extra-args'
-};
-/** Flags the action sets itself; passing them through extra-args would bypass the vault. */
+
+
+/** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
 const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file'];
-const str = (name) => getInput(name);
-const list = (name, commas = false) => splitPlainList(getInput(name), commas).map((e) => e.text);
-function bool(name, fallback = false) {
-    const v = getInput(name).toLowerCase();
-    if (v === '')
-        return fallback;
+/** The raw text, untrimmed, with the table's default when the input is unset or blank. */
+function raw(name) {
+    const v = getInput(name, { trimWhitespace: false });
+    const def = 'default' in INPUTS[name] ? INPUTS[name].default : undefined;
+    return v.trim() === '' && def !== undefined ? def : v;
+}
+function read_bool(name) {
+    const v = raw(name).trim().toLowerCase();
     if (v === 'true')
         return true;
-    if (v === 'false')
+    if (v === 'false' || v === '')
         return false;
     throw new InputError(name, 'expected true or false');
 }
-function leakCheck() {
-    const v = getInput('leak-check') || 'error';
-    if (v === 'error' || v === 'warn' || v === 'off')
+function enumValue(name, values) {
+    const v = raw(name).trim();
+    if (values.includes(v))
         return v;
-    throw new InputError('leak-check', 'expected error, warn or off');
+    throw new InputError(name, `expected ${values.join(', ').replace(/, (\w+)$/, ' or $1')}`);
 }
-function extraArgs() {
+function lines(name) {
     // One argument a line, verbatim: no shell-style splitting to get wrong.
-    const args = getInput('extra-args').split(/\r?\n/).map((a) => a.trim()).filter((a) => a !== '');
-    args.forEach((a, k) => {
+    return raw(name)
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter((a) => a !== '');
+}
+function buildValue(name) {
+    const kind = INPUTS[name].kind;
+    if (kind.type === 'bool')
+        return read_bool(name);
+    if (kind.type === 'lines')
+        return lines(name);
+    if (kind.type === 'list') {
+        return parseList(name, raw(name), { ignoreComma: 'ignoreComma' in kind, quote: 'quote' in kind ? kind.quote : undefined });
+    }
+    return raw(name).trim();
+}
+function readBuildInputs() {
+    const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
+    b['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
-    return args;
-}
-function tmpfsDir() {
-    const dir = str('tmpfs-dir');
-    // The path ends up inside buildx's comma-separated --secret value.
-    if (/[,"'\n]/.test(dir))
-        throw new InputError('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
-    return dir;
-}
-function readBuildInputs() {
-    return {
-        context: str('context') || '.',
-        file: str('file'),
-        target: str('target'),
-        tags: list('tags', true),
-        labels: list('labels'),
-        buildArgs: list('build-args'),
-        platforms: list('platforms', true),
-        push: bool('push'),
-        load: bool('load'),
-        outputs: list('outputs'),
-        cacheFrom: list('cache-from'),
-        cacheTo: list('cache-to'),
-        noCache: bool('no-cache'),
-        pull: bool('pull'),
-        builder: str('builder'),
-        network: str('network'),
-        buildContexts: list('build-contexts'),
-        provenance: str('provenance'),
-        sbom: str('sbom'),
-        extraArgs: extraArgs()
-    };
+    return b;
 }
 function readSecretSpecs() {
     // `secrets` is read untrimmed: values are byte-exact.
     const specs = [
-        ...parseSecrets(getInput('secrets', { trimWhitespace: false })),
-        ...parseSecretEnvs(getInput('secret-envs')),
-        ...parseSecretFiles(getInput('secret-files')),
-        ...parseSecretMap(getInput('secret-map'))
+        ...parseSecrets(raw('secrets')),
+        ...parseSecretEnvs(raw('secret-envs')),
+        ...parseSecretFiles(raw('secret-files')),
+        ...parseSecretMap(raw('secret-map'))
     ];
-    if (getInput('secrets-json') && !specs.some((s) => s.input === 'secret-map')) {
+    if (raw('secrets-json').trim() && !specs.some((s) => s.input === 'secret-map')) {
         throw new InputError('secret-map', 'is required with secrets-json: name the secrets to mount, as id=SECRET_NAME');
     }
     assertUniqueIds(specs);
     return specs;
 }
+function tmpfsDir() {
+    const dir = raw('tmpfs-dir').trim();
+    // The path ends up inside buildx's comma-separated --secret value.
+    if (/[,"'\n]/.test(dir))
+        throw new InputError('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
+    return dir;
+}
 function readInputs() {
     return {
         secrets: readSecretSpecs(),
-        secretsJson: getInput('secrets-json'),
+        secretsJson: raw('secrets-json'),
         build: readBuildInputs(),
         tmpfsDir: tmpfsDir(),
-        allowDiskFallback: bool('allow-disk-fallback'),
-        leakCheck: leakCheck(),
-        allowMissingOptionalSecrets: bool('allow-missing-optional-secrets')
+        allowDiskFallback: read_bool('allow-disk-fallback'),
+        leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values),
+        allowMissingOptionalSecrets: read_bool('allow-missing-optional-secrets')
     };
 }
+/** Drops every copy of the secrets context the action holds, once the allowlisted values are read. */
+function forgetSecretsJson(inputs) {
+    inputs.secretsJson = '';
+    delete process.env['INPUT_SECRETS-JSON'];
+}
 
-;// CONCATENATED MODULE: ./src/dockerignore.ts
+// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
+var ignore = __nccwpck_require__(4158);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/leak-guard/dockerignore.ts
 /**
- * .dockerignore matching as BuildKit does it: patterns relative to the context root,
- * `*` and `?` within a path element, `**` across elements, `!` re-includes, the last
- * matching pattern wins, and a pattern that matches a directory covers what is in it.
+ * Which paths of the build context never reach the builder (`.dockerignore`), and
+ * which a COPY/ADD source takes in. Both use Docker's pattern rules, through
+ * @balena/dockerignore (a port of Docker's own fileutils matcher): patterns relative
+ * to the context root, `**` across elements, `!` re-includes, last match wins, and a
+ * pattern that names a directory covers what is in it.
  */
 
 
+
+// CommonJS (`module.exports = factory`) typed as an ES module with a default export.
+const dockerignore = (ignore_default());
 function parseDockerignore(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#'))
-        .map((l) => {
-        const exclude = !l.startsWith('!');
-        return { re: pathPattern(exclude ? l : l.slice(1).trim()), exclude };
-    });
-}
-/** A context-relative glob as a RegExp that also matches everything below what it names. */
-function pathPattern(glob) {
-    const clean = external_node_path_namespaceObject.posix.normalize(glob.replace(/^\/+/, '')).replace(/\/$/, '');
-    return clean === '.' ? /^/ : new RegExp(`^${globToRe(clean)}(/.*)?$`);
-}
-function escapeRe(s) {
-    return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-function globToRe(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            re += glob[i + 2] === '/' ? '(.*/)?' : '.*';
-            i += glob[i + 2] === '/' ? 2 : 1;
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += escapeRe(c);
-    }
-    return re;
-}
-function isIgnored(rules, rel) {
-    let ignored = false;
-    for (const r of rules)
-        if (r.re.test(rel))
-            ignored = r.exclude;
-    return ignored;
+    const ig = dockerignore({ ignorecase: false }).add(text.split(/\r?\n/));
+    return (rel) => ig.ignores(rel);
 }
 /** The rules for a build: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's .dockerignore. */
 function readDockerignore(context, dockerfile) {
@@ -41903,12 +44257,136 @@ function readDockerignore(context, dockerfile) {
             // try the next one
         }
     }
-    return [];
+    return () => false;
+}
+/** Whether a COPY/ADD source (a path, a directory, or a glob) takes in the context path `rel`. */
+function sourceCovers(src, rel) {
+    const clean = external_node_path_namespaceObject.posix.normalize(src.replace(/^\/+/, ''));
+    if (clean === '.' || clean === './')
+        return true;
+    return parseDockerignore(clean)(rel);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/leak-guard/image-scan.ts
+/**
+ * Scans a built image for secret values and their variants, streaming: the image tar
+ * (`docker save` or a tar/OCI output) is read entry by entry, nested layer tars are
+ * opened in place, gzip layers are inflated on the fly, and every file's bytes go
+ * through one multi-pattern pass. Nothing is written to disk; memory stays constant.
+ */
+
+
+
+
+const SNIFF_BYTES = 512;
+const MAX_DEPTH = 3;
+class ImageScanner {
+    redactor;
+    found = new Map();
+    stats = { files: 0, bytes: 0 };
+    constructor(redactor) {
+        this.redactor = redactor;
+    }
+    /** One finding per secret, layer and path. */
+    get findings() {
+        return [...this.found.values()];
+    }
+    record(f) {
+        this.found.set(`${f.id}\0${f.layer}\0${f.path}`, f);
+    }
+    /** Text that is not a file of the image (the build metadata), under a name of its own. */
+    scanText(text, layer, name) {
+        for (const id of this.redactor.secretsIn(text))
+            this.record({ id, layer, path: name });
+    }
+    /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
+    async scanTar(input, layer = '', depth = 0) {
+        const extract = tar_stream.extract();
+        input.on('error', (e) => extract.destroy(e));
+        input.pipe(extract);
+        for await (const entry of extract) {
+            if (entry.header.type !== 'file') {
+                entry.resume();
+                continue;
+            }
+            await this.scanEntry(entry, depth === 0 ? entry.header.name : layer, entry.header.name, depth);
+        }
+    }
+    /** Files in `dir`, recursively (a `type=local` output). */
+    async scanDir(dir) {
+        for (const ent of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+            if (!ent.isFile())
+                continue;
+            const file = `${ent.parentPath}/${ent.name}`;
+            await this.scanEntry(external_node_fs_namespaceObject.createReadStream(file), '(local output)', file.slice(dir.length + 1), MAX_DEPTH);
+        }
+    }
+    async scanEntry(stream, layer, name, depth) {
+        const { head, rest } = await sniff(stream);
+        if (head[0] === 0x1f && head[1] === 0x8b) {
+            const gunzip = (0,external_node_zlib_.createGunzip)();
+            rest.pipe(gunzip);
+            return this.scanEntry(gunzip, layer, name, depth);
+        }
+        if (depth < MAX_DEPTH && head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
+            return this.scanTar(rest, layer, depth + 1);
+        }
+        await this.scanBytes(rest, layer, name);
+    }
+    async scanBytes(stream, layer, name) {
+        const m = this.redactor.matcher;
+        let carry = Buffer.alloc(0);
+        const report = (buf, from, to) => m.forEachMatch(buf, from, to, (_s, k) => {
+            this.record({ id: this.redactor.tags[k], layer, path: name });
+        });
+        this.stats.files++;
+        for await (const chunk of stream) {
+            this.stats.bytes += chunk.length;
+            const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+            // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
+            const stop = Math.max(0, buf.length - (m.maxLength - 1));
+            report(buf, 0, stop);
+            carry = Buffer.from(buf.subarray(stop));
+        }
+        report(carry, 0, carry.length);
+    }
+}
+/** Reads the first bytes of a stream and returns them with a stream of the whole content. */
+async function sniff(stream) {
+    const it = stream[Symbol.asyncIterator]();
+    const first = [];
+    let size = 0;
+    let done = false;
+    while (size < SNIFF_BYTES) {
+        const r = await it.next();
+        if (r.done) {
+            done = true;
+            break;
+        }
+        first.push(r.value);
+        size += r.value.length;
+    }
+    const head = Buffer.concat(first);
+    async function* all() {
+        if (head.length)
+            yield head;
+        if (done)
+            return;
+        for (let r = await it.next(); !r.done; r = await it.next())
+            yield r.value;
+    }
+    return { head, rest: external_node_stream_.Readable.from(all(), { objectMode: false }) };
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __nccwpck_require__(8390);
-;// CONCATENATED MODULE: ./src/dockerfile-preflight.ts
+;// CONCATENATED MODULE: ./src/leak-guard/preflight.ts
 /**
  * Checks a Dockerfile against the secrets the action was given, before buildx runs.
  * Parsed with dockerfile-ast (continuation lines, heredocs and stages handled by the
@@ -42037,8 +44515,12 @@ function contextSecretFiles(instructions, files) {
             message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
         });
         for (const ins of instructions.filter((i) => i instanceof main.Copy || i instanceof main.Add)) {
-            if (copySources(ins).some((src) => covers(src, f.relPath))) {
-                findings.push({ severity: 'warning', line: lineOf(ins), message: `${ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image` });
+            if (copySources(ins).some((src) => sourceCovers(src, f.relPath))) {
+                findings.push({
+                    severity: 'warning',
+                    line: lineOf(ins),
+                    message: `${ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image`
+                });
             }
         }
     }
@@ -42047,26 +44529,19 @@ function contextSecretFiles(instructions, files) {
 function copySources(ins) {
     if (ins instanceof main.Copy && ins.getFromFlag())
         return [];
-    const args = ins.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
+    const args = ins
+        .getArguments()
+        .map((a) => a.getValue())
+        .filter((a) => !a.startsWith('--'));
     return args.slice(0, -1);
 }
-/** Whether a COPY source (a path, a directory, or a glob) takes in `rel`. */
-function covers(src, rel) {
-    return pathPattern(src).test(rel);
-}
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/tar-stream/index.js
-var tar_stream = __nccwpck_require__(6118);
-;// CONCATENATED MODULE: ./src/image-scan.ts
+;// CONCATENATED MODULE: ./src/leak-guard/guard.ts
 /**
- * Scans a built image for secret values and their variants, streaming: the image tar
- * (`docker save` or a tar/OCI output) is read entry by entry, nested layer tars are
- * opened in place, gzip layers are inflated on the fly, and every file's bytes go
- * through one multi-pattern pass. Nothing is written to disk; memory stays constant.
+ * The leak guard: the Dockerfile preflight before the build and the scan of what the
+ * build produced after it, reported as annotations, with `leak-check` deciding
+ * whether findings fail the step. It fails closed: what it could not read counts
+ * as a finding under `leak-check: error`.
  */
 
 
@@ -42074,280 +44549,98 @@ var tar_stream = __nccwpck_require__(6118);
 
 
 
-const SNIFF_BYTES = 512;
-const MAX_DEPTH = 3;
-class ImageScanner {
-    redactor;
-    findings = new Map();
-    stats = { files: 0, bytes: 0 };
-    constructor(redactor) {
-        this.redactor = redactor;
-    }
-    /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
-    async scanTar(input, layer = '', depth = 0) {
-        const extract = tar_stream.extract();
-        input.on('error', (e) => extract.destroy(e));
-        input.pipe(extract);
-        for await (const entry of extract) {
-            if (entry.header.type !== 'file') {
-                entry.resume();
-                continue;
-            }
-            await this.scanEntry(entry, depth === 0 ? entry.header.name : layer, entry.header.name, depth);
-        }
-    }
-    /** Files in `dir`, recursively (a `type=local` output). */
-    async scanDir(dir) {
-        for (const ent of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-            if (!ent.isFile())
-                continue;
-            const file = `${ent.parentPath}/${ent.name}`;
-            await this.scanEntry(external_node_fs_namespaceObject.createReadStream(file), '(local output)', file.slice(dir.length + 1), MAX_DEPTH);
-        }
-    }
-    async scanEntry(stream, layer, name, depth) {
-        const { head, rest } = await sniff(stream);
-        if (head[0] === 0x1f && head[1] === 0x8b) {
-            const gunzip = (0,external_node_zlib_.createGunzip)();
-            rest.pipe(gunzip);
-            return this.scanEntry(gunzip, layer, name, depth);
-        }
-        if (depth < MAX_DEPTH && head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
-            return this.scanTar(rest, layer, depth + 1);
-        }
-        await this.scanBytes(rest, layer, name);
-    }
-    async scanBytes(stream, layer, name) {
-        const m = this.redactor.matcher;
-        let carry = Buffer.alloc(0);
-        const report = (buf, from, to) => m.forEachMatch(buf, from, to, (_s, k) => {
-            const id = this.redactor.tags[k];
-            this.findings.set(`${id}\0${layer}\0${name}`, { id, layer, path: name });
-        });
-        this.stats.files++;
-        for await (const chunk of stream) {
-            this.stats.bytes += chunk.length;
-            const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-            // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
-            const stop = Math.max(0, buf.length - (m.maxLength - 1));
-            report(buf, 0, stop);
-            carry = Buffer.from(buf.subarray(stop));
-        }
-        report(carry, 0, carry.length);
-    }
-}
-/** Reads the first bytes of a stream and returns them with a stream of the whole content. */
-async function sniff(stream) {
-    const it = stream[Symbol.asyncIterator]();
-    const first = [];
-    let size = 0;
-    let done = false;
-    while (size < SNIFF_BYTES) {
-        const r = await it.next();
-        if (r.done) {
-            done = true;
-            break;
-        }
-        first.push(r.value);
-        size += r.value.length;
-    }
-    const head = Buffer.concat(first);
-    async function* all() {
-        if (head.length)
-            yield head;
-        if (done)
-            return;
-        for (let r = await it.next(); !r.done; r = await it.next())
-            yield r.value;
-    }
-    return { head, rest: external_node_stream_.Readable.from(all(), { objectMode: false }) };
-}
-/** Streams `docker save <image>` into the scanner. Resolves false when the image is not in the local store. */
-async function scanLocalImage(scanner, image) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', ['save', image], { env: childEnv(process.env, scanner.redactor), stdio: ['ignore', 'pipe', 'ignore'] });
-    const exit = new Promise((resolve) => {
-        child.on('error', () => resolve(-1));
-        child.on('close', (code) => resolve(code));
-    });
-    const scanned = scanner.scanTar(child.stdout).then(() => true, () => false);
-    return (await exit) === 0 && (await scanned);
-}
-
-;// CONCATENATED MODULE: ./src/secret-values.ts
-/**
- * Resolves secret specs to their bytes: the literal value, the environment variable,
- * or the file. Checks what BuildKit and log masking need: not empty, not too short
- * to mask, not over BuildKit's size limit.
- */
-
-
-
-/** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
-const MAX_SECRET_BYTES = 500 * 1024;
-/** Shorter values would be masked everywhere they occur by chance and wreck the log. */
-const MIN_SECRET_BYTES = 4;
-function resolveSecrets(specs, sources) {
-    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
-    return specs.map((spec) => {
-        const value = readValue(spec, sources.env, context);
-        checkSize(spec, value);
-        return { id: spec.id, input: spec.input, entry: spec.entry, value };
-    });
-}
-function readValue(spec, env, context) {
-    if (spec.input === 'secrets')
-        return Buffer.from(spec.ref, 'utf8');
-    if (spec.input === 'secret-map') {
-        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-        if (typeof v !== 'string')
-            throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
-        return Buffer.from(v, 'utf8');
-    }
-    if (spec.input === 'secret-envs') {
-        const v = env[spec.ref];
-        if (v === undefined)
-            throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
-        return Buffer.from(v, 'utf8');
-    }
-    // Relative to the working directory, as buildx itself would resolve it.
-    return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
-}
-/** Parsed once; the caller keeps only the values secret-map names. */
-function parseSecretsJson(text) {
-    if (text.trim() === '')
-        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
-    try {
-        const v = JSON.parse(text);
-        if (v && typeof v === 'object' && !Array.isArray(v))
-            return v;
-    }
-    catch {
-        // fall through: the message must not quote the text
-    }
-    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
-}
-function readSecretFile(spec, file) {
-    let st;
-    try {
-        st = external_node_fs_namespaceObject.statSync(file);
-    }
-    catch {
-        throw new InputError(spec.input, `file not found: ${file}`, spec.entry);
-    }
-    if (!st.isFile())
-        throw new InputError(spec.input, `not a regular file: ${file}`, spec.entry);
-    if (st.size > MAX_SECRET_BYTES)
-        throw tooBig(spec, st.size);
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file);
-    }
-    catch (e) {
-        throw new InputError(spec.input, `cannot read ${file} (${e.code ?? 'error'})`, spec.entry);
-    }
-}
-function checkSize(spec, value) {
-    if (value.length === 0)
-        throw new InputError(spec.input, 'the secret value is empty', spec.entry);
-    if (value.length < MIN_SECRET_BYTES) {
-        throw new InputError(spec.input, `the secret value is shorter than ${MIN_SECRET_BYTES} bytes, too short to mask in logs`, spec.entry);
-    }
-    if (value.length > MAX_SECRET_BYTES)
-        throw tooBig(spec, value.length);
-}
-function tooBig(spec, size) {
-    return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
-}
-
-;// CONCATENATED MODULE: ./src/mask-variants.ts
-/**
- * The byte strings that reveal a secret when they appear in a log or an image:
- * the value, each of its lines, and their common encodings. Pure.
- */
-
-/** Every variant to mask or search for, deduplicated, each at least MIN_SECRET_BYTES long. */
-function maskVariants(value) {
-    const out = new Map();
-    const add = (b) => {
-        if (b.length >= MIN_SECRET_BYTES)
-            out.set(b.toString('latin1'), b);
-    };
-    for (const piece of pieces(value)) {
-        add(piece);
-        for (const enc of encodings(piece))
-            add(enc);
-    }
-    return [...out.values()];
-}
-/** The whole value, without its trailing line break, and each line (CR dropped). */
-function pieces(value) {
-    const res = [value, trimTrailingNewlines(value)];
-    if (value.includes(0x0a)) {
-        let start = 0;
-        for (let i = 0; i <= value.length; i++) {
-            if (i === value.length || value[i] === 0x0a) {
-                res.push(trimCr(value.subarray(start, i)));
-                start = i + 1;
-            }
-        }
-    }
-    return res;
-}
-function trimCr(b) {
-    return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
-}
-function trimTrailingNewlines(b) {
-    let end = b.length;
-    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x0d))
-        end--;
-    return b.subarray(0, end);
-}
-/** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
-const BASE64_WRAPS = [76, 64];
-function encodings(piece) {
-    const res = [];
-    for (let shift = 0; shift < 3; shift++) {
-        const core = base64Core(piece, shift);
-        res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
-    }
-    // A long value encoded on its own is wrapped: its first line still gives it away.
-    const whole = base64Core(piece, 0);
-    for (const width of BASE64_WRAPS)
-        if (whole.length > width)
-            res.push(Buffer.from(whole.slice(0, width)));
-    res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
-    const text = utf8(piece);
-    if (text !== undefined) {
-        res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(JSON.stringify(text).slice(1, -1)));
-    }
-    return res;
-}
-/**
- * The part of base64(x) that is the same wherever `piece` sits in x, given that it
- * starts `shift` bytes past a 3-byte boundary: characters mixing in bytes before or
- * after the piece are cut off, and padding is never part of it.
- */
-function base64Core(piece, shift) {
-    const enc = Buffer.concat([Buffer.alloc(shift), piece]).toString('base64').replace(/=+$/, '');
-    const tail = (shift + piece.length) % 3 === 0 ? enc : enc.slice(0, -1);
-    return tail.slice([0, 2, 3][shift]);
-}
-function utf8(b) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(b);
-    }
-    catch {
+/** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
+function dockerfilePath(context, file) {
+    if (file)
+        return external_node_path_namespaceObject.resolve(file);
+    if (/^[a-z]+:\/\/|^git@/.test(context))
         return undefined;
-    }
+    // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
+    return `${external_node_path_namespaceObject.resolve(context)}${external_node_path_namespaceObject.sep}Dockerfile`;
 }
-/** Variants that are text, for the runner's own masking (`::add-mask::` takes one line of text). */
-function textVariants(variants) {
-    return variants.flatMap((v) => {
-        const t = utf8(v);
-        return t !== undefined && !/[\r\n]/.test(t) && t.trim() !== '' ? [t] : [];
+function runPreflight(g, log) {
+    if (g.mode === 'off')
+        return { errors: 0, summary: 'off' };
+    if (!external_node_fs_namespaceObject.existsSync(g.dockerfile))
+        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
+    const ignored = readDockerignore(g.context, g.dockerfile);
+    const contextDir = external_node_path_namespaceObject.resolve(g.context);
+    const inContext = g.secretFiles
+        .map((f) => ({ id: f.id, relPath: external_node_path_namespaceObject.relative(contextDir, external_node_path_namespaceObject.resolve(f.path)) }))
+        .filter((f) => !f.relPath.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(f.relPath))
+        .map((f) => ({ ...f, ignored: ignored(f.relPath) }));
+    const findings = preflight({
+        dockerfile: external_node_fs_namespaceObject.readFileSync(g.dockerfile, 'utf8'),
+        providedIds: g.providedIds,
+        contextSecretFiles: inContext,
+        allowMissingOptional: g.allowMissingOptional,
+        redactor: log.redactor
     });
+    const file = external_node_path_namespaceObject.relative(process.env.GITHUB_WORKSPACE || process.cwd(), g.dockerfile);
+    findings.forEach((f) => annotate(log, g.mode, f, file));
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
+}
+/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
+function annotate(log, mode, f, file) {
+    const props = { file, startLine: f.line, title: 'secret-build leak guard' };
+    const msg = `leak guard: ${f.message}`;
+    if (f.severity === 'error' && mode === 'error')
+        log.error(msg, props);
+    else
+        log.warning(msg, props);
+}
+function count(findings, severity) {
+    const n = findings.filter((f) => f.severity === severity).length;
+    return `${n} ${severity}${n === 1 ? '' : 's'}`;
+}
+async function scanTarget(scanner, t, log) {
+    if (t.kind === 'dir')
+        return scanner.scanDir(t.dir);
+    if (t.kind === 'tar')
+        return scanner.scanTar(external_node_fs_namespaceObject.createReadStream(t.file));
+    const save = streamStdout(['save', t.ref], log);
+    // Either side failing stops the other: a reader error kills docker, a docker error fails the read.
+    const read = scanner.scanTar(save.stdout).catch((e) => {
+        save.kill();
+        throw e;
+    });
+    const [exit] = await Promise.all([save.done, read]);
+    if (exit.code !== 0)
+        throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+}
+/** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
+async function runScan(mode, targets, metadata, log) {
+    if (mode === 'off')
+        return { errors: 0, summary: 'off' };
+    const scanner = new ImageScanner(log.redactor);
+    const scanned = [];
+    const unreadable = [];
+    for (const t of targets) {
+        try {
+            await scanTarget(scanner, t, log);
+            scanned.push(t.label);
+        }
+        catch (e) {
+            unreadable.push(`${t.label} (${e.message})`);
+        }
+    }
+    scanner.scanText(metadata, '(build metadata)', 'metadata.json');
+    const findings = scanner.findings;
+    for (const f of findings)
+        annotate(log, mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
+    for (const u of unreadable)
+        annotate(log, mode, { severity: 'error', message: `could not scan ${u}; set leak-check: warn to accept an unscanned result` });
+    const mb = (scanner.stats.bytes / 1e6).toFixed(1);
+    const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
+    const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
+    log.info(`secret-build ${summary}`);
+    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary };
 }
 
-;// CONCATENATED MODULE: ./src/pattern-matcher.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/secrets/matcher.ts
 /**
  * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
  * window as long as the shortest pattern and, from a hash of the window's last four
@@ -42458,11 +44751,188 @@ function push(map, key, value) {
         map.set(key, [value]);
 }
 
-;// CONCATENATED MODULE: ./src/scrubber.ts
+;// CONCATENATED MODULE: ./src/secrets/values.ts
+/**
+ * Resolves secret specs to their bytes: the literal value, the environment variable,
+ * or the file. Checks what BuildKit and log masking need: not empty, not too short
+ * to mask, not over BuildKit's size limit.
+ */
+
+
+
+/** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
+const MAX_SECRET_BYTES = 500 * 1024;
+/** Shorter values would be masked everywhere they occur by chance and wreck the log. */
+const MIN_SECRET_BYTES = 4;
+function resolveSecrets(specs, sources) {
+    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
+    return specs.map((spec) => {
+        const value = readValue(spec, sources.env, context);
+        checkSize(spec, value);
+        return { id: spec.id, input: spec.input, entry: spec.entry, value };
+    });
+}
+function readValue(spec, env, context) {
+    if (spec.input === 'secrets')
+        return Buffer.from(spec.ref, 'utf8');
+    if (spec.input === 'secret-map') {
+        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+        if (typeof v !== 'string')
+            throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
+        return Buffer.from(v, 'utf8');
+    }
+    if (spec.input === 'secret-envs') {
+        const v = env[spec.ref];
+        if (v === undefined)
+            throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
+        return Buffer.from(v, 'utf8');
+    }
+    // Relative to the working directory, as buildx itself would resolve it.
+    return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
+}
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text) {
+    if (text.trim() === '')
+        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+    try {
+        const v = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v))
+            return v;
+    }
+    catch {
+        // fall through: the message must not quote the text
+    }
+    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
+}
+function readSecretFile(spec, file) {
+    let st;
+    try {
+        st = external_node_fs_namespaceObject.statSync(file);
+    }
+    catch {
+        throw new InputError(spec.input, `file not found: ${file}`, spec.entry);
+    }
+    if (!st.isFile())
+        throw new InputError(spec.input, `not a regular file: ${file}`, spec.entry);
+    if (st.size > MAX_SECRET_BYTES)
+        throw tooBig(spec, st.size);
+    try {
+        return external_node_fs_namespaceObject.readFileSync(file);
+    }
+    catch (e) {
+        throw new InputError(spec.input, `cannot read ${file} (${e.code ?? 'error'})`, spec.entry);
+    }
+}
+function checkSize(spec, value) {
+    if (value.length === 0)
+        throw new InputError(spec.input, 'the secret value is empty', spec.entry);
+    if (value.length < MIN_SECRET_BYTES) {
+        throw new InputError(spec.input, `the secret value is shorter than ${MIN_SECRET_BYTES} bytes, too short to mask in logs`, spec.entry);
+    }
+    if (value.length > MAX_SECRET_BYTES)
+        throw tooBig(spec, value.length);
+}
+function tooBig(spec, size) {
+    return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/variants.ts
+/**
+ * The byte strings that reveal a secret when they appear in a log or an image:
+ * the value, each of its lines, and their common encodings. Pure.
+ */
+
+/** Every variant to mask or search for, deduplicated, each at least MIN_SECRET_BYTES long. */
+function maskVariants(value) {
+    const out = new Map();
+    const add = (b) => {
+        if (b.length >= MIN_SECRET_BYTES)
+            out.set(b.toString('latin1'), b);
+    };
+    for (const piece of pieces(value)) {
+        add(piece);
+        for (const enc of encodings(piece))
+            add(enc);
+    }
+    return [...out.values()];
+}
+/** The whole value, without its trailing line break, and each line (CR dropped). */
+function pieces(value) {
+    const res = [value, trimTrailingNewlines(value)];
+    if (value.includes(0x0a)) {
+        let start = 0;
+        for (let i = 0; i <= value.length; i++) {
+            if (i === value.length || value[i] === 0x0a) {
+                res.push(trimCr(value.subarray(start, i)));
+                start = i + 1;
+            }
+        }
+    }
+    return res;
+}
+function trimCr(b) {
+    return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
+}
+function trimTrailingNewlines(b) {
+    let end = b.length;
+    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x0d))
+        end--;
+    return b.subarray(0, end);
+}
+/** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
+const BASE64_WRAPS = [76, 64];
+function encodings(piece) {
+    const res = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const core = base64Core(piece, shift);
+        res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
+    }
+    // A long value encoded on its own is wrapped: its first line still gives it away.
+    const whole = base64Core(piece, 0);
+    for (const width of BASE64_WRAPS)
+        if (whole.length > width)
+            res.push(Buffer.from(whole.slice(0, width)));
+    res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
+    const text = utf8(piece);
+    if (text !== undefined) {
+        res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(JSON.stringify(text).slice(1, -1)));
+    }
+    return res;
+}
+/**
+ * The part of base64(x) that is the same wherever `piece` sits in x, given that it
+ * starts `shift` bytes past a 3-byte boundary: characters mixing in bytes before or
+ * after the piece are cut off, and padding is never part of it.
+ */
+function base64Core(piece, shift) {
+    const enc = Buffer.concat([Buffer.alloc(shift), piece])
+        .toString('base64')
+        .replace(/=+$/, '');
+    const tail = (shift + piece.length) % 3 === 0 ? enc : enc.slice(0, -1);
+    return tail.slice([0, 2, 3][shift]);
+}
+function utf8(b) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(b);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Variants that are text, for the runner's own masking (`::add-mask::` takes one line of text). */
+function textVariants(variants) {
+    return variants.flatMap((v) => {
+        const t = utf8(v);
+        return t !== undefined && !/[\r\n]/.test(t) && t.trim() !== '' ? [t] : [];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/secrets/redactor.ts
 /**
  * Replaces every occurrence of a secret variant with `***`, in whole strings and in
  * streams where a value may be split across any number of chunks.
  */
+
 
 
 const REDACTED = '***';
@@ -42473,6 +44943,14 @@ class Redactor {
     constructor(patterns) {
         this.matcher = new PatternMatcher(patterns.map((p) => p.bytes));
         this.tags = patterns.map((p) => p.tag);
+    }
+    /** Every variant of every secret, each tagged with its secret id. */
+    static forSecrets(secrets) {
+        return new Redactor(secrets.flatMap((s) => maskVariants(s.value).map((bytes) => ({ bytes, tag: s.id }))));
+    }
+    /** The variants, for the runner's own masking. */
+    get patterns() {
+        return this.matcher.patterns;
     }
     scrub(text) {
         if (this.tags.length === 0)
@@ -42554,154 +45032,103 @@ class StreamScrubber {
     }
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
+;// CONCATENATED MODULE: ./src/output/log.ts
 /**
- * The action's only way to print, annotate or fail: everything passes the scrubber
- * first, so even a secret the runner's masking misses never reaches the log.
- */
-
-
-
-let redactor = new Redactor([]);
-function getRedactor() {
-    return redactor;
-}
-/** The variants of every secret, each tagged with its secret id. */
-function secretPatterns(secrets) {
-    return secrets.flatMap((s) => maskVariants(s.value).map((bytes) => ({ bytes, tag: s.id })));
-}
-/**
- * Registers every secret with the runner (`::add-mask::`, one line of text each) and
- * with our own scrubber. Must run before anything else is printed.
- */
-function registerSecrets(secrets) {
-    const patterns = secretPatterns(secrets);
-    for (const text of textVariants(patterns.map((p) => p.bytes)))
-        core_setSecret(text);
-    redactor = new Redactor([...patternsOf(redactor), ...patterns]);
-}
-function patternsOf(r) {
-    return r.matcher.patterns.map((bytes, k) => ({ bytes, tag: r.tags[k] }));
-}
-const scrub = (text) => redactor.scrub(text);
-const log_info = (msg) => info(scrub(msg));
-const log_debug = (msg) => core_debug(scrub(msg));
-const log_warning = (msg, props) => warning(scrub(msg), props);
-const log_error = (msg, props) => error(scrub(msg), props);
-const log_setFailed = (msg) => setFailed(scrub(msg));
-const log_setOutput = (name, value) => setOutput(name, scrub(value));
-
-;// CONCATENATED MODULE: ./src/leak-guard.ts
-/**
- * The leak guard: the Dockerfile preflight before the build and the image scan after
- * it, reported as annotations, with `leak-check` deciding whether findings fail the step.
+ * The action's only way to print, annotate, set outputs and state, or fail. A Log is
+ * made from the resolved secrets and registers every variant with the runner
+ * (`::add-mask::`) and with the action's own scrubber as it is made, so nothing can
+ * be printed before the masks exist: there is no other printer to reach for.
  */
 
 
 
 
-
-
-/** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
-function dockerfilePath(context, file) {
-    if (file)
-        return external_node_path_namespaceObject.resolve(file);
-    if (/^[a-z]+:\/\/|^git@/.test(context))
-        return undefined;
-    // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
-    return `${external_node_path_namespaceObject.resolve(context)}${external_node_path_namespaceObject.sep}Dockerfile`;
-}
-function runPreflight(g) {
-    if (g.mode === 'off')
-        return { errors: 0, summary: 'off' };
-    if (!external_node_fs_namespaceObject.existsSync(g.dockerfile))
-        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
-    const rules = readDockerignore(g.context, g.dockerfile);
-    const contextDir = external_node_path_namespaceObject.resolve(g.context);
-    const inContext = g.secretFiles
-        .map((f) => ({ id: f.id, relPath: external_node_path_namespaceObject.relative(contextDir, external_node_path_namespaceObject.resolve(f.path)) }))
-        .filter((f) => !f.relPath.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(f.relPath))
-        .map((f) => ({ ...f, ignored: isIgnored(rules, f.relPath) }));
-    const findings = preflight({
-        dockerfile: external_node_fs_namespaceObject.readFileSync(g.dockerfile, 'utf8'),
-        providedIds: g.providedIds,
-        contextSecretFiles: inContext,
-        allowMissingOptional: g.allowMissingOptional,
-        redactor: getRedactor()
-    });
-    const file = external_node_path_namespaceObject.relative(process.env.GITHUB_WORKSPACE || process.cwd(), g.dockerfile);
-    findings.forEach((f) => annotate(g.mode, f, file));
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
-}
-/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
-function annotate(mode, f, file) {
-    const props = { file, startLine: f.line, title: 'secret-build leak guard' };
-    const msg = `leak guard: ${f.message}`;
-    if (f.severity === 'error' && mode === 'error')
-        log_error(msg, props);
-    else
-        log_warning(msg, props);
-}
-function count(findings, severity) {
-    const n = findings.filter((f) => f.severity === severity).length;
-    return `${n} ${severity}${n === 1 ? '' : 's'}`;
-}
-/** Scans what the build produced that is on this runner: the local image, tar and local outputs, the metadata. */
-async function runImageScan(mode, t) {
-    if (mode === 'off')
-        return { errors: 0, summary: 'off' };
-    const scanner = new ImageScanner(getRedactor());
-    const scanned = [];
-    const skipped = [];
-    if (t.imageid && (await scanLocalImage(scanner, t.imageid)))
-        scanned.push('local image');
-    else
-        skipped.push('image not in the local docker store (push-only or another driver without load: true)');
-    for (const o of t.outputs) {
-        const dest = /(?:^|,)dest=([^,]+)/.exec(o)?.[1];
-        if (!dest || !external_node_fs_namespaceObject.existsSync(dest))
-            continue;
-        if (external_node_fs_namespaceObject.statSync(dest).isDirectory())
-            await scanner.scanDir(dest);
-        else
-            await scanner.scanTar(external_node_fs_namespaceObject.createReadStream(dest));
-        scanned.push(`output ${dest}`);
+class Log {
+    redactor;
+    constructor(redactor) {
+        this.redactor = redactor;
     }
-    for (const id of getRedactor().secretsIn(t.metadata))
-        scanner.findings.set(`${id}\0metadata`, { id, layer: '(build metadata)', path: 'metadata.json' });
-    const findings = [...scanner.findings.values()];
-    for (const f of findings)
-        annotate(mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
-    const mb = (scanner.stats.bytes / 1e6).toFixed(1);
-    const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
-    const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${skipped.length ? `; not scanned: ${skipped.join('; ')}` : ''}`;
-    log_info(`secret-build ${summary}`);
-    return { errors: mode === 'error' ? findings.length : 0, summary };
+    /** Registers every secret (each variant that is one line of text) with the runner, then returns the Log. */
+    static forSecrets(secrets) {
+        const redactor = Redactor.forSecrets(secrets);
+        for (const text of textVariants([...redactor.patterns]))
+            core_setSecret(text);
+        return new Log(redactor);
+    }
+    scrub(text) {
+        return this.redactor.scrub(text);
+    }
+    info(msg) {
+        info(this.scrub(msg));
+    }
+    debug(msg) {
+        core_debug(this.scrub(msg));
+    }
+    warning(msg, props) {
+        warning(this.scrub(msg), props);
+    }
+    error(msg, props) {
+        error(this.scrub(msg), props);
+    }
+    setFailed(msg) {
+        setFailed(this.scrub(msg));
+    }
+    setOutput(name, value) {
+        setOutput(name, this.scrub(value));
+    }
+    saveState(name, value) {
+        saveState(name, value);
+    }
+    /**
+     * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)
+     * fenced off: between `::stop-commands::<token>` and `::<token>::` the runner acts on
+     * no workflow command, and the token is random, so the output cannot end the fence.
+     */
+    async fenced(fn) {
+        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        process.stdout.write(`::stop-commands::${token}\n`);
+        try {
+            return await fn();
+        }
+        finally {
+            process.stdout.write(`\n::${token}::\n`);
+        }
+    }
+    /** The job summary, rendered by the caller from values that pass the scrubber here. */
+    async summary(write) {
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await write(summary, (t) => this.scrub(t)).write();
+    }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
-/** The job summary: which ids were mounted (never values), where the vault was, how it went. */
-
-
-async function writeSummary(r) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
+;// CONCATENATED MODULE: ./src/output/summary.ts
+const VAULT_TEXT = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEMP fallback)', none: 'not created' };
+function escapeHtml(t) {
+    return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+const code = (t) => `<code>${escapeHtml(t)}</code>`;
+async function writeSummary(r, log) {
     const rows = [
-        [{ data: 'Item', header: true }, { data: 'Value', header: true }],
-        ['Result', r.result],
-        ['Secret ids mounted', r.ids.length ? r.ids.map((id) => `\`${id}\``).join(', ') : 'none'],
-        ['Vault', r.vaultKind === 'disk-fallback' ? 'disk (RUNNER_TEMP fallback)' : r.vaultKind === 'tmpfs' ? 'tmpfs (memory)' : 'not created'],
+        ['Result', escapeHtml(r.result)],
+        ['Secret ids mounted', r.ids.length ? r.ids.map(code).join(', ') : 'none'],
+        ['Vault', VAULT_TEXT[r.vaultKind ?? 'none']],
         ['Duration', `${(r.durationMs / 1000).toFixed(1)} s`],
-        ['Leak guard', r.leakGuard],
-        ...(r.imageid ? [['Image id', `\`${r.imageid}\``]] : [])
-    ].map((row) => row.map((c) => (typeof c === 'string' ? scrub(c) : c)));
-    await summary.addHeading('secret-build', 3).addTable(rows).write();
+        ['Leak guard', escapeHtml(r.leakGuard)],
+        ...(r.imageid ? [['Image id', code(r.imageid)]] : [])
+    ];
+    await log.summary((s, scrub) => s.addHeading('secret-build', 3).addTable([
+        [
+            { data: 'Item', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows.map(([k, v]) => [k, scrub(v)])
+    ]));
 }
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/vault.ts
+;// CONCATENATED MODULE: ./src/secrets/vault.ts
 /**
  * The vault: a private directory on a memory-backed filesystem holding one file per
  * secret. Directory 0700, files 0600, created exclusively without following links.
@@ -42756,7 +45183,7 @@ function chooseVaultBase(o) {
     const tried = candidates.join(', ');
     if (o.allowDiskFallback && o.runnerTemp)
         return { dir: o.runnerTemp, kind: 'disk-fallback' };
-    throw new ActionError(`no writable tmpfs for the secret vault (tried ${tried}; a directory must be a tmpfs, writable, ` +
+    throw new errors_ActionError(`no writable tmpfs for the secret vault (tried ${tried}; a directory must be a tmpfs, writable, ` +
         'and owned by this user or root, with the sticky bit if others may write to it). ' +
         (o.tmpfsDir ? 'Point tmpfs-dir at a writable tmpfs mount, ' : 'Mount a tmpfs (e.g. /dev/shm) or set tmpfs-dir, ') +
         'or set allow-disk-fallback: true to accept secrets on disk under RUNNER_TEMP.');
@@ -42768,7 +45195,7 @@ function createVaultDir(base) {
     const st = external_node_fs_namespaceObject.lstatSync(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
-        throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
+        throw new errors_ActionError(`vault directory ${dir} is not a private directory of this user`);
     }
     return dir;
 }
@@ -42789,7 +45216,7 @@ function writeVaultFile(file, value) {
  * on unlink anyway, but a disk fallback keeps blocks), then deletes the directory.
  * Refuses anything that is not one of our vaults. Returns false if it was already gone.
  */
-function vault_removeVault(dir) {
+function removeVault(dir) {
     let st;
     try {
         st = external_node_fs_namespaceObject.lstatSync(dir);
@@ -42799,7 +45226,7 @@ function vault_removeVault(dir) {
     }
     const uid = process.getuid?.();
     if (!st.isDirectory() || !external_node_path_namespaceObject.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
-        throw new ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
+        throw new errors_ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
     }
     for (const name of external_node_fs_namespaceObject.readdirSync(dir))
         wipe(external_node_path_namespaceObject.join(dir, name));
@@ -42827,12 +45254,68 @@ function defaultRunnerTemp() {
     return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
 }
 /** Where main records the vault path for the post step. */
-const vault_VAULT_STATE_KEY = 'vault-dir';
+const VAULT_STATE_KEY = 'vault-dir';
 
-;// CONCATENATED MODULE: ./src/action.ts
+;// CONCATENATED MODULE: ./src/secrets/session.ts
 /**
- * The main step: inputs → masks → vault → buildx → outputs, with the vault removed in
- * `finally`, on cancellation, and (from saved state) again by the post step.
+ * The secret lifecycle in one place: a session writes each secret into a fresh vault,
+ * hands out the mounts for the one buildx run that reads them, and wipes the vault
+ * when that run is over. `withMountedSecrets` is the only way to get mounts, so no
+ * code can hold a secret file beyond the callback that needs it. A signal handler
+ * may dispose the session at any moment; disposing twice is harmless.
+ */
+
+
+class SecretSession {
+    dir;
+    mounts = [];
+    constructor(dir) {
+        this.dir = dir;
+    }
+    static open(secrets, base, hooks) {
+        const dir = createVaultDir(base.dir);
+        hooks.remember(dir);
+        const session = new SecretSession(dir);
+        hooks.track(session);
+        try {
+            secrets.forEach((s, k) => {
+                const file = external_node_path_namespaceObject.join(dir, `secret-${k}`);
+                writeVaultFile(file, s.value);
+                session.mounts.push({ id: s.id, file });
+            });
+        }
+        catch (e) {
+            session.dispose();
+            throw e;
+        }
+        return session;
+    }
+    /** Wipes and removes the vault. Synchronous, so a signal handler can rely on it. True if it removed something. */
+    dispose() {
+        const dir = this.dir;
+        this.dir = undefined;
+        this.mounts.length = 0;
+        return dir !== undefined && removeVault(dir);
+    }
+}
+/** Runs `fn` with the secrets mounted; the vault is gone when it returns or throws. */
+async function withMountedSecrets(secrets, base, hooks, fn) {
+    const session = SecretSession.open(secrets, base, hooks);
+    try {
+        return await fn([...session.mounts]);
+    }
+    finally {
+        hooks.track(undefined);
+        session.dispose();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The main step, in order: read inputs → resolve secrets and make the Log (masks
+ * registered) → preflight → build with the secrets mounted (the vault exists for that
+ * run only) → outputs → scan of what the build produced. A signal disposes the vault
+ * at once; the post step removes it again if this process was killed.
  */
 
 
@@ -42848,97 +45331,88 @@ const vault_VAULT_STATE_KEY = 'vault-dir';
 
 
 
-async function runMain() {
+
+async function run() {
     const report = { ids: [], durationMs: 0, result: 'failure', leakGuard: 'not run' };
     const started = Date.now();
-    let vault;
-    let cancel;
-    const cleanup = () => {
-        if (vault && vault_removeVault(vault))
-            log_debug('secret vault removed');
-        vault = undefined;
-    };
+    let log;
+    const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
     try {
-        const { inputs, secrets } = prepare(report);
-        const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
-        if (base.kind === 'disk-fallback')
-            log_warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
-        report.vaultKind = base.kind;
-        cancel = onCancel(cleanup, (m) => log_warning(m));
-        vault = createVaultDir(base.dir);
-        // Saved before the first secret is written: a killed main leaves nothing post can't find.
-        saveState(vault_VAULT_STATE_KEY, vault);
-        const files = await build(inputs, secrets, vault, cancel);
-        await publish(inputs, files, report);
+        const p = main_prepare(report);
+        log = p.log;
+        await withWorkDir((work) => buildAndScan(p, cancel, work, report));
         report.result = 'success';
     }
     catch (e) {
-        log_setFailed(messageOf(e));
+        (log ?? Log.forSecrets([])).setFailed(messageOf(e));
     }
     finally {
-        try {
-            cleanup();
-        }
-        catch (e) {
-            log_setFailed(`could not remove the secret vault: ${messageOf(e)}`);
-        }
-        cancel?.dispose();
+        cancel.dispose();
         report.durationMs = Date.now() - started;
-        await writeSummary(report).catch((e) => log_warning(`job summary not written: ${messageOf(e)}`));
+        const out = log ?? Log.forSecrets([]);
+        await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
     }
 }
-/** Everything that can fail without touching the disk: inputs, values, masks, the Dockerfile preflight. */
-function prepare(report) {
+/** Everything that can fail without touching the disk: inputs, values, masks, the no-secret check, the preflight. */
+function main_prepare(report) {
     const inputs = readInputs();
     const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
-    // The rest of the secrets context is not ours to keep: drop every copy of it.
-    inputs.secretsJson = '';
-    delete process.env['INPUT_SECRETS-JSON'];
-    registerSecrets(secrets);
-    assertNoSecretsInBuildInputs(inputs.build);
+    forgetSecretsJson(inputs);
+    const log = Log.forSecrets(secrets);
+    assertNoSecretsInBuildInputs(inputs.build, log.redactor);
     report.ids = secrets.map((s) => s.id);
-    const pre = preflightFor(inputs, secrets);
+    const pre = preflightFor(inputs, secrets, log);
     report.leakGuard = pre.summary;
     if (pre.errors)
-        throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
-    return { inputs, secrets };
+        throw new errors_ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
+    return { inputs, secrets, log };
 }
-async function build(inputs, secrets, vault, cancel) {
-    const mounts = writeSecrets(vault, secrets);
-    const files = { iidFile: external_node_path_namespaceObject.join(vault, 'iid'), metadataFile: external_node_path_namespaceObject.join(vault, 'metadata.json') };
+/** Files buildx writes for the action (image id, metadata): not secret, so outside the vault, on RUNNER_TEMP. */
+async function withWorkDir(fn) {
+    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(defaultRunnerTemp(), 'secret-build-work-'));
+    try {
+        return await fn(dir);
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
+    }
+}
+async function buildAndScan({ inputs, secrets, log }, cancel, work, report) {
+    const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
+    if (base.kind === 'disk-fallback')
+        log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
+    report.vaultKind = base.kind;
+    const files = { iidFile: external_node_path_namespaceObject.join(work, 'iid'), metadataFile: external_node_path_namespaceObject.join(work, 'metadata.json') };
     const ids = secrets.map((s) => s.id);
-    log_info(`secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}`);
-    const result = await runDocker(buildxArgs(inputs.build, mounts, files), getRedactor(), (child) => cancel.setChild(child));
+    const hooks = { remember: (dir) => log.saveState(VAULT_STATE_KEY, dir), track: (s) => cancel.track(s) };
+    const result = await withMountedSecrets(secrets, base, hooks, (mounts) => {
+        log.info(`secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}`);
+        return runStreamed(buildxArgs(inputs.build, [...mounts], files), log, (child) => cancel.setChild(child));
+    });
     if (result.code !== 0)
-        throw new ActionError(diagnoseBuildFailure(result, ids));
-    return files;
-}
-/** Outputs first (the build did happen), then the image scan that may still fail the step. */
-async function publish(inputs, files, report) {
+        throw new errors_ActionError(diagnoseBuildFailure(result, ids));
     const outputs = readBuildOutputs(files);
-    log_setOutput('imageid', outputs.imageid);
-    log_setOutput('digest', outputs.digest);
-    log_setOutput('metadata', outputs.metadata);
+    log.setOutput('imageid', outputs.imageid);
+    log.setOutput('digest', outputs.digest);
+    log.setOutput('metadata', outputs.metadata);
     report.imageid = outputs.imageid;
-    const scan = await runImageScan(inputs.leakCheck, { imageid: outputs.imageid, outputs: inputs.build.outputs, metadata: outputs.metadata });
+    const scan = await runScan(inputs.leakCheck, scanTargets(inputs, outputs.imageid), outputs.metadata, log);
     report.leakGuard = inputs.leakCheck === 'off' ? 'off' : `${report.leakGuard}; ${scan.summary}`;
     if (scan.errors)
-        throw new ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
+        throw new errors_ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
 }
-/** Post step (post-if: always()): the backstop for a main step that was killed. Only warns. */
-function runPost() {
-    const vault = core.getState(VAULT_STATE_KEY);
-    if (!vault)
-        return;
-    try {
-        if (removeVault(vault))
-            core.info('secret-build post: removed a secret vault the main step left behind');
+/** What of the build's result is on this runner: the image in the local store, tar and local outputs. */
+function scanTargets(inputs, imageid) {
+    const targets = imageid ? [{ kind: 'image', ref: imageid, label: 'local image' }] : [];
+    for (const o of inputs.build.outputs) {
+        const dest = /(?:^|,)dest=([^,]+)/.exec(o)?.[1];
+        if (!dest || !external_node_fs_namespaceObject.existsSync(dest))
+            continue;
+        targets.push(external_node_fs_namespaceObject.statSync(dest).isDirectory() ? { kind: 'dir', dir: dest, label: `output ${dest}` } : { kind: 'tar', file: dest, label: `output ${dest}` });
     }
-    catch (e) {
-        core.warning(`secret-build post: could not remove the secret vault ${vault}: ${messageOf(e)}`);
-    }
+    return targets;
 }
-function preflightFor(inputs, secrets) {
+function preflightFor(inputs, secrets, log) {
     const dockerfile = dockerfilePath(inputs.build.context, inputs.build.file);
     if (!dockerfile)
         return { errors: 0, summary: 'preflight skipped: remote context' };
@@ -42949,47 +45423,9 @@ function preflightFor(inputs, secrets) {
         secretFiles: inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref })),
         providedIds: secrets.map((s) => s.id),
         allowMissingOptional: inputs.allowMissingOptionalSecrets
-    });
-}
-function writeSecrets(vault, secrets) {
-    return secrets.map((s, k) => {
-        const file = external_node_path_namespaceObject.join(vault, `secret-${k}`);
-        writeVaultFile(file, s.value);
-        return { id: s.id, file };
-    });
-}
-/** Build inputs reach argv and image history, so none may carry a secret. */
-function assertNoSecretsInBuildInputs(b) {
-    const redactor = getRedactor();
-    const check = (input, values) => values.forEach((v, k) => {
-        const ids = redactor.secretsIn(v);
-        if (ids.length)
-            throw new InputError(input, `contains the value of secret "${ids[0]}": pass it as a secret, not on the command line`, k + 1);
-    });
-    for (const [key, input] of Object.entries(LIST_INPUTS))
-        check(input, b[key]);
-    for (const input of ['context', 'file', 'target', 'builder', 'network', 'provenance', 'sbom'])
-        check(input, [b[input]]);
-}
-function messageOf(e) {
-    if (e instanceof InputError || e instanceof ActionError)
-        return e.message;
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }, log);
 }
 
-
-/***/ }),
-
-/***/ 1730:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5966);
-
-await (0,_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .V)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -43175,6 +45611,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -43301,6 +45744,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -43323,6 +45778,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1730);
+/******/ var __webpack_exports__ = __nccwpck_require__(9719);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

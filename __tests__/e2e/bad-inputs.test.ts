@@ -1,0 +1,96 @@
+/**
+ * The malformed-input matrix, run through the bundled action as the runner runs it. None
+ * of these cases reaches docker, so they run without a daemon: each fails before
+ * anything is written, names the input and entry, and prints no value or variant.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
+
+const SECRET = `fault-secret-${randomBytes(8).toString('hex')}`;
+
+let workspaces: Workspace[] = [];
+afterEach(() => {
+  workspaces.forEach((w) => w.cleanup());
+  workspaces = [];
+});
+
+/** Each case: inputs and env, the input and entry the error must name. Values are never printed. */
+const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegExp][] = [
+  ['bad id characters', { secrets: `bad id=${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['id with a slash', { secrets: `ok=${SECRET}\na/b=${SECRET}x` }, {}, /input "secrets", entry 2: the id/],
+  ['duplicate id in secrets', { secrets: `a=${SECRET}\na=${SECRET}2` }, {}, /input "secrets", entry 2: uses the same id as input "secrets", entry 1/],
+  ['duplicate id across inputs', { secrets: `a=${SECRET}`, 'secret-envs': 'a=HOME' }, {}, /input "secret-envs", entry 1: uses the same id/],
+  ['empty value', { secrets: 'a=' }, {}, /input "secrets", entry 1: the value is empty/],
+  ['value too short to mask', { secrets: 'a=abc' }, {}, /input "secrets", entry 1: .*shorter than 4 bytes/],
+  ['no = sign', { secrets: `${SECRET}` }, {}, /input "secrets", entry 1: expected id=value/],
+  ['unquoted multi-line value', { secrets: `pem=-----BEGIN-----\n${SECRET}\n-----END-----` }, {}, /input "secrets", entry 2: expected id=value/],
+  ['unterminated quote', { secrets: `"a=${SECRET}` }, {}, /input "secrets", entry 1: quoted entry has no closing/],
+  ['missing env var', { 'secret-envs': 'a=SB_NOT_SET_ANYWHERE' }, {}, /input "secret-envs", entry 1: environment variable SB_NOT_SET_ANYWHERE is not set/],
+  ['empty env var', { 'secret-envs': 'a=SB_EMPTY' }, { SB_EMPTY: '' }, /input "secret-envs", entry 1: the secret value is empty/],
+  ['invalid env name', { 'secret-envs': 'a=1X' }, {}, /input "secret-envs", entry 1: not a valid environment variable name/],
+  ['missing file', { 'secret-files': 'a=nope.key' }, {}, /input "secret-files", entry 1: file not found/],
+  ['directory as file', { 'secret-files': 'a=.' }, {}, /input "secret-files", entry 1: not a regular file/],
+  ['empty file', { 'secret-files': 'a=empty.key' }, {}, /input "secret-files", entry 1: the secret value is empty/],
+  [
+    'file over BuildKit limit',
+    { 'secret-files': 'a=big.key' },
+    {},
+    /input "secret-files", entry 1: the secret is 1048576 bytes; BuildKit accepts at most 512000/
+  ],
+  ['value too short, from env', { 'secret-envs': 'a=SB_SHORT' }, { SB_SHORT: 'xyz' }, /input "secret-envs", entry 1: .*shorter than 4 bytes/],
+  ['text after closing quote', { secrets: `"a=${SECRET}" more` }, {}, /input "secrets", entry 1: text after the closing double quote/],
+  ['blank id', { secrets: ` =${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['secret-files without path', { 'secret-files': 'a=' }, {}, /input "secret-files", entry 1: the path is empty/],
+  ['secret in tags', { secrets: `a=${SECRET}`, tags: `img:${SECRET}` }, {}, /input "tags", entry 1: contains the value of secret "a"/],
+  [
+    'secret in build-args',
+    { secrets: `a=${SECRET}`, 'build-args': `X=1\nTOKEN=${SECRET}` },
+    {},
+    /input "build-args", entry 2: contains the value of secret "a"/
+  ],
+  ['secret in labels', { secrets: `a=${SECRET}`, labels: `k=${SECRET}` }, {}, /input "labels", entry 1: contains the value of secret "a"/],
+  [
+    '--secret in extra-args',
+    { secrets: `a=${SECRET}`, 'extra-args': `--secret=id=b,env=HOME` },
+    {},
+    /input "extra-args", entry 1: this flag is set by the action/
+  ],
+  ['unicode in an id', { secrets: `clé=${SECRET}` }, {}, /input "secrets", entry 1: the id/],
+  ['CRLF lines with a bad second id', { secrets: `a=${SECRET}\r\nb c=${SECRET}x\r\n` }, {}, /input "secrets", entry 2: the id/],
+  [
+    'duplicate id between secret-envs and secret-files',
+    { 'secret-envs': 'k=HOME', 'secret-files': 'k=Dockerfile' },
+    {},
+    /input "secret-files", entry 1: uses the same id as input "secret-envs", entry 1/
+  ],
+  ['secret-map without secrets-json', { 'secret-map': 'k=NPM_TOKEN' }, {}, /input "secrets-json": is empty but secret-map names secrets/],
+  [
+    'secrets-json that is not JSON',
+    { 'secrets-json': `{"NPM_TOKEN": "${SECRET}"`, 'secret-map': 'k=NPM_TOKEN' },
+    {},
+    /input "secrets-json": is not a JSON object/
+  ],
+  [
+    'secret value in extra-args',
+    { secrets: `a=${SECRET}`, 'extra-args': `--annotation=x=${SECRET}` },
+    {},
+    /input "extra-args", entry 1: contains the value of secret "a"/
+  ],
+  ['bad boolean', { push: 'yes' }, {}, /input "push": expected true or false/],
+  ['bad leak-check', { 'leak-check': 'maybe' }, {}, /input "leak-check": expected error, warn or off/],
+  ['comma in tmpfs-dir', { 'tmpfs-dir': '/dev/shm/a,b' }, {}, /input "tmpfs-dir": the path may not contain commas/]
+];
+
+describe('bad inputs fail fast', () => {
+  test.each(BAD_INPUTS)('%s', async (_name, inputs, env, message) => {
+    const w = makeWorkspace({ Dockerfile: 'FROM secret-build-base:latest\n', 'empty.key': '', 'big.key': 'k'.repeat(1024 * 1024) });
+    workspaces.push(w);
+    const run = await runAction(w, inputs, env);
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(new RegExp(`::error::${message.source}`));
+    expect(run.children).toEqual([]);
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+    expect(leaksIn(everythingVisible(run), [SECRET, ...Object.values(env).filter((v) => v.length >= 4)])).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { PatternMatcher } from '../../../src/secrets/matcher.js';
+import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
+
+const secretArb = fc.uint8Array({ minLength: 4, maxLength: 40 }).map((a) => Buffer.from(a));
+const alnum = fc.stringMatching(/^[a-z0-9]{4,24}$/).map((s) => Buffer.from(s));
+
+/** Cuts `data` at the given points and streams the pieces through a fresh scrubber. */
+function streamIn(matcher: PatternMatcher, data: Buffer, cuts: number[]): Buffer {
+  const s = new StreamScrubber(matcher);
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const p of [...points, data.length]) {
+    out.push(s.push(data.subarray(prev, p)));
+    prev = p;
+  }
+  out.push(s.flush());
+  return Buffer.concat(out);
+}
+
+describe('StreamScrubber', () => {
+  test('never lets a secret through, whatever the chunking (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(secretArb, { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 30 }).map((a) => Buffer.from(a)),
+            fc.nat(5)
+          ),
+          { maxLength: 20 }
+        ),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (secrets, parts, cuts) => {
+          const data = Buffer.concat(parts.map((p) => (typeof p === 'number' ? secrets[p % secrets.length] : p)));
+          const out = streamIn(new PatternMatcher(secrets), data, cuts);
+          for (const s of secrets) expect(out.includes(s)).toBe(false);
+        }
+      ),
+      { numRuns: 500 }
+    );
+  });
+
+  test('output does not depend on chunking (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(alnum, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.oneof(alnum, fc.nat(3)), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (secrets, parts, cuts) => {
+          const data = Buffer.concat(parts.map((p) => (typeof p === 'number' ? secrets[p % secrets.length] : p)));
+          const m = new PatternMatcher(secrets);
+          expect(streamIn(m, data, cuts).toString()).toBe(streamIn(m, data, []).toString());
+        }
+      )
+    );
+  });
+
+  test('text without secrets passes unchanged, whatever the chunking (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.array(fc.nat(), { maxLength: 10 }), (bytes, cuts) => {
+        const data = Buffer.from(bytes);
+        const secret = Buffer.from('\xff\xfeSECRET\x00', 'latin1');
+        fc.pre(!data.includes(secret));
+        expect(streamIn(new PatternMatcher([secret]), data, cuts).equals(data)).toBe(true);
+      })
+    );
+  });
+
+  test('overlapping and adjacent secrets are merged into the redaction', () => {
+    const r = new Redactor([
+      { bytes: Buffer.from('abcd'), tag: 'a' },
+      { bytes: Buffer.from('cdef'), tag: 'b' }
+    ]);
+    expect(r.scrub('xxabcdefyy abcd|cdef')).toBe('xx***yy ***|***');
+    const m = r.matcher;
+    expect(streamIn(m, Buffer.from('xxabcdefyy'), [4, 5, 6]).toString()).toBe('xx***yy');
+  });
+
+  test('a secret split across many one-byte chunks is still caught', () => {
+    const r = new Redactor([{ bytes: Buffer.from('hunter2-secret'), tag: 's' }]);
+    const s = new StreamScrubber(r.matcher);
+    const out = [...Buffer.from('pass=hunter2-secret;')].map((b) => s.push(Buffer.from([b])));
+    expect(Buffer.concat([...out, s.flush()]).toString()).toBe('pass=***;');
+  });
+
+  test('releases at once everything that cannot be the start of a secret', () => {
+    const s = new StreamScrubber(new PatternMatcher([Buffer.from('secret-value-123456789')]));
+    expect(s.push(Buffer.from('step 5 sleeping\n')).toString()).toBe('step 5 sleeping\n');
+    expect(s.push(Buffer.from('token: secret-va')).toString()).toBe('token: ');
+    expect(s.push(Buffer.from('lue-123456789 ok')).toString()).toBe('*** ok');
+    expect(s.push(Buffer.from('x sec')).toString()).toBe('x ');
+    expect(s.push(Buffer.from('ond')).toString()).toBe('second');
+  });
+
+  test('the Transform stream scrubs and flushes', async () => {
+    const r = new Redactor([{ bytes: Buffer.from('topsecret'), tag: 's' }]);
+    const t = r.stream();
+    const got: Buffer[] = [];
+    t.on('data', (c: Buffer) => got.push(c));
+    const done = new Promise((res) => t.on('end', res));
+    t.write('a top');
+    t.write('sec');
+    t.end('ret b');
+    await done;
+    expect(Buffer.concat(got).toString()).toBe('a *** b');
+  });
+
+  test('secretsIn names the ids whose values occur', () => {
+    const r = new Redactor([
+      { bytes: Buffer.from('value-one'), tag: 'one' },
+      { bytes: Buffer.from('value-two'), tag: 'two' }
+    ]);
+    expect(r.secretsIn('x value-two y')).toEqual(['two']);
+    expect(r.secretsIn('nothing')).toEqual([]);
+  });
+});
+
+describe('PatternMatcher', () => {
+  test('finds exactly the occurrences a naive search finds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.uint8Array({ minLength: 4, maxLength: 6 }).map((a) => Buffer.from(a.map((x) => x % 3))),
+          { minLength: 1, maxLength: 5 }
+        ),
+        fc.uint8Array({ maxLength: 200 }),
+        (pats, bytes) => {
+          const data = Buffer.from(bytes.map((x) => x % 3));
+          const m = new PatternMatcher(pats);
+          const got: string[] = [];
+          m.forEachMatch(data, 0, data.length, (s, k) => got.push(`${s}:${k}`));
+          const want: string[] = [];
+          for (let i = 0; i < data.length; i++) pats.forEach((p, k) => data.subarray(i, i + p.length).equals(p) && want.push(`${i}:${k}`));
+          expect(got).toEqual(want);
+        }
+      )
+    );
+  });
+  test('mixed pattern lengths over a two-letter alphabet: same as a naive search (property)', () => {
+    const bits = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((a) => Buffer.from(a.map((x) => 97 + (x % 2))));
+    fc.assert(
+      fc.property(fc.array(bits(4, 24), { minLength: 1, maxLength: 8 }), bits(0, 300), fc.nat(300), fc.nat(300), (pats, data, a, b) => {
+        const [from, to] = [Math.min(a, b), Math.max(a, b)];
+        const m = new PatternMatcher(pats);
+        const got: string[] = [];
+        m.forEachMatch(data, from, to, (s, k) => got.push(`${s}:${k}`));
+        const want: string[] = [];
+        for (let i = from; i < Math.min(to, data.length); i++) pats.forEach((p, k) => data.subarray(i, i + p.length).equals(p) && want.push(`${i}:${k}`));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  test('rejects patterns shorter than 4 bytes', () => {
+    expect(() => new PatternMatcher([Buffer.from('abc')])).toThrow(/shorter than 4/);
+  });
+});

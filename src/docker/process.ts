@@ -1,0 +1,121 @@
+/**
+ * The only place that starts docker. Every call goes through `spawnChecked`, which
+ * refuses an argv that carries a secret and gives the child an environment without
+ * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
+ * secret. Output the action prints passes the scrubber inside a stop-commands fence.
+ */
+import * as exec from '@actions/exec';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { ActionError } from '../errors.js';
+import type { Log } from '../output/log.js';
+import type { Redactor } from '../secrets/redactor.js';
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last bytes of scrubbed stderr. */
+  stderrTail: string;
+}
+
+const TAIL_BYTES = 64 * 1024;
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
+const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
+
+/** The child's environment, and the names of variables withheld because their value carries a secret. */
+export function childEnv(env: NodeJS.ProcessEnv, redactor: Redactor): { env: Record<string, string>; withheld: string[] } {
+  const out: Record<string, string> = {};
+  const withheld: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || name.startsWith('INPUT_')) continue;
+    if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0) withheld.push(name);
+    else out[name] = value;
+  }
+  return { env: out, withheld };
+}
+
+/** The last line of defence for argv: a secret here would be visible in the process table. */
+export function assertNoSecretInArgv(args: readonly string[], redactor: Redactor): void {
+  const k = args.findIndex((a) => redactor.secretsIn(a).length > 0);
+  if (k !== -1) throw new ActionError(`refusing to run docker: argument ${k + 1} would carry the value of secret "${redactor.secretsIn(args[k])[0]}"`);
+}
+
+function prepare(args: readonly string[], log: Log): Record<string, string> {
+  assertNoSecretInArgv(args, log.redactor);
+  const { env, withheld } = childEnv(process.env, log.redactor);
+  if (withheld.length) log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
+  return env;
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND) : e));
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/**
+ * A long-running docker command (the build) whose stdout and stderr are scrubbed and
+ * printed inside a stop-commands fence, both to stdout so the fence and the output
+ * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
+ * between the child and the log, nor to hand the child to a signal handler.
+ */
+export async function runStreamed(args: string[], log: Log, onSpawn: (child: ChildProcess) => void = () => {}): Promise<RunResult> {
+  const env = prepare(args, log);
+  return log.fenced(async () => {
+    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn(child);
+    let tail = Buffer.alloc(0);
+    const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
+    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => {
+      tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
+    });
+    const { code, signal } = await exitOf(child);
+    await Promise.all([out, err]);
+    return { code, signal, stderrTail: tail.toString('utf8') };
+  });
+}
+
+function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable, tap?: (b: Buffer) => void): Promise<void> {
+  const scrubbed = redactor.stream();
+  src.pipe(scrubbed);
+  if (tap) scrubbed.on('data', tap);
+  scrubbed.pipe(dest, { end: false });
+  return finished(scrubbed);
+}
+
+export interface StdoutStream {
+  stdout: Readable;
+  /** Resolves with the exit and scrubbed stderr once the child has ended. */
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  kill(): void;
+}
+
+/** A docker command whose stdout is data for the action (`docker save`), never printed. */
+export function streamStdout(args: string[], log: Log): StdoutStream {
+  const env = prepare(args, log);
+  const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = Buffer.alloc(0);
+  child.stderr.on('data', (d: Buffer) => {
+    stderr = Buffer.concat([stderr, d]).subarray(-TAIL_BYTES);
+  });
+  const done = exitOf(child).then(
+    (r) => ({ ...r, stderr: log.scrub(stderr.toString('utf8')) }),
+    (e: Error) => ({ code: -1, signal: null, stderr: e.message })
+  );
+  return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+}
+
+/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
+export async function capture(args: string[], log: Log): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = prepare(args, log);
+  try {
+    const r = await exec.getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
+    return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
+  } catch (e) {
+    if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND);
+    throw e;
+  }
+}

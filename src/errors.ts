@@ -1,0 +1,24 @@
+/**
+ * A problem with the action's inputs. Messages name the input and the entry number,
+ * never any text of the entry itself: an entry may be (part of) a secret.
+ */
+export class InputError extends Error {
+  constructor(input: string, message: string, entry?: number) {
+    super(entry === undefined ? `input "${input}": ${message}` : `input "${input}", entry ${entry}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+/** A failure with a known cause and a hint on how to fix it. */
+export class ActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}
+
+/** The text to show for an error: ours as they are, anything else with its name. */
+export function messageOf(e: unknown): string {
+  if (e instanceof InputError || e instanceof ActionError) return e.message;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -1,0 +1,114 @@
+/**
+ * The one place that reads the action's inputs, driven by the table in `table.ts`.
+ * Inputs are read untrimmed and trimmed here, so the action behaves the same under
+ * the runner's `@actions/core` and under clients whose `getInput` does not trim.
+ */
+import * as core from '@actions/core';
+import { InputError } from '../errors.js';
+import { parseList } from './lists.js';
+import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
+import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type InputName } from './table.js';
+
+export type LeakCheck = 'error' | 'warn' | 'off';
+
+export interface Inputs {
+  secrets: SecretSpec[];
+  /** `${{ toJSON(secrets) }}`: read only for the names in secret-map, then dropped. */
+  secretsJson: string;
+  build: BuildInputs;
+  tmpfsDir: string;
+  allowDiskFallback: boolean;
+  leakCheck: LeakCheck;
+  allowMissingOptionalSecrets: boolean;
+}
+
+/** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
+const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file'];
+
+/** The raw text, untrimmed, with the table's default when the input is unset or blank. */
+function raw(name: InputName): string {
+  const v = core.getInput(name, { trimWhitespace: false });
+  const def: string | undefined = 'default' in INPUTS[name] ? (INPUTS[name] as { default: string }).default : undefined;
+  return v.trim() === '' && def !== undefined ? def : v;
+}
+
+function bool(name: InputName): boolean {
+  const v = raw(name).trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  throw new InputError(name, 'expected true or false');
+}
+
+function enumValue(name: InputName, values: readonly string[]): string {
+  const v = raw(name).trim();
+  if (values.includes(v)) return v;
+  throw new InputError(name, `expected ${values.join(', ').replace(/, (\w+)$/, ' or $1')}`);
+}
+
+function lines(name: InputName): string[] {
+  // One argument a line, verbatim: no shell-style splitting to get wrong.
+  return raw(name)
+    .split(/\r?\n/)
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+}
+
+function buildValue(name: BuildInputName): string | string[] | boolean {
+  const kind = INPUTS[name].kind;
+  if (kind.type === 'bool') return bool(name);
+  if (kind.type === 'lines') return lines(name);
+  if (kind.type === 'list') {
+    return parseList(name, raw(name), { ignoreComma: 'ignoreComma' in kind, quote: 'quote' in kind ? kind.quote : undefined });
+  }
+  return raw(name).trim();
+}
+
+export function readBuildInputs(): BuildInputs {
+  const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
+  b['extra-args'].forEach((a, k) => {
+    if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
+      throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
+    }
+  });
+  return b;
+}
+
+export function readSecretSpecs(): SecretSpec[] {
+  // `secrets` is read untrimmed: values are byte-exact.
+  const specs = [
+    ...parseSecrets(raw('secrets')),
+    ...parseSecretEnvs(raw('secret-envs')),
+    ...parseSecretFiles(raw('secret-files')),
+    ...parseSecretMap(raw('secret-map'))
+  ];
+  if (raw('secrets-json').trim() && !specs.some((s) => s.input === 'secret-map')) {
+    throw new InputError('secret-map', 'is required with secrets-json: name the secrets to mount, as id=SECRET_NAME');
+  }
+  assertUniqueIds(specs);
+  return specs;
+}
+
+function tmpfsDir(): string {
+  const dir = raw('tmpfs-dir').trim();
+  // The path ends up inside buildx's comma-separated --secret value.
+  if (/[,"'\n]/.test(dir)) throw new InputError('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
+  return dir;
+}
+
+export function readInputs(): Inputs {
+  return {
+    secrets: readSecretSpecs(),
+    secretsJson: raw('secrets-json'),
+    build: readBuildInputs(),
+    tmpfsDir: tmpfsDir(),
+    allowDiskFallback: bool('allow-disk-fallback'),
+    leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values) as LeakCheck,
+    allowMissingOptionalSecrets: bool('allow-missing-optional-secrets')
+  };
+}
+
+/** Drops every copy of the secrets context the action holds, once the allowlisted values are read. */
+export function forgetSecretsJson(inputs: Inputs): void {
+  inputs.secretsJson = '';
+  delete process.env['INPUT_SECRETS-JSON'];
+}

@@ -1,0 +1,148 @@
+/**
+ * Parsing of the three secret inputs into validated specs. Pure: no I/O, no logging.
+ * Every error names the input and the entry number and never quotes the entry,
+ * because an entry (or what looks like an id) may be a fragment of a secret.
+ */
+import { InputError } from '../errors.js';
+import { parseList } from './lists.js';
+
+export type SecretInput = 'secrets' | 'secret-envs' | 'secret-files' | 'secret-map';
+
+export interface SecretSpec {
+  id: string;
+  input: SecretInput;
+  /** 1-based position among the input's entries, for messages. */
+  entry: number;
+  /** `secrets`: the value; `secret-envs`: the variable name; `secret-files`: the path; `secret-map`: the key in secrets-json. */
+  ref: string;
+}
+
+const ID = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface RawEntry {
+  text: string;
+  entry: number;
+}
+
+/**
+ * Splits the `secrets` input. An entry is one line `id=value` (value taken byte-exact
+ * up to the line end, a trailing CR dropped), or a double-quoted entry `"id=value"`
+ * that may span lines, with `""` for a literal quote: the only way to give a value
+ * with newlines, leading `"`, or trailing CR. Blank lines and `#` comment lines are skipped.
+ */
+export function splitSecretsInput(text: string): RawEntry[] {
+  const entries: RawEntry[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let start = i;
+    while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
+    const eol = lineEnd(text, start);
+    const first = text[start];
+    if (first === '"') {
+      const entry = entries.length + 1;
+      const { value, next } = readQuoted(text, start + 1, entry);
+      entries.push({ text: value, entry });
+      i = next;
+      continue;
+    }
+    const line = text.slice(start, eol).replace(/\r$/, '');
+    if (line.trim() !== '' && first !== '#') entries.push({ text: line, entry: entries.length + 1 });
+    i = eol + 1;
+  }
+  return entries;
+}
+
+function lineEnd(text: string, from: number): number {
+  const n = text.indexOf('\n', from);
+  return n === -1 ? text.length : n;
+}
+
+function readQuoted(text: string, from: number, entry: number): { value: string; next: number } {
+  let value = '';
+  let i = from;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q === -1) throw new InputError('secrets', 'quoted entry has no closing double quote', entry);
+    value += text.slice(i, q);
+    if (text[q + 1] === '"') {
+      value += '"';
+      i = q + 2;
+      continue;
+    }
+    const eol = lineEnd(text, q + 1);
+    if (text.slice(q + 1, eol).trim() !== '') {
+      throw new InputError('secrets', 'text after the closing double quote (write "" for a literal quote)', entry);
+    }
+    return { value, next: eol + 1 };
+  }
+}
+
+function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): SecretSpec {
+  const eq = raw.text.indexOf('=');
+  if (eq === -1) {
+    const hint = input === 'secrets' ? ' (a value with newlines must be a quoted entry, or come from secret-envs)' : '';
+    throw new InputError(input, `expected id=${refName(input)}${hint}`, raw.entry);
+  }
+  const id = raw.text.slice(0, eq).trim();
+  const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
+  if (!ID.test(id)) throw new InputError(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
+  if (ref === '') throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
+  return { id, input, entry: raw.entry, ref };
+}
+
+const REF_NAMES: Record<SecretInput, string> = { secrets: 'value', 'secret-envs': 'ENV_NAME', 'secret-files': 'path', 'secret-map': 'SECRET_NAME' };
+
+function refName(input: SecretInput): string {
+  return REF_NAMES[input];
+}
+
+function emptyHint(input: SecretInput): string {
+  return input === 'secrets' ? ' (is the secret defined for this repository, environment and event?)' : '';
+}
+
+export function parseSecrets(text: string): SecretSpec[] {
+  return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
+}
+
+/** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
+function listEntries(input: SecretInput, text: string, ignoreComma: boolean): RawEntry[] {
+  return parseList(input, text, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
+}
+
+/** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
+function parseNameList(input: 'secret-envs' | 'secret-map', text: string): SecretSpec[] {
+  return listEntries(input, text, false).map((raw) => {
+    const spec = splitIdRef(input, raw, true);
+    if (!ENV_NAME.test(spec.ref)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
+    return spec;
+  });
+}
+
+export const parseSecretEnvs = (text: string): SecretSpec[] => parseNameList('secret-envs', text);
+
+/** The allowlist for secrets-json: only the secrets named here become mounts. */
+export const parseSecretMap = (text: string): SecretSpec[] => parseNameList('secret-map', text);
+
+export function parseSecretFiles(text: string): SecretSpec[] {
+  return listEntries('secret-files', text, true).map((raw) => {
+    const spec = splitIdRef('secret-files', raw, true);
+    if (spec.ref.includes('\0')) throw new InputError('secret-files', 'the path contains a NUL byte', raw.entry);
+    return spec;
+  });
+}
+
+/** Ids are one namespace across the three inputs: BuildKit mounts by id. */
+export function assertUniqueIds(specs: SecretSpec[]): void {
+  const seen = new Map<string, SecretSpec>();
+  for (const s of specs) {
+    const prev = seen.get(s.id);
+    if (prev) throw new InputError(s.input, `uses the same id as input "${prev.input}", entry ${prev.entry}`, s.entry);
+    seen.set(s.id, s);
+  }
+}
+
+/** The inverse of parseSecrets for one entry: always quoted, so any string round-trips. */
+export function formatSecretsEntry(id: string, value: string): string {
+  return `"${`${id}=${value}`.replaceAll('"', '""')}"`;
+}

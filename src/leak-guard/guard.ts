@@ -1,0 +1,114 @@
+/**
+ * The leak guard: the Dockerfile preflight before the build and the scan of what the
+ * build produced after it, reported as annotations, with `leak-check` deciding
+ * whether findings fail the step. It fails closed: what it could not read counts
+ * as a finding under `leak-check: error`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { streamStdout } from '../docker/process.js';
+import type { LeakCheck } from '../inputs/read.js';
+import type { Log } from '../output/log.js';
+import { readDockerignore } from './dockerignore.js';
+import { ImageScanner } from './image-scan.js';
+import { preflight, type Finding } from './preflight.js';
+
+export interface GuardContext {
+  mode: LeakCheck;
+  context: string;
+  dockerfile: string;
+  secretFiles: { id: string; path: string }[];
+  providedIds: string[];
+  allowMissingOptional: boolean;
+}
+
+export interface GuardResult {
+  /** Findings that fail the step under leak-check: error. */
+  errors: number;
+  summary: string;
+}
+
+/** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
+export function dockerfilePath(context: string, file: string): string | undefined {
+  if (file) return path.resolve(file);
+  if (/^[a-z]+:\/\/|^git@/.test(context)) return undefined;
+  // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
+  return `${path.resolve(context)}${path.sep}Dockerfile`;
+}
+
+export function runPreflight(g: GuardContext, log: Log): GuardResult {
+  if (g.mode === 'off') return { errors: 0, summary: 'off' };
+  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
+  const ignored = readDockerignore(g.context, g.dockerfile);
+  const contextDir = path.resolve(g.context);
+  const inContext = g.secretFiles
+    .map((f) => ({ id: f.id, relPath: path.relative(contextDir, path.resolve(f.path)) }))
+    .filter((f) => !f.relPath.startsWith('..') && !path.isAbsolute(f.relPath))
+    .map((f) => ({ ...f, ignored: ignored(f.relPath) }));
+  const findings = preflight({
+    dockerfile: fs.readFileSync(g.dockerfile, 'utf8'),
+    providedIds: g.providedIds,
+    contextSecretFiles: inContext,
+    allowMissingOptional: g.allowMissingOptional,
+    redactor: log.redactor
+  });
+  const file = path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), g.dockerfile);
+  findings.forEach((f) => annotate(log, g.mode, f, file));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
+}
+
+/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
+function annotate(log: Log, mode: LeakCheck, f: Finding, file?: string): void {
+  const props = { file, startLine: f.line, title: 'secret-build leak guard' };
+  const msg = `leak guard: ${f.message}`;
+  if (f.severity === 'error' && mode === 'error') log.error(msg, props);
+  else log.warning(msg, props);
+}
+
+function count(findings: Finding[], severity: Finding['severity']): string {
+  const n = findings.filter((f) => f.severity === severity).length;
+  return `${n} ${severity}${n === 1 ? '' : 's'}`;
+}
+
+/** Something the build produced that is on this runner. */
+export type ScanTarget =
+  { kind: 'image'; ref: string; label: string } | { kind: 'tar'; file: string; label: string } | { kind: 'dir'; dir: string; label: string };
+
+async function scanTarget(scanner: ImageScanner, t: ScanTarget, log: Log): Promise<void> {
+  if (t.kind === 'dir') return scanner.scanDir(t.dir);
+  if (t.kind === 'tar') return scanner.scanTar(fs.createReadStream(t.file));
+  const save = streamStdout(['save', t.ref], log);
+  // Either side failing stops the other: a reader error kills docker, a docker error fails the read.
+  const read = scanner.scanTar(save.stdout).catch((e: Error) => {
+    save.kill();
+    throw e;
+  });
+  const [exit] = await Promise.all([save.done, read]);
+  if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+}
+
+/** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
+export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: string, log: Log): Promise<GuardResult> {
+  if (mode === 'off') return { errors: 0, summary: 'off' };
+  const scanner = new ImageScanner(log.redactor);
+  const scanned: string[] = [];
+  const unreadable: string[] = [];
+  for (const t of targets) {
+    try {
+      await scanTarget(scanner, t, log);
+      scanned.push(t.label);
+    } catch (e) {
+      unreadable.push(`${t.label} (${(e as Error).message})`);
+    }
+  }
+  scanner.scanText(metadata, '(build metadata)', 'metadata.json');
+  const findings = scanner.findings;
+  for (const f of findings) annotate(log, mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
+  for (const u of unreadable) annotate(log, mode, { severity: 'error', message: `could not scan ${u}; set leak-check: warn to accept an unscanned result` });
+  const mb = (scanner.stats.bytes / 1e6).toFixed(1);
+  const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
+  const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
+  log.info(`secret-build ${summary}`);
+  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary };
+}

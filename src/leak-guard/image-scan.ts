@@ -1,0 +1,127 @@
+/**
+ * Scans a built image for secret values and their variants, streaming: the image tar
+ * (`docker save` or a tar/OCI output) is read entry by entry, nested layer tars are
+ * opened in place, gzip layers are inflated on the fly, and every file's bytes go
+ * through one multi-pattern pass. Nothing is written to disk; memory stays constant.
+ */
+import * as fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import * as tar from 'tar-stream';
+import type { PatternMatcher } from '../secrets/matcher.js';
+import type { Redactor } from '../secrets/redactor.js';
+
+export interface ScanFinding {
+  id: string;
+  /** The outer tar entry: a layer tar or blob, or the top-level file itself (the image config). */
+  layer: string;
+  path: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+}
+
+const SNIFF_BYTES = 512;
+const MAX_DEPTH = 3;
+
+export class ImageScanner {
+  private readonly found = new Map<string, ScanFinding>();
+  readonly stats: ScanStats = { files: 0, bytes: 0 };
+
+  constructor(readonly redactor: Redactor) {}
+
+  /** One finding per secret, layer and path. */
+  get findings(): ScanFinding[] {
+    return [...this.found.values()];
+  }
+
+  record(f: ScanFinding): void {
+    this.found.set(`${f.id}\0${f.layer}\0${f.path}`, f);
+  }
+
+  /** Text that is not a file of the image (the build metadata), under a name of its own. */
+  scanText(text: string, layer: string, name: string): void {
+    for (const id of this.redactor.secretsIn(text)) this.record({ id, layer, path: name });
+  }
+
+  /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
+  async scanTar(input: Readable, layer = '', depth = 0): Promise<void> {
+    const extract = tar.extract();
+    input.on('error', (e) => extract.destroy(e));
+    input.pipe(extract);
+    for await (const entry of extract) {
+      if (entry.header.type !== 'file') {
+        entry.resume();
+        continue;
+      }
+      await this.scanEntry(entry as AsyncIterable<Buffer>, depth === 0 ? entry.header.name : layer, entry.header.name, depth);
+    }
+  }
+
+  /** Files in `dir`, recursively (a `type=local` output). */
+  async scanDir(dir: string): Promise<void> {
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!ent.isFile()) continue;
+      const file = `${ent.parentPath}/${ent.name}`;
+      await this.scanEntry(fs.createReadStream(file), '(local output)', file.slice(dir.length + 1), MAX_DEPTH);
+    }
+  }
+
+  private async scanEntry(stream: AsyncIterable<Buffer>, layer: string, name: string, depth: number): Promise<void> {
+    const { head, rest } = await sniff(stream);
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      const gunzip = createGunzip();
+      rest.pipe(gunzip);
+      return this.scanEntry(gunzip, layer, name, depth);
+    }
+    if (depth < MAX_DEPTH && head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
+      return this.scanTar(rest, layer, depth + 1);
+    }
+    await this.scanBytes(rest, layer, name);
+  }
+
+  private async scanBytes(stream: AsyncIterable<Buffer>, layer: string, name: string): Promise<void> {
+    const m: PatternMatcher = this.redactor.matcher;
+    let carry = Buffer.alloc(0);
+    const report = (buf: Buffer, from: number, to: number) =>
+      m.forEachMatch(buf, from, to, (_s, k) => {
+        this.record({ id: this.redactor.tags[k], layer, path: name });
+      });
+    this.stats.files++;
+    for await (const chunk of stream) {
+      this.stats.bytes += chunk.length;
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
+      const stop = Math.max(0, buf.length - (m.maxLength - 1));
+      report(buf, 0, stop);
+      carry = Buffer.from(buf.subarray(stop));
+    }
+    report(carry, 0, carry.length);
+  }
+}
+
+/** Reads the first bytes of a stream and returns them with a stream of the whole content. */
+async function sniff(stream: AsyncIterable<Buffer>): Promise<{ head: Buffer; rest: Readable }> {
+  const it = stream[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < SNIFF_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    first.push(r.value);
+    size += r.value.length;
+  }
+  const head = Buffer.concat(first);
+  async function* all() {
+    if (head.length) yield head;
+    if (done) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { head, rest: Readable.from(all(), { objectMode: false }) };
+}

@@ -1,0 +1,183 @@
+/**
+ * Checks a Dockerfile against the secrets the action was given, before buildx runs.
+ * Parsed with dockerfile-ast (continuation lines, heredocs and stages handled by the
+ * parser). Pure: returns findings; reporting is the caller's.
+ */
+import * as path from 'node:path';
+import { Add, Arg, Copy, DockerfileParser, Env, Run, type Instruction } from 'dockerfile-ast';
+import type { Redactor } from '../secrets/redactor.js';
+import { sourceCovers } from './dockerignore.js';
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  severity: Severity;
+  message: string;
+  /** 1-based line in the Dockerfile, when the finding has one. */
+  line?: number;
+}
+
+export interface SecretMountRef {
+  id: string;
+  target: string;
+  required: boolean;
+  line: number;
+}
+
+export interface PreflightInput {
+  dockerfile: string;
+  providedIds: string[];
+  /** Secret files that lie inside the build context, relative to it, by secret id. */
+  contextSecretFiles: { id: string; relPath: string; ignored: boolean }[];
+  allowMissingOptional: boolean;
+  redactor: Redactor;
+}
+
+/** BuildKit's SecretsUsedInArgOrEnv words: a name made of these parts looks like a credential. */
+const CREDENTIAL_WORDS = new Set(['apikey', 'auth', 'credential', 'credentials', 'key', 'password', 'pword', 'passwd', 'secret', 'token', 'pat']);
+const COPYING_COMMANDS = /^(cp|mv|install|ln|rsync|dd|tee|scp)\b/;
+
+export function preflight(input: PreflightInput): Finding[] {
+  const df = DockerfileParser.parse(input.dockerfile);
+  const instructions = df.getInstructions();
+  const mounts = instructions.flatMap(secretMounts);
+  return [
+    ...secretValuesInDockerfile(instructions, input.redactor),
+    ...missingAndUnused(mounts, input),
+    ...instructions.flatMap(credentialNames),
+    ...instructions.flatMap(copiedSecrets),
+    ...contextSecretFiles(instructions, input.contextSecretFiles)
+  ];
+}
+
+const lineOf = (ins: Instruction) => ins.getRange().start.line + 1;
+
+/** `RUN --mount=type=secret,…`: the id defaults to the target's basename, the target to /run/secrets/<id>. */
+export function secretMounts(ins: Instruction): SecretMountRef[] {
+  if (!(ins instanceof Run)) return [];
+  return ins
+    .getFlags()
+    .filter((f) => f.getName() === 'mount')
+    .map((f) => new Map(f.getOptions().map((o) => [o.getName(), o.getValue()])))
+    .filter((o) => o.get('type') === 'secret')
+    .map((o) => {
+      const target = o.get('target') ?? o.get('dst') ?? o.get('destination') ?? '';
+      const id = o.get('id') ?? (target ? path.posix.basename(target) : '');
+      const required = o.has('required') && o.get('required') !== 'false';
+      return { id, target: target || `/run/secrets/${id}`, required, line: lineOf(ins) };
+    });
+}
+
+function secretValuesInDockerfile(instructions: Instruction[], redactor: Redactor): Finding[] {
+  return instructions.flatMap((ins) =>
+    redactor.secretsIn(ins.getTextContent()).map((id) => ({
+      severity: 'error' as const,
+      line: lineOf(ins),
+      message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
+    }))
+  );
+}
+
+function missingAndUnused(mounts: SecretMountRef[], input: PreflightInput): Finding[] {
+  const provided = new Set(input.providedIds);
+  const findings: Finding[] = [];
+  for (const m of mounts) {
+    if (m.id === '' || m.id.includes('$') || provided.has(m.id)) continue;
+    if (m.required || !input.allowMissingOptional) {
+      findings.push({
+        severity: 'error',
+        line: m.line,
+        message:
+          `the Dockerfile mounts secret "${m.id}" but the action was not given it (given: ${input.providedIds.join(', ') || 'none'}).` +
+          (m.required ? '' : ' The mount is optional; set allow-missing-optional-secrets: true if the step is meant to run without it.')
+      });
+    }
+  }
+  const referenced = new Set(mounts.map((m) => m.id));
+  const dynamic = mounts.some((m) => m.id.includes('$'));
+  for (const id of input.providedIds) {
+    if (!referenced.has(id) && !dynamic) {
+      findings.push({ severity: 'warning', message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)` });
+    }
+  }
+  return findings;
+}
+
+export function looksLikeCredential(name: string): boolean {
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_\-.]+/);
+  return parts.some((p) => CREDENTIAL_WORDS.has(p)) || /(api|access|private|secret)key$/i.test(name);
+}
+
+function credentialNames(ins: Instruction): Finding[] {
+  if (!(ins instanceof Arg || ins instanceof Env)) return [];
+  const kw = ins.getKeyword();
+  return ins
+    .getProperties()
+    .filter((p) => looksLikeCredential(p.getName()))
+    .map((p) => ({
+      severity: 'warning' as const,
+      line: lineOf(ins),
+      message: `${kw} ${p.getName()} looks like a credential: ${kw} values are kept in the image history and provenance; use a secret mount instead`
+    }));
+}
+
+/** RUN steps that write a mounted secret into the filesystem (redirect, cp, tee …): the layer would keep it. */
+function copiedSecrets(ins: Instruction): Finding[] {
+  const mounts = secretMounts(ins);
+  if (mounts.length === 0) return [];
+  const script = ins.getArgumentsContent() ?? '';
+  const findings: Finding[] = [];
+  for (const pipeline of script.split(/&&|\|\||;|\n/)) {
+    const stages = pipeline.split(/\|(?!\|)/).map((s) => s.trim());
+    const from = stages.findIndex((s) => mounts.some((m) => s.includes(m.target)));
+    if (from === -1) continue;
+    const writes = stages.slice(from).some((s, k) => writesFile(s) || (k > 0 && /^tee\b/.test(s)) || (k === 0 && COPYING_COMMANDS.test(s)));
+    const hit = mounts.find((m) => stages[from].includes(m.target))!;
+    if (writes) {
+      findings.push({
+        severity: 'warning',
+        line: lineOf(ins),
+        message: `RUN writes the mounted secret "${hit.id}" into the filesystem: the layer keeps it. Read it where it is needed instead`
+      });
+    }
+  }
+  return findings;
+}
+
+/** A redirect to a file (not to /dev/null or another descriptor). */
+function writesFile(stage: string): boolean {
+  return /(^|[^0-9&<>])>>?\s*(?!&|\/dev\/(null|stdout|stderr))\S/.test(stage);
+}
+
+function contextSecretFiles(instructions: Instruction[], files: PreflightInput['contextSecretFiles']): Finding[] {
+  const findings: Finding[] = [];
+  // An ignored file never reaches the builder, so no COPY can take it in either.
+  for (const f of files.filter((file) => !file.ignored)) {
+    findings.push({
+      severity: 'warning',
+      message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
+    });
+    for (const ins of instructions.filter((i) => i instanceof Copy || i instanceof Add)) {
+      if (copySources(ins).some((src) => sourceCovers(src, f.relPath))) {
+        findings.push({
+          severity: 'warning',
+          line: lineOf(ins),
+          message: `${ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image`
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function copySources(ins: Instruction): string[] {
+  if (ins instanceof Copy && ins.getFromFlag()) return [];
+  const args = ins
+    .getArguments()
+    .map((a) => a.getValue())
+    .filter((a) => !a.startsWith('--'));
+  return args.slice(0, -1);
+}

@@ -1,0 +1,78 @@
+/**
+ * The action's only way to print, annotate, set outputs and state, or fail. A Log is
+ * made from the resolved secrets and registers every variant with the runner
+ * (`::add-mask::`) and with the action's own scrubber as it is made, so nothing can
+ * be printed before the masks exist: there is no other printer to reach for.
+ */
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import { Redactor } from '../secrets/redactor.js';
+import type { Secret } from '../secrets/values.js';
+import { textVariants } from '../secrets/variants.js';
+import type { OutputName } from '../inputs/table.js';
+
+export type AnnotationProperties = core.AnnotationProperties;
+
+export class Log {
+  private constructor(readonly redactor: Redactor) {}
+
+  /** Registers every secret (each variant that is one line of text) with the runner, then returns the Log. */
+  static forSecrets(secrets: readonly Secret[]): Log {
+    const redactor = Redactor.forSecrets(secrets);
+    for (const text of textVariants([...redactor.patterns])) core.setSecret(text);
+    return new Log(redactor);
+  }
+
+  scrub(text: string): string {
+    return this.redactor.scrub(text);
+  }
+
+  info(msg: string): void {
+    core.info(this.scrub(msg));
+  }
+
+  debug(msg: string): void {
+    core.debug(this.scrub(msg));
+  }
+
+  warning(msg: string, props?: AnnotationProperties): void {
+    core.warning(this.scrub(msg), props);
+  }
+
+  error(msg: string, props?: AnnotationProperties): void {
+    core.error(this.scrub(msg), props);
+  }
+
+  setFailed(msg: string): void {
+    core.setFailed(this.scrub(msg));
+  }
+
+  setOutput(name: OutputName, value: string): void {
+    core.setOutput(name, this.scrub(value));
+  }
+
+  saveState(name: string, value: string): void {
+    core.saveState(name, value);
+  }
+
+  /**
+   * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)
+   * fenced off: between `::stop-commands::<token>` and `::<token>::` the runner acts on
+   * no workflow command, and the token is random, so the output cannot end the fence.
+   */
+  async fenced<T>(fn: () => Promise<T>): Promise<T> {
+    const token = randomBytes(16).toString('hex');
+    process.stdout.write(`::stop-commands::${token}\n`);
+    try {
+      return await fn();
+    } finally {
+      process.stdout.write(`\n::${token}::\n`);
+    }
+  }
+
+  /** The job summary, rendered by the caller from values that pass the scrubber here. */
+  async summary(write: (s: typeof core.summary, scrub: (t: string) => string) => typeof core.summary): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return;
+    await write(core.summary, (t) => this.scrub(t)).write();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Resolves secret specs to their bytes: the literal value, the environment variable,
+ * or the file. Checks what BuildKit and log masking need: not empty, not too short
+ * to mask, not over BuildKit's size limit.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../errors.js';
+import type { SecretSpec } from '../inputs/secret-specs.js';
+
+/** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
+export const MAX_SECRET_BYTES = 500 * 1024;
+/** Shorter values would be masked everywhere they occur by chance and wreck the log. */
+export const MIN_SECRET_BYTES = 4;
+
+export interface Secret {
+  id: string;
+  input: SecretSpec['input'];
+  entry: number;
+  value: Buffer;
+}
+
+/** Where values come from besides the specs themselves. */
+export interface SecretSources {
+  env: NodeJS.ProcessEnv;
+  /** The `secrets-json` input, `${{ toJSON(secrets) }}`; only keys named in secret-map are read. */
+  secretsJson: string;
+}
+
+export function resolveSecrets(specs: SecretSpec[], sources: SecretSources): Secret[] {
+  const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
+  return specs.map((spec) => {
+    const value = readValue(spec, sources.env, context);
+    checkSize(spec, value);
+    return { id: spec.id, input: spec.input, entry: spec.entry, value };
+  });
+}
+
+function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, context: Record<string, unknown>): Buffer {
+  if (spec.input === 'secrets') return Buffer.from(spec.ref, 'utf8');
+  if (spec.input === 'secret-map') {
+    const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+    if (typeof v !== 'string')
+      throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
+    return Buffer.from(v, 'utf8');
+  }
+  if (spec.input === 'secret-envs') {
+    const v = env[spec.ref];
+    if (v === undefined) throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
+    return Buffer.from(v, 'utf8');
+  }
+  // Relative to the working directory, as buildx itself would resolve it.
+  return readSecretFile(spec, path.resolve(spec.ref));
+}
+
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text: string): Record<string, unknown> {
+  if (text.trim() === '') throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through: the message must not quote the text
+  }
+  throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
+}
+
+function readSecretFile(spec: SecretSpec, file: string): Buffer {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    throw new InputError(spec.input, `file not found: ${file}`, spec.entry);
+  }
+  if (!st.isFile()) throw new InputError(spec.input, `not a regular file: ${file}`, spec.entry);
+  if (st.size > MAX_SECRET_BYTES) throw tooBig(spec, st.size);
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new InputError(spec.input, `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, spec.entry);
+  }
+}
+
+function checkSize(spec: SecretSpec, value: Buffer): void {
+  if (value.length === 0) throw new InputError(spec.input, 'the secret value is empty', spec.entry);
+  if (value.length < MIN_SECRET_BYTES) {
+    throw new InputError(spec.input, `the secret value is shorter than ${MIN_SECRET_BYTES} bytes, too short to mask in logs`, spec.entry);
+  }
+  if (value.length > MAX_SECRET_BYTES) throw tooBig(spec, value.length);
+}
+
+function tooBig(spec: SecretSpec, size: number): InputError {
+  return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
+}
