@@ -4,16 +4,21 @@
  * run only) → outputs → scan of what the build produced. A signal disposes the vault
  * at once; the post step removes it again if this process was killed.
  */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onCancel, type Cancellation, type Disposable } from './cancel.js';
-import { readBuildOutputs } from './docker/build-outputs.js';
+import { parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
+import { inspectBuilder } from './docker/builder.js';
+import { planBuilds, pushes, type BuildPlan } from './docker/plan.js';
 import { assertNoSecretsInBuildInputs, buildxArgs, type BuildFiles } from './docker/buildx-args.js';
 import { diagnoseBuildFailure } from './docker/diagnose.js';
-import { runStreamed } from './docker/process.js';
+import { capture, runStreamed } from './docker/process.js';
 import { ActionError, messageOf } from './errors.js';
 import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
 import { dockerfilePath, runPreflight, runScan, type ScanTarget } from './leak-guard/guard.js';
+import { verifyPublished } from './leak-guard/verify.js';
 import { Log } from './output/log.js';
 import { writeSummary, type RunReport } from './output/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
@@ -74,33 +79,72 @@ async function buildAndScan({ inputs, secrets, log }: Prepared, cancel: Cancella
   const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
   if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
   report.vaultKind = base.kind;
-  const files: BuildFiles = { iidFile: path.join(work, 'iid'), metadataFile: path.join(work, 'metadata.json') };
+  // With nothing secret to find, the leak guard has nothing to verify: one build.
+  const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
+  const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
+  const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   const ids = secrets.map((s) => s.id);
+  const verifyFiles = buildFiles(work, 'verify');
   const hooks = { remember: (dir: string) => log.saveState(VAULT_STATE_KEY, dir), track: (s: Disposable | undefined) => cancel.track(s) };
-  const result = await withMountedSecrets(secrets, base, hooks, (mounts) => {
-    log.info(`secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}`);
-    return runStreamed(buildxArgs(inputs.build, [...mounts], files), log, (child) => cancel.setChild(child));
-  });
-  if (result.code !== 0) throw new ActionError(diagnoseBuildFailure(result, ids));
-  const outputs = readBuildOutputs(files);
-  log.setOutput('imageid', outputs.imageid);
-  log.setOutput('digest', outputs.digest);
-  log.setOutput('metadata', outputs.metadata);
-  report.imageid = outputs.imageid;
-  const scan = await runScan(inputs.leakCheck, scanTargets(inputs, outputs.imageid), outputs.metadata, log);
-  report.leakGuard = inputs.leakCheck === 'off' ? 'off' : `${report.leakGuard}; ${scan.summary}`;
-  if (scan.errors) throw new ActionError(`leak guard: secrets found in the built image (${scan.errors} finding(s), see the annotations)`);
+  const onChild = (child: ChildProcess) => cancel.setChild(child);
+  try {
+    const built = await withMountedSecrets(secrets, base, hooks, (mounts) => {
+      log.info(
+        `secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}${guard === 'off' ? '' : '; this build exports to the runner only'}`
+      );
+      return runStreamed(buildxArgs(plan.verify, [...mounts], verifyFiles), log, onChild);
+    });
+    if (built.code !== 0) throw new ActionError(diagnoseBuildFailure(built, ids));
+    const verified = readBuildOutputs(verifyFiles);
+    const outputs = guard === 'off' ? verified : await scanThenPublish(inputs, plan, verified, log, onChild, work, report);
+    log.setOutput('imageid', outputs.imageid);
+    log.setOutput('digest', outputs.digest);
+    log.setOutput('metadata', outputs.metadata);
+    report.imageid = outputs.imageid;
+  } finally {
+    for (const m of plan.moves) fs.rmSync(m.from, { recursive: true, force: true });
+  }
 }
 
-/** What of the build's result is on this runner: the image in the local store, tar and local outputs. */
-function scanTargets(inputs: Inputs, imageid: string): ScanTarget[] {
-  const targets: ScanTarget[] = imageid ? [{ kind: 'image', ref: imageid, label: 'local image' }] : [];
-  for (const o of inputs.build.outputs) {
-    const dest = /(?:^|,)dest=([^,]+)/.exec(o)?.[1];
-    if (!dest || !fs.existsSync(dest)) continue;
-    targets.push(fs.statSync(dest).isDirectory() ? { kind: 'dir', dir: dest, label: `output ${dest}` } : { kind: 'tar', file: dest, label: `output ${dest}` });
+/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
+async function scanThenPublish(
+  inputs: Inputs,
+  plan: BuildPlan,
+  verified: BuildOutputs,
+  log: Log,
+  onChild: (c: ChildProcess) => void,
+  work: string,
+  report: RunReport
+) {
+  const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: verified.imageid, label: t.label } : t));
+  const scan = await runScan(inputs.leakCheck, targets, [verified.metadata], log);
+  report.leakGuard = `${report.leakGuard}; ${scan.summary}`;
+  if (scan.errors) {
+    if (plan.targets.some((t) => t.kind === 'loaded-image') && verified.imageid) await capture(['image', 'rm', '--force', verified.imageid], log);
+    throw new ActionError(`leak guard: ${scan.errors} finding(s) in what the build produced, see the annotations; nothing was published`);
   }
-  return targets;
+  for (const m of plan.moves) moveIntoPlace(m.from, m.to);
+  if (!plan.publish) return verified;
+  log.info('secret-build: the scan is clean; publishing with a cached rebuild, no secrets mounted');
+  const files = buildFiles(work, 'publish');
+  const published = await runStreamed(buildxArgs(plan.publish, [], files), log, onChild);
+  if (published.code !== 0) throw new ActionError(`publishing failed: ${diagnoseBuildFailure(published, [])}`);
+  const outputs = readBuildOutputs(files);
+  const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(plan.publish), scan.images, log);
+  report.leakGuard = `${report.leakGuard}; ${check.detail}`;
+  if (!check.ok) throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
+  return outputs;
+}
+
+function buildFiles(work: string, phase: string): BuildFiles {
+  return { iidFile: path.join(work, `${phase}-iid`), metadataFile: path.join(work, `${phase}-metadata.json`) };
+}
+
+/** A scanned file output takes its destination's place (a rename on the same filesystem: no copy, no window). */
+function moveIntoPlace(from: string, to: string): void {
+  if (!fs.existsSync(from)) return;
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.renameSync(from, to);
 }
 
 function preflightFor(inputs: Inputs, secrets: Secret[], log: Log) {

@@ -90,7 +90,7 @@ e2e('clean builds', () => {
     );
     expect(run.main.code).toBe(0);
     expect(errors(run)).toEqual([]);
-    expect(run.main.stdout).toMatch(/secret-build image scan: 0 findings; scanned local image \(\d+ files, [\d.]+ MB\)/);
+    expect(run.main.stdout).toMatch(/secret-build image scan: 0 findings; scanned image \(OCI export\) \(\d+ files, [\d.]+ MB\)/);
     expect(run.summary).toMatch(/preflight: 0 errors, 0 warnings; image scan: 0 findings/);
   });
 

@@ -1,4 +1,4 @@
-/** The action's outputs, read from the files buildx wrote into the vault. */
+/** The action's outputs, read from the files buildx wrote into the work directory. */
 import * as fs from 'node:fs';
 import type { BuildFiles } from './buildx-args.js';
 
@@ -16,14 +16,18 @@ function readIfPresent(file: string): string {
   }
 }
 
+/** The metadata file's JSON object; empty when it is missing or not JSON (it is still passed on as text). */
+export function parseMetadata(metadata: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(metadata || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function readBuildOutputs(files: BuildFiles): BuildOutputs {
   const metadata = readIfPresent(files.metadataFile);
-  let digest = '';
-  try {
-    const parsed = JSON.parse(metadata || '{}') as Record<string, unknown>;
-    if (typeof parsed['containerimage.digest'] === 'string') digest = parsed['containerimage.digest'];
-  } catch {
-    // Not JSON: leave digest empty, metadata is still passed on as text.
-  }
-  return { imageid: readIfPresent(files.iidFile), digest, metadata };
+  const digest = parseMetadata(metadata)['containerimage.digest'];
+  return { imageid: readIfPresent(files.iidFile), digest: typeof digest === 'string' ? digest : '', metadata };
 }

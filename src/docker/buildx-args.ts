@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Redactor } from '../secrets/redactor.js';
+import { parseOutput } from './outputs.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputs, type FlagStyle } from '../inputs/table.js';
 
 export interface SecretMount {
@@ -34,15 +35,10 @@ export function buildxArgs(b: BuildInputs, mounts: SecretMount[], files: BuildFi
   for (const name of BUILD_INPUT_NAMES.filter((n) => n !== 'extra-args')) args.push(...flagArgs(INPUTS[name].buildx, b[name]));
   for (const m of mounts) args.push('--secret', `id=${m.id},src=${m.file}`);
   // buildx refuses an image id file with the local and tar exporters (no image is made).
-  if (!b.outputs.some(isFilesystemExport)) args.push('--iidfile', files.iidFile);
+  if (!b.outputs.some((o, k) => ['local', 'tar'].includes(parseOutput(o, k + 1).type))) args.push('--iidfile', files.iidFile);
   args.push('--metadata-file', files.metadataFile);
   args.push(...b['extra-args'], b.context);
   return args;
-}
-
-/** `type=local`/`type=tar`, or the shorthand of a bare destination path. */
-export function isFilesystemExport(output: string): boolean {
-  return /(^|,)type=(local|tar)(,|$)/.test(output) || !output.includes('=');
 }
 
 /** Build inputs reach argv and image history, so none may carry a secret: checked for every input of the table. */

@@ -67,23 +67,35 @@ export async function runStreamed(args: string[], log: Log, onSpawn: (child: Chi
   return log.fenced(async () => {
     const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     onSpawn(child);
-    let tail = Buffer.alloc(0);
+    const tail = new Tail();
     const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
-    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => {
-      tail = Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
-    });
+    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
     const { code, signal } = await exitOf(child);
     await Promise.all([out, err]);
-    return { code, signal, stderrTail: tail.toString('utf8') };
+    return { code, signal, stderrTail: tail.text() };
   });
 }
 
-function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable, tap?: (b: Buffer) => void): Promise<void> {
+function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefined, tap?: (b: Buffer) => void): Promise<void> {
   const scrubbed = redactor.stream();
   src.pipe(scrubbed);
   if (tap) scrubbed.on('data', tap);
-  scrubbed.pipe(dest, { end: false });
+  if (dest) scrubbed.pipe(dest, { end: false });
+  else if (!tap) scrubbed.resume();
   return finished(scrubbed);
+}
+
+/** The last TAIL_BYTES of a stream, for error messages. */
+class Tail {
+  private buf = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk]).subarray(-TAIL_BYTES);
+  }
+
+  text(): string {
+    return this.buf.toString('utf8');
+  }
 }
 
 export interface StdoutStream {
@@ -97,12 +109,11 @@ export interface StdoutStream {
 export function streamStdout(args: string[], log: Log): StdoutStream {
   const env = prepare(args, log);
   const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = Buffer.alloc(0);
-  child.stderr.on('data', (d: Buffer) => {
-    stderr = Buffer.concat([stderr, d]).subarray(-TAIL_BYTES);
-  });
-  const done = exitOf(child).then(
-    (r) => ({ ...r, stderr: log.scrub(stderr.toString('utf8')) }),
+  // Scrubbed before the tail is cut: a cut through a secret would leave a piece no pattern matches.
+  const tail = new Tail();
+  const err = pipeScrubbed(child.stderr, log.redactor, undefined, (chunk) => tail.push(chunk));
+  const done = Promise.all([exitOf(child), err]).then(
+    ([r]) => ({ ...r, stderr: tail.text() }),
     (e: Error) => ({ code: -1, signal: null, stderr: e.message })
   );
   return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };

@@ -10,6 +10,7 @@ import { streamStdout } from '../docker/process.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
 import { readDockerignore } from './dockerignore.js';
+import { scannedImages, type ScannedImage } from './image-index.js';
 import { ImageScanner } from './image-scan.js';
 import { preflight, type Finding } from './preflight.js';
 
@@ -71,38 +72,67 @@ function count(findings: Finding[], severity: Finding['severity']): string {
   return `${n} ${severity}${n === 1 ? '' : 's'}`;
 }
 
-/** Something the build produced that is on this runner. */
+/** Something the build produced that is on this runner. `layout`: a directory of blobs (a cache export) whose tars are opened. */
 export type ScanTarget =
-  { kind: 'image'; ref: string; label: string } | { kind: 'tar'; file: string; label: string } | { kind: 'dir'; dir: string; label: string };
+  { kind: 'tar'; path: string; label: string } | { kind: 'dir'; path: string; label: string; layout?: boolean } | { kind: 'image'; ref: string; label: string };
+
+export interface ScanResult extends GuardResult {
+  /** The images inside the scanned archives, to check what is published against. */
+  images: ScannedImage[];
+}
+
+/** How long `docker save` may send nothing before the scan gives up (a stalled daemon must not hang the step). */
+function stallMs(): number {
+  const s = Number(process.env.SECRET_BUILD_SCAN_STALL_SECONDS);
+  return (Number.isFinite(s) && s > 0 ? s : 120) * 1000;
+}
 
 async function scanTarget(scanner: ImageScanner, t: ScanTarget, log: Log): Promise<void> {
-  if (t.kind === 'dir') return scanner.scanDir(t.dir);
-  if (t.kind === 'tar') return scanner.scanTar(fs.createReadStream(t.file));
+  if (t.kind === 'dir') return scanner.scanDir(t.path, t.label, t.layout ? 0 : undefined);
+  if (t.kind === 'tar') return scanner.scanTar(fs.createReadStream(t.path));
   const save = streamStdout(['save', t.ref], log);
+  const stall = watchdog(stallMs(), () => save.kill());
+  save.stdout.on('data', stall.poke);
   // Either side failing stops the other: a reader error kills docker, a docker error fails the read.
   const read = scanner.scanTar(save.stdout).catch((e: Error) => {
     save.kill();
     throw e;
   });
-  const [exit] = await Promise.all([save.done, read]);
-  if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+  try {
+    const [exit] = await Promise.all([save.done, read]);
+    if (stall.fired) throw new Error(`docker save sent nothing for ${stallMs() / 1000} s`);
+    if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+  } finally {
+    stall.stop();
+  }
+}
+
+function watchdog(ms: number, onFire: () => void) {
+  const w = { fired: false, poke: () => timer.refresh(), stop: () => clearTimeout(timer) };
+  const timer = setTimeout(() => {
+    w.fired = true;
+    onFire();
+  }, ms);
+  return w;
 }
 
 /** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
-export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: string, log: Log): Promise<GuardResult> {
-  if (mode === 'off') return { errors: 0, summary: 'off' };
+export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: string[], log: Log): Promise<ScanResult> {
   const scanner = new ImageScanner(log.redactor);
   const scanned: string[] = [];
   const unreadable: string[] = [];
+  const images: ScannedImage[] = [];
   for (const t of targets) {
     try {
       await scanTarget(scanner, t, log);
       scanned.push(t.label);
+      images.push(...scannedImages(scanner.documents));
     } catch (e) {
       unreadable.push(`${t.label} (${(e as Error).message})`);
     }
+    scanner.documents.clear();
   }
-  scanner.scanText(metadata, '(build metadata)', 'metadata.json');
+  metadata.forEach((m) => scanner.scanText(m, '(build metadata)', 'metadata.json'));
   const findings = scanner.findings;
   for (const f of findings) annotate(log, mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
   for (const u of unreadable) annotate(log, mode, { severity: 'error', message: `could not scan ${u}; set leak-check: warn to accept an unscanned result` });
@@ -110,5 +140,5 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
   const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
   const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
   log.info(`secret-build ${summary}`);
-  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary };
+  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary, images };
 }

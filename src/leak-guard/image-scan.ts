@@ -25,10 +25,13 @@ export interface ScanStats {
 
 const SNIFF_BYTES = 512;
 const MAX_DEPTH = 3;
+const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
 export class ImageScanner {
   private readonly found = new Map<string, ScanFinding>();
   readonly stats: ScanStats = { files: 0, bytes: 0 };
+  /** Small top-level entries of the last archive (index.json, manifests, configs), for reading the image's structure. */
+  readonly documents = new Map<string, Buffer>();
 
   constructor(readonly redactor: Redactor) {}
 
@@ -56,33 +59,40 @@ export class ImageScanner {
         entry.resume();
         continue;
       }
-      await this.scanEntry(entry as AsyncIterable<Buffer>, depth === 0 ? entry.header.name : layer, entry.header.name, depth);
+      const keep = depth === 0 && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
+      await this.scanEntry(entry as AsyncIterable<Buffer>, depth === 0 ? entry.header.name : layer, entry.header.name, depth, keep);
     }
   }
 
-  /** Files in `dir`, recursively (a `type=local` output). */
-  async scanDir(dir: string): Promise<void> {
+  /**
+   * Files in `dir`, recursively. `depth` 0 opens the tars inside (an OCI layout or a
+   * cache export); MAX_DEPTH scans each file's bytes as they are (a `type=local` output).
+   */
+  async scanDir(dir: string, label: string, depth = MAX_DEPTH): Promise<void> {
     for (const ent of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
       if (!ent.isFile()) continue;
       const file = `${ent.parentPath}/${ent.name}`;
-      await this.scanEntry(fs.createReadStream(file), '(local output)', file.slice(dir.length + 1), MAX_DEPTH);
+      const rel = file.slice(dir.length + 1);
+      await this.scanEntry(fs.createReadStream(file), depth === 0 ? rel : label, rel, depth);
     }
   }
 
-  private async scanEntry(stream: AsyncIterable<Buffer>, layer: string, name: string, depth: number): Promise<void> {
+  private async scanEntry(stream: AsyncIterable<Buffer>, layer: string, name: string, depth: number, keep?: string): Promise<void> {
     const { head, rest } = await sniff(stream);
     if (head[0] === 0x1f && head[1] === 0x8b) {
       const gunzip = createGunzip();
+      rest.on('error', (e) => gunzip.destroy(e));
       rest.pipe(gunzip);
       return this.scanEntry(gunzip, layer, name, depth);
     }
     if (depth < MAX_DEPTH && head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
       return this.scanTar(rest, layer, depth + 1);
     }
-    await this.scanBytes(rest, layer, name);
+    await this.scanBytes(rest, layer, name, keep);
   }
 
-  private async scanBytes(stream: AsyncIterable<Buffer>, layer: string, name: string): Promise<void> {
+  private async scanBytes(stream: AsyncIterable<Buffer>, layer: string, name: string, keep?: string): Promise<void> {
+    const kept: Buffer[] = [];
     const m: PatternMatcher = this.redactor.matcher;
     let carry = Buffer.alloc(0);
     const report = (buf: Buffer, from: number, to: number) =>
@@ -91,6 +101,7 @@ export class ImageScanner {
       });
     this.stats.files++;
     for await (const chunk of stream) {
+      if (keep !== undefined) kept.push(chunk);
       this.stats.bytes += chunk.length;
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
@@ -99,6 +110,7 @@ export class ImageScanner {
       carry = Buffer.from(buf.subarray(stop));
     }
     report(carry, 0, carry.length);
+    if (keep !== undefined) this.documents.set(keep, Buffer.concat(kept));
   }
 }
 

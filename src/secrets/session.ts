@@ -38,6 +38,7 @@ export class SecretSession {
         session.mounts.push({ id: s.id, file });
       });
     } catch (e) {
+      hooks.track(undefined);
       session.dispose();
       throw e;
     }

@@ -1,0 +1,63 @@
+/**
+ * The images inside a scanned archive (an OCI layout from `type=oci` or `docker save`):
+ * for each platform manifest, its digest, its config digest and the layers' diff ids,
+ * read from the small JSON documents the scanner kept. Attestation manifests are
+ * skipped: they describe an image, they are not one. Pure.
+ */
+export interface ScannedImage {
+  manifest: string;
+  config: string;
+  /** Digests of the uncompressed layers, from the config's rootfs: what the image is made of. */
+  diffIds: string[];
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  annotations?: Record<string, string>;
+}
+
+interface IndexOrManifest {
+  manifests?: Descriptor[];
+  config?: Descriptor;
+}
+
+const ATTESTATION = 'attestation-manifest';
+const blobName = (digest: string) => `blobs/${digest.replace(':', '/')}`;
+
+function json<T>(docs: ReadonlyMap<string, Buffer>, name: string): T | undefined {
+  const b = docs.get(name);
+  if (!b) return undefined;
+  try {
+    return JSON.parse(b.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function scannedImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[] {
+  const out = new Map<string, ScannedImage>();
+  const visit = (name: string, digest: string, depth: number) => {
+    const doc = json<IndexOrManifest>(docs, name);
+    if (!doc || depth > 4) return;
+    for (const d of doc.manifests ?? []) {
+      if (d.digest && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION) visit(blobName(d.digest), d.digest, depth + 1);
+    }
+    if (doc.config?.digest) {
+      const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, blobName(doc.config.digest));
+      out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [] });
+    }
+  };
+  visit('index.json', '', 0);
+  return out.size ? [...out.values()] : legacyImages(docs);
+}
+
+/** `docker save` before Docker 25: manifest.json names each image's config file, `<hex>.json` or a blob. */
+function legacyImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[] {
+  return (json<{ Config?: string }[]>(docs, 'manifest.json') ?? []).flatMap((m) => {
+    const hex = /([0-9a-f]{64})(\.json)?$/.exec(m.Config ?? '')?.[1];
+    if (!hex || !m.Config) return [];
+    const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, m.Config);
+    return [{ manifest: '', config: `sha256:${hex}`, diffIds: config?.rootfs?.diff_ids ?? [] }];
+  });
+}
