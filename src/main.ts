@@ -121,7 +121,7 @@ async function scanThenPublish(
   report.leakGuard = `${report.leakGuard}; ${scan.summary}`;
   if (scan.errors) {
     if (plan.targets.some((t) => t.kind === 'loaded-image') && verified.imageid) await capture(['image', 'rm', '--force', verified.imageid], log);
-    throw new ActionError(`leak guard: ${scan.errors} finding(s) in what the build produced, see the annotations; nothing was published`);
+    throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
   }
   for (const m of plan.moves) moveIntoPlace(m.from, m.to);
   if (!plan.publish) return verified;

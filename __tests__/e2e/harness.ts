@@ -37,11 +37,21 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
   const shimDir = path.join(dir, '.shim');
   fs.mkdirSync(shimDir);
   const realDocker = spawnSync('sh', ['-c', 'command -v docker']).stdout.toString().trim();
-  fs.writeFileSync(
-    path.join(shimDir, 'docker'),
-    `#!/bin/sh\nn=$$\nprintf '%s\\0' "$@" > "${shimDir}/argv.$n"\nenv -0 > "${shimDir}/env.$n"\nexec ${realDocker} "$@"\n`,
-    { mode: 0o755 }
-  );
+  // Hooks a test may drop into the shim dir: before.sh runs first (it may answer and exit),
+  // after.sh runs once the real docker has exited, with "$@" and $rc set.
+  const shim = [
+    '#!/bin/sh',
+    'n=$$',
+    `printf '%s\\0' "$@" > "${shimDir}/argv.$n"`,
+    `env -0 > "${shimDir}/env.$n"`,
+    `[ -f "${shimDir}/before.sh" ] && . "${shimDir}/before.sh"`,
+    `[ -f "${shimDir}/after.sh" ] || exec ${realDocker} "$@"`,
+    `${realDocker} "$@"; rc=$?`,
+    `. "${shimDir}/after.sh"`,
+    'exit $rc',
+    ''
+  ];
+  fs.writeFileSync(path.join(shimDir, 'docker'), shim.join('\n'), { mode: 0o755 });
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -260,4 +270,34 @@ export function leaksIn(haystack: string, values: (string | Buffer)[]): string[]
 /** Directory entries left in a vault base (the tmpfs dir given to the action). */
 export function leftovers(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+/** The local registry that scripts/registry.sh runs (127.0.0.1, plain HTTP). */
+export const REGISTRY = `127.0.0.1:${process.env.REGISTRY_PORT ?? '5000'}`;
+
+/** True when the registry answers; in CI its absence fails the run. */
+export async function registryReady(): Promise<boolean> {
+  const ok = await fetch(`http://${REGISTRY}/v2/`).then(
+    (r) => r.ok,
+    () => false
+  );
+  if (!ok && process.env.CI) throw new Error(`CI: the registry at ${REGISTRY} is required (bash scripts/registry.sh start)`);
+  if (!ok) console.warn(`\n!!! registry tests SKIPPED: nothing answers at ${REGISTRY}. Run: bash scripts/registry.sh start !!!\n`);
+  return ok;
+}
+
+/** Every manifest type a client accepts: the registry answers a request without the Docker v2 type with schema 1 and another digest. */
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ');
+
+/** The digest the registry serves for repo:reference, or undefined when it has no such manifest. */
+export async function registryDigest(repo: string, reference: string): Promise<string | undefined> {
+  const r = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${reference}`, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES } });
+  if (r.status === 404) return undefined;
+  if (!r.ok) throw new Error(`registry answered ${r.status} for ${repo}:${reference}`);
+  return r.headers.get('docker-content-digest') ?? undefined;
 }

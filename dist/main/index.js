@@ -44802,9 +44802,9 @@ function annotate(log, mode, f, file) {
         log.warning(msg, props);
 }
 function count(findings, severity) {
-    const n = findings.filter((f) => f.severity === severity).length;
-    return `${n} ${severity}${n === 1 ? '' : 's'}`;
+    return plural(findings.filter((f) => f.severity === severity).length, severity);
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** How long `docker save` may send nothing before the scan gives up (a stalled daemon must not hang the step). */
 function stallMs() {
     const s = Number(process.env.SECRET_BUILD_SCAN_STALL_SECONDS);
@@ -44825,10 +44825,12 @@ async function scanTarget(scanner, t, log) {
     });
     try {
         const [exit] = await Promise.all([save.done, read]);
-        if (stall.fired)
-            throw new Error(`docker save sent nothing for ${stallMs() / 1000} s`);
         if (exit.code !== 0)
             throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+    }
+    catch (e) {
+        // Killed for stalling: that, not the truncated read it caused, is the cause.
+        throw stall.fired ? new Error(`docker save sent nothing for ${stallMs() / 1000} s`) : e;
     }
     finally {
         stall.stop();
@@ -44869,7 +44871,11 @@ async function runScan(mode, targets, metadata, log) {
     const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
     const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
     log.info(`secret-build ${summary}`);
-    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary, images };
+    const problems = [
+        plural(findings.length, 'secret finding'),
+        plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
+    ].filter((p) => !p.startsWith('0 '));
+    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), summary, images };
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/verify.ts
@@ -45716,7 +45722,7 @@ async function scanThenPublish(inputs, plan, verified, log, onChild, work, repor
     if (scan.errors) {
         if (plan.targets.some((t) => t.kind === 'loaded-image') && verified.imageid)
             await capture(['image', 'rm', '--force', verified.imageid], log);
-        throw new ActionError(`leak guard: ${scan.errors} finding(s) in what the build produced, see the annotations; nothing was published`);
+        throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
     }
     for (const m of plan.moves)
         moveIntoPlace(m.from, m.to);

@@ -68,15 +68,18 @@ function annotate(log: Log, mode: LeakCheck, f: Finding, file?: string): void {
 }
 
 function count(findings: Finding[], severity: Finding['severity']): string {
-  const n = findings.filter((f) => f.severity === severity).length;
-  return `${n} ${severity}${n === 1 ? '' : 's'}`;
+  return plural(findings.filter((f) => f.severity === severity).length, severity);
 }
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Something the build produced that is on this runner. `layout`: a directory of blobs (a cache export) whose tars are opened. */
 export type ScanTarget =
   { kind: 'tar'; path: string; label: string } | { kind: 'dir'; path: string; label: string; layout?: boolean } | { kind: 'image'; ref: string; label: string };
 
 export interface ScanResult extends GuardResult {
+  /** What fails the step, in words ("1 secret finding and 1 result that could not be scanned"). */
+  problems: string;
   /** The images inside the scanned archives, to check what is published against. */
   images: ScannedImage[];
 }
@@ -100,8 +103,10 @@ async function scanTarget(scanner: ImageScanner, t: ScanTarget, log: Log): Promi
   });
   try {
     const [exit] = await Promise.all([save.done, read]);
-    if (stall.fired) throw new Error(`docker save sent nothing for ${stallMs() / 1000} s`);
     if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+  } catch (e) {
+    // Killed for stalling: that, not the truncated read it caused, is the cause.
+    throw stall.fired ? new Error(`docker save sent nothing for ${stallMs() / 1000} s`) : e;
   } finally {
     stall.stop();
   }
@@ -140,5 +145,9 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
   const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
   const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
   log.info(`secret-build ${summary}`);
-  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, summary, images };
+  const problems = [
+    plural(findings.length, 'secret finding'),
+    plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
+  ].filter((p) => !p.startsWith('0 '));
+  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), summary, images };
 }

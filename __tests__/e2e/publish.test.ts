@@ -1,0 +1,170 @@
+/**
+ * Build, verify, then publish, against the real engine and a real registry: nothing
+ * leaves the runner before the scan is clean, what is pushed is what was scanned, and
+ * the leak guard fails closed when it cannot read what the build produced.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  dockerReady,
+  everythingVisible,
+  leaksIn,
+  leftovers,
+  makeWorkspace,
+  REGISTRY,
+  registryDigest,
+  registryReady,
+  runAction,
+  type ActionRun,
+  type Workspace
+} from './harness.js';
+
+const ready = dockerReady() && (await registryReady());
+const e2e = ready ? describe : describe.skip;
+const nonce = randomBytes(5).toString('hex');
+const TOK = `publish-tok-${randomBytes(8).toString('hex')}`;
+const workspaces: Workspace[] = [];
+afterAll(() => workspaces.forEach((w) => w.cleanup()));
+
+const CLEAN = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n';
+const LEAKY = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked\n';
+/** The secret lands in a builder stage that the final image does not copy: only a mode=max cache carries it. */
+const STAGE_LEAK =
+  'FROM secret-build-base:latest AS builder\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked && echo built > /artefact\n' +
+  'FROM secret-build-base:latest\nCOPY --from=builder /artefact /artefact\n';
+
+function workspace(dockerfile: string, hooks: { before?: string; after?: string } = {}): Workspace {
+  const ws = makeWorkspace({ Dockerfile: dockerfile });
+  workspaces.push(ws);
+  if (hooks.before) fs.writeFileSync(path.join(ws.shimDir, 'before.sh'), hooks.before);
+  if (hooks.after) fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), hooks.after);
+  return ws;
+}
+
+async function act(ws: Workspace, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  const run = await runAction(ws, { secrets: `tok=${TOK}`, ...inputs }, env);
+  expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
+  expect(leftovers(ws.runtimeDir)).toEqual([]);
+  return run;
+}
+
+const builds = (run: ActionRun) => run.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
+const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
+
+/** Records, at the start of each buildx build, what the vault base holds. */
+const VAULT_PROBE = `if [ "$1 $2" = "buildx build" ]; then find "$XDG_RUNTIME_DIR" -mindepth 1 | sort > "$(dirname "$0")/vault.$$"; fi\n`;
+
+e2e('verify before publishing', () => {
+  test('a leaky image with push: true fails naming the secret, and the registry has no manifest', async () => {
+    const repo = `sb-e2e/leaky-${nonce}`;
+    // no-cache: a layer cached by an earlier run holds that run's (other) secret value, which this scan does not know.
+    const run = await act(workspace(LEAKY), { push: 'true', tags: `${REGISTRY}/${repo}:v1`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, leaked/);
+    expect(errors(run).join('\n')).toMatch(/nothing was published/);
+    expect(builds(run)).toHaveLength(1);
+    expect(builds(run)[0].argv).not.toContain('--push');
+    expect(await registryDigest(repo, 'v1')).toBeUndefined();
+  });
+
+  test('a clean image is pushed only by the second build, the digest output is the registry digest, and the vault is empty by then', async () => {
+    const repo = `sb-e2e/clean-${nonce}`;
+    const ws = workspace(CLEAN, { before: VAULT_PROBE });
+    const run = await act(ws, { push: 'true', tags: `${REGISTRY}/${repo}:v1` });
+    expect(run.main.code).toBe(0);
+    const [verify, publish] = builds(run);
+    expect(verify.argv.filter((a) => a.startsWith('--secret'))).toHaveLength(1);
+    expect(verify.argv.some((a) => a.startsWith('type=oci,dest='))).toBe(true);
+    expect(verify.argv).not.toContain('--push');
+    expect(publish.argv).toContain('--push');
+    expect(publish.argv.some((a) => a.startsWith('--secret') || a.startsWith('id='))).toBe(false);
+    expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registryDigest(repo, 'v1')).toBe(run.outputs.digest);
+    expect(run.summary).toMatch(/scanned image \(OCI export\)/);
+    expect(run.summary).toMatch(/published image = scanned image/);
+    // The vault held one secret file while the first build ran, and nothing when the publishing build started.
+    const probes = fs
+      .readdirSync(ws.shimDir)
+      .filter((f) => f.startsWith('vault.'))
+      .map((f) => ({ pid: Number(f.slice(6)), files: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').trim() }))
+      .sort((a, b) => a.pid - b.pid);
+    expect(probes).toHaveLength(2);
+    expect(probes[0].files).toMatch(/secret-build-[^/\n]+\/secret-0$/m);
+    expect(probes[1].files).toBe('');
+  });
+
+  test('push without load, with provenance: still scanned, and every pushed platform manifest is a scanned one', async () => {
+    const repo = `sb-e2e/prov-${nonce}`;
+    const run = await act(workspace(CLEAN), { push: 'true', tags: `${REGISTRY}/${repo}:v1`, provenance: 'mode=max' });
+    expect(run.main.code).toBe(0);
+    expect(run.summary).toMatch(/scanned image \(OCI export\)/);
+    expect(run.summary).toMatch(/published image = scanned image \(1 platform\)/);
+    expect(await registryDigest(repo, 'v1')).toBe(run.outputs.digest);
+  });
+
+  test('a builder-stage leak with cache-to type=local,mode=max: found in the cache, nothing exported', async () => {
+    const ws = workspace(STAGE_LEAK);
+    const dest = path.join(ws.dir, 'cache-out');
+    const run = await act(ws, { 'cache-to': `type=local,dest=${dest},mode=max`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(
+      /secret "tok" found in the built image: .*build cache|secret "tok" found in the built image: blobs\/sha256\/[0-9a-f]{64}, leaked/
+    );
+    expect(fs.existsSync(dest)).toBe(false);
+    expect(builds(run)).toHaveLength(1);
+  });
+
+  test('a builder-stage leak with cache-to type=registry,mode=max: nothing reaches the registry', async () => {
+    const repo = `sb-e2e/cache-${nonce}`;
+    const run = await act(workspace(STAGE_LEAK), { 'cache-to': `type=registry,ref=${REGISTRY}/${repo}:cache,mode=max`, 'no-cache': 'true' });
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(/secret "tok" found/);
+    expect(await registryDigest(repo, 'cache')).toBeUndefined();
+  });
+
+  test('the same builder-stage secret without a cache export: the final image is clean and is built', async () => {
+    const run = await act(workspace(STAGE_LEAK), { 'no-cache': 'true' });
+    expect(run.main.code).toBe(0);
+  });
+
+  test('file outputs are exported next to their destination, scanned, then renamed into place', async () => {
+    const ws = workspace(CLEAN);
+    const out = path.join(ws.dir, 'out');
+    const run = await act(ws, { outputs: `type=local,dest=${out}` });
+    expect(run.main.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'ok'), 'utf8')).toBe('ok\n');
+    expect(fs.readdirSync(ws.dir).filter((f) => f.includes('secret-build-'))).toEqual([]);
+    expect(builds(run)).toHaveLength(1);
+  });
+});
+
+e2e('fail closed', () => {
+  test('a corrupt layer in the exported image fails the step, and nothing is pushed', async () => {
+    const repo = `sb-e2e/corrupt-${nonce}`;
+    // After the first build, overwrite 64 KiB in the middle of the OCI tarball with random bytes.
+    const corrupt = `for a in "$@"; do case "$a" in type=oci,dest=*) f="\${a#type=oci,dest=}"; s=$(stat -c%s "$f"); dd if=/dev/urandom of="$f" bs=1024 count=64 seek=$((s / 2048)) conv=notrunc 2>/dev/null;; esac; done\n`;
+    const run = await act(workspace(CLEAN, { after: corrupt }), { push: 'true', tags: `${REGISTRY}/${repo}:v1` });
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(/could not scan image \(OCI export\)/);
+    expect(errors(run).join('\n')).toMatch(/leak-check: warn/);
+    expect(await registryDigest(repo, 'v1')).toBeUndefined();
+    expect(run.summary).not.toMatch(/0 findings; scanned image/);
+  });
+
+  test('a stalled docker save (docker driver on the classic image store) fails the step promptly', async () => {
+    // The builder answers as the classic store does, so the image is loaded untagged and read back with docker save, which stalls.
+    const before = [
+      'if [ "$1 $2" = "buildx inspect" ]; then printf "Name: default\\nDriver: docker\\n"; exit 0; fi',
+      'if [ "$1" = "save" ]; then head -c 700 /dev/zero; exec sleep 60; fi',
+      ''
+    ].join('\n');
+    const started = Date.now();
+    const run = await act(workspace(CLEAN, { before }), { load: 'true' }, { SECRET_BUILD_SCAN_STALL_SECONDS: '2' });
+    expect(Date.now() - started).toBeLessThan(30000);
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(/could not scan image \(loaded untagged\) \(docker save sent nothing for 2 s\)/);
+    expect(builds(run)[0].argv).toContain('type=docker');
+  });
+});
