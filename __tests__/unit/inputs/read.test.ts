@@ -1,8 +1,8 @@
 /** readInputs / readBuildInputs / readSecretSpecs over a mocked @actions/core, under both getInput whitespace styles. */
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { InputError } from '../../../src/errors.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type InputKind } from '../../../src/inputs/table.js';
 import { coreFixture, type GetInputStyle } from '../../support/core-fixture.js';
+import { errorOf } from '../../support/errors.js';
 
 const core = coreFixture();
 jest.unstable_mockModule('@actions/core', () => core.module);
@@ -12,16 +12,6 @@ const STYLES: GetInputStyle[] = ['local-action', 'runner'];
 
 function given(inputs: Record<string, string>): void {
   for (const [k, v] of Object.entries(inputs)) core.inputs.set(k, v);
-}
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
 }
 
 /** A sample text for an input of this kind, and the value it must read as. */

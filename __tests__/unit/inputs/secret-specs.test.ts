@@ -1,19 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { InputError } from '../../../src/errors.js';
 import { assertUniqueIds, formatSecretsEntry, parseSecretEnvs, parseSecretFiles, parseSecrets } from '../../../src/inputs/secret-specs.js';
+import { errorOf } from '../../support/errors.js';
 
 const id = fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/);
-
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseSecrets', () => {
   test('one entry a line, value byte-exact after the first =', () => {
