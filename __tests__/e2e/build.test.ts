@@ -138,3 +138,34 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
     expect(run.summary).toContain('tmpfs (memory)');
   });
 });
+
+(ready ? describe : describe.skip)('build output cannot issue workflow commands', () => {
+  test('::add-mask::, ::error::, ::save-state, ::set-output and ::stop-commands:: printed by RUN appear only inside the fence', async () => {
+    const lines = [
+      '::add-mask::build',
+      '::error::pwned',
+      '::save-state name=vault-dir::/etc',
+      '::set-output name=digest::sha256:forged',
+      '::stop-commands::guess',
+      'ok\\r::warning::cr'
+    ];
+    const ws = makeWorkspace({ Dockerfile: `FROM ${'secret-build-base:latest'}\nRUN ${lines.map((l) => `printf '%b\\n' '${l}'`).join(' && ')}\n` });
+    try {
+      const run = await runAction(ws, { 'no-cache': 'true', 'leak-check': 'off' });
+      expect(run.main.code).toBe(0);
+      const out = run.main.stdout;
+      const open = /^::stop-commands::([0-9a-f]{32})$/m.exec(out);
+      expect(open).not.toBeNull();
+      const close = out.indexOf(`\n::${open![1]}::`);
+      const inside = out.slice(open!.index, close);
+      const outside = out.slice(0, open!.index) + out.slice(close + open![1].length + 5);
+      expect(inside).toContain('::error::pwned');
+      expect(inside).toContain('::save-state name=vault-dir::/etc');
+      for (const l of ['::error::pwned', '::save-state', '::set-output', '::add-mask::build', '::stop-commands::guess']) expect(outside).not.toContain(l);
+      expect(run.state['vault-dir']).not.toBe('/etc');
+      expect(run.outputs.digest).not.toBe('sha256:forged');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

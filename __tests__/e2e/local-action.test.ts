@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../support/yaml.js';
-import { BASE_IMAGE, dockerReady, leaksIn, leftovers, makeWorkspace, type Workspace } from './harness.js';
+import { BASE_IMAGE, dockerReady, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
 
 const ready = dockerReady();
 const SECRET = `local-action-${randomBytes(8).toString('hex')}`;
@@ -69,5 +69,24 @@ function localAction(envFile: string): Promise<{ code: number | null; out: strin
   test('the secret appears nowhere in what it printed', () => {
     expect(leaksIn(run.out, [SECRET])).toEqual([]);
     expect(fs.readFileSync(path.join(ws.dir, 'summary.md'), 'utf8')).toContain('<code>npm_token</code>');
+  });
+});
+
+(ready ? describe : describe.skip)('the README example', () => {
+  test('examples/npm-token builds (FROM busybox:stable by default; the local base image here)', async () => {
+    const ws = makeWorkspace({});
+    try {
+      const run = await runAction(ws, {
+        context: path.join(ROOT, 'examples/npm-token'),
+        secrets: `npm_token=${SECRET}`,
+        'build-args': `BASE_IMAGE=${BASE_IMAGE}`,
+        'no-cache': 'true'
+      });
+      expect(run.main.code).toBe(0);
+      expect(run.outputs.imageid).toMatch(/^sha256:/);
+      expect(fs.readFileSync(path.join(ROOT, 'examples/npm-token/Dockerfile'), 'utf8')).toMatch(/^ARG BASE_IMAGE=busybox:stable$/m);
+    } finally {
+      ws.cleanup();
+    }
   });
 });

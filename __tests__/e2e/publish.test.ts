@@ -157,11 +157,14 @@ e2e('fail closed', () => {
     // The builder answers as the classic store does, so the image is loaded untagged and read back with docker save, which stalls.
     const before = [
       'if [ "$1 $2" = "buildx inspect" ]; then printf "Name: default\\nDriver: docker\\n"; exit 0; fi',
-      'if [ "$1" = "save" ]; then head -c 700 /dev/zero; exec sleep 60; fi',
+      'if [ "$1" = "save" ]; then find "$XDG_RUNTIME_DIR" -mindepth 1 > "$(dirname "$0")/vault-during-scan"; head -c 700 /dev/zero; exec sleep 60; fi',
       ''
     ].join('\n');
     const started = Date.now();
-    const run = await act(workspace(CLEAN, { before }), { load: 'true' }, { SECRET_BUILD_SCAN_STALL_SECONDS: '2' });
+    const ws = workspace(CLEAN, { before });
+    const run = await act(ws, { load: 'true' }, { SECRET_BUILD_SCAN_STALL_SECONDS: '2' });
+    // The scan read the image while the vault base held nothing: the secret files were gone before it started.
+    expect(fs.readFileSync(path.join(ws.shimDir, 'vault-during-scan'), 'utf8')).toBe('');
     expect(Date.now() - started).toBeLessThan(30000);
     expect(run.main.code).toBe(1);
     expect(errors(run).join('\n')).toMatch(/could not scan image \(loaded untagged\) \(docker save sent nothing for 2 s\)/);
