@@ -21,6 +21,10 @@ else
   DIR="${REGISTRY_DIR:-${TMPDIR:-/tmp}/secret-build-registry-$(id -u)}/$PORT"
 fi
 PIDFILE="$DIR/registry.pid"
+# SB_REGISTRY_AUTH=user:password: a registry that wants a login (htpasswd, bcrypt), for tests of a push without one.
+AUTH="${SB_REGISTRY_AUTH:-}"
+READY=200
+[ -n "$AUTH" ] && READY=401
 
 log() { printf '[registry] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -78,11 +82,20 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
+  [ -n "$AUTH" ] || return 0
+  # distribution accepts only bcrypt in htpasswd files; Python's crypt makes one without apache2-utils.
+  python3 -c 'import crypt, sys; u, p = sys.argv[1].split(":", 1); print(u + ":" + crypt.crypt(p, crypt.mksalt(crypt.METHOD_BLOWFISH)))' "$AUTH" 2>/dev/null > "$DIR/htpasswd"
+  cat >> "$DIR/config.yml" <<EOF
+auth:
+  htpasswd:
+    realm: secret-build-local-registry
+    path: $DIR/htpasswd
+EOF
 }
 
 wait_ready() {
   for _ in $(seq 1 40); do
-    [ "$(v2_status)" = 200 ] && return 0
+    [ "$(v2_status)" = "$READY" ] && return 0
     if ! running_pid >/dev/null; then
       log "docker-registry exited; last log lines:"; tail -n 20 "$DIR/registry.log" >&2; return 1
     fi
@@ -132,7 +145,7 @@ stop() {
 status() {
   local p s
   s=$(v2_status)
-  if p=$(running_pid) && [ "$s" = 200 ]; then
+  if p=$(running_pid) && [ "$s" = "$READY" ]; then
     echo "running: pid $p on $ADDR, storage $DIR/data"; return 0
   fi
   if [ -n "$s" ]; then

@@ -9,9 +9,12 @@ export class InputError extends Error {
   }
 }
 
-/** A failure with a known cause and a hint on how to fix it. */
+/** A failure with a known cause and a hint on how to fix it; `line`: the Dockerfile line it is about. */
 export class ActionError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly line?: number
+  ) {
     super(message);
     this.name = 'ActionError';
   }

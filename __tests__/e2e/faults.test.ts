@@ -41,10 +41,12 @@ e2e('failing builds', () => {
     const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok cat /run/secrets/tok && exit 3\n' });
     const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
     expect(run.main.code).toBe(1);
-    expect(run.main.stdout).toMatch(/::error::docker buildx build exited with code 1/);
+    expect(run.main.stdout).toMatch(
+      /::error title=docker buildx build failed,file=Dockerfile,line=2::process "\/bin\/sh -c .*" did not complete successfully: exit code: 3%0Aa RUN step failed/
+    );
     expect(leftovers(w.runtimeDir)).toEqual([]);
     expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
-    expect(run.summary).toContain('failure');
+    expect(run.summary).toContain('❌ failed');
   });
 
   test('a required secret that was not given: preflight names it and its line before the build', async () => {
@@ -62,7 +64,7 @@ e2e('failing builds', () => {
     const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm_token,required=true true\n' });
     const run = await runAction(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true', 'leak-check': 'off' });
     expect(run.main.code).toBe(1);
-    expect(run.main.stdout).toMatch(/::error::BuildKit could not find secret "npm_token".*ids given: tok/);
+    expect(run.main.stdout).toMatch(/::error[^:]*::secret npm_token: not found%0Aa RUN --mount=type=secret needs secret "npm_token".*ids given: tok/);
     expect(leftovers(w.runtimeDir)).toEqual([]);
   });
 
@@ -78,7 +80,7 @@ e2e('failing builds', () => {
     const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok true\n' });
     const run = await runAction(w, { secrets: `tok=${SECRET}` }, { DOCKER_HOST: `unix://${w.dir}/no-daemon.sock` });
     expect(run.main.code).toBe(1);
-    expect(run.main.stdout).toMatch(/::error::the Docker daemon is not reachable/);
+    expect(run.main.stdout).toMatch(/::error::Cannot connect to the Docker daemon.*%0Athe Docker daemon is not reachable/);
     expect(leftovers(w.runtimeDir)).toEqual([]);
     expect(leaksIn(everythingVisible(run), [SECRET])).toEqual([]);
   });

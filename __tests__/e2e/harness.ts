@@ -110,8 +110,10 @@ export interface Running {
 
 /** Run a step as another user (root only): the workspace is opened up to them first. */
 export interface RunAs {
-  uid: number;
-  gid: number;
+  uid?: number;
+  gid?: number;
+  /** A command the step runs under (e.g. a mount namespace): the node process is appended to it. */
+  wrap?: string[];
 }
 
 /** The workspace, runner temp and file-command files become writable; the test's own files keep their modes. */
@@ -124,8 +126,9 @@ function openTo(ws: Workspace): void {
 }
 
 export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv, as?: RunAs): Running {
-  if (as) openTo(ws);
-  const child = spawn(process.execPath, [script], { cwd: ws.dir, env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  if (as?.uid !== undefined) openTo(ws);
+  const [cmd, ...args] = [...(as?.wrap ?? []), process.execPath, script];
+  const child = spawn(cmd, args, { cwd: ws.dir, env, stdio: ['ignore', 'pipe', 'pipe'], uid: as?.uid, gid: as?.gid });
   let stdout = '';
   let stderr = '';
   const waiters: { text: string; resolve: () => void }[] = [];

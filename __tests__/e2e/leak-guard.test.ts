@@ -91,7 +91,7 @@ e2e('clean builds', () => {
     expect(run.main.code).toBe(0);
     expect(errors(run)).toEqual([]);
     expect(run.main.stdout).toMatch(/secret-build image scan: 0 findings; scanned image \(OCI export\) \(\d+ files, [\d.]+ MB\)/);
-    expect(run.summary).toMatch(/preflight: 0 errors, 0 warnings; image scan: 0 findings/);
+    expect(run.summary).toMatch(/Dockerfile preflight<\/td><td>preflight: 0 errors, 0 warnings<\/td>.*scan before publishing<\/td><td>image scan: 0 findings/);
   });
 
   test('a local-directory output: the directory is scanned', async () => {

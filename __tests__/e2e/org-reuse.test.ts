@@ -74,13 +74,13 @@ e2e('builder pass-through', () => {
     const run = await runAction(ws(), { secrets: `npm=${NPM}`, builder: CONTEXT });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toContain(
-      `::error::builder "${CONTEXT}" is the docker driver of Docker context "${CONTEXT}": set DOCKER_CONTEXT: ${CONTEXT} in the step's env`
+      `%0Abuilder "${CONTEXT}" is the docker driver of Docker context "${CONTEXT}": set DOCKER_CONTEXT: ${CONTEXT} in the step's env`
     );
   });
 
   test('a builder that does not exist: a diagnosed error', async () => {
     const run = await runAction(ws(), { secrets: `npm=${NPM}`, builder: 'no-such-builder' });
     expect(run.main.code).toBe(1);
-    expect(run.main.stdout).toMatch(/::error::the builder given in "builder" does not exist/);
+    expect(run.main.stdout).toMatch(/::error::no builder "[^"]+" found%0Athe builder named in "builder" does not exist/);
   });
 });

@@ -38814,7 +38814,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5131);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4595);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38824,7 +38824,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5131:
+/***/ 4595:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38833,12 +38833,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/cancel.ts
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
@@ -38877,1173 +38871,6 @@ function stopChild(child, signal, exit) {
     }, CHILD_GRACE_MS).unref();
 }
 
-;// CONCATENATED MODULE: ./src/docker/build-outputs.ts
-/** The action's outputs, read from the files buildx wrote into the work directory. */
-
-function readIfPresent(file) {
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim();
-    }
-    catch {
-        return '';
-    }
-}
-/** The metadata file's JSON object; empty when it is missing or not JSON (it is still passed on as text). */
-function parseMetadata(metadata) {
-    try {
-        const v = JSON.parse(metadata || '{}');
-        return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-    }
-    catch {
-        return {};
-    }
-}
-function readBuildOutputs(files) {
-    const metadata = readIfPresent(files.metadataFile);
-    const digest = parseMetadata(metadata)['containerimage.digest'];
-    return { imageid: readIfPresent(files.iidFile), digest: typeof digest === 'string' ? digest : '', metadata };
-}
-
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * A problem with the action's inputs. Messages name the input and the entry number,
@@ -40055,10 +38882,12 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-/** A failure with a known cause and a hint on how to fix it. */
+/** A failure with a known cause and a hint on how to fix it; `line`: the Dockerfile line it is about. */
 class ActionError extends Error {
-    constructor(message) {
+    line;
+    constructor(message, line) {
         super(message);
+        this.line = line;
         this.name = 'ActionError';
     }
 }
@@ -40067,136 +38896,6 @@ function messageOf(e) {
     if (e instanceof InputError || e instanceof ActionError)
         return e.message;
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-;// CONCATENATED MODULE: ./src/docker/process.ts
-/**
- * The only place that starts docker. Every call goes through `spawnChecked`, which
- * refuses an argv that carries a secret and gives the child an environment without
- * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
- * secret. Output the action prints passes the scrubber inside a stop-commands fence.
- */
-
-
-
-
-const TAIL_BYTES = 64 * 1024;
-/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
-const ESSENTIAL = new Set(['PATH', 'HOME']);
-const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
-/** The child's environment, and the names of variables withheld because their value carries a secret. */
-function childEnv(env, redactor) {
-    const out = {};
-    const withheld = [];
-    for (const [name, value] of Object.entries(env)) {
-        if (value === undefined || name.startsWith('INPUT_'))
-            continue;
-        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
-            withheld.push(name);
-        else
-            out[name] = value;
-    }
-    return { env: out, withheld };
-}
-/** The last line of defence for argv: a secret here would be visible in the process table. */
-function assertNoSecretInArgv(args, redactor) {
-    const k = args.findIndex((a) => redactor.secretsIn(a).length > 0);
-    if (k !== -1)
-        throw new ActionError(`refusing to run docker: argument ${k + 1} would carry the value of secret "${redactor.secretsIn(args[k])[0]}"`);
-}
-function prepare(args, log) {
-    assertNoSecretInArgv(args, log.redactor);
-    const { env, withheld } = childEnv(process.env, log.redactor);
-    if (withheld.length)
-        log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
-    return env;
-}
-function exitOf(child) {
-    return new Promise((resolve, reject) => {
-        child.once('error', (e) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND) : e));
-        child.once('close', (code, signal) => resolve({ code, signal }));
-    });
-}
-/**
- * A long-running docker command (the build) whose stdout and stderr are scrubbed and
- * printed inside a stop-commands fence, both to stdout so the fence and the output
- * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
- * between the child and the log, nor to hand the child to a signal handler.
- */
-async function runStreamed(args, log, onSpawn = () => { }) {
-    const env = prepare(args, log);
-    return log.fenced(async () => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        onSpawn(child);
-        const tail = new Tail();
-        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
-        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
-        const { code, signal } = await exitOf(child);
-        await Promise.all([out, err]);
-        return { code, signal, stderrTail: tail.text() };
-    });
-}
-function pipeScrubbed(src, redactor, dest, tap) {
-    const scrubbed = redactor.stream();
-    src.pipe(scrubbed);
-    if (tap)
-        scrubbed.on('data', tap);
-    if (dest)
-        scrubbed.pipe(dest, { end: false });
-    else if (!tap)
-        scrubbed.resume();
-    return (0,promises_namespaceObject.finished)(scrubbed);
-}
-/** The last TAIL_BYTES of a stream, for error messages. */
-class Tail {
-    buf = Buffer.alloc(0);
-    push(chunk) {
-        this.buf = Buffer.concat([this.buf, chunk]).subarray(-TAIL_BYTES);
-    }
-    text() {
-        return this.buf.toString('utf8');
-    }
-}
-/** A docker command whose stdout is data for the action (`docker save`), never printed. */
-function streamStdout(args, log) {
-    const env = prepare(args, log);
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Scrubbed before the tail is cut: a cut through a secret would leave a piece no pattern matches.
-    const tail = new Tail();
-    const err = pipeScrubbed(child.stderr, log.redactor, undefined, (chunk) => tail.push(chunk));
-    const done = Promise.all([exitOf(child), err]).then(([r]) => ({ ...r, stderr: tail.text() }), (e) => ({ code: -1, signal: null, stderr: e.message }));
-    return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
-}
-/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
-async function capture(args, log) {
-    const env = prepare(args, log);
-    try {
-        const r = await getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
-        return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
-    }
-    catch (e) {
-        if (/ENOENT|Unable to locate executable/.test(String(e)))
-            throw new ActionError(NOT_FOUND);
-        throw e;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/docker/builder.ts
-
-/**
- * The driver, and whether it can export an OCI tarball. Every driver can but the
- * docker driver on the classic image store; on the containerd store its worker
- * carries `org.mobyproject.buildkit.worker.containerd.*` labels.
- */
-function parseBuilderInfo(inspect) {
-    const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
-    const containerd = /org\.mobyproject\.buildkit\.worker\.containerd\./.test(inspect) || /worker\.executor:\s*containerd/.test(inspect);
-    return { driver, ociExport: driver !== 'docker' || containerd };
-}
-/** Empty driver when buildx cannot inspect the builder: the build itself then reports why. */
-async function inspectBuilder(builder, log) {
-    const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
-    return r.code === 0 ? parseBuilderInfo(r.stdout) : { driver: '', ociExport: true };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
@@ -42057,32 +40756,39 @@ const parse = function (data, opts = {}) {
 
 ;// CONCATENATED MODULE: ./src/docker/outputs.ts
 /**
- * `--output` specs as buildx reads them: a CSV record of `key=value` fields (buildx
- * uses Go's encoding/csv), a bare path meaning `type=local,dest=<path>`, and `-`
- * meaning `type=tar,dest=-`. Pure.
+ * `--output` and `--cache-to` specs as buildx reads them: a CSV record of `key=value`
+ * fields (buildx uses Go's encoding/csv; keys are case-insensitive), a single field that
+ * does not start with `type=` meaning `type=local,dest=<it>`, and `-` meaning
+ * `type=tar,dest=-`. Booleans follow Go's strconv.ParseBool, as BuildKit reads them. Pure.
  */
 
 
-function parseOutput(spec, entry) {
-    if (spec === '-')
-        return { type: 'tar', attrs: new Map([['dest', '-']]) };
-    if (!spec.includes('='))
-        return { type: 'local', attrs: new Map([['dest', spec]]) };
+/** The fields of one spec, keys lower-cased. `input` and `entry` only name it in an error. */
+function parseFields(input, spec, entry) {
     let fields;
     try {
         const records = parse(spec, { relaxQuotes: true });
         fields = records[0] ?? [];
     }
     catch {
-        throw new InputError('outputs', 'not a valid output: expected comma-separated key=value fields', entry);
+        throw new InputError(input, `not a valid ${what(input)}: expected comma-separated key=value fields`, entry);
     }
     const attrs = new Map();
     for (const f of fields) {
         const eq = f.indexOf('=');
         if (eq <= 0)
-            throw new InputError('outputs', 'not a valid output: every field must be key=value', entry);
+            throw new InputError(input, `not a valid ${what(input)}: every field must be key=value`, entry);
         attrs.set(f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1));
     }
+    return attrs;
+}
+const what = (input) => (input === 'outputs' ? 'output' : 'cache export');
+function parseOutput(spec, entry) {
+    if (spec === '-')
+        return { type: 'tar', attrs: new Map([['dest', '-']]) };
+    if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec))
+        return { type: 'local', attrs: new Map([['dest', spec]]) };
+    const attrs = parseFields('outputs', spec, entry);
     const type = attrs.get('type') ?? '';
     attrs.delete('type');
     if (!type)
@@ -42094,89 +40800,33 @@ function formatOutput(o) {
     const quote = (f) => (/[",\n\r]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f);
     return [`type=${o.type}`, ...[...o.attrs].map(([k, v]) => `${k}=${v}`)].map(quote).join(',');
 }
+/** Go's strconv.ParseBool; `fallback` for anything else (BuildKit then errors or ignores). */
+function goBool(v, fallback) {
+    if (v === undefined)
+        return fallback;
+    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v))
+        return true;
+    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v))
+        return false;
+    return fallback;
+}
 /** Written to a file or directory on this runner: the exporter's own artefact, which can be scanned and then moved into place. */
 function isFileOutput(o) {
-    return ['local', 'tar', 'oci', 'docker'].includes(o.type) && o.attrs.has('dest');
+    return ['local', 'tar', 'oci', 'docker'].includes(o.type) && !!o.attrs.get('dest');
 }
-/** Leaves the runner: a registry push. */
+/** buildx sends a tar or OCI export without a destination to stdout, which the action prints. */
+function writesToStdout(o) {
+    const dest = o.attrs.get('dest');
+    return (['tar', 'oci'].includes(o.type) && (dest === undefined || dest === '' || dest === '-')) || dest === '-';
+}
+/** Leaves the runner: a registry push (`push=` with no value counts as true in BuildKit). */
 function isPush(o) {
-    return o.type === 'registry' || (o.type === 'image' && /^(true|1)$/i.test(o.attrs.get('push') ?? ''));
+    const push = o.attrs.get('push');
+    return o.type === 'registry' || (o.type === 'image' && push !== undefined && (push === '' || goBool(push, false)));
 }
-
-;// CONCATENATED MODULE: ./src/docker/plan.ts
-/**
- * Build, verify, then publish. With the leak guard on, the build that reads the
- * secrets exports only to this runner: an OCI tarball of the image (or, for the
- * docker driver on the classic image store, the image loaded untagged), each file
- * output next to its destination, and a local `mode=max` cache export when the user
- * exports one. Only after that is scanned does a second, fully cached build without
- * secrets push, load, tag and export caches, and file outputs are renamed into place.
- * Pure: the plan is data; `main.ts` carries it out.
- */
-
-
-
-/** Flags in extra-args that would publish from the verify build, around the leak guard. */
-const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
-function planBuilds(b, mode, builder, work, suffix) {
-    const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1));
-    outputs.forEach((o, k) => {
-        if (o.attrs.get('dest') === '-')
-            throw new InputError('outputs', 'dest=- would write the build result into the log: give a file or directory', k + 1);
-    });
-    if (mode === 'off')
-        return { verify: b, targets: [], moves: [] };
-    refusePublishingExtraArgs(b['extra-args']);
-    const files = outputs.filter(isFileOutput);
-    const others = outputs.filter((o) => !isFileOutput(o));
-    const moves = files.map((o) => ({ from: `${o.attrs.get('dest')}.${suffix}`, to: o.attrs.get('dest') }));
-    const targets = files.map((o, k) => ({ kind: isDirOutput(o) ? 'dir' : 'tar', path: moves[k].from, label: `output ${moves[k].to}` }));
-    const verifyOutputs = files.map((o, k) => formatOutput({ type: o.type, attrs: new Map([...o.attrs, ['dest', moves[k].from]]) }));
-    const wantsImage = b.push || b.load || others.length > 0 || outputs.length === 0;
-    if (wantsImage && builder.ociExport) {
-        const tar = external_node_path_namespaceObject.join(work, 'image.tar');
-        verifyOutputs.push(`type=oci,dest=${tar}`);
-        targets.push({ kind: 'tar', path: tar, label: 'image (OCI export)' });
-    }
-    else if (wantsImage) {
-        verifyOutputs.push('type=docker');
-        targets.push({ kind: 'loaded-image', label: 'image (loaded untagged)' });
-    }
-    const maxCache = b['cache-to'].some((c) => /(^|,)mode=max(,|$)/.test(c));
-    const cacheDir = external_node_path_namespaceObject.join(work, 'cache');
-    if (maxCache)
-        targets.push({ kind: 'dir', path: cacheDir, label: 'build cache (mode=max)', layout: true });
-    const verify = {
-        ...b,
-        tags: [],
-        push: false,
-        load: false,
-        outputs: verifyOutputs,
-        'cache-to': maxCache ? [`type=local,dest=${cacheDir},mode=max`] : []
-    };
-    return { verify, targets, moves, publish: publishBuild(b, others, outputs.length, builder) };
-}
-/** The user's publishing, as a cached rebuild: no secrets are mounted, so a step that is not cached and needs one fails instead. */
-function publishBuild(b, others, outputCount, builder) {
-    // The docker driver loads the image into the daemon when no output is given.
-    const defaultLoad = outputCount === 0 && builder.driver === 'docker';
-    if (!(b.push || b.load || others.length || b['cache-to'].length || defaultLoad))
-        return undefined;
-    return { ...b, outputs: others.map(formatOutput), 'no-cache': false, pull: false };
-}
+/** A file output written as a directory: `type=local`, or `tar=false` for the OCI and docker exporters. */
 function isDirOutput(o) {
-    return o.type === 'local' || /^(false|0)$/i.test(o.attrs.get('tar') ?? '');
-}
-function refusePublishingExtraArgs(args) {
-    args.forEach((a, k) => {
-        if (PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`) || (f.length === 2 && a.startsWith(f) && !a.startsWith('--')))) {
-            throw new InputError('extra-args', 'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published', k + 1);
-        }
-    });
-}
-/** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */
-function pushes(b) {
-    return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
+    return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
@@ -42256,7 +40906,8 @@ function flagArgs(style, value) {
     return 'equals' in style ? [`${style.flag}=${text}`] : [style.flag, text];
 }
 function buildxArgs(b, mounts, files) {
-    const args = ['buildx', 'build'];
+    // The action owns the progress format: other modes re-encode output past the scrubber.
+    const args = ['buildx', 'build', '--progress=plain'];
     // Verbatim extra-args go last before the context, so the table's flags come first.
     for (const name of BUILD_INPUT_NAMES.filter((n) => n !== 'extra-args'))
         args.push(...flagArgs(INPUTS[name].buildx, b[name]));
@@ -42283,35 +40934,8 @@ function assertNoSecretsInBuildInputs(b, redactor) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/docker/diagnose.ts
-function diagnoseBuildFailure(r, providedIds) {
-    const t = r.stderrTail;
-    const missing = /secret (\S+?):? not found/.exec(t);
-    if (missing) {
-        const given = providedIds.length ? providedIds.join(', ') : 'none';
-        return (`BuildKit could not find secret "${missing[1]}": a RUN --mount=type=secret in the Dockerfile requires it, ` +
-            `but no secret with that id was given (ids given: ${given}). Add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile.`);
-    }
-    if (/is not a docker command|unknown command "buildx"/.test(t)) {
-        return 'docker buildx is not installed: add docker/setup-buildx-action before this step, or install the docker-buildx plugin.';
-    }
-    if (/unknown flag: --(secret|iidfile|metadata-file)/.test(t)) {
-        return 'this docker buildx is too old for build secrets: use buildx 0.6 or newer (docker/setup-buildx-action installs a current one).';
-    }
-    if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
-        return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
-    }
-    const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
-    if (ctx) {
-        return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
-    }
-    if (/no builder .* found|failed to find builder/i.test(t)) {
-        return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
-    }
-    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
-    return `docker buildx build ${how}; see the build log above.`;
-}
-
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42442,6 +41066,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -42477,6 +41103,8 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -42578,7 +41206,7 @@ var node_modules_tunnel = __nccwpck_require__(770);
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
-var lib_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -42667,8 +41295,8 @@ class HttpClientResponse {
         this.message = message;
     }
     readBody() {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
                 let output = Buffer.alloc(0);
                 this.message.on('data', (chunk) => {
                     output = Buffer.concat([output, chunk]);
@@ -42680,8 +41308,8 @@ class HttpClientResponse {
         });
     }
     readBodyBuffer() {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
                 const chunks = [];
                 this.message.on('data', (chunk) => {
                     chunks.push(chunk);
@@ -42736,42 +41364,42 @@ class lib_HttpClient {
         }
     }
     options(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
         });
     }
     get(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('GET', requestUrl, null, additionalHeaders || {});
         });
     }
     del(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('DELETE', requestUrl, null, additionalHeaders || {});
         });
     }
     post(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('POST', requestUrl, data, additionalHeaders || {});
         });
     }
     patch(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('PATCH', requestUrl, data, additionalHeaders || {});
         });
     }
     put(requestUrl, data, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('PUT', requestUrl, data, additionalHeaders || {});
         });
     }
     head(requestUrl, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('HEAD', requestUrl, null, additionalHeaders || {});
         });
     }
     sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request(verb, requestUrl, stream, additionalHeaders);
         });
     }
@@ -42780,14 +41408,14 @@ class lib_HttpClient {
      * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
      */
     getJson(requestUrl_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
     }
     postJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -42797,7 +41425,7 @@ class lib_HttpClient {
         });
     }
     putJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -42807,7 +41435,7 @@ class lib_HttpClient {
         });
     }
     patchJson(requestUrl_1, obj_1) {
-        return lib_awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -42822,7 +41450,7 @@ class lib_HttpClient {
      * Prefer get, del, post and patch
      */
     request(verb, requestUrl, data, headers) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             if (this._disposed) {
                 throw new Error('Client has already been disposed.');
             }
@@ -42918,7 +41546,7 @@ class lib_HttpClient {
      * @param data
      */
     requestRaw(info, data) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return new Promise((resolve, reject) => {
                 function callbackForResult(err, res) {
                     if (err) {
@@ -43199,15 +41827,15 @@ class lib_HttpClient {
         return baseUserAgent;
     }
     _performExponentialBackoff(retryNumber) {
-        return lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
             const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
             return new Promise(resolve => setTimeout(() => resolve(), ms));
         });
     }
     _processResponse(res, options) {
-        return lib_awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => lib_awaiter(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
                 const statusCode = res.message.statusCode || 0;
                 const response = {
                     statusCode,
@@ -43738,6 +42366,1136 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -44044,13 +43802,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -44294,7 +44052,7 @@ function formatSecretsEntry(id, value) {
 
 
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
-const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file'];
+const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress'];
 /** The raw text, untrimmed, with the table's default when the input is unset or blank. */
 function raw(name) {
     const v = getInput(name, { trimWhitespace: false });
@@ -44380,6 +44138,124 @@ function forgetSecretsJson(inputs) {
     delete process.env['INPUT_SECRETS-JSON'];
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/docker/process.ts
+/**
+ * The only place that starts docker. Every call goes through `spawnChecked`, which
+ * refuses an argv that carries a secret and gives the child an environment without
+ * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
+ * secret. Output the action prints passes the scrubber inside a stop-commands fence.
+ */
+
+
+
+
+const TAIL_BYTES = 64 * 1024;
+/** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
+const ESSENTIAL = new Set(['PATH', 'HOME']);
+/** The action owns the progress format: rawjson would print output base64-encoded per chunk, past the scrubber. */
+const WITHHELD = new Set(['BUILDKIT_PROGRESS']);
+const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
+/** The child's environment, and the names of variables withheld because their value carries a secret. */
+function childEnv(env, redactor) {
+    const out = {};
+    const withheld = [];
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || name.startsWith('INPUT_') || WITHHELD.has(name))
+            continue;
+        if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0)
+            withheld.push(name);
+        else
+            out[name] = value;
+    }
+    return { env: out, withheld };
+}
+/** The last line of defence for argv: a secret here would be visible in the process table. */
+function assertNoSecretInArgv(args, redactor) {
+    const k = args.findIndex((a) => redactor.secretsIn(a).length > 0);
+    if (k !== -1)
+        throw new ActionError(`refusing to run docker: argument ${k + 1} would carry the value of secret "${redactor.secretsIn(args[k])[0]}"`);
+}
+function prepare(args, log) {
+    assertNoSecretInArgv(args, log.redactor);
+    const { env, withheld } = childEnv(process.env, log.redactor);
+    if (withheld.length)
+        log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
+    return env;
+}
+function exitOf(child) {
+    return new Promise((resolve, reject) => {
+        child.once('error', (e) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND) : e));
+        child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+}
+async function runStreamed(args, log, o = {}) {
+    const env = { ...prepare(args, log), ...o.env };
+    return log.fenced(async () => {
+        if (o.echo)
+            process.stdout.write(`${log.scrub(`[command]docker ${args.join(' ')}`)}\n`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        o.onSpawn?.(child);
+        const tail = new Tail();
+        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
+        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
+        const { code, signal } = await exitOf(child);
+        await Promise.all([out, err]);
+        return { code, signal, stderrTail: tail.text() };
+    });
+}
+function pipeScrubbed(src, redactor, dest, tap) {
+    const scrubbed = redactor.stream();
+    src.pipe(scrubbed);
+    if (tap)
+        scrubbed.on('data', tap);
+    if (dest)
+        scrubbed.pipe(dest, { end: false });
+    else if (!tap)
+        scrubbed.resume();
+    return (0,promises_namespaceObject.finished)(scrubbed);
+}
+/** The last TAIL_BYTES of a stream, for error messages. */
+class Tail {
+    buf = Buffer.alloc(0);
+    push(chunk) {
+        this.buf = Buffer.concat([this.buf, chunk]).subarray(-TAIL_BYTES);
+    }
+    text() {
+        return this.buf.toString('utf8');
+    }
+}
+/** A docker command whose stdout is data for the action (`docker save`), never printed. */
+function streamStdout(args, log) {
+    const env = prepare(args, log);
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Scrubbed before the tail is cut: a cut through a secret would leave a piece no pattern matches.
+    const tail = new Tail();
+    const err = pipeScrubbed(child.stderr, log.redactor, undefined, (chunk) => tail.push(chunk));
+    const done = Promise.all([exitOf(child), err]).then(([r]) => ({ ...r, stderr: tail.text() }), (e) => ({ code: -1, signal: null, stderr: e.message }));
+    return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+}
+/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
+async function capture(args, log) {
+    const env = prepare(args, log);
+    try {
+        const r = await getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
+        return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
+    }
+    catch (e) {
+        if (/ENOENT|Unable to locate executable/.test(String(e)))
+            throw new ActionError(NOT_FOUND);
+        throw e;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
 var ignore = __nccwpck_require__(4158);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
@@ -44422,6 +44298,10 @@ function sourceCovers(src, rel) {
 
 ;// CONCATENATED MODULE: ./src/leak-guard/image-index.ts
 const ATTESTATION = 'attestation-manifest';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a type guard over parsed JSON of unknown shape
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 const blobName = (digest) => `blobs/${digest.replace(':', '/')}`;
 function json(docs, name) {
     const b = docs.get(name);
@@ -44438,15 +44318,16 @@ function scannedImages(docs) {
     const out = new Map();
     const visit = (name, digest, depth) => {
         const doc = json(docs, name);
-        if (!doc || depth > 4)
+        // Any JSON may sit at the top of a tar output (a web app's manifest.json): only the shapes of an image count.
+        if (!isObject(doc) || depth > 4)
             return;
-        for (const d of doc.manifests ?? []) {
-            if (d.digest && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
+        for (const d of Array.isArray(doc.manifests) ? doc.manifests : []) {
+            if (isObject(d) && typeof d.digest === 'string' && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
                 visit(blobName(d.digest), d.digest, depth + 1);
         }
-        if (doc.config?.digest) {
+        if (isObject(doc.config) && typeof doc.config.digest === 'string') {
             const config = json(docs, blobName(doc.config.digest));
-            out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [] });
+            out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
         }
     };
     visit('index.json', '', 0);
@@ -44454,9 +44335,12 @@ function scannedImages(docs) {
 }
 /** `docker save` before Docker 25: manifest.json names each image's config file, `<hex>.json` or a blob. */
 function legacyImages(docs) {
-    return (json(docs, 'manifest.json') ?? []).flatMap((m) => {
-        const hex = /([0-9a-f]{64})(\.json)?$/.exec(m.Config ?? '')?.[1];
-        if (!hex || !m.Config)
+    const list = json(docs, 'manifest.json');
+    return (Array.isArray(list) ? list : []).flatMap((m) => {
+        if (!isObject(m) || typeof m.Config !== 'string')
+            return [];
+        const hex = /([0-9a-f]{64})(\.json)?$/.exec(m.Config)?.[1];
+        if (!hex)
             return [];
         const config = json(docs, m.Config);
         return [{ manifest: '', config: `sha256:${hex}`, diffIds: config?.rootfs?.diff_ids ?? [] }];
@@ -44483,6 +44367,12 @@ var tar_stream = __nccwpck_require__(6118);
 const SNIFF_BYTES = 512;
 const MAX_DEPTH = 3;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+const ZSTD_MAGIC = 0xfd2fb528;
+/** The names a tar header carries: the path, a link target, owner and group names, PAX records. */
+function headerText(h) {
+    const pax = h.pax ? Object.entries(h.pax).map(([k, v]) => `${k}=${v}`) : [];
+    return [h.name, h.linkname ?? '', h.uname ?? '', h.gname ?? '', ...pax].join('\n');
+}
 class ImageScanner {
     redactor;
     found = new Map();
@@ -44510,12 +44400,15 @@ class ImageScanner {
         input.on('error', (e) => extract.destroy(e));
         input.pipe(extract);
         for await (const entry of extract) {
+            const at = depth === 0 ? entry.header.name : layer;
+            // A secret can be a name: a file named after it, a link pointing at it, an owner or a PAX record.
+            this.scanText(headerText(entry.header), at, entry.header.name);
             if (entry.header.type !== 'file') {
                 entry.resume();
                 continue;
             }
             const keep = depth === 0 && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
-            await this.scanEntry(entry, depth === 0 ? entry.header.name : layer, entry.header.name, depth, keep);
+            await this.scanEntry(entry, at, entry.header.name, depth, keep);
         }
     }
     /**
@@ -44524,15 +44417,22 @@ class ImageScanner {
      */
     async scanDir(dir, label, depth = MAX_DEPTH) {
         for (const ent of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-            if (!ent.isFile())
-                continue;
             const file = `${ent.parentPath}/${ent.name}`;
             const rel = file.slice(dir.length + 1);
+            this.scanText(ent.isSymbolicLink() ? `${rel}\n${external_node_fs_namespaceObject.readlinkSync(file)}` : rel, depth === 0 ? rel : label, rel);
+            if (!ent.isFile())
+                continue;
             await this.scanEntry(external_node_fs_namespaceObject.createReadStream(file), depth === 0 ? rel : label, rel, depth);
         }
     }
     async scanEntry(stream, layer, name, depth, keep) {
         const { head, rest } = await sniff(stream);
+        // Node 20 has no zstd: such a layer cannot be read, so it must not pass as scanned.
+        if (head.length >= 4 && head.readUInt32LE(0) === ZSTD_MAGIC)
+            throw new Error(`${name} is zstd-compressed, which the scanner cannot read: use gzip (compression=gzip)`);
+        // Only JSON documents are kept for reading the image's structure: a tar output's small files are not.
+        if (keep !== undefined && head[0] !== 0x7b)
+            keep = undefined;
         if (head[0] === 0x1f && head[1] === 0x8b) {
             const gunzip = (0,external_node_zlib_.createGunzip)();
             rest.on('error', (e) => gunzip.destroy(e));
@@ -44769,6 +44669,10 @@ function dockerfilePath(context, file) {
     // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
     return `${external_node_path_namespaceObject.resolve(context)}${external_node_path_namespaceObject.sep}Dockerfile`;
 }
+/** Annotations name files relative to the workspace, as the runner shows them. */
+function annotationPath(file) {
+    return external_node_path_namespaceObject.relative(process.env.GITHUB_WORKSPACE || process.cwd(), file);
+}
 function runPreflight(g, log) {
     if (g.mode === 'off')
         return { errors: 0, summary: 'off' };
@@ -44787,7 +44691,7 @@ function runPreflight(g, log) {
         allowMissingOptional: g.allowMissingOptional,
         redactor: log.redactor
     });
-    const file = external_node_path_namespaceObject.relative(process.env.GITHUB_WORKSPACE || process.cwd(), g.dockerfile);
+    const file = annotationPath(g.dockerfile);
     findings.forEach((f) => annotate(log, g.mode, f, file));
     const errors = findings.filter((f) => f.severity === 'error').length;
     return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
@@ -44875,77 +44779,11 @@ async function runScan(mode, targets, metadata, log) {
         plural(findings.length, 'secret finding'),
         plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
     ].filter((p) => !p.startsWith('0 '));
-    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), summary, images };
+    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
 }
 
-;// CONCATENATED MODULE: ./src/leak-guard/verify.ts
-/**
- * After publishing: is what was published what was scanned? The publish build is a
- * cached rebuild, so its platform manifests (or, with other media types, their
- * configs) must be those of the scanned archive. A config digest pins the layers'
- * diff ids, so an equal config means equal layers.
- */
-
-/** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
-async function publishedConfigs(meta, pushed, scanned, log) {
-    const config = meta['containerimage.config.digest'];
-    if (typeof config === 'string')
-        return [config];
-    const digest = meta['containerimage.digest'];
-    if (typeof digest !== 'string')
-        return 'the publish build reported no image digest';
-    const known = scanned.find((s) => s.manifest === digest);
-    if (known)
-        return [known.config];
-    const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0] : '';
-    if (!pushed || !name)
-        return localConfigs(digest, scanned, log);
-    const top = await rawManifest(`${name.replace(/@.*$/, '')}@${digest}`, log);
-    if (typeof top === 'string')
-        return top;
-    const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
-    const configs = [];
-    for (const m of top.config ? [{ digest }] : platforms) {
-        const hit = scanned.find((s) => s.manifest === m.digest);
-        if (hit)
-            configs.push(hit.config);
-        else {
-            const man = m.digest === digest ? top : await rawManifest(`${name.replace(/@.*$/, '')}@${m.digest}`, log);
-            if (typeof man === 'string')
-                return man;
-            configs.push(man.config?.digest ?? '');
-        }
-    }
-    return configs;
-}
-async function rawManifest(ref, log) {
-    const r = await capture(['buildx', 'imagetools', 'inspect', '--raw', ref], log);
-    if (r.code !== 0)
-        return `could not read ${ref} back from the registry: ${r.stderr.trim().split('\n').pop()}`;
-    return JSON.parse(r.stdout);
-}
-/** An image only loaded into the daemon: compare its layers, which both image stores report. */
-async function localConfigs(digest, scanned, log) {
-    const r = await capture(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', digest], log);
-    if (r.code !== 0)
-        return `could not inspect the loaded image ${digest}`;
-    const layers = JSON.stringify(JSON.parse(r.stdout));
-    const hit = scanned.find((s) => JSON.stringify(s.diffIds) === layers);
-    return hit ? [hit.config] : [`layers:${layers}`];
-}
-/** `pushed`: read the result back from the registry; otherwise from the image store it was loaded into. */
-async function verifyPublished(meta, pushed, scanned, log) {
-    if (scanned.length === 0)
-        return { ok: true, detail: 'no image was published' };
-    const configs = await publishedConfigs(meta, pushed, scanned, log);
-    if (typeof configs === 'string')
-        return { ok: false, detail: configs };
-    const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
-    if (unknown.length)
-        return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
-    return { ok: true, detail: `published image = scanned image (${configs.length} platform${configs.length === 1 ? '' : 's'})` };
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/secrets/matcher.ts
 /**
  * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
@@ -45376,8 +45214,31 @@ class Log {
     error(msg, props) {
         error(this.scrub(msg), props);
     }
-    setFailed(msg) {
-        setFailed(this.scrub(msg));
+    /** Fails the step with one error annotation, on a file and line when there is one. */
+    fail(msg, props) {
+        if (!props)
+            return setFailed(this.scrub(msg));
+        error(this.scrub(msg), props);
+        process.exitCode = 1;
+    }
+    /** A collapsible group in the log around `fn`. */
+    async group(title, fn) {
+        startGroup(this.scrub(title));
+        try {
+            return await fn();
+        }
+        finally {
+            endGroup();
+        }
+    }
+    groupSync(title, fn) {
+        startGroup(this.scrub(title));
+        try {
+            return fn();
+        }
+        finally {
+            endGroup();
+        }
     }
     setOutput(name, value) {
         setOutput(name, this.scrub(value));
@@ -45409,27 +45270,414 @@ class Log {
 }
 
 ;// CONCATENATED MODULE: ./src/output/summary.ts
+function newReport() {
+    return { result: 'failure', ids: [], tags: [], platforms: [], builder: 'default', durationMs: 0, checks: [], notScanned: [] };
+}
 const VAULT_TEXT = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEMP fallback)', none: 'not created' };
 function escapeHtml(t) {
     return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-const code = (t) => `<code>${escapeHtml(t)}</code>`;
-async function writeSummary(r, log) {
+/**
+ * The rows of the summary table. Every value is scrubbed first and escaped after: an
+ * escaped secret (`&` → `&#38;`) would no longer match what the scrubber knows. Pure.
+ */
+function summaryRows(r, scrub = (t) => t) {
+    const text = (t) => escapeHtml(scrub(t));
+    const code = (t) => `<code>${text(t)}</code>`;
+    const list = (items, none) => (items.length ? items.map(code).join(', ') : none);
     const rows = [
-        ['Result', escapeHtml(r.result)],
-        ['Secret ids mounted', r.ids.length ? r.ids.map(code).join(', ') : 'none'],
+        ['Result', r.result === 'success' ? '✅ built' : '❌ failed'],
+        ['Image', list(r.tags, 'no tags')],
+        ['Digest', r.digest ? code(r.digest) : '—'],
+        ['Platforms', list(r.platforms, 'the builder’s default')],
+        ['Builder', code(r.builder)],
+        ['Secret ids mounted', list(r.ids, 'none')],
         ['Vault', VAULT_TEXT[r.vaultKind ?? 'none']],
         ['Duration', `${(r.durationMs / 1000).toFixed(1)} s`],
-        ['Leak guard', escapeHtml(r.leakGuard)],
-        ...(r.imageid ? [['Image id', code(r.imageid)]] : [])
+        ...r.checks.map((c) => [`Leak guard: ${text(c.name)}`, text(c.outcome)])
     ];
+    if (!r.checks.length)
+        rows.push(['Leak guard', 'not run']);
+    if (r.notScanned.length)
+        rows.push(['Not scanned', r.notScanned.map(text).join('<br>')]);
+    if (r.error)
+        rows.push(['Error', `<pre>${text(r.error)}</pre>`]);
+    return rows;
+}
+async function writeSummary(r, log) {
     await log.summary((s, scrub) => s.addHeading('secret-build', 3).addTable([
         [
             { data: 'Item', header: true },
             { data: 'Value', header: true }
         ],
-        ...rows.map(([k, v]) => [k, scrub(v)])
+        ...summaryRows(r, scrub)
     ]));
+}
+
+;// CONCATENATED MODULE: ./src/docker/build-outputs.ts
+/** The action's outputs, read from the files buildx wrote into the work directory. */
+
+function readIfPresent(file) {
+    try {
+        return external_node_fs_namespaceObject.readFileSync(file, 'utf8').trim();
+    }
+    catch {
+        return '';
+    }
+}
+/** The metadata file's JSON object; empty when it is missing or not JSON (it is still passed on as text). */
+function parseMetadata(metadata) {
+    try {
+        const v = JSON.parse(metadata || '{}');
+        return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** BuildKit's build-check warnings (written with BUILDX_METADATA_WARNINGS=1): base64 texts, a line range. */
+function buildWarnings(meta) {
+    const raw = meta['buildx.build.warnings'];
+    if (!Array.isArray(raw))
+        return [];
+    return raw.flatMap((w) => w.short ? [{ message: Buffer.from(w.short, 'base64').toString('utf8'), line: w.range?.[0]?.start?.line, url: w.url }] : []);
+}
+function readBuildOutputs(files) {
+    const metadata = readIfPresent(files.metadataFile);
+    const digest = parseMetadata(metadata)['containerimage.digest'];
+    return { imageid: readIfPresent(files.iidFile), digest: typeof digest === 'string' ? digest : '', metadata };
+}
+
+;// CONCATENATED MODULE: ./src/docker/diagnose.ts
+const BUILDX_MISSING = /unknown flag: --(secret|iidfile|metadata-file)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
+const HINTS = [
+    [
+        /secret ([^\s:]+):? not found/,
+        (m, c) => c.phase === 'publish'
+            ? `the publishing build mounts no secret, and a step that mounts "${m[1]}" was not cached from the first build; make that step deterministic (no-cache-filters, ADD of a changing URL) or set leak-check: warn`
+            : `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
+    ],
+    [BUILDX_MISSING, () => 'the docker buildx plugin is missing (or older than 0.6): add docker/setup-buildx-action before this step, or install docker-buildx'],
+    [
+        /Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i,
+        () => 'the Docker daemon is not reachable: check that dockerd runs and DOCKER_HOST points at it, or set builder to a reachable builder'
+    ],
+    [
+        /use `docker --context=(\S+) buildx` to switch to context/,
+        (m) => `builder "${m[1]}" is the docker driver of Docker context "${m[1]}": set DOCKER_CONTEXT: ${m[1]} in the step's env, or use a builder of another driver`
+    ],
+    [
+        /no builder .* found|failed to find builder/i,
+        () => 'the builder named in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty'
+    ],
+    [
+        /401 Unauthorized|unauthorized|authentication required|no basic auth credentials|insufficient_scope|denied: /i,
+        () => 'the registry refused the push: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write'
+    ],
+    [
+        /failed to read dockerfile|Dockerfile: no such file or directory/i,
+        () => 'no Dockerfile there: check the file and context inputs (file defaults to <context>/Dockerfile)'
+    ],
+    [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
+    [
+        /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,
+        () => 'a COPY or ADD source is not in the build context: check context and .dockerignore'
+    ],
+    [/did not complete successfully: exit code/, () => 'a RUN step failed: its output is in the build log above']
+];
+/** buildx's last `ERROR:` line without the wrappers every failure repeats. */
+function cause(text) {
+    const errors = [...text.matchAll(/^ERROR: (.+)$/gm)].map((m) => m[1].trim());
+    const last = errors.pop() ?? [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1];
+    return last?.replace(/^(failed to build: )?(failed to solve: )?/, '');
+}
+/** `Dockerfile:3` above BuildKit's source excerpt, or the line of a parse error. */
+function diagnose_location(text) {
+    const excerpt = [...text.matchAll(/^\S+:(\d+)\n-{20}$/gm)].pop();
+    const parse = /dockerfile parse error on line (\d+)/.exec(text);
+    const line = excerpt?.[1] ?? parse?.[1];
+    return line ? Number(line) : undefined;
+}
+function diagnoseBuildFailure(r, c) {
+    const t = r.stderrTail;
+    const found = cause(t);
+    const hint = HINTS.map(([re, f]) => [re.exec(t), f]).find(([m]) => m);
+    // A signal is the cause whatever the child printed as it went down.
+    const head = r.signal
+        ? `docker buildx build was killed by ${r.signal}${found ? ` (${found})` : ''}`
+        : (found ?? `docker buildx build exited with code ${r.code}`);
+    const message = hint ? `${head}\n${hint[1](hint[0], c)}` : `${head}\nsee the build log above`;
+    return { message: c.phase === 'publish' ? `publishing failed: ${message}` : message, line: diagnose_location(t) };
+}
+/** A failed `docker buildx inspect` that means buildx itself is missing. */
+function buildxMissing(text) {
+    return BUILDX_MISSING.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/docker/builder.ts
+/** What the builder can export to the runner, from `docker buildx inspect` (one probe, ~0.15 s). */
+
+
+
+/**
+ * The driver, and whether it can export an OCI tarball. Every driver can but the
+ * docker driver on the classic image store; on the containerd store its worker
+ * carries `org.mobyproject.buildkit.worker.containerd.*` labels.
+ */
+function parseBuilderInfo(inspect) {
+    const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+    const containerd = /org\.mobyproject\.buildkit\.worker\.containerd\./.test(inspect) || /worker\.executor:\s*containerd/.test(inspect);
+    return { driver, ociExport: driver !== 'docker' || containerd };
+}
+/** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
+async function inspectBuilder(builder, log) {
+    const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
+    if (r.code === 0)
+        return parseBuilderInfo(r.stdout);
+    if (buildxMissing(r.stdout + r.stderr))
+        throw new ActionError(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
+    return { driver: '', ociExport: true };
+}
+
+;// CONCATENATED MODULE: ./src/docker/plan.ts
+/**
+ * Build, verify, then publish. With the leak guard on, the build that reads the
+ * secrets exports only to this runner: an OCI tarball of the image (or, for the
+ * docker driver on the classic image store, the image loaded untagged), each file
+ * output next to its destination, and a local `mode=max` cache export when the user
+ * exports one. Only after that is scanned does a second, fully cached build without
+ * secrets push, load, tag and export caches, and file outputs are renamed into place.
+ * Pure: the plan is data; `main.ts` carries it out.
+ */
+
+
+
+/** Flags in extra-args that would publish from the verify build, around the leak guard. */
+const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
+function planBuilds(b, mode, builder, work, suffix) {
+    const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1));
+    outputs.forEach((o, k) => {
+        if (writesToStdout(o))
+            throw new InputError('outputs', 'this output goes to stdout, which would write the build result into the log: give dest= a file or directory', k + 1);
+        const dest = o.attrs.get('dest');
+        if (dest && /^\/(dev|proc|sys)(\/|$)/.test(external_node_path_namespaceObject.resolve(dest)))
+            throw new InputError('outputs', 'dest= may not be a device or a pseudo filesystem: give a file or directory', k + 1);
+        // One spelling of the destination for the export beside it and the move into place (`out/` is `out`).
+        if (dest && isFileOutput(o))
+            o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
+    });
+    if (mode === 'off')
+        return { verify: b, targets: [], moves: [] };
+    refusePublishingExtraArgs(b['extra-args']);
+    const files = outputs.filter(isFileOutput);
+    const others = outputs.filter((o) => !isFileOutput(o));
+    const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest'), b.context, work, suffix, k), to: o.attrs.get('dest') }));
+    const targets = files.map((o, k) => ({ kind: isDirOutput(o) ? 'dir' : 'tar', path: moves[k].from, label: `output ${moves[k].to}` }));
+    const verifyOutputs = files.map((o, k) => formatOutput({ type: o.type, attrs: new Map([...o.attrs, ['dest', moves[k].from]]) }));
+    const wantsImage = b.push || b.load || others.length > 0 || outputs.length === 0;
+    if (wantsImage && builder.ociExport) {
+        const tar = external_node_path_namespaceObject.join(work, 'image.tar');
+        verifyOutputs.push(`type=oci,dest=${tar}`);
+        targets.push({ kind: 'tar', path: tar, label: 'image (OCI export)' });
+    }
+    else if (wantsImage) {
+        verifyOutputs.push('type=docker');
+        targets.push({ kind: 'loaded-image', label: 'image (loaded untagged)' });
+    }
+    const caches = b['cache-to'].map(cacheExport);
+    const cacheDir = external_node_path_namespaceObject.join(work, 'cache');
+    const cacheTo = caches.some((c) => c.mode === 'max') ? [`type=local,dest=${cacheDir},mode=max`] : [];
+    if (cacheTo.length)
+        targets.push({ kind: 'dir', path: cacheDir, label: 'build cache (mode=max)', layout: true });
+    // Inline cache metadata is part of the image config: the scanned image must carry it too, or its digest differs.
+    if (caches.some((c) => c.type === 'inline'))
+        cacheTo.push('type=inline');
+    const verify = { ...b, tags: [], push: false, load: false, outputs: verifyOutputs, 'cache-to': cacheTo };
+    return { verify, targets, moves, publish: publishBuild(b, others, outputs.length, builder) };
+}
+/**
+ * Where the first build writes a file output: beside its destination (renamed into
+ * place later, no copy), unless that is inside the build context, where it would
+ * change what the publishing build sends and defeat its cache: then in the work dir.
+ */
+function exportPath(dest, context, work, suffix, k) {
+    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(context), external_node_path_namespaceObject.resolve(dest));
+    const inContext = !/^[a-z]+:\/\/|^git@/.test(context) && !rel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(rel);
+    return inContext ? external_node_path_namespaceObject.join(work, `output-${k}`) : `${dest}.${suffix}`;
+}
+/** A cache-to entry as buildx reads it: a bare value is a registry ref; keys and values are case-insensitive. */
+function cacheExport(spec, k) {
+    if (!spec.includes('='))
+        return { type: 'registry', mode: 'min' };
+    const f = parseFields('cache-to', spec, k + 1);
+    return { type: (f.get('type') ?? '').trim().toLowerCase(), mode: (f.get('mode') ?? 'min').trim().toLowerCase() };
+}
+/** The user's publishing, as a cached rebuild: no secrets are mounted, so a step that is not cached and needs one fails instead. */
+function publishBuild(b, others, outputCount, builder) {
+    // The docker driver loads the image into the daemon when no output is given.
+    const defaultLoad = outputCount === 0 && builder.driver === 'docker';
+    if (!(b.push || b.load || others.length || b['cache-to'].length || defaultLoad))
+        return undefined;
+    // Outputs the user gave all went to files (moved into place): with none left the docker driver would load an image nobody asked for.
+    const onlyCache = !(b.push || b.load || others.length) && outputCount > 0;
+    const outputs = onlyCache ? ['type=cacheonly'] : others.map(formatOutput);
+    return { ...b, outputs, 'no-cache': false, pull: false };
+}
+/** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
+function shortFlagsPublish(a) {
+    if (!/^-[^-]/.test(a))
+        return false;
+    for (const c of a.slice(1)) {
+        if (c === 'o' || c === 't')
+            return true;
+        if (c !== 'q')
+            return false;
+    }
+    return false;
+}
+function refusePublishingExtraArgs(args) {
+    args.forEach((a, k) => {
+        if (shortFlagsPublish(a) || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
+            throw new InputError('extra-args', 'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published', k + 1);
+        }
+    });
+}
+/** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */
+function pushes(b) {
+    return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/verify.ts
+/**
+ * After publishing: is what was published what was scanned? The publish build is a
+ * cached rebuild, so its platform manifests (or, with other media types, their
+ * configs) must be those of the scanned archive. A config digest pins the layers'
+ * diff ids, so an equal config means equal layers.
+ */
+
+/** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
+async function publishedConfigs(meta, pushed, scanned, log) {
+    const config = meta['containerimage.config.digest'];
+    if (typeof config === 'string')
+        return [config];
+    const digest = meta['containerimage.digest'];
+    if (typeof digest !== 'string')
+        return 'the publish build reported no image digest';
+    const known = scanned.find((s) => s.manifest === digest);
+    if (known)
+        return [known.config];
+    const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0] : '';
+    if (!pushed || !name)
+        return localConfigs(digest, scanned, log);
+    const top = await rawManifest(`${name.replace(/@.*$/, '')}@${digest}`, log);
+    if (typeof top === 'string')
+        return top;
+    const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
+    const configs = [];
+    for (const m of top.config ? [{ digest }] : platforms) {
+        const hit = scanned.find((s) => s.manifest === m.digest);
+        if (hit)
+            configs.push(hit.config);
+        else {
+            const man = m.digest === digest ? top : await rawManifest(`${name.replace(/@.*$/, '')}@${m.digest}`, log);
+            if (typeof man === 'string')
+                return man;
+            configs.push(man.config?.digest ?? '');
+        }
+    }
+    return configs;
+}
+/** name@digest of what was pushed, from the metadata. */
+function pushedRef(meta) {
+    const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+    const digest = meta['containerimage.digest'];
+    return name && typeof digest === 'string' ? `${name}@${digest}` : undefined;
+}
+async function rawManifest(ref, log) {
+    const r = await capture(['buildx', 'imagetools', 'inspect', '--raw', ref], log);
+    if (r.code !== 0)
+        return `could not read ${ref} back from the registry: ${r.stderr.trim().split('\n').pop()}`;
+    try {
+        return JSON.parse(r.stdout);
+    }
+    catch {
+        return `the registry's answer for ${ref} is not JSON`;
+    }
+}
+/** An image only loaded into the daemon: compare its layers, which both image stores report. */
+async function localConfigs(digest, scanned, log) {
+    const r = await capture(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', digest], log);
+    if (r.code !== 0)
+        return `could not inspect the loaded image ${digest}`;
+    let layers;
+    try {
+        layers = JSON.stringify(JSON.parse(r.stdout));
+    }
+    catch {
+        return `could not read the layers of the loaded image ${digest}`;
+    }
+    const hit = scanned.find((s) => JSON.stringify(s.diffIds) === layers);
+    return hit ? [hit.config] : [`layers:${layers}`];
+}
+/** `pushed`: read the result back from the registry; otherwise from the image store it was loaded into. */
+/** The image config fields of the OCI spec, in a stable form: what `imagetools inspect --format '{{json .Image}}'` keeps. */
+const OCI_FIELDS = ['created', 'author', 'architecture', 'os', 'os.version', 'os.features', 'variant', 'config', 'rootfs', 'history'];
+function stable(v) {
+    if (Array.isArray(v))
+        return `[${v.map(stable).join(',')}]`;
+    if (v && typeof v === 'object') {
+        const o = v;
+        return `{${Object.keys(o)
+            .sort()
+            .filter((k) => o[k] !== undefined && o[k] !== null)
+            .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
+            .join(',')}}`;
+    }
+    return JSON.stringify(v);
+}
+function ociConfig(doc) {
+    const o = (doc && typeof doc === 'object' ? doc : {});
+    return stable(Object.fromEntries(OCI_FIELDS.filter((k) => k in o).map((k) => [k, o[k]])));
+}
+/**
+ * A pushed image whose config digest is not a scanned one may still be the scanned
+ * image: inline cache metadata (`moby.buildkit.cache.v0`) in the config differs between
+ * a `no-cache` build and its cached rebuild. Compare every OCI field of the config.
+ */
+async function sameConfigAsScanned(ref, scanned, log) {
+    const r = await capture(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Image}}'], log);
+    if (r.code !== 0)
+        return false;
+    let image;
+    try {
+        image = JSON.parse(r.stdout);
+    }
+    catch {
+        return false;
+    }
+    const isConfig = (v) => !!v && typeof v === 'object' && 'rootfs' in v;
+    const published = isConfig(image) ? [image] : Object.values((image ?? {}));
+    const known = new Set(scanned.map((s) => ociConfig(s.configDoc)));
+    return published.length > 0 && published.every((p) => known.has(ociConfig(p)));
+}
+async function verifyPublished(meta, pushed, scanned, log) {
+    // No image exporter ran (cacheonly, cache exports): there is nothing to compare.
+    const published = 'containerimage.digest' in meta || 'containerimage.config.digest' in meta;
+    if (!published)
+        return { ok: true, detail: 'no image was published (cache or file outputs only)' };
+    if (scanned.length === 0)
+        return { ok: false, detail: 'an image was published, but the scan read no image to compare it with' };
+    const configs = await publishedConfigs(meta, pushed, scanned, log);
+    if (typeof configs === 'string')
+        return { ok: false, detail: configs };
+    const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
+    const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
+    if (!unknown.length)
+        return { ok: true, detail: `published image = scanned image (${n})` };
+    const ref = pushedRef(meta);
+    if (pushed && ref && (await sameConfigAsScanned(ref, scanned, log)))
+        return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
+    return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -45617,17 +45865,153 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
+async function buildVerifyPublish(r) {
+    const work = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(defaultRunnerTemp(), 'secret-build-work-'));
+    try {
+        return await inWorkDir(r, work);
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(work, { recursive: true, force: true });
+    }
+}
+async function inWorkDir(r, work) {
+    const { inputs, secrets, log, report } = r;
+    // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
+    const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
+    if (base.kind === 'disk-fallback')
+        log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
+    report.vaultKind = base.kind;
+    // With nothing secret to find, the leak guard has nothing to verify: one build.
+    const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
+    const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
+    const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    try {
+        const built = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
+        return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+    }
+    finally {
+        for (const m of plan.moves)
+            external_node_fs_namespaceObject.rmSync(m.from, { recursive: true, force: true });
+    }
+}
+/** The only build that mounts the secrets; the vault is wiped when it exits. */
+async function buildWithSecrets(r, base, plan, files, guarded) {
+    const { secrets, log, cancel } = r;
+    const hooks = { remember: (dir) => log.saveState(VAULT_STATE_KEY, dir), track: (s) => cancel.track(s) };
+    const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
+    const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
+        log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
+        return runBuildx(r, buildxArgs(plan.verify, [...mounts], files), { BUILDX_METADATA_WARNINGS: '1' });
+    }));
+    log.info('secret vault wiped');
+    failOn(result, r, 'build');
+    const outputs = readBuildOutputs(files);
+    annotateWarnings(r, outputs.metadata);
+    return outputs;
+}
+function runBuildx(r, args, env = {}) {
+    return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env, echo: true });
+}
+function failOn(result, r, phase) {
+    if (result.code === 0)
+        return;
+    const d = diagnoseBuildFailure(result, { ids: r.secrets.map((s) => s.id), phase });
+    throw new ActionError(d.message, d.line);
+}
+/** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
+function annotateWarnings(r, metadata) {
+    for (const w of buildWarnings(parseMetadata(metadata))) {
+        r.log.warning(`${w.message}${w.url ? ` (${w.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: w.line });
+    }
+}
+/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
+async function scanThenPublish(r, plan, built, work) {
+    const { inputs, log, report } = r;
+    const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
+    const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
+    report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
+    report.notScanned.push(...scan.unreadable);
+    if (scan.errors) {
+        if (plan.targets.some((t) => t.kind === 'loaded-image') && built.imageid)
+            await capture(['image', 'rm', '--force', built.imageid], log);
+        throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+    }
+    const outputs = plan.publish ? await publishAndVerify(r, plan.publish, scan.images, work) : built;
+    // Last: a file output moved into the build context earlier would change what the publishing build sees.
+    for (const m of plan.moves)
+        moveIntoPlace(m.from, m.to);
+    return outputs;
+}
+function publishAndVerify(r, publish, scanned, work) {
+    const { inputs, log, report } = r;
+    return log.group('Publish: cached rebuild, no secrets mounted', async () => {
+        const files = buildFiles(work, 'publish');
+        failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
+        const outputs = readBuildOutputs(files);
+        const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(publish), scanned, log);
+        report.checks.push({ name: 'published = scanned', outcome: check.detail });
+        if (!check.ok && inputs.leakCheck === 'error')
+            throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
+        if (!check.ok)
+            log.warning(`leak guard: ${check.detail}`);
+        return outputs;
+    });
+}
+function buildFiles(work, phase) {
+    return { iidFile: external_node_path_namespaceObject.join(work, `${phase}-iid`), metadataFile: external_node_path_namespaceObject.join(work, `${phase}-metadata.json`) };
+}
+/**
+ * A scanned file output takes its destination's place: a tarball replaces the file, a
+ * directory's entries go into the existing directory as buildx would write them. Renames
+ * on the same filesystem (no copy, no window); through a symlinked destination, a copy.
+ */
+function moveIntoPlace(from, to) {
+    if (!external_node_fs_namespaceObject.existsSync(from))
+        return;
+    const target = external_node_fs_namespaceObject.existsSync(to) ? external_node_fs_namespaceObject.realpathSync(to) : to;
+    if (!external_node_fs_namespaceObject.statSync(from).isDirectory() || !external_node_fs_namespaceObject.existsSync(target))
+        return move(from, target);
+    for (const name of external_node_fs_namespaceObject.readdirSync(from)) {
+        external_node_fs_namespaceObject.rmSync(external_node_path_namespaceObject.join(target, name), { recursive: true, force: true });
+        move(external_node_path_namespaceObject.join(from, name), external_node_path_namespaceObject.join(target, name));
+    }
+    external_node_fs_namespaceObject.rmSync(from, { recursive: true, force: true });
+}
+function move(from, to) {
+    try {
+        external_node_fs_namespaceObject.renameSync(from, to);
+    }
+    catch (e) {
+        if (e.code !== 'EXDEV')
+            throw e;
+        external_node_fs_namespaceObject.cpSync(from, to, { recursive: true });
+        external_node_fs_namespaceObject.rmSync(from, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
+/**
+ * The main step, in order: read inputs → resolve secrets and make the Log (masks
+ * registered) → preflight → build with the secrets mounted, scan, publish
+ * (pipeline.ts) → outputs and summary. A signal disposes the vault at once; the post
+ * step removes it again if this process was killed.
+ */
 
 
 
@@ -45638,18 +46022,27 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 async function run() {
-    const report = { ids: [], durationMs: 0, result: 'failure', leakGuard: 'not run' };
+    const report = newReport();
     const started = Date.now();
+    let r;
     let log;
     const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
     try {
-        const p = main_prepare(report);
-        log = p.log;
-        await withWorkDir((work) => buildAndScan(p, cancel, work, report));
-        report.result = 'success';
+        const resolved = resolve();
+        log = resolved.log;
+        r = main_prepare(resolved, report, cancel);
+        const outputs = await buildVerifyPublish(r);
+        r.log.setOutput('imageid', outputs.imageid);
+        r.log.setOutput('digest', outputs.digest);
+        r.log.setOutput('metadata', outputs.metadata);
+        Object.assign(report, { imageid: outputs.imageid, digest: outputs.digest, result: 'success' });
     }
     catch (e) {
-        (log ?? Log.forSecrets([])).setFailed(messageOf(e));
+        // Before the Log exists nothing secret is known to print: errors name inputs and entries only.
+        log ??= Log.forSecrets([]);
+        report.error = messageOf(e);
+        const line = e instanceof ActionError ? e.line : undefined;
+        log.fail(messageOf(e), line && r?.dockerfile ? { file: r.dockerfile, startLine: line, title: 'docker buildx build failed' } : undefined);
     }
     finally {
         cancel.dispose();
@@ -45658,110 +46051,38 @@ async function run() {
         await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
     }
 }
-/** Everything that can fail without touching the disk: inputs, values, masks, the no-secret check, the preflight. */
-function main_prepare(report) {
+/** Inputs and secret values, and the Log made from them: from here on every secret is masked. */
+function resolve() {
     const inputs = readInputs();
     const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
     forgetSecretsJson(inputs);
-    const log = Log.forSecrets(secrets);
-    assertNoSecretsInBuildInputs(inputs.build, log.redactor);
+    return { inputs, secrets, log: Log.forSecrets(secrets) };
+}
+/** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
+function main_prepare({ inputs, secrets, log }, report, cancel) {
+    const b = inputs.build;
     report.ids = secrets.map((s) => s.id);
-    const pre = preflightFor(inputs, secrets, log);
-    report.leakGuard = pre.summary;
+    assertNoSecretsInBuildInputs(b, log.redactor);
+    Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
+    const dockerfile = dockerfilePath(b.context, b.file);
+    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
+    const pre = log.groupSync('Leak guard: Dockerfile preflight', () => dockerfile
+        ? runPreflight({
+            mode: inputs.leakCheck,
+            context: b.context,
+            dockerfile,
+            secretFiles: secretFiles(run),
+            providedIds: report.ids,
+            allowMissingOptional: inputs.allowMissingOptionalSecrets
+        }, log)
+        : { errors: 0, summary: 'skipped: remote context' });
+    report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
     if (pre.errors)
         throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
-    return { inputs, secrets, log };
+    return run;
 }
-/** Files buildx writes for the action (image id, metadata): not secret, so outside the vault, on RUNNER_TEMP. */
-async function withWorkDir(fn) {
-    const dir = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(defaultRunnerTemp(), 'secret-build-work-'));
-    try {
-        return await fn(dir);
-    }
-    finally {
-        external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
-    }
-}
-async function buildAndScan({ inputs, secrets, log }, cancel, work, report) {
-    const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
-    if (base.kind === 'disk-fallback')
-        log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
-    report.vaultKind = base.kind;
-    // With nothing secret to find, the leak guard has nothing to verify: one build.
-    const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
-    const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
-    const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    const ids = secrets.map((s) => s.id);
-    const verifyFiles = buildFiles(work, 'verify');
-    const hooks = { remember: (dir) => log.saveState(VAULT_STATE_KEY, dir), track: (s) => cancel.track(s) };
-    const onChild = (child) => cancel.setChild(child);
-    try {
-        const built = await withMountedSecrets(secrets, base, hooks, (mounts) => {
-            log.info(`secret-build: ${mounts.length} secret(s) mounted: ${ids.join(', ') || 'none'}${guard === 'off' ? '' : '; this build exports to the runner only'}`);
-            return runStreamed(buildxArgs(plan.verify, [...mounts], verifyFiles), log, onChild);
-        });
-        if (built.code !== 0)
-            throw new ActionError(diagnoseBuildFailure(built, ids));
-        const verified = readBuildOutputs(verifyFiles);
-        const outputs = guard === 'off' ? verified : await scanThenPublish(inputs, plan, verified, log, onChild, work, report);
-        log.setOutput('imageid', outputs.imageid);
-        log.setOutput('digest', outputs.digest);
-        log.setOutput('metadata', outputs.metadata);
-        report.imageid = outputs.imageid;
-    }
-    finally {
-        for (const m of plan.moves)
-            external_node_fs_namespaceObject.rmSync(m.from, { recursive: true, force: true });
-    }
-}
-/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
-async function scanThenPublish(inputs, plan, verified, log, onChild, work, report) {
-    const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: verified.imageid, label: t.label } : t));
-    const scan = await runScan(inputs.leakCheck, targets, [verified.metadata], log);
-    report.leakGuard = `${report.leakGuard}; ${scan.summary}`;
-    if (scan.errors) {
-        if (plan.targets.some((t) => t.kind === 'loaded-image') && verified.imageid)
-            await capture(['image', 'rm', '--force', verified.imageid], log);
-        throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
-    }
-    for (const m of plan.moves)
-        moveIntoPlace(m.from, m.to);
-    if (!plan.publish)
-        return verified;
-    log.info('secret-build: the scan is clean; publishing with a cached rebuild, no secrets mounted');
-    const files = buildFiles(work, 'publish');
-    const published = await runStreamed(buildxArgs(plan.publish, [], files), log, onChild);
-    if (published.code !== 0)
-        throw new ActionError(`publishing failed: ${diagnoseBuildFailure(published, [])}`);
-    const outputs = readBuildOutputs(files);
-    const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(plan.publish), scan.images, log);
-    report.leakGuard = `${report.leakGuard}; ${check.detail}`;
-    if (!check.ok)
-        throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
-    return outputs;
-}
-function buildFiles(work, phase) {
-    return { iidFile: external_node_path_namespaceObject.join(work, `${phase}-iid`), metadataFile: external_node_path_namespaceObject.join(work, `${phase}-metadata.json`) };
-}
-/** A scanned file output takes its destination's place (a rename on the same filesystem: no copy, no window). */
-function moveIntoPlace(from, to) {
-    if (!external_node_fs_namespaceObject.existsSync(from))
-        return;
-    external_node_fs_namespaceObject.rmSync(to, { recursive: true, force: true });
-    external_node_fs_namespaceObject.renameSync(from, to);
-}
-function preflightFor(inputs, secrets, log) {
-    const dockerfile = dockerfilePath(inputs.build.context, inputs.build.file);
-    if (!dockerfile)
-        return { errors: 0, summary: 'preflight skipped: remote context' };
-    return runPreflight({
-        mode: inputs.leakCheck,
-        context: inputs.build.context,
-        dockerfile,
-        secretFiles: inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref })),
-        providedIds: secrets.map((s) => s.id),
-        allowMissingOptional: inputs.allowMissingOptionalSecrets
-    }, log);
+function secretFiles(r) {
+    return r.inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref }));
 }
 
 

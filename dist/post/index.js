@@ -31355,10 +31355,12 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-/** A failure with a known cause and a hint on how to fix it. */
+/** A failure with a known cause and a hint on how to fix it; `line`: the Dockerfile line it is about. */
 class errors_ActionError extends Error {
-    constructor(message) {
+    line;
+    constructor(message, line) {
         super(message);
+        this.line = line;
         this.name = 'ActionError';
     }
 }

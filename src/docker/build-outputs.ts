@@ -26,6 +26,27 @@ export function parseMetadata(metadata: string): Record<string, unknown> {
   }
 }
 
+export interface BuildWarning {
+  message: string;
+  line?: number;
+  url?: string;
+}
+
+interface RawWarning {
+  short?: string;
+  url?: string;
+  range?: { start?: { line?: number } }[];
+}
+
+/** BuildKit's build-check warnings (written with BUILDX_METADATA_WARNINGS=1): base64 texts, a line range. */
+export function buildWarnings(meta: Record<string, unknown>): BuildWarning[] {
+  const raw = meta['buildx.build.warnings'];
+  if (!Array.isArray(raw)) return [];
+  return (raw as RawWarning[]).flatMap((w) =>
+    w.short ? [{ message: Buffer.from(w.short, 'base64').toString('utf8'), line: w.range?.[0]?.start?.line, url: w.url }] : []
+  );
+}
+
 export function readBuildOutputs(files: BuildFiles): BuildOutputs {
   const metadata = readIfPresent(files.metadataFile);
   const digest = parseMetadata(metadata)['containerimage.digest'];

@@ -1,5 +1,7 @@
 /** What the builder can export to the runner, from `docker buildx inspect` (one probe, ~0.15 s). */
+import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
+import { buildxMissing, diagnoseBuildFailure } from './diagnose.js';
 import type { BuilderInfo } from './plan.js';
 import { capture } from './process.js';
 
@@ -14,8 +16,11 @@ export function parseBuilderInfo(inspect: string): BuilderInfo {
   return { driver, ociExport: driver !== 'docker' || containerd };
 }
 
-/** Empty driver when buildx cannot inspect the builder: the build itself then reports why. */
+/** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
 export async function inspectBuilder(builder: string, log: Log): Promise<BuilderInfo> {
   const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
-  return r.code === 0 ? parseBuilderInfo(r.stdout) : { driver: '', ociExport: true };
+  if (r.code === 0) return parseBuilderInfo(r.stdout);
+  if (buildxMissing(r.stdout + r.stderr))
+    throw new ActionError(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
+  return { driver: '', ociExport: true };
 }

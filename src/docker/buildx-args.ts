@@ -30,7 +30,8 @@ function flagArgs(style: FlagStyle, value: string | string[] | boolean): string[
 }
 
 export function buildxArgs(b: BuildInputs, mounts: SecretMount[], files: BuildFiles): string[] {
-  const args = ['buildx', 'build'];
+  // The action owns the progress format: other modes re-encode output past the scrubber.
+  const args = ['buildx', 'build', '--progress=plain'];
   // Verbatim extra-args go last before the context, so the table's flags come first.
   for (const name of BUILD_INPUT_NAMES.filter((n) => n !== 'extra-args')) args.push(...flagArgs(INPUTS[name].buildx, b[name]));
   for (const m of mounts) args.push('--secret', `id=${m.id},src=${m.file}`);

@@ -1,32 +1,94 @@
-/** Turns a failed buildx run into an actionable message. Works on scrubbed text only. */
+/**
+ * Turns a failed docker run into one annotation: buildx's own `ERROR:` line (the
+ * cause), the Dockerfile location when BuildKit prints one, and the action's hint on
+ * what to change. Pure; works on scrubbed text only.
+ */
 import type { RunResult } from './process.js';
 
-export function diagnoseBuildFailure(r: RunResult, providedIds: string[]): string {
+export interface Diagnosis {
+  message: string;
+  /** The Dockerfile line BuildKit blames, when it names one. */
+  line?: number;
+}
+
+export interface DiagnosisContext {
+  /** The secret ids the action was given. */
+  ids: string[];
+  /** The publishing build mounts no secret: a secret error there means a step was not cached. */
+  phase: 'build' | 'publish';
+}
+
+const BUILDX_MISSING =
+  /unknown flag: --(secret|iidfile|metadata-file)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
+
+type Hint = [RegExp, (m: RegExpExecArray, c: DiagnosisContext) => string];
+
+const HINTS: Hint[] = [
+  [
+    /secret ([^\s:]+):? not found/,
+    (m, c) =>
+      c.phase === 'publish'
+        ? `the publishing build mounts no secret, and a step that mounts "${m[1]}" was not cached from the first build; make that step deterministic (no-cache-filters, ADD of a changing URL) or set leak-check: warn`
+        : `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
+  ],
+  [BUILDX_MISSING, () => 'the docker buildx plugin is missing (or older than 0.6): add docker/setup-buildx-action before this step, or install docker-buildx'],
+  [
+    /Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i,
+    () => 'the Docker daemon is not reachable: check that dockerd runs and DOCKER_HOST points at it, or set builder to a reachable builder'
+  ],
+  [
+    /use `docker --context=(\S+) buildx` to switch to context/,
+    (m) =>
+      `builder "${m[1]}" is the docker driver of Docker context "${m[1]}": set DOCKER_CONTEXT: ${m[1]} in the step's env, or use a builder of another driver`
+  ],
+  [
+    /no builder .* found|failed to find builder/i,
+    () => 'the builder named in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty'
+  ],
+  [
+    /401 Unauthorized|unauthorized|authentication required|no basic auth credentials|insufficient_scope|denied: /i,
+    () => 'the registry refused the push: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write'
+  ],
+  [
+    /failed to read dockerfile|Dockerfile: no such file or directory/i,
+    () => 'no Dockerfile there: check the file and context inputs (file defaults to <context>/Dockerfile)'
+  ],
+  [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
+  [
+    /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,
+    () => 'a COPY or ADD source is not in the build context: check context and .dockerignore'
+  ],
+  [/did not complete successfully: exit code/, () => 'a RUN step failed: its output is in the build log above']
+];
+
+/** buildx's last `ERROR:` line without the wrappers every failure repeats. */
+function cause(text: string): string | undefined {
+  const errors = [...text.matchAll(/^ERROR: (.+)$/gm)].map((m) => m[1].trim());
+  const last = errors.pop() ?? [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1];
+  return last?.replace(/^(failed to build: )?(failed to solve: )?/, '');
+}
+
+/** `Dockerfile:3` above BuildKit's source excerpt, or the line of a parse error. */
+function location(text: string): number | undefined {
+  const excerpt = [...text.matchAll(/^\S+:(\d+)\n-{20}$/gm)].pop();
+  const parse = /dockerfile parse error on line (\d+)/.exec(text);
+  const line = excerpt?.[1] ?? parse?.[1];
+  return line ? Number(line) : undefined;
+}
+
+export function diagnoseBuildFailure(r: RunResult, c: DiagnosisContext): Diagnosis {
   const t = r.stderrTail;
-  const missing = /secret (\S+?):? not found/.exec(t);
-  if (missing) {
-    const given = providedIds.length ? providedIds.join(', ') : 'none';
-    return (
-      `BuildKit could not find secret "${missing[1]}": a RUN --mount=type=secret in the Dockerfile requires it, ` +
-      `but no secret with that id was given (ids given: ${given}). Add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile.`
-    );
-  }
-  if (/is not a docker command|unknown command "buildx"/.test(t)) {
-    return 'docker buildx is not installed: add docker/setup-buildx-action before this step, or install the docker-buildx plugin.';
-  }
-  if (/unknown flag: --(secret|iidfile|metadata-file)/.test(t)) {
-    return 'this docker buildx is too old for build secrets: use buildx 0.6 or newer (docker/setup-buildx-action installs a current one).';
-  }
-  if (/Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i.test(t)) {
-    return 'the Docker daemon is not reachable: check that dockerd is running and DOCKER_HOST points at it, or set builder to a reachable builder.';
-  }
-  const ctx = /use `docker --context=(\S+) buildx` to switch to context/.exec(t);
-  if (ctx) {
-    return `builder "${ctx[1]}" is the docker driver of Docker context "${ctx[1]}": set DOCKER_CONTEXT: ${ctx[1]} in the step's env, or use a builder of another driver.`;
-  }
-  if (/no builder .* found|failed to find builder/i.test(t)) {
-    return 'the builder given in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty.';
-  }
-  const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
-  return `docker buildx build ${how}; see the build log above.`;
+  const found = cause(t);
+  const hint = HINTS.map(([re, f]) => [re.exec(t), f] as const).find(([m]) => m);
+  // A signal is the cause whatever the child printed as it went down.
+  const head = r.signal
+    ? `docker buildx build was killed by ${r.signal}${found ? ` (${found})` : ''}`
+    : (found ?? `docker buildx build exited with code ${r.code}`);
+  const message = hint ? `${head}\n${hint[1](hint[0]!, c)}` : `${head}\nsee the build log above`;
+  return { message: c.phase === 'publish' ? `publishing failed: ${message}` : message, line: location(t) };
+}
+
+/** A failed `docker buildx inspect` that means buildx itself is missing. */
+export function buildxMissing(text: string): boolean {
+  return BUILDX_MISSING.test(text);
 }

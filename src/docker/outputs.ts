@@ -1,7 +1,8 @@
 /**
- * `--output` specs as buildx reads them: a CSV record of `key=value` fields (buildx
- * uses Go's encoding/csv), a bare path meaning `type=local,dest=<path>`, and `-`
- * meaning `type=tar,dest=-`. Pure.
+ * `--output` and `--cache-to` specs as buildx reads them: a CSV record of `key=value`
+ * fields (buildx uses Go's encoding/csv; keys are case-insensitive), a single field that
+ * does not start with `type=` meaning `type=local,dest=<it>`, and `-` meaning
+ * `type=tar,dest=-`. Booleans follow Go's strconv.ParseBool, as BuildKit reads them. Pure.
  */
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
@@ -12,22 +13,30 @@ export interface OutputSpec {
   attrs: Map<string, string>;
 }
 
-export function parseOutput(spec: string, entry: number): OutputSpec {
-  if (spec === '-') return { type: 'tar', attrs: new Map([['dest', '-']]) };
-  if (!spec.includes('=')) return { type: 'local', attrs: new Map([['dest', spec]]) };
+/** The fields of one spec, keys lower-cased. `input` and `entry` only name it in an error. */
+export function parseFields(input: string, spec: string, entry: number): Map<string, string> {
   let fields: string[];
   try {
     const records: string[][] = parse(spec, { relaxQuotes: true });
     fields = records[0] ?? [];
   } catch {
-    throw new InputError('outputs', 'not a valid output: expected comma-separated key=value fields', entry);
+    throw new InputError(input, `not a valid ${what(input)}: expected comma-separated key=value fields`, entry);
   }
   const attrs = new Map<string, string>();
   for (const f of fields) {
     const eq = f.indexOf('=');
-    if (eq <= 0) throw new InputError('outputs', 'not a valid output: every field must be key=value', entry);
+    if (eq <= 0) throw new InputError(input, `not a valid ${what(input)}: every field must be key=value`, entry);
     attrs.set(f.slice(0, eq).trim().toLowerCase(), f.slice(eq + 1));
   }
+  return attrs;
+}
+
+const what = (input: string) => (input === 'outputs' ? 'output' : 'cache export');
+
+export function parseOutput(spec: string, entry: number): OutputSpec {
+  if (spec === '-') return { type: 'tar', attrs: new Map([['dest', '-']]) };
+  if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec)) return { type: 'local', attrs: new Map([['dest', spec]]) };
+  const attrs = parseFields('outputs', spec, entry);
   const type = attrs.get('type') ?? '';
   attrs.delete('type');
   if (!type) throw new InputError('outputs', 'the output has no type=', entry);
@@ -40,12 +49,32 @@ export function formatOutput(o: OutputSpec): string {
   return [`type=${o.type}`, ...[...o.attrs].map(([k, v]) => `${k}=${v}`)].map(quote).join(',');
 }
 
-/** Written to a file or directory on this runner: the exporter's own artefact, which can be scanned and then moved into place. */
-export function isFileOutput(o: OutputSpec): boolean {
-  return ['local', 'tar', 'oci', 'docker'].includes(o.type) && o.attrs.has('dest');
+/** Go's strconv.ParseBool; `fallback` for anything else (BuildKit then errors or ignores). */
+export function goBool(v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return fallback;
 }
 
-/** Leaves the runner: a registry push. */
+/** Written to a file or directory on this runner: the exporter's own artefact, which can be scanned and then moved into place. */
+export function isFileOutput(o: OutputSpec): boolean {
+  return ['local', 'tar', 'oci', 'docker'].includes(o.type) && !!o.attrs.get('dest');
+}
+
+/** buildx sends a tar or OCI export without a destination to stdout, which the action prints. */
+export function writesToStdout(o: OutputSpec): boolean {
+  const dest = o.attrs.get('dest');
+  return (['tar', 'oci'].includes(o.type) && (dest === undefined || dest === '' || dest === '-')) || dest === '-';
+}
+
+/** Leaves the runner: a registry push (`push=` with no value counts as true in BuildKit). */
 export function isPush(o: OutputSpec): boolean {
-  return o.type === 'registry' || (o.type === 'image' && /^(true|1)$/i.test(o.attrs.get('push') ?? ''));
+  const push = o.attrs.get('push');
+  return o.type === 'registry' || (o.type === 'image' && push !== undefined && (push === '' || goBool(push, false)));
+}
+
+/** A file output written as a directory: `type=local`, or `tar=false` for the OCI and docker exporters. */
+export function isDirOutput(o: OutputSpec): boolean {
+  return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
 }

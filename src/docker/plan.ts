@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { BuildInputs } from '../inputs/table.js';
 import type { ScanTarget } from '../leak-guard/guard.js';
-import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from './outputs.js';
+import { formatOutput, isDirOutput, isFileOutput, isPush, parseFields, parseOutput, writesToStdout, type OutputSpec } from './outputs.js';
 
 export interface BuilderInfo {
   driver: string;
@@ -39,13 +39,19 @@ const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '
 export function planBuilds(b: BuildInputs, mode: LeakCheck, builder: BuilderInfo, work: string, suffix: string): BuildPlan {
   const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1));
   outputs.forEach((o, k) => {
-    if (o.attrs.get('dest') === '-') throw new InputError('outputs', 'dest=- would write the build result into the log: give a file or directory', k + 1);
+    if (writesToStdout(o))
+      throw new InputError('outputs', 'this output goes to stdout, which would write the build result into the log: give dest= a file or directory', k + 1);
+    const dest = o.attrs.get('dest');
+    if (dest && /^\/(dev|proc|sys)(\/|$)/.test(path.resolve(dest)))
+      throw new InputError('outputs', 'dest= may not be a device or a pseudo filesystem: give a file or directory', k + 1);
+    // One spelling of the destination for the export beside it and the move into place (`out/` is `out`).
+    if (dest && isFileOutput(o)) o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
   });
   if (mode === 'off') return { verify: b, targets: [], moves: [] };
   refusePublishingExtraArgs(b['extra-args']);
   const files = outputs.filter(isFileOutput);
   const others = outputs.filter((o) => !isFileOutput(o));
-  const moves = files.map((o) => ({ from: `${o.attrs.get('dest')!}.${suffix}`, to: o.attrs.get('dest')! }));
+  const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest')!, b.context, work, suffix, k), to: o.attrs.get('dest')! }));
   const targets: PlannedTarget[] = files.map((o, k) => ({ kind: isDirOutput(o) ? 'dir' : 'tar', path: moves[k].from, label: `output ${moves[k].to}` }));
   const verifyOutputs = files.map((o, k) => formatOutput({ type: o.type, attrs: new Map([...o.attrs, ['dest', moves[k].from]]) }));
   const wantsImage = b.push || b.load || others.length > 0 || outputs.length === 0;
@@ -57,18 +63,32 @@ export function planBuilds(b: BuildInputs, mode: LeakCheck, builder: BuilderInfo
     verifyOutputs.push('type=docker');
     targets.push({ kind: 'loaded-image', label: 'image (loaded untagged)' });
   }
-  const maxCache = b['cache-to'].some((c) => /(^|,)mode=max(,|$)/.test(c));
+  const caches = b['cache-to'].map(cacheExport);
   const cacheDir = path.join(work, 'cache');
-  if (maxCache) targets.push({ kind: 'dir', path: cacheDir, label: 'build cache (mode=max)', layout: true });
-  const verify: BuildInputs = {
-    ...b,
-    tags: [],
-    push: false,
-    load: false,
-    outputs: verifyOutputs,
-    'cache-to': maxCache ? [`type=local,dest=${cacheDir},mode=max`] : []
-  };
+  const cacheTo = caches.some((c) => c.mode === 'max') ? [`type=local,dest=${cacheDir},mode=max`] : [];
+  if (cacheTo.length) targets.push({ kind: 'dir', path: cacheDir, label: 'build cache (mode=max)', layout: true });
+  // Inline cache metadata is part of the image config: the scanned image must carry it too, or its digest differs.
+  if (caches.some((c) => c.type === 'inline')) cacheTo.push('type=inline');
+  const verify: BuildInputs = { ...b, tags: [], push: false, load: false, outputs: verifyOutputs, 'cache-to': cacheTo };
   return { verify, targets, moves, publish: publishBuild(b, others, outputs.length, builder) };
+}
+
+/**
+ * Where the first build writes a file output: beside its destination (renamed into
+ * place later, no copy), unless that is inside the build context, where it would
+ * change what the publishing build sends and defeat its cache: then in the work dir.
+ */
+function exportPath(dest: string, context: string, work: string, suffix: string, k: number): string {
+  const rel = path.relative(path.resolve(context), path.resolve(dest));
+  const inContext = !/^[a-z]+:\/\/|^git@/.test(context) && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return inContext ? path.join(work, `output-${k}`) : `${dest}.${suffix}`;
+}
+
+/** A cache-to entry as buildx reads it: a bare value is a registry ref; keys and values are case-insensitive. */
+function cacheExport(spec: string, k: number): { type: string; mode: string } {
+  if (!spec.includes('=')) return { type: 'registry', mode: 'min' };
+  const f = parseFields('cache-to', spec, k + 1);
+  return { type: (f.get('type') ?? '').trim().toLowerCase(), mode: (f.get('mode') ?? 'min').trim().toLowerCase() };
 }
 
 /** The user's publishing, as a cached rebuild: no secrets are mounted, so a step that is not cached and needs one fails instead. */
@@ -76,16 +96,25 @@ function publishBuild(b: BuildInputs, others: OutputSpec[], outputCount: number,
   // The docker driver loads the image into the daemon when no output is given.
   const defaultLoad = outputCount === 0 && builder.driver === 'docker';
   if (!(b.push || b.load || others.length || b['cache-to'].length || defaultLoad)) return undefined;
-  return { ...b, outputs: others.map(formatOutput), 'no-cache': false, pull: false };
+  // Outputs the user gave all went to files (moved into place): with none left the docker driver would load an image nobody asked for.
+  const onlyCache = !(b.push || b.load || others.length) && outputCount > 0;
+  const outputs = onlyCache ? ['type=cacheonly'] : others.map(formatOutput);
+  return { ...b, outputs, 'no-cache': false, pull: false };
 }
 
-function isDirOutput(o: OutputSpec): boolean {
-  return o.type === 'local' || /^(false|0)$/i.test(o.attrs.get('tar') ?? '');
+/** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
+function shortFlagsPublish(a: string): boolean {
+  if (!/^-[^-]/.test(a)) return false;
+  for (const c of a.slice(1)) {
+    if (c === 'o' || c === 't') return true;
+    if (c !== 'q') return false;
+  }
+  return false;
 }
 
 function refusePublishingExtraArgs(args: string[]): void {
   args.forEach((a, k) => {
-    if (PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`) || (f.length === 2 && a.startsWith(f) && !a.startsWith('--')))) {
+    if (shortFlagsPublish(a) || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError(
         'extra-args',
         'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published',

@@ -22,6 +22,8 @@ export interface RunResult {
 const TAIL_BYTES = 64 * 1024;
 /** What docker needs to run at all; kept even if a (pathologically short) secret matches them. */
 const ESSENTIAL = new Set(['PATH', 'HOME']);
+/** The action owns the progress format: rawjson would print output base64-encoded per chunk, past the scrubber. */
+const WITHHELD = new Set(['BUILDKIT_PROGRESS']);
 const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
 
 /** The child's environment, and the names of variables withheld because their value carries a secret. */
@@ -29,7 +31,7 @@ export function childEnv(env: NodeJS.ProcessEnv, redactor: Redactor): { env: Rec
   const out: Record<string, string> = {};
   const withheld: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || name.startsWith('INPUT_')) continue;
+    if (value === undefined || name.startsWith('INPUT_') || WITHHELD.has(name)) continue;
     if (!ESSENTIAL.has(name) && redactor.secretsIn(value).length > 0) withheld.push(name);
     else out[name] = value;
   }
@@ -62,11 +64,19 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
  * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
  * between the child and the log, nor to hand the child to a signal handler.
  */
-export async function runStreamed(args: string[], log: Log, onSpawn: (child: ChildProcess) => void = () => {}): Promise<RunResult> {
-  const env = prepare(args, log);
+export interface StreamOptions {
+  onSpawn?: (child: ChildProcess) => void;
+  env?: Record<string, string>;
+  /** Print the command line first, inside the fence: an argument may hold a line that looks like a workflow command. */
+  echo?: boolean;
+}
+
+export async function runStreamed(args: string[], log: Log, o: StreamOptions = {}): Promise<RunResult> {
+  const env = { ...prepare(args, log), ...o.env };
   return log.fenced(async () => {
+    if (o.echo) process.stdout.write(`${log.scrub(`[command]docker ${args.join(' ')}`)}\n`);
     const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    onSpawn(child);
+    o.onSpawn?.(child);
     const tail = new Tail();
     const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
     const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));

@@ -23,7 +23,7 @@ export interface Inputs {
 }
 
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
-const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file'];
+const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress'];
 
 /** The raw text, untrimmed, with the table's default when the input is unset or blank. */
 function raw(name: InputName): string {

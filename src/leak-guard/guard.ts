@@ -37,6 +37,11 @@ export function dockerfilePath(context: string, file: string): string | undefine
   return `${path.resolve(context)}${path.sep}Dockerfile`;
 }
 
+/** Annotations name files relative to the workspace, as the runner shows them. */
+export function annotationPath(file: string): string {
+  return path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), file);
+}
+
 export function runPreflight(g: GuardContext, log: Log): GuardResult {
   if (g.mode === 'off') return { errors: 0, summary: 'off' };
   if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
@@ -53,7 +58,7 @@ export function runPreflight(g: GuardContext, log: Log): GuardResult {
     allowMissingOptional: g.allowMissingOptional,
     redactor: log.redactor
   });
-  const file = path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), g.dockerfile);
+  const file = annotationPath(g.dockerfile);
   findings.forEach((f) => annotate(log, g.mode, f, file));
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
@@ -80,6 +85,8 @@ export type ScanTarget =
 export interface ScanResult extends GuardResult {
   /** What fails the step, in words ("1 secret finding and 1 result that could not be scanned"). */
   problems: string;
+  /** What could not be read, and why. */
+  unreadable: string[];
   /** The images inside the scanned archives, to check what is published against. */
   images: ScannedImage[];
 }
@@ -149,5 +156,5 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
     plural(findings.length, 'secret finding'),
     plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
   ].filter((p) => !p.startsWith('0 '));
-  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), summary, images };
+  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
 }

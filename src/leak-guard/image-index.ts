@@ -9,6 +9,8 @@ export interface ScannedImage {
   config: string;
   /** Digests of the uncompressed layers, from the config's rootfs: what the image is made of. */
   diffIds: string[];
+  /** The config itself (env, labels, history, rootfs), to compare when digests differ only by BuildKit metadata. */
+  configDoc?: unknown;
 }
 
 interface Descriptor {
@@ -23,6 +25,11 @@ interface IndexOrManifest {
 }
 
 const ATTESTATION = 'attestation-manifest';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a type guard over parsed JSON of unknown shape
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 const blobName = (digest: string) => `blobs/${digest.replace(':', '/')}`;
 
 function json<T>(docs: ReadonlyMap<string, Buffer>, name: string): T | undefined {
@@ -39,13 +46,15 @@ export function scannedImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[]
   const out = new Map<string, ScannedImage>();
   const visit = (name: string, digest: string, depth: number) => {
     const doc = json<IndexOrManifest>(docs, name);
-    if (!doc || depth > 4) return;
-    for (const d of doc.manifests ?? []) {
-      if (d.digest && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION) visit(blobName(d.digest), d.digest, depth + 1);
+    // Any JSON may sit at the top of a tar output (a web app's manifest.json): only the shapes of an image count.
+    if (!isObject(doc) || depth > 4) return;
+    for (const d of Array.isArray(doc.manifests) ? doc.manifests : []) {
+      if (isObject(d) && typeof d.digest === 'string' && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
+        visit(blobName(d.digest), d.digest, depth + 1);
     }
-    if (doc.config?.digest) {
+    if (isObject(doc.config) && typeof doc.config.digest === 'string') {
       const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, blobName(doc.config.digest));
-      out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [] });
+      out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
     }
   };
   visit('index.json', '', 0);
@@ -54,9 +63,11 @@ export function scannedImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[]
 
 /** `docker save` before Docker 25: manifest.json names each image's config file, `<hex>.json` or a blob. */
 function legacyImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[] {
-  return (json<{ Config?: string }[]>(docs, 'manifest.json') ?? []).flatMap((m) => {
-    const hex = /([0-9a-f]{64})(\.json)?$/.exec(m.Config ?? '')?.[1];
-    if (!hex || !m.Config) return [];
+  const list = json<unknown>(docs, 'manifest.json');
+  return (Array.isArray(list) ? (list as unknown[]) : []).flatMap((m) => {
+    if (!isObject(m) || typeof m.Config !== 'string') return [];
+    const hex = /([0-9a-f]{64})(\.json)?$/.exec(m.Config)?.[1];
+    if (!hex) return [];
     const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, m.Config);
     return [{ manifest: '', config: `sha256:${hex}`, diffIds: config?.rootfs?.diff_ids ?? [] }];
   });

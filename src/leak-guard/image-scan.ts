@@ -26,6 +26,13 @@ export interface ScanStats {
 const SNIFF_BYTES = 512;
 const MAX_DEPTH = 3;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+const ZSTD_MAGIC = 0xfd2fb528;
+
+/** The names a tar header carries: the path, a link target, owner and group names, PAX records. */
+function headerText(h: tar.Header): string {
+  const pax = h.pax ? Object.entries(h.pax).map(([k, v]) => `${k}=${v}`) : [];
+  return [h.name, h.linkname ?? '', h.uname ?? '', h.gname ?? '', ...pax].join('\n');
+}
 
 export class ImageScanner {
   private readonly found = new Map<string, ScanFinding>();
@@ -55,12 +62,15 @@ export class ImageScanner {
     input.on('error', (e) => extract.destroy(e));
     input.pipe(extract);
     for await (const entry of extract) {
+      const at = depth === 0 ? entry.header.name : layer;
+      // A secret can be a name: a file named after it, a link pointing at it, an owner or a PAX record.
+      this.scanText(headerText(entry.header), at, entry.header.name);
       if (entry.header.type !== 'file') {
         entry.resume();
         continue;
       }
       const keep = depth === 0 && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
-      await this.scanEntry(entry as AsyncIterable<Buffer>, depth === 0 ? entry.header.name : layer, entry.header.name, depth, keep);
+      await this.scanEntry(entry as AsyncIterable<Buffer>, at, entry.header.name, depth, keep);
     }
   }
 
@@ -70,15 +80,21 @@ export class ImageScanner {
    */
   async scanDir(dir: string, label: string, depth = MAX_DEPTH): Promise<void> {
     for (const ent of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      if (!ent.isFile()) continue;
       const file = `${ent.parentPath}/${ent.name}`;
       const rel = file.slice(dir.length + 1);
+      this.scanText(ent.isSymbolicLink() ? `${rel}\n${fs.readlinkSync(file)}` : rel, depth === 0 ? rel : label, rel);
+      if (!ent.isFile()) continue;
       await this.scanEntry(fs.createReadStream(file), depth === 0 ? rel : label, rel, depth);
     }
   }
 
   private async scanEntry(stream: AsyncIterable<Buffer>, layer: string, name: string, depth: number, keep?: string): Promise<void> {
     const { head, rest } = await sniff(stream);
+    // Node 20 has no zstd: such a layer cannot be read, so it must not pass as scanned.
+    if (head.length >= 4 && head.readUInt32LE(0) === ZSTD_MAGIC)
+      throw new Error(`${name} is zstd-compressed, which the scanner cannot read: use gzip (compression=gzip)`);
+    // Only JSON documents are kept for reading the image's structure: a tar output's small files are not.
+    if (keep !== undefined && head[0] !== 0x7b) keep = undefined;
     if (head[0] === 0x1f && head[1] === 0x8b) {
       const gunzip = createGunzip();
       rest.on('error', (e) => gunzip.destroy(e));

@@ -43,8 +43,30 @@ export class Log {
     core.error(this.scrub(msg), props);
   }
 
-  setFailed(msg: string): void {
-    core.setFailed(this.scrub(msg));
+  /** Fails the step with one error annotation, on a file and line when there is one. */
+  fail(msg: string, props?: AnnotationProperties): void {
+    if (!props) return core.setFailed(this.scrub(msg));
+    core.error(this.scrub(msg), props);
+    process.exitCode = 1;
+  }
+
+  /** A collapsible group in the log around `fn`. */
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    core.startGroup(this.scrub(title));
+    try {
+      return await fn();
+    } finally {
+      core.endGroup();
+    }
+  }
+
+  groupSync<T>(title: string, fn: () => T): T {
+    core.startGroup(this.scrub(title));
+    try {
+      return fn();
+    } finally {
+      core.endGroup();
+    }
   }
 
   setOutput(name: OutputName, value: string): void {

@@ -1,40 +1,70 @@
-/** The job summary: which ids were mounted (never values), where the vault was, how it went. */
+/**
+ * The job summary a reviewer reads at a glance: the result, what was built and where
+ * it went, the secret ids (never values), every leak-guard check with its outcome,
+ * what could not be scanned, and on failure the error. HTML with every value escaped.
+ */
 import type { VaultKind } from '../secrets/vault.js';
 import type { Log } from './log.js';
 
 export interface RunReport {
+  result: 'success' | 'failure';
   ids: string[];
+  tags: string[];
+  platforms: string[];
+  builder: string;
   vaultKind?: VaultKind;
   durationMs: number;
-  result: 'success' | 'failure' | 'cancelled';
-  leakGuard: string;
   imageid?: string;
+  digest?: string;
+  /** Each leak-guard check, in the order it ran. */
+  checks: { name: string; outcome: string }[];
+  notScanned: string[];
+  error?: string;
+}
+
+export function newReport(): RunReport {
+  return { result: 'failure', ids: [], tags: [], platforms: [], builder: 'default', durationMs: 0, checks: [], notScanned: [] };
 }
 
 const VAULT_TEXT: Record<VaultKind | 'none', string> = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEMP fallback)', none: 'not created' };
 
-function escapeHtml(t: string): string {
+export function escapeHtml(t: string): string {
   return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const code = (t: string) => `<code>${escapeHtml(t)}</code>`;
-
-export async function writeSummary(r: RunReport, log: Log): Promise<void> {
+/**
+ * The rows of the summary table. Every value is scrubbed first and escaped after: an
+ * escaped secret (`&` → `&#38;`) would no longer match what the scrubber knows. Pure.
+ */
+export function summaryRows(r: RunReport, scrub: (t: string) => string = (t) => t): [string, string][] {
+  const text = (t: string) => escapeHtml(scrub(t));
+  const code = (t: string) => `<code>${text(t)}</code>`;
+  const list = (items: string[], none: string) => (items.length ? items.map(code).join(', ') : none);
   const rows: [string, string][] = [
-    ['Result', escapeHtml(r.result)],
-    ['Secret ids mounted', r.ids.length ? r.ids.map(code).join(', ') : 'none'],
+    ['Result', r.result === 'success' ? '✅ built' : '❌ failed'],
+    ['Image', list(r.tags, 'no tags')],
+    ['Digest', r.digest ? code(r.digest) : '—'],
+    ['Platforms', list(r.platforms, 'the builder’s default')],
+    ['Builder', code(r.builder)],
+    ['Secret ids mounted', list(r.ids, 'none')],
     ['Vault', VAULT_TEXT[r.vaultKind ?? 'none']],
     ['Duration', `${(r.durationMs / 1000).toFixed(1)} s`],
-    ['Leak guard', escapeHtml(r.leakGuard)],
-    ...(r.imageid ? [['Image id', code(r.imageid)] as [string, string]] : [])
+    ...r.checks.map((c): [string, string] => [`Leak guard: ${text(c.name)}`, text(c.outcome)])
   ];
+  if (!r.checks.length) rows.push(['Leak guard', 'not run']);
+  if (r.notScanned.length) rows.push(['Not scanned', r.notScanned.map(text).join('<br>')]);
+  if (r.error) rows.push(['Error', `<pre>${text(r.error)}</pre>`]);
+  return rows;
+}
+
+export async function writeSummary(r: RunReport, log: Log): Promise<void> {
   await log.summary((s, scrub) =>
     s.addHeading('secret-build', 3).addTable([
       [
         { data: 'Item', header: true },
         { data: 'Value', header: true }
       ],
-      ...rows.map(([k, v]) => [k, scrub(v)])
+      ...summaryRows(r, scrub)
     ])
   );
 }

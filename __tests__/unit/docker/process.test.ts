@@ -144,12 +144,13 @@ describe('runStreamed', () => {
     const log = Log.forSecrets(secrets);
     const chunks: string[] = [];
     fs.rmSync(path.join(fakeDir, 'go'), { force: true });
-    const r = await runStreamed(['split'], log, (child) =>
-      child.stdout?.on('data', (d: Buffer) => {
-        chunks.push(d.toString());
-        if (chunks.join('').endsWith(SECRET.slice(0, 7))) fs.writeFileSync(path.join(fakeDir, 'go'), '');
-      })
-    );
+    const r = await runStreamed(['split'], log, {
+      onSpawn: (child) =>
+        child.stdout?.on('data', (d: Buffer) => {
+          chunks.push(d.toString());
+          if (chunks.join('').endsWith(SECRET.slice(0, 7))) fs.writeFileSync(path.join(fakeDir, 'go'), '');
+        })
+    });
     expect(r.code).toBe(0);
     expect(chunks.join('')).toContain(SECRET);
     expect(chunks.some((c) => c.includes(SECRET))).toBe(false);
@@ -162,7 +163,7 @@ describe('runStreamed', () => {
   test('exit code and a scrubbed stderr tail are returned', async () => {
     const log = Log.forSecrets(secrets);
     let spawned: ChildProcess | undefined;
-    const r = await runStreamed(['fail'], log, (c) => (spawned = c));
+    const r = await runStreamed(['fail'], log, { onSpawn: (c) => (spawned = c) });
     expect(spawned?.pid).toEqual(expect.any(Number));
     expect(r).toEqual({ code: 3, signal: null, stderrTail: 'ERROR: failed to solve: token *** rejected\n' });
     expect(printed()).not.toContain(SECRET);

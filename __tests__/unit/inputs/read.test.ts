@@ -108,7 +108,8 @@ describe.each(STYLES)('with getInput in %s style', (style) => {
     });
 
     test.each([
-      ['--secret', '--progress=plain\n--secret\nid=x,src=/f', 2],
+      ['--secret', '--no-cache\n--secret\nid=x,src=/f', 2],
+      ['--progress', '--pull\n--progress=rawjson', 2],
       ['--secret=', '--secret=id=x,src=/f', 1],
       ['--iidfile', '--a\n--b\n--iidfile\n/x', 3],
       ['--iidfile=', '--iidfile=/x', 1],

@@ -53,3 +53,68 @@ describe('ImageScanner', () => {
     expect(s.findings.length).toBe(0);
   });
 });
+
+describe('ImageScanner: what is not file content', () => {
+  async function tarWith(entries: (Partial<tar.Header> & { name: string; content?: Buffer })[]): Promise<Buffer> {
+    const pack = tar.pack();
+    for (const { content, ...h } of entries) {
+      if (content) pack.entry(h, content);
+      else pack.entry(h);
+    }
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
+    return Buffer.concat(chunks);
+  }
+  const s = SECRET.toString();
+
+  test.each<[string, Partial<tar.Header> & { name: string; content?: Buffer }]>([
+    ['a file named after the secret', { name: `d/${s}`, content: Buffer.from('x') }],
+    ['a directory named after it', { name: `${s}/`, type: 'directory' }],
+    ['a symlink pointing at it', { name: 'link', type: 'symlink', linkname: s }],
+    ['a hard link to it', { name: 'hard', type: 'link', linkname: `d/${s}` }],
+    ['an owner name', { name: 'f', uname: s, content: Buffer.from('x') }]
+  ])('%s is found, in a layer of an image', async (_what, entry) => {
+    const layer = gzipSync(await tarWith([entry]));
+    const scanner = new ImageScanner(redactor());
+    await scanner.scanTar(Readable.from([await makeTar({ 'blobs/sha256/bbbb': layer })]));
+    expect(scanner.findings.map((f) => f.id)).toContain('tok');
+  });
+
+  test('file and symlink names in a local output directory are found', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-scan-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'clean'), 'x');
+      fs.symlinkSync(s, path.join(dir, 'link'));
+      const byLink = new ImageScanner(redactor());
+      await byLink.scanDir(dir, '(local output)');
+      expect(byLink.findings.map((f) => f.path)).toEqual(['link']);
+      fs.rmSync(path.join(dir, 'link'));
+      fs.writeFileSync(path.join(dir, s), 'x');
+      const byName = new ImageScanner(redactor());
+      await byName.scanDir(dir, '(local output)');
+      expect(byName.findings.map((f) => f.path)).toEqual([s]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a zstd-compressed layer cannot be read, so it fails the scan instead of passing as clean', async () => {
+    const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(100, 7)]);
+    const scanner = new ImageScanner(redactor());
+    await expect(scanner.scanTar(Readable.from([await makeTar({ 'blobs/sha256/cccc': zstd })]))).rejects.toThrow(
+      /zstd-compressed, which the scanner cannot read/
+    );
+  });
+
+  test('only JSON documents are kept for reading the structure, not every small file', async () => {
+    const scanner = new ImageScanner(redactor());
+    await scanner.scanTar(
+      Readable.from([await makeTar({ 'index.json': Buffer.from('{"manifests":[]}'), 'page.html': Buffer.from('<html>'), 'data.bin': Buffer.alloc(1000, 1) })])
+    );
+    expect([...scanner.documents.keys()]).toEqual(['index.json']);
+  });
+});

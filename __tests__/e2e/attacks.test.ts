@@ -1,0 +1,163 @@
+/**
+ * The cases an adversarial review of build → verify → publish broke, each now a test
+ * against the real engine and registry: nothing leaves before the scan, names and
+ * links are scanned, unreadable compression fails closed, the progress format and the
+ * command line cannot carry a secret or a workflow command out, and the output forms
+ * that broke the step (inline cache, outputs inside the context, cacheonly, a trailing
+ * slash, an existing directory) publish what was scanned.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  dockerReady,
+  everythingVisible,
+  leaksIn,
+  leftovers,
+  makeWorkspace,
+  REGISTRY,
+  registryDigest,
+  registryReady,
+  runAction,
+  type ActionRun,
+  type Workspace
+} from './harness.js';
+
+const ready = dockerReady() && (await registryReady());
+const e2e = ready ? describe : describe.skip;
+const nonce = randomBytes(4).toString('hex');
+const TOK = `attack-tok-${randomBytes(8).toString('hex')}`;
+const BASE = 'FROM secret-build-base:latest';
+const CLEAN = `${BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n`;
+const workspaces: Workspace[] = [];
+afterAll(() => workspaces.forEach((w) => w.cleanup()));
+
+async function act(dockerfile: string, inputs: Record<string, string>, env: Record<string, string> = {}, files: Record<string, string> = {}) {
+  const ws = makeWorkspace({ Dockerfile: dockerfile, ...files });
+  workspaces.push(ws);
+  const run = await runAction(ws, { secrets: `tok=${TOK}`, 'no-cache': 'true', ...inputs }, env);
+  expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
+  expect(leftovers(ws.runtimeDir)).toEqual([]);
+  return { run, ws };
+}
+
+const errors = (run: ActionRun) =>
+  run.main.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::error'))
+    .join('\n');
+
+e2e('nothing leaves before the scan, whatever the spelling', () => {
+  test('a short-flag cluster in extra-args (-qo type=registry) is refused before docker runs', async () => {
+    const repo = `sb-e2e/cluster-${nonce}`;
+    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak\n`, {
+      'extra-args': `-qo\ntype=registry,name=${REGISTRY}/${repo}:v1`
+    });
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toMatch(/input "extra-args", entry 1: this flag publishes the build/);
+    expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
+    expect(await registryDigest(repo, 'v1')).toBeUndefined();
+  });
+
+  test('cache-to with MODE=max (buildx reads keys case-insensitively): the builder stage is scanned, nothing exported', async () => {
+    const stageLeak = `${BASE} AS builder\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak && echo a > /a\n${BASE}\nCOPY --from=builder /a /a\n`;
+    const ws = makeWorkspace({});
+    workspaces.push(ws);
+    const dest = path.join(ws.dir, 'cache');
+    const { run } = await act(stageLeak, { 'cache-to': `type=local,dest=${dest},MODE=max` });
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toMatch(/secret "tok" found/);
+    expect(fs.existsSync(dest)).toBe(false);
+  });
+});
+
+e2e('what the scan reads', () => {
+  test('a file named after the secret and a symlink pointing at it are findings', async () => {
+    const repo = `sb-e2e/names-${nonce}`;
+    const df = `${BASE}\nRUN --mount=type=secret,id=tok,required=true ln -s "$(cat /run/secrets/tok)" /link && mkdir /d && touch "/d/$(cat /run/secrets/tok)"\n`;
+    const { run } = await act(df, { push: 'true', tags: `${REGISTRY}/${repo}:v1` });
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toMatch(/secret "tok" found in the built image: .*, link/);
+    expect(errors(run)).toMatch(/secret "tok" found in the built image: .*, d\/\*\*\*/);
+    expect(await registryDigest(repo, 'v1')).toBeUndefined();
+  });
+
+  test('a zstd-compressed file output cannot be read: the step fails closed and nothing is moved into place', async () => {
+    const ws = makeWorkspace({});
+    workspaces.push(ws);
+    const out = path.join(ws.dir, 'out.tar');
+    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak\n`, {
+      outputs: `type=oci,dest=${out},compression=zstd,force-compression=true`
+    });
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toMatch(/could not scan output .*out\.tar \(.*zstd-compressed, which the scanner cannot read/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+e2e('the log', () => {
+  test('BUILDKIT_PROGRESS=rawjson in the environment cannot re-encode output: a secret printed in two pieces is still masked', async () => {
+    const df = `${BASE}\nRUN --mount=type=secret,id=tok,required=true S=$(cat /run/secrets/tok); printf '%s' "\${S%\${S#?????????}}"; sleep 1; printf '%s\\n' "\${S#?????????}"\n`;
+    const { run } = await act(df, { 'leak-check': 'off' }, { BUILDKIT_PROGRESS: 'rawjson' });
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).not.toMatch(/"data":"/);
+    expect(run.main.stdout).toContain('***');
+    const build = run.children.find((c) => c.argv[1] === 'build')!;
+    expect(build.argv).toContain('--progress=plain');
+    expect(build.env.some((e) => e.startsWith('BUILDKIT_PROGRESS='))).toBe(false);
+  });
+
+  test('a build input holding a line that looks like a workflow command is echoed only inside the fence', async () => {
+    const { run } = await act(CLEAN, { labels: '"a=b\n::add-mask::secret-build\n::stop-commands::x"', 'leak-check': 'off' });
+    expect(run.main.code).toBe(0);
+    const out = run.main.stdout;
+    const open = /^::stop-commands::([0-9a-f]{32})$/m.exec(out)!;
+    const before = out.slice(0, open.index);
+    expect(before).not.toContain('::add-mask::secret-build');
+    expect(before).not.toContain('::stop-commands::x');
+    expect(out.slice(open.index)).toMatch(/^\[command\]docker buildx build /m);
+  });
+});
+
+e2e('output forms publish what was scanned', () => {
+  test('cache-to type=inline with push: the inline cache is in the scanned image, the digests agree', async () => {
+    const repo = `sb-e2e/inline-${nonce}`;
+    const { run } = await act(CLEAN, { push: 'true', tags: `${REGISTRY}/${repo}:v1`, 'cache-to': 'type=inline' });
+    expect(run.main.code).toBe(0);
+    expect(run.summary).toMatch(/published image = scanned image/);
+    expect(await registryDigest(repo, 'v1')).toBe(run.outputs.digest);
+  });
+
+  test('a file output inside the build context, with COPY . and a push: moved into place only after publishing', async () => {
+    const repo = `sb-e2e/inctx-${nonce}`;
+    const df = `${BASE}\nCOPY . /src\n${CLEAN.split('\n')[1]}\n`;
+    // The context is a directory of its own: the workspace root holds the harness's step files, which change between builds.
+    const { run, ws } = await act(
+      '',
+      { context: 'ctx', outputs: `type=local,dest=ctx/out\ntype=registry,name=${REGISTRY}/${repo}:v1` },
+      {},
+      {
+        'ctx/Dockerfile': df,
+        'ctx/app.txt': 'app'
+      }
+    );
+    expect(run.main.code).toBe(0);
+    expect(fs.readFileSync(path.join(ws.dir, 'ctx/out/ok'), 'utf8')).toBe('ok\n');
+    expect(await registryDigest(repo, 'v1')).toBeDefined();
+  });
+
+  test('type=cacheonly (warming a cache) succeeds: no image, nothing to compare', async () => {
+    const { run } = await act(CLEAN, { outputs: 'type=cacheonly' });
+    expect(run.main.code).toBe(0);
+    expect(run.summary).toMatch(/no image was published/);
+  });
+
+  test('a trailing slash and an existing directory: the export merges into it, as buildx writes it', async () => {
+    const { run, ws } = await act(CLEAN, { outputs: 'type=local,dest=out/' }, {}, { 'out/keep.txt': 'mine' });
+    expect(run.main.code).toBe(0);
+    expect(fs.readFileSync(path.join(ws.dir, 'out/ok'), 'utf8')).toBe('ok\n');
+    expect(fs.readFileSync(path.join(ws.dir, 'out/keep.txt'), 'utf8')).toBe('mine');
+    expect(fs.readdirSync(ws.dir).filter((f) => f.includes('secret-build-'))).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * Build, verify, then publish (see docker/plan.ts for the plan): the one build that
+ * mounts the secrets, the scan of what it left on the runner once the vault is gone,
+ * and the cached publishing build whose result is checked against the scan.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Cancellation, Disposable } from './cancel.js';
+import { buildWarnings, parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
+import { inspectBuilder } from './docker/builder.js';
+import { buildxArgs, type BuildFiles } from './docker/buildx-args.js';
+import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
+import { planBuilds, pushes, type BuildPlan } from './docker/plan.js';
+import { capture, runStreamed, type RunResult } from './docker/process.js';
+import { ActionError } from './errors.js';
+import type { Inputs } from './inputs/read.js';
+import type { BuildInputs } from './inputs/table.js';
+import type { ScannedImage } from './leak-guard/image-index.js';
+import { runScan, type ScanTarget } from './leak-guard/guard.js';
+import { verifyPublished } from './leak-guard/verify.js';
+import type { Log } from './output/log.js';
+import type { RunReport } from './output/summary.js';
+import { withMountedSecrets } from './secrets/session.js';
+import type { Secret } from './secrets/values.js';
+import { chooseVaultBase, defaultRunnerTemp, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
+
+export interface Run {
+  inputs: Inputs;
+  secrets: Secret[];
+  log: Log;
+  cancel: Cancellation;
+  report: RunReport;
+  /** The Dockerfile as annotations name it (workspace-relative), when it is on the runner. */
+  dockerfile?: string;
+}
+
+/** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
+export async function buildVerifyPublish(r: Run): Promise<BuildOutputs> {
+  const work = fs.mkdtempSync(path.join(defaultRunnerTemp(), 'secret-build-work-'));
+  try {
+    return await inWorkDir(r, work);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
+  const { inputs, secrets, log, report } = r;
+  // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
+  const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
+  if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
+  report.vaultKind = base.kind;
+  // With nothing secret to find, the leak guard has nothing to verify: one build.
+  const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
+  const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
+  const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
+  try {
+    const built = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
+    return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+  } finally {
+    for (const m of plan.moves) fs.rmSync(m.from, { recursive: true, force: true });
+  }
+}
+
+/** The only build that mounts the secrets; the vault is wiped when it exits. */
+async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files: BuildFiles, guarded: boolean): Promise<BuildOutputs> {
+  const { secrets, log, cancel } = r;
+  const hooks = { remember: (dir: string) => log.saveState(VAULT_STATE_KEY, dir), track: (s: Disposable | undefined) => cancel.track(s) };
+  const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
+  const result = await log.group(title, () =>
+    withMountedSecrets(secrets, base, hooks, (mounts) => {
+      log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
+      return runBuildx(r, buildxArgs(plan.verify, [...mounts], files), { BUILDX_METADATA_WARNINGS: '1' });
+    })
+  );
+  log.info('secret vault wiped');
+  failOn(result, r, 'build');
+  const outputs = readBuildOutputs(files);
+  annotateWarnings(r, outputs.metadata);
+  return outputs;
+}
+
+function runBuildx(r: Run, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return runStreamed(args, r.log, { onSpawn: (child: ChildProcess) => r.cancel.setChild(child), env, echo: true });
+}
+
+function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): void {
+  if (result.code === 0) return;
+  const d = diagnoseBuildFailure(result, { ids: r.secrets.map((s) => s.id), phase });
+  throw new ActionError(d.message, d.line);
+}
+
+/** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
+function annotateWarnings(r: Run, metadata: string): void {
+  for (const w of buildWarnings(parseMetadata(metadata))) {
+    r.log.warning(`${w.message}${w.url ? ` (${w.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: w.line });
+  }
+}
+
+/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
+async function scanThenPublish(r: Run, plan: BuildPlan, built: BuildOutputs, work: string): Promise<BuildOutputs> {
+  const { inputs, log, report } = r;
+  const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
+  const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
+  report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
+  report.notScanned.push(...scan.unreadable);
+  if (scan.errors) {
+    if (plan.targets.some((t) => t.kind === 'loaded-image') && built.imageid) await capture(['image', 'rm', '--force', built.imageid], log);
+    throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+  }
+  const outputs = plan.publish ? await publishAndVerify(r, plan.publish, scan.images, work) : built;
+  // Last: a file output moved into the build context earlier would change what the publishing build sees.
+  for (const m of plan.moves) moveIntoPlace(m.from, m.to);
+  return outputs;
+}
+
+function publishAndVerify(r: Run, publish: BuildInputs, scanned: ScannedImage[], work: string): Promise<BuildOutputs> {
+  const { inputs, log, report } = r;
+  return log.group('Publish: cached rebuild, no secrets mounted', async () => {
+    const files = buildFiles(work, 'publish');
+    failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
+    const outputs = readBuildOutputs(files);
+    const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(publish), scanned, log);
+    report.checks.push({ name: 'published = scanned', outcome: check.detail });
+    if (!check.ok && inputs.leakCheck === 'error') throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
+    if (!check.ok) log.warning(`leak guard: ${check.detail}`);
+    return outputs;
+  });
+}
+
+function buildFiles(work: string, phase: string): BuildFiles {
+  return { iidFile: path.join(work, `${phase}-iid`), metadataFile: path.join(work, `${phase}-metadata.json`) };
+}
+
+/**
+ * A scanned file output takes its destination's place: a tarball replaces the file, a
+ * directory's entries go into the existing directory as buildx would write them. Renames
+ * on the same filesystem (no copy, no window); through a symlinked destination, a copy.
+ */
+function moveIntoPlace(from: string, to: string): void {
+  if (!fs.existsSync(from)) return;
+  const target = fs.existsSync(to) ? fs.realpathSync(to) : to;
+  if (!fs.statSync(from).isDirectory() || !fs.existsSync(target)) return move(from, target);
+  for (const name of fs.readdirSync(from)) {
+    fs.rmSync(path.join(target, name), { recursive: true, force: true });
+    move(path.join(from, name), path.join(target, name));
+  }
+  fs.rmSync(from, { recursive: true, force: true });
+}
+
+function move(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    fs.cpSync(from, to, { recursive: true });
+    fs.rmSync(from, { recursive: true, force: true });
+  }
+}
