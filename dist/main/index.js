@@ -44368,6 +44368,8 @@ const SNIFF_BYTES = 512;
 const MAX_DEPTH = 3;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const ZSTD_MAGIC = 0xfd2fb528;
+/** The names an image archive's structure can have: an OCI layout's index and blobs, docker save's manifest.json. */
+const isDocument = (name) => name === 'index.json' || name === 'manifest.json' || /^blobs\/[a-z0-9]+\/[0-9a-f]{32,}$/.test(name);
 /** The names a tar header carries: the path, a link target, owner and group names, PAX records. */
 function headerText(h) {
     const pax = h.pax ? Object.entries(h.pax).map(([k, v]) => `${k}=${v}`) : [];
@@ -44407,7 +44409,7 @@ class ImageScanner {
                 entry.resume();
                 continue;
             }
-            const keep = depth === 0 && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
+            const keep = depth === 0 && isDocument(entry.header.name) && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
             await this.scanEntry(entry, at, entry.header.name, depth, keep);
         }
     }

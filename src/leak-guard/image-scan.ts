@@ -27,6 +27,8 @@ const SNIFF_BYTES = 512;
 const MAX_DEPTH = 3;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const ZSTD_MAGIC = 0xfd2fb528;
+/** The names an image archive's structure can have: an OCI layout's index and blobs, docker save's manifest.json. */
+const isDocument = (name: string) => name === 'index.json' || name === 'manifest.json' || /^blobs\/[a-z0-9]+\/[0-9a-f]{32,}$/.test(name);
 
 /** The names a tar header carries: the path, a link target, owner and group names, PAX records. */
 function headerText(h: tar.Header): string {
@@ -69,7 +71,7 @@ export class ImageScanner {
         entry.resume();
         continue;
       }
-      const keep = depth === 0 && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
+      const keep = depth === 0 && isDocument(entry.header.name) && (entry.header.size ?? Infinity) <= MAX_DOCUMENT_BYTES ? entry.header.name : undefined;
       await this.scanEntry(entry as AsyncIterable<Buffer>, at, entry.header.name, depth, keep);
     }
   }

@@ -110,10 +110,17 @@ describe('ImageScanner: what is not file content', () => {
     );
   });
 
-  test('only JSON documents are kept for reading the structure, not every small file', async () => {
+  test('only the JSON documents of an image archive are kept for reading its structure, not every small file', async () => {
     const scanner = new ImageScanner(redactor());
     await scanner.scanTar(
-      Readable.from([await makeTar({ 'index.json': Buffer.from('{"manifests":[]}'), 'page.html': Buffer.from('<html>'), 'data.bin': Buffer.alloc(1000, 1) })])
+      Readable.from([
+        await makeTar({
+          'index.json': Buffer.from('{"manifests":[]}'),
+          'page.html': Buffer.from('<html>'),
+          'site/app.json': Buffer.from('{"name":"app"}'),
+          'data.bin': Buffer.alloc(1000, 1)
+        })
+      ])
     );
     expect([...scanner.documents.keys()]).toEqual(['index.json']);
   });
