@@ -3,29 +3,9 @@ import { buildxArgs } from '../../../src/docker/buildx-args.js';
 import { childEnv } from '../../../src/docker/process.js';
 import type { BuildInputs } from '../../../src/inputs/table.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
+import { emptyBuildInputs } from '../../support/build-inputs.js';
 
-const empty: BuildInputs = {
-  context: '.',
-  file: '',
-  target: '',
-  tags: [],
-  labels: [],
-  'build-args': [],
-  platforms: [],
-  push: false,
-  load: false,
-  outputs: [],
-  'cache-from': [],
-  'cache-to': [],
-  'no-cache': false,
-  pull: false,
-  builder: '',
-  network: '',
-  'build-contexts': [],
-  provenance: '',
-  sbom: '',
-  'extra-args': []
-};
+const empty: BuildInputs = emptyBuildInputs();
 const files = { iidFile: '/v/iid', metadataFile: '/v/meta.json' };
 
 describe('buildxArgs', () => {

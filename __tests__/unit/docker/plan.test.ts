@@ -10,30 +10,10 @@ import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from
 import { planBuilds, pushes, type BuilderInfo, type PlannedTarget } from '../../../src/docker/plan.js';
 import type { LeakCheck } from '../../../src/inputs/read.js';
 import type { BuildInputs } from '../../../src/inputs/table.js';
+import { emptyBuildInputs } from '../../support/build-inputs.js';
 
-const empty: BuildInputs = {
-  // Outside the working directory, so relative file outputs are outside the context (see the in-context case).
-  context: '/ctx',
-  file: '',
-  target: '',
-  tags: [],
-  labels: [],
-  'build-args': [],
-  platforms: [],
-  push: false,
-  load: false,
-  outputs: [],
-  'cache-from': [],
-  'cache-to': [],
-  'no-cache': false,
-  pull: false,
-  builder: '',
-  network: '',
-  'build-contexts': [],
-  provenance: '',
-  sbom: '',
-  'extra-args': []
-};
+// Outside the working directory, so relative file outputs are outside the context (see the in-context case).
+const empty: BuildInputs = emptyBuildInputs({ context: '/ctx' });
 
 const WORK = '/runner/_temp/secret-build-work';
 const SUFFIX = 'secret-build-0a1b2c3d4e5f';
