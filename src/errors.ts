@@ -20,6 +20,18 @@ export class ActionError extends Error {
   }
 }
 
+/**
+ * Secrets the workflow meant to pass but that reached the action empty or absent: an
+ * undefined `${{ secrets.X }}`, or a run that gets no secrets at all (a pull request
+ * from a fork, Dependabot). Each entry is named by input, entry and id, never by value.
+ */
+export class MissingSecretsError extends Error {
+  constructor(readonly missing: { id: string; where: string }[]) {
+    super(`no value for secret${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m.id}" (${m.where})`).join(', ')}`);
+    this.name = 'MissingSecretsError';
+  }
+}
+
 /** The text to show for an error: ours as they are, anything else with its name. */
 export function messageOf(e: unknown): string {
   if (e instanceof InputError || e instanceof ActionError) return e.message;

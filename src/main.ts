@@ -6,12 +6,13 @@
  */
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
-import { ActionError, messageOf } from './errors.js';
+import { ActionError, messageOf, MissingSecretsError } from './errors.js';
 import { forgetSecretsJson, readInputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './output/log.js';
 import { newReport, writeSummary, type RunReport } from './output/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
+import { secretlessRun } from './run-context.js';
 import { resolveSecrets } from './secrets/values.js';
 
 export async function run(): Promise<void> {
@@ -21,13 +22,15 @@ export async function run(): Promise<void> {
   let log: Log | undefined;
   const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
   try {
-    const resolved = resolve();
+    const resolved = await resolve(report);
+    if (!resolved) return;
     log = resolved.log;
     r = prepare(resolved, report, cancel);
     const outputs = await buildVerifyPublish(r);
     r.log.setOutput('imageid', outputs.imageid);
     r.log.setOutput('digest', outputs.digest);
     r.log.setOutput('metadata', outputs.metadata);
+    r.log.setOutput('skipped', 'false');
     Object.assign(report, { imageid: outputs.imageid, digest: outputs.digest, result: 'success' });
   } catch (e) {
     // Before the Log exists nothing secret is known to print: errors name inputs and entries only.
@@ -43,12 +46,30 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Inputs and secret values, and the Log made from them: from here on every secret is masked. */
-function resolve(): Pick<Run, 'inputs' | 'secrets' | 'log'> {
+/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
+async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined> {
   const inputs = readInputs();
-  const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
-  forgetSecretsJson(inputs);
-  return { inputs, secrets, log: Log.forSecrets(secrets) };
+  try {
+    const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+    return { inputs, secrets, log: Log.forSecrets(secrets) };
+  } catch (e) {
+    if (!(e instanceof MissingSecretsError)) throw e;
+    return whenSecretsAreMissing(e, inputs.onMissingSecrets, report);
+  } finally {
+    forgetSecretsJson(inputs);
+  }
+}
+
+/** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
+async function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): Promise<undefined> {
+  const why = await secretlessRun();
+  if (!why) throw new ActionError(`${e.message}: is each secret defined for this repository, its environment and this event?`);
+  if (onMissing === 'fail') throw new ActionError(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
+  const log = Log.forSecrets([]);
+  log.notice(`secret-build: build skipped: ${why.reason} (on-missing-secrets: skip). ${e.message}`);
+  log.setOutput('skipped', 'true');
+  Object.assign(report, { result: 'skipped', error: why.reason });
+  return undefined;
 }
 
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */

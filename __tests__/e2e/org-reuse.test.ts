@@ -37,7 +37,8 @@ e2e('secrets-json with secret-map', () => {
 
   test('a name missing from the JSON is an error naming the entry', async () => {
     const run = await runAction(ws(), { 'secrets-json': SECRETS_JSON, 'secret-map': 'npm=NPM_TOKEN\nx=NOT_THERE' });
-    expect(run.main.stdout).toContain('::error::input "secret-map", entry 2: secret NOT_THERE is not in secrets-json');
+    expect(run.main.stdout).toContain('::error::no value for secret "x" (input "secret-map", entry 2, not in secrets-json): is each secret defined');
+    expect(run.main.stdout).not.toContain('NOT_THERE');
     expect(leaksIn(everythingVisible(run), Object.values(UNMAPPED))).toEqual([]);
   });
 

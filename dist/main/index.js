@@ -7626,7 +7626,7 @@ function trailingBytesSeen(data) {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -7634,7 +7634,6 @@ function trailingBytesSeen(data) {
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -7646,10 +7645,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -7898,7 +7897,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -8014,7 +8013,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -38814,7 +38813,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4595);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4123);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38824,7 +38823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4595:
+/***/ 4123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38889,6 +38888,19 @@ class ActionError extends Error {
         super(message);
         this.line = line;
         this.name = 'ActionError';
+    }
+}
+/**
+ * Secrets the workflow meant to pass but that reached the action empty or absent: an
+ * undefined `${{ secrets.X }}`, or a run that gets no secrets at all (a pull request
+ * from a fork, Dependabot). Each entry is named by input, entry and id, never by value.
+ */
+class MissingSecretsError extends Error {
+    missing;
+    constructor(missing) {
+        super(`no value for secret${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m.id}" (${m.where})`).join(', ')}`);
+        this.missing = missing;
+        this.name = 'MissingSecretsError';
     }
 }
 /** The text to show for an error: ours as they are, anything else with its name. */
@@ -40873,14 +40885,15 @@ const INPUTS = {
     'tmpfs-dir': { kind: string },
     'allow-disk-fallback': { kind: bool, default: 'false' },
     'leak-check': { kind: { type: 'enum', values: ['error', 'warn', 'off'] }, default: 'error' },
-    'allow-missing-optional-secrets': { kind: bool, default: 'false' }
+    'allow-missing-optional-secrets': { kind: bool, default: 'false' },
+    'on-missing-secrets': { kind: { type: 'enum', values: ['fail', 'skip'] }, default: 'fail' }
 };
 const BUILD_INPUT_NAMES = Object.keys(INPUTS).filter((n) => 'buildx' in INPUTS[n]);
 function inputDef(name) {
     return INPUTS[name];
 }
 /** The action's outputs, as action.yml declares them. */
-const OUTPUTS = (/* unused pure expression or super */ null && (['imageid', 'digest', 'metadata']));
+const OUTPUTS = (/* unused pure expression or super */ null && (['imageid', 'digest', 'metadata', 'skipped']));
 
 ;// CONCATENATED MODULE: ./src/docker/buildx-args.ts
 /**
@@ -40934,8 +40947,8 @@ function assertNoSecretsInBuildInputs(b, redactor) {
     }
 }
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -40958,7 +40971,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -41010,7 +41023,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -41084,7 +41097,7 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -41100,7 +41113,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
@@ -42182,7 +42195,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -42906,13 +42919,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -43203,7 +43216,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -43542,8 +43555,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -43724,7 +43737,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -43769,7 +43782,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -43777,7 +43790,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -43785,14 +43798,14 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -43987,7 +44000,8 @@ function splitIdRef(input, raw, trimRef) {
     const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
     if (!ID.test(id))
         throw new InputError(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
-    if (ref === '')
+    // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
+    if (ref === '' && input !== 'secrets')
         throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
     return { id, input, entry: raw.entry, ref };
 }
@@ -44129,7 +44143,8 @@ function readInputs() {
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: read_bool('allow-disk-fallback'),
         leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values),
-        allowMissingOptionalSecrets: read_bool('allow-missing-optional-secrets')
+        allowMissingOptionalSecrets: read_bool('allow-missing-optional-secrets'),
+        onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values)
     };
 }
 /** Drops every copy of the secrets context the action holds, once the allowlisted values are read. */
@@ -44910,28 +44925,36 @@ function push(map, key, value) {
 const MAX_SECRET_BYTES = 500 * 1024;
 /** Shorter values would be masked everywhere they occur by chance and wreck the log. */
 const MIN_SECRET_BYTES = 4;
+const NOT_ARRIVED = { secrets: 'empty', 'secret-envs': 'variable unset or empty', 'secret-map': 'not in secrets-json' };
+/** Resolves every spec; values that did not arrive are gathered into one MissingSecretsError. */
 function resolveSecrets(specs, sources) {
     const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
-    return specs.map((spec) => {
+    const missing = [];
+    const secrets = specs.flatMap((spec) => {
         const value = readValue(spec, sources.env, context);
+        // A file is there or not (its own errors); the other kinds arrive empty when the run gets no such secret.
+        if (spec.input !== 'secret-files' && (value === undefined || value.length === 0)) {
+            missing.push({ id: spec.id, where: `input "${spec.input}", entry ${spec.entry}, ${NOT_ARRIVED[spec.input]}` });
+            return [];
+        }
         checkSize(spec, value);
-        return { id: spec.id, input: spec.input, entry: spec.entry, value };
+        return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value }];
     });
+    if (missing.length)
+        throw new MissingSecretsError(missing);
+    return secrets;
 }
+/** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
 function readValue(spec, env, context) {
     if (spec.input === 'secrets')
         return Buffer.from(spec.ref, 'utf8');
     if (spec.input === 'secret-map') {
         const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-        if (typeof v !== 'string')
-            throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
-        return Buffer.from(v, 'utf8');
+        return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
     }
     if (spec.input === 'secret-envs') {
         const v = env[spec.ref];
-        if (v === undefined)
-            throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
-        return Buffer.from(v, 'utf8');
+        return v === undefined ? undefined : Buffer.from(v, 'utf8');
     }
     // Relative to the working directory, as buildx itself would resolve it.
     return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
@@ -45210,6 +45233,9 @@ class Log {
     debug(msg) {
         core_debug(this.scrub(msg));
     }
+    notice(msg) {
+        notice(this.scrub(msg));
+    }
     warning(msg, props) {
         warning(this.scrub(msg), props);
     }
@@ -45275,6 +45301,7 @@ class Log {
 function newReport() {
     return { result: 'failure', ids: [], tags: [], platforms: [], builder: 'default', durationMs: 0, checks: [], notScanned: [] };
 }
+const RESULT_TEXT = { success: '✅ built', failure: '❌ failed', skipped: '⏭️ skipped: the run has no secrets' };
 const VAULT_TEXT = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEMP fallback)', none: 'not created' };
 function escapeHtml(t) {
     return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -45288,7 +45315,7 @@ function summaryRows(r, scrub = (t) => t) {
     const code = (t) => `<code>${text(t)}</code>`;
     const list = (items, none) => (items.length ? items.map(code).join(', ') : none);
     const rows = [
-        ['Result', r.result === 'success' ? '✅ built' : '❌ failed'],
+        ['Result', RESULT_TEXT[r.result]],
         ['Image', list(r.tags, 'no tags')],
         ['Digest', r.digest ? code(r.digest) : '—'],
         ['Platforms', list(r.platforms, 'the builder’s default')],
@@ -45303,7 +45330,7 @@ function summaryRows(r, scrub = (t) => t) {
     if (r.notScanned.length)
         rows.push(['Not scanned', r.notScanned.map(text).join('<br>')]);
     if (r.error)
-        rows.push(['Error', `<pre>${text(r.error)}</pre>`]);
+        rows.push([r.result === 'skipped' ? 'Why' : 'Error', `<pre>${text(r.error)}</pre>`]);
     return rows;
 }
 async function writeSummary(r, log) {
@@ -46007,6 +46034,27 @@ function move(from, to) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/run-context.ts
+async function secretlessRun() {
+    const { context } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.bind(__nccwpck_require__, 542));
+    const pr = context.payload.pull_request;
+    const head = pr?.head?.repo;
+    const fromFork = !!pr && context.eventName === 'pull_request' && (head?.fork === true || (!!head?.full_name && head.full_name !== pr.base?.repo?.full_name));
+    if (fromFork) {
+        return {
+            reason: `this is a pull request from a fork (${head?.full_name ?? 'another repository'}), and GitHub gives such runs no secrets`,
+            remedies: 'build without secrets for forks (on-missing-secrets: skip skips the build with a notice), or build after review with a maintainer-triggered workflow; do not switch to pull_request_target for code from forks'
+        };
+    }
+    if (context.actor === 'dependabot[bot]') {
+        return {
+            reason: 'this run was started by Dependabot, which gets only Dependabot secrets',
+            remedies: 'add the secrets as Dependabot secrets (Settings → Secrets and variables → Dependabot), or set on-missing-secrets: skip'
+        };
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The main step, in order: read inputs → resolve secrets and make the Log (masks
@@ -46023,6 +46071,7 @@ function move(from, to) {
 
 
 
+
 async function run() {
     const report = newReport();
     const started = Date.now();
@@ -46030,13 +46079,16 @@ async function run() {
     let log;
     const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
     try {
-        const resolved = resolve();
+        const resolved = await resolve(report);
+        if (!resolved)
+            return;
         log = resolved.log;
         r = main_prepare(resolved, report, cancel);
         const outputs = await buildVerifyPublish(r);
         r.log.setOutput('imageid', outputs.imageid);
         r.log.setOutput('digest', outputs.digest);
         r.log.setOutput('metadata', outputs.metadata);
+        r.log.setOutput('skipped', 'false');
         Object.assign(report, { imageid: outputs.imageid, digest: outputs.digest, result: 'success' });
     }
     catch (e) {
@@ -46053,12 +46105,34 @@ async function run() {
         await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
     }
 }
-/** Inputs and secret values, and the Log made from them: from here on every secret is masked. */
-function resolve() {
+/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
+async function resolve(report) {
     const inputs = readInputs();
-    const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
-    forgetSecretsJson(inputs);
-    return { inputs, secrets, log: Log.forSecrets(secrets) };
+    try {
+        const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+        return { inputs, secrets, log: Log.forSecrets(secrets) };
+    }
+    catch (e) {
+        if (!(e instanceof MissingSecretsError))
+            throw e;
+        return whenSecretsAreMissing(e, inputs.onMissingSecrets, report);
+    }
+    finally {
+        forgetSecretsJson(inputs);
+    }
+}
+/** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
+async function whenSecretsAreMissing(e, onMissing, report) {
+    const why = await secretlessRun();
+    if (!why)
+        throw new ActionError(`${e.message}: is each secret defined for this repository, its environment and this event?`);
+    if (onMissing === 'fail')
+        throw new ActionError(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
+    const log = Log.forSecrets([]);
+    log.notice(`secret-build: build skipped: ${why.reason} (on-missing-secrets: skip). ${e.message}`);
+    log.setOutput('skipped', 'true');
+    Object.assign(report, { result: 'skipped', error: why.reason });
+    return undefined;
 }
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
 function main_prepare({ inputs, secrets, log }, report, cancel) {
@@ -46272,6 +46346,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 6928:
 /***/ ((module) => {
 
@@ -46331,6 +46412,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -46429,9 +46513,94 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -31364,6 +31364,19 @@ class errors_ActionError extends Error {
         this.name = 'ActionError';
     }
 }
+/**
+ * Secrets the workflow meant to pass but that reached the action empty or absent: an
+ * undefined `${{ secrets.X }}`, or a run that gets no secrets at all (a pull request
+ * from a fork, Dependabot). Each entry is named by input, entry and id, never by value.
+ */
+class MissingSecretsError extends Error {
+    missing;
+    constructor(missing) {
+        super(`no value for secret${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m.id}" (${m.where})`).join(', ')}`);
+        this.missing = missing;
+        this.name = 'MissingSecretsError';
+    }
+}
 /** The text to show for an error: ours as they are, anything else with its name. */
 function messageOf(e) {
     if (e instanceof InputError || e instanceof errors_ActionError)

@@ -20,6 +20,8 @@ export interface Inputs {
   allowDiskFallback: boolean;
   leakCheck: LeakCheck;
   allowMissingOptionalSecrets: boolean;
+  /** skip: a run that gets no secrets (a fork's pull request, Dependabot) skips the build instead of failing. */
+  onMissingSecrets: 'fail' | 'skip';
 }
 
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
@@ -103,7 +105,8 @@ export function readInputs(): Inputs {
     tmpfsDir: tmpfsDir(),
     allowDiskFallback: bool('allow-disk-fallback'),
     leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values) as LeakCheck,
-    allowMissingOptionalSecrets: bool('allow-missing-optional-secrets')
+    allowMissingOptionalSecrets: bool('allow-missing-optional-secrets'),
+    onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values) as Inputs['onMissingSecrets']
   };
 }
 

@@ -87,7 +87,8 @@ function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): Secret
   const id = raw.text.slice(0, eq).trim();
   const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
   if (!ID.test(id)) throw new InputError(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
-  if (ref === '') throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
+  // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
+  if (ref === '' && input !== 'secrets') throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
   return { id, input, entry: raw.entry, ref };
 }
 

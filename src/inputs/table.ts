@@ -80,7 +80,8 @@ export const INPUTS = {
   'tmpfs-dir': { kind: string },
   'allow-disk-fallback': { kind: bool, default: 'false' },
   'leak-check': { kind: { type: 'enum', values: ['error', 'warn', 'off'] }, default: 'error' },
-  'allow-missing-optional-secrets': { kind: bool, default: 'false' }
+  'allow-missing-optional-secrets': { kind: bool, default: 'false' },
+  'on-missing-secrets': { kind: { type: 'enum', values: ['fail', 'skip'] }, default: 'fail' }
 } as const satisfies Record<string, InputDef>;
 
 export type InputName = keyof typeof INPUTS;
@@ -99,5 +100,5 @@ export function inputDef(name: InputName): InputDef {
 }
 
 /** The action's outputs, as action.yml declares them. */
-export const OUTPUTS = ['imageid', 'digest', 'metadata'] as const;
+export const OUTPUTS = ['imageid', 'digest', 'metadata', 'skipped'] as const;
 export type OutputName = (typeof OUTPUTS)[number];

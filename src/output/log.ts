@@ -35,6 +35,10 @@ export class Log {
     core.debug(this.scrub(msg));
   }
 
+  notice(msg: string): void {
+    core.notice(this.scrub(msg));
+  }
+
   warning(msg: string, props?: AnnotationProperties): void {
     core.warning(this.scrub(msg), props);
   }

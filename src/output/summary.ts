@@ -7,7 +7,7 @@ import type { VaultKind } from '../secrets/vault.js';
 import type { Log } from './log.js';
 
 export interface RunReport {
-  result: 'success' | 'failure';
+  result: 'success' | 'failure' | 'skipped';
   ids: string[];
   tags: string[];
   platforms: string[];
@@ -26,6 +26,8 @@ export function newReport(): RunReport {
   return { result: 'failure', ids: [], tags: [], platforms: [], builder: 'default', durationMs: 0, checks: [], notScanned: [] };
 }
 
+const RESULT_TEXT: Record<RunReport['result'], string> = { success: '✅ built', failure: '❌ failed', skipped: '⏭️ skipped: the run has no secrets' };
+
 const VAULT_TEXT: Record<VaultKind | 'none', string> = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEMP fallback)', none: 'not created' };
 
 export function escapeHtml(t: string): string {
@@ -41,7 +43,7 @@ export function summaryRows(r: RunReport, scrub: (t: string) => string = (t) => 
   const code = (t: string) => `<code>${text(t)}</code>`;
   const list = (items: string[], none: string) => (items.length ? items.map(code).join(', ') : none);
   const rows: [string, string][] = [
-    ['Result', r.result === 'success' ? '✅ built' : '❌ failed'],
+    ['Result', RESULT_TEXT[r.result]],
     ['Image', list(r.tags, 'no tags')],
     ['Digest', r.digest ? code(r.digest) : '—'],
     ['Platforms', list(r.platforms, 'the builder’s default')],
@@ -53,7 +55,7 @@ export function summaryRows(r: RunReport, scrub: (t: string) => string = (t) => 
   ];
   if (!r.checks.length) rows.push(['Leak guard', 'not run']);
   if (r.notScanned.length) rows.push(['Not scanned', r.notScanned.map(text).join('<br>')]);
-  if (r.error) rows.push(['Error', `<pre>${text(r.error)}</pre>`]);
+  if (r.error) rows.push([r.result === 'skipped' ? 'Why' : 'Error', `<pre>${text(r.error)}</pre>`]);
   return rows;
 }
 

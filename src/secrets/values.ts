@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, MissingSecretsError } from '../errors.js';
 import type { SecretSpec } from '../inputs/secret-specs.js';
 
 /** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
@@ -27,27 +27,36 @@ export interface SecretSources {
   secretsJson: string;
 }
 
+const NOT_ARRIVED: Record<string, string> = { secrets: 'empty', 'secret-envs': 'variable unset or empty', 'secret-map': 'not in secrets-json' };
+
+/** Resolves every spec; values that did not arrive are gathered into one MissingSecretsError. */
 export function resolveSecrets(specs: SecretSpec[], sources: SecretSources): Secret[] {
   const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
-  return specs.map((spec) => {
+  const missing: { id: string; where: string }[] = [];
+  const secrets = specs.flatMap((spec) => {
     const value = readValue(spec, sources.env, context);
-    checkSize(spec, value);
-    return { id: spec.id, input: spec.input, entry: spec.entry, value };
+    // A file is there or not (its own errors); the other kinds arrive empty when the run gets no such secret.
+    if (spec.input !== 'secret-files' && (value === undefined || value.length === 0)) {
+      missing.push({ id: spec.id, where: `input "${spec.input}", entry ${spec.entry}, ${NOT_ARRIVED[spec.input]}` });
+      return [];
+    }
+    checkSize(spec, value!);
+    return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value! }];
   });
+  if (missing.length) throw new MissingSecretsError(missing);
+  return secrets;
 }
 
-function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, context: Record<string, unknown>): Buffer {
+/** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
+function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, context: Record<string, unknown>): Buffer | undefined {
   if (spec.input === 'secrets') return Buffer.from(spec.ref, 'utf8');
   if (spec.input === 'secret-map') {
     const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-    if (typeof v !== 'string')
-      throw new InputError(spec.input, `secret ${spec.ref} is not in secrets-json (is it defined, and passed with secrets: inherit?)`, spec.entry);
-    return Buffer.from(v, 'utf8');
+    return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
   }
   if (spec.input === 'secret-envs') {
     const v = env[spec.ref];
-    if (v === undefined) throw new InputError(spec.input, `environment variable ${spec.ref} is not set (add it to the step's env:)`, spec.entry);
-    return Buffer.from(v, 'utf8');
+    return v === undefined ? undefined : Buffer.from(v, 'utf8');
   }
   // Relative to the working directory, as buildx itself would resolve it.
   return readSecretFile(spec, path.resolve(spec.ref));
