@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cancellation, Disposable } from './cancel.js';
-import { buildWarnings, parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
+import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
 import { inspectBuilder } from './docker/builder.js';
 import { buildxArgs, type BuildFiles } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
-import { planBuilds, pushes, type BuildPlan } from './docker/plan.js';
+import { evaluatesOnly, planBuilds, pushes, type BuildPlan } from './docker/plan.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
 import type { Inputs } from './inputs/read.js';
@@ -76,9 +76,19 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
     })
   );
   log.info('secret vault wiped');
+  if (evaluatesOnly(r.inputs.build)) return checked(r, result, readBuildOutputs(files));
   failOn(result, r, 'build');
   const outputs = readBuildOutputs(files);
   annotateWarnings(r, outputs.metadata);
+  return outputs;
+}
+
+/** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
+function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
+  const checks = checkResults(parseMetadata(outputs.metadata));
+  for (const c of checks) r.log.error(`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+  if (result.code !== 0 && checks.length) throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
+  failOn(result, r, 'build');
   return outputs;
 }
 

@@ -40880,6 +40880,16 @@ const INPUTS = {
     'build-contexts': { kind: listNoComma, buildx: { flag: '--build-context', each: true } },
     provenance: { kind: string, buildx: { flag: '--provenance', equals: true } },
     sbom: { kind: string, buildx: { flag: '--sbom', equals: true } },
+    'add-hosts': { kind: list, buildx: { flag: '--add-host', each: true } },
+    allow: { kind: list, buildx: { flag: '--allow', each: true } },
+    annotations: { kind: listNoComma, buildx: { flag: '--annotation', each: true } },
+    attests: { kind: listNoComma, buildx: { flag: '--attest', each: true } },
+    call: { kind: string, buildx: { flag: '--call' } },
+    'cgroup-parent': { kind: string, buildx: { flag: '--cgroup-parent' } },
+    'no-cache-filters': { kind: list, buildx: { flag: '--no-cache-filter', each: true } },
+    'shm-size': { kind: string, buildx: { flag: '--shm-size' } },
+    ssh: { kind: list, buildx: { flag: '--ssh', each: true } },
+    ulimit: { kind: listNoComma, buildx: { flag: '--ulimit', each: true } },
     'extra-args': { kind: { type: 'lines' }, buildx: { verbatim: true } },
     // Behaviour
     'tmpfs-dir': { kind: string },
@@ -44202,7 +44212,7 @@ function prepare(args, log) {
     assertNoSecretInArgv(args, log.redactor);
     const { env, withheld } = childEnv(process.env, log.redactor);
     if (withheld.length)
-        log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
+        log.info(`withheld from docker's environment because their values carry a secret: ${withheld.join(', ')}`);
     return env;
 }
 function exitOf(child) {
@@ -45371,6 +45381,17 @@ function buildWarnings(meta) {
         return [];
     return raw.flatMap((w) => w.short ? [{ message: Buffer.from(w.short, 'base64').toString('utf8'), line: w.range?.[0]?.start?.line, url: w.url }] : []);
 }
+/** What `call: check` found, from the metadata file's result.json. */
+function checkResults(meta) {
+    const result = meta['result.json'];
+    if (!result || !Array.isArray(result.warnings))
+        return [];
+    return result.warnings.map((w) => ({
+        message: `${w.ruleName ?? 'check'}: ${w.detail ?? ''}`,
+        line: w.location?.ranges?.[0]?.start?.line,
+        url: w.url
+    }));
+}
 function readBuildOutputs(files) {
     const metadata = readIfPresent(files.metadataFile);
     const digest = parseMetadata(metadata)['containerimage.digest'];
@@ -45495,7 +45516,8 @@ function planBuilds(b, mode, builder, work, suffix) {
         if (dest && isFileOutput(o))
             o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
     });
-    if (mode === 'off')
+    // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: there is nothing to scan or publish.
+    if (mode === 'off' || evaluatesOnly(b))
         return { verify: b, targets: [], moves: [] };
     refusePublishingExtraArgs(b['extra-args']);
     const files = outputs.filter(isFileOutput);
@@ -45550,7 +45572,8 @@ function publishBuild(b, others, outputCount, builder) {
     // Outputs the user gave all went to files (moved into place): with none left the docker driver would load an image nobody asked for.
     const onlyCache = !(b.push || b.load || others.length) && outputCount > 0;
     const outputs = onlyCache ? ['type=cacheonly'] : others.map(formatOutput);
-    return { ...b, outputs, 'no-cache': false, pull: false };
+    // Nothing that would make a step run again: no-cache, pull, no-cache-filters; and no ssh, like no secret.
+    return { ...b, outputs, 'no-cache': false, pull: false, 'no-cache-filters': [], ssh: [] };
 }
 /** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
 function shortFlagsPublish(a) {
@@ -45570,6 +45593,11 @@ function refusePublishingExtraArgs(args) {
             throw new InputError('extra-args', 'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published', k + 1);
         }
     });
+}
+/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. */
+function evaluatesOnly(b) {
+    const method = b.call.split(',')[0].trim();
+    return method !== '' && method !== 'build';
 }
 /** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */
 function pushes(b) {
@@ -45949,9 +45977,21 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
         return runBuildx(r, buildxArgs(plan.verify, [...mounts], files), { BUILDX_METADATA_WARNINGS: '1' });
     }));
     log.info('secret vault wiped');
+    if (evaluatesOnly(r.inputs.build))
+        return checked(r, result, readBuildOutputs(files));
     failOn(result, r, 'build');
     const outputs = readBuildOutputs(files);
     annotateWarnings(r, outputs.metadata);
+    return outputs;
+}
+/** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
+function checked(r, result, outputs) {
+    const checks = checkResults(parseMetadata(outputs.metadata));
+    for (const c of checks)
+        r.log.error(`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+    if (result.code !== 0 && checks.length)
+        throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
+    failOn(result, r, 'build');
     return outputs;
 }
 function runBuildx(r, args, env = {}) {

@@ -47,6 +47,24 @@ export function buildWarnings(meta: Record<string, unknown>): BuildWarning[] {
   );
 }
 
+interface RawCheck {
+  ruleName?: string;
+  detail?: string;
+  url?: string;
+  location?: { ranges?: { start?: { line?: number } }[] };
+}
+
+/** What `call: check` found, from the metadata file's result.json. */
+export function checkResults(meta: Record<string, unknown>): BuildWarning[] {
+  const result = meta['result.json'] as { warnings?: unknown } | undefined;
+  if (!result || !Array.isArray(result.warnings)) return [];
+  return (result.warnings as RawCheck[]).map((w) => ({
+    message: `${w.ruleName ?? 'check'}: ${w.detail ?? ''}`,
+    line: w.location?.ranges?.[0]?.start?.line,
+    url: w.url
+  }));
+}
+
 export function readBuildOutputs(files: BuildFiles): BuildOutputs {
   const metadata = readIfPresent(files.metadataFile);
   const digest = parseMetadata(metadata)['containerimage.digest'];

@@ -47,7 +47,8 @@ export function planBuilds(b: BuildInputs, mode: LeakCheck, builder: BuilderInfo
     // One spelling of the destination for the export beside it and the move into place (`out/` is `out`).
     if (dest && isFileOutput(o)) o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
   });
-  if (mode === 'off') return { verify: b, targets: [], moves: [] };
+  // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: there is nothing to scan or publish.
+  if (mode === 'off' || evaluatesOnly(b)) return { verify: b, targets: [], moves: [] };
   refusePublishingExtraArgs(b['extra-args']);
   const files = outputs.filter(isFileOutput);
   const others = outputs.filter((o) => !isFileOutput(o));
@@ -99,7 +100,8 @@ function publishBuild(b: BuildInputs, others: OutputSpec[], outputCount: number,
   // Outputs the user gave all went to files (moved into place): with none left the docker driver would load an image nobody asked for.
   const onlyCache = !(b.push || b.load || others.length) && outputCount > 0;
   const outputs = onlyCache ? ['type=cacheonly'] : others.map(formatOutput);
-  return { ...b, outputs, 'no-cache': false, pull: false };
+  // Nothing that would make a step run again: no-cache, pull, no-cache-filters; and no ssh, like no secret.
+  return { ...b, outputs, 'no-cache': false, pull: false, 'no-cache-filters': [], ssh: [] };
 }
 
 /** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
@@ -122,6 +124,12 @@ function refusePublishingExtraArgs(args: string[]): void {
       );
     }
   });
+}
+
+/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. */
+export function evaluatesOnly(b: BuildInputs): boolean {
+  const method = b.call.split(',')[0].trim();
+  return method !== '' && method !== 'build';
 }
 
 /** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */

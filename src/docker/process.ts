@@ -47,7 +47,7 @@ export function assertNoSecretInArgv(args: readonly string[], redactor: Redactor
 function prepare(args: readonly string[], log: Log): Record<string, string> {
   assertNoSecretInArgv(args, log.redactor);
   const { env, withheld } = childEnv(process.env, log.redactor);
-  if (withheld.length) log.debug(`withheld from docker's environment (their values carry a secret): ${withheld.join(', ')}`);
+  if (withheld.length) log.info(`withheld from docker's environment because their values carry a secret: ${withheld.join(', ')}`);
   return env;
 }
 
