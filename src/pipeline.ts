@@ -87,7 +87,8 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
 function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
   const checks = checkResults(parseMetadata(outputs.metadata));
   for (const c of checks) r.log.error(`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
-  if (result.code !== 0 && checks.length) throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
+  if (result.code !== 0 && checks.length)
+    throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
   failOn(result, r, 'build');
   return outputs;
 }
