@@ -22,6 +22,7 @@
 set -euo pipefail
 
 BASE_IMAGE="${BASE_IMAGE:-secret-build-base:latest}"
+SSH_IMAGE="${SSH_IMAGE:-secret-build-ssh:latest}"
 ENGINE_PREFIX="${ENGINE_PREFIX:-/opt/secret-build-engine}"
 ROOT="$ENGINE_PREFIX/root"
 # The major version the test suite is written against (GitHub's runners have Docker 28).
@@ -179,6 +180,7 @@ engine_packages() {
 base_packages() {
   [ -e /etc/ssl/certs/ca-certificates.crt ] || echo ca-certificates
   static_busybox >/dev/null || echo busybox-static
+  command -v ssh-add >/dev/null || echo openssh-client
 }
 
 # Docker 28 + containerd 2.1 + buildx 0.29 are only in Debian sid; their binaries need glibc 2.34
@@ -311,6 +313,23 @@ build_base_image() {
   rm -rf "$r"
 }
 
+# The base image plus ssh-add and the libraries it links (copied from this machine's
+# openssh-client): the tests check that a key forwarded from the vault reaches
+# RUN --mount=type=ssh by listing the agent's keys inside the build.
+build_ssh_image() {
+  if docker image inspect "$SSH_IMAGE" >/dev/null 2>&1; then return; fi
+  log "building $SSH_IMAGE (base image + ssh-add)"
+  local r f
+  r=$(mktemp -d)
+  for f in "$(command -v ssh-add)" $(ldd "$(command -v ssh-add)" | grep -o '/[^ ]*'); do
+    mkdir -p "$r$(dirname "$f")"
+    cp -L "$f" "$r$f"
+  done
+  printf 'FROM %s\nCOPY / /\n' "$BASE_IMAGE" > "$r.Dockerfile"
+  docker build -q -t "$SSH_IMAGE" -f "$r.Dockerfile" "$r" >/dev/null
+  rm -rf "$r" "$r.Dockerfile"
+}
+
 # What the tests will run against, in one line each.
 report() {
   local c='{{range .Server.Components}}{{if eq .Name "containerd" "runc"}}{{.Name}} {{.Version}}, {{end}}{{end}}'
@@ -321,6 +340,7 @@ report() {
 
 if [ "${1:-}" = "--base-image-only" ]; then
   build_base_image
+  build_ssh_image
   exit 0
 fi
 need_root
@@ -341,6 +361,7 @@ fi
 start_daemon
 fetch_registry
 build_base_image
+build_ssh_image
 bash "$HERE/registry.sh" start
 # A second one that wants a login: the tests push to it without one.
 SB_REGISTRY_AUTH=secret-build:local-only-password REGISTRY_PORT=5001 bash "$HERE/registry.sh" start

@@ -88,7 +88,8 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
             context: b.context,
             dockerfile,
             secretFiles: secretFiles(run),
-            providedIds: report.ids,
+            // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
+            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id)),
             allowMissingOptional: inputs.allowMissingOptionalSecrets
           },
           log

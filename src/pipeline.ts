@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import type { Cancellation, Disposable } from './cancel.js';
 import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
 import { inspectBuilder } from './docker/builder.js';
-import { buildxArgs, type BuildFiles } from './docker/buildx-args.js';
+import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
 import { evaluatesOnly, planBuilds, pushes, type BuildPlan } from './docker/plan.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
-import type { Inputs } from './inputs/read.js';
+import type { Inputs, SshSecret } from './inputs/read.js';
 import type { BuildInputs } from './inputs/table.js';
 import type { ScannedImage } from './leak-guard/image-index.js';
 import { runScan, type ScanTarget } from './leak-guard/guard.js';
@@ -72,7 +72,8 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
   const result = await log.group(title, () =>
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
-      return runBuildx(r, buildxArgs(plan.verify, [...mounts], files), { BUILDX_METADATA_WARNINGS: '1' });
+      const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
+      return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys), { BUILDX_METADATA_WARNINGS: '1' });
     })
   );
   log.info('secret vault wiped');
@@ -91,6 +92,13 @@ function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs
     throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
   failOn(result, r, 'build');
   return outputs;
+}
+
+/** Secrets named in ssh-secrets go to buildx as SSH keys, not as secret mounts (least privilege). */
+function splitMounts(mounts: readonly SecretMount[], ssh: SshSecret[]): { secretMounts: SecretMount[]; sshKeys: SecretMount[] } {
+  const sshKeys = ssh.map((s) => ({ id: s.ssh, file: mounts.find((m) => m.id === s.secret)!.file }));
+  const secretMounts = mounts.filter((m) => !ssh.some((s) => s.secret === m.id));
+  return { secretMounts, sshKeys };
 }
 
 function runBuildx(r: Run, args: string[], env: Record<string, string> = {}): Promise<RunResult> {

@@ -40860,6 +40860,8 @@ const INPUTS = {
     'secret-files': { kind: secret },
     'secrets-json': { kind: secret },
     'secret-map': { kind: secret },
+    /** `sshid=secretid`: a secret holding a private key, forwarded to RUN --mount=type=ssh from the vault. */
+    'ssh-secrets': { kind: secret },
     // Build: build-push-action's names and list syntax.
     context: { kind: string, default: '.', buildx: { positional: true } },
     file: { kind: string, buildx: { flag: '--file' } },
@@ -40928,7 +40930,8 @@ function flagArgs(style, value) {
         return [];
     return 'equals' in style ? [`${style.flag}=${text}`] : [style.flag, text];
 }
-function buildxArgs(b, mounts, files) {
+/** `ssh`: vault files forwarded as SSH keys (`--ssh <id>=<file>`), by ssh id. */
+function buildxArgs(b, mounts, files, ssh = []) {
     // The action owns the progress format: other modes re-encode output past the scrubber.
     const args = ['buildx', 'build', '--progress=plain'];
     // Verbatim extra-args go last before the context, so the table's flags come first.
@@ -40936,6 +40939,8 @@ function buildxArgs(b, mounts, files) {
         args.push(...flagArgs(INPUTS[name].buildx, b[name]));
     for (const m of mounts)
         args.push('--secret', `id=${m.id},src=${m.file}`);
+    for (const k of ssh)
+        args.push('--ssh', `${k.id}=${k.file}`);
     // buildx refuses an image id file with the local and tar exporters (no image is made).
     if (!b.outputs.some((o, k) => ['local', 'tar'].includes(parseOutput(o, k + 1).type)))
         args.push('--iidfile', files.iidFile);
@@ -44145,9 +44150,25 @@ function tmpfsDir() {
         throw new InputError('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
     return dir;
 }
+const SSH_ID = /^[A-Za-z0-9_.-]+$/;
+/** `ssh-secrets`: `sshid=secretid` entries; each secret id must be one of the secrets given. */
+function readSshSecrets(specs) {
+    return parseList('ssh-secrets', raw('ssh-secrets')).map((e, k) => {
+        const eq = e.indexOf('=');
+        const ssh = e.slice(0, eq).trim();
+        const secret = e.slice(eq + 1).trim();
+        if (eq <= 0 || !SSH_ID.test(ssh) || !SSH_ID.test(secret))
+            throw new InputError('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
+        if (!specs.some((s) => s.id === secret))
+            throw new InputError('ssh-secrets', 'names a secret id that no secret input gives', k + 1);
+        return { ssh, secret };
+    });
+}
 function readInputs() {
+    const secrets = readSecretSpecs();
     return {
-        secrets: readSecretSpecs(),
+        secrets,
+        sshSecrets: readSshSecrets(secrets),
         secretsJson: raw('secrets-json'),
         build: readBuildInputs(),
         tmpfsDir: tmpfsDir(),
@@ -45042,12 +45063,22 @@ function pieces(value) {
         let start = 0;
         for (let i = 0; i <= value.length; i++) {
             if (i === value.length || value[i] === 0x0a) {
-                res.push(trimCr(value.subarray(start, i)));
+                const line = trimCr(value.subarray(start, i));
+                if (!isArmor(line))
+                    res.push(line);
                 start = i + 1;
             }
         }
     }
     return res;
+}
+/**
+ * A PEM armor line (`-----BEGIN OPENSSH PRIVATE KEY-----`) is the same in every key and
+ * in the tools that read keys (ssh-add holds it): masking it alone says nothing about the
+ * secret and turns every such file into a finding. The whole value still contains it.
+ */
+function isArmor(line) {
+    return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
 }
 function trimCr(b) {
     return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
@@ -45974,7 +46005,8 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
-        return runBuildx(r, buildxArgs(plan.verify, [...mounts], files), { BUILDX_METADATA_WARNINGS: '1' });
+        const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
+        return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys), { BUILDX_METADATA_WARNINGS: '1' });
     }));
     log.info('secret vault wiped');
     if (evaluatesOnly(r.inputs.build))
@@ -45993,6 +46025,12 @@ function checked(r, result, outputs) {
         throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
     failOn(result, r, 'build');
     return outputs;
+}
+/** Secrets named in ssh-secrets go to buildx as SSH keys, not as secret mounts (least privilege). */
+function splitMounts(mounts, ssh) {
+    const sshKeys = ssh.map((s) => ({ id: s.ssh, file: mounts.find((m) => m.id === s.secret).file }));
+    const secretMounts = mounts.filter((m) => !ssh.some((s) => s.secret === m.id));
+    return { secretMounts, sshKeys };
 }
 function runBuildx(r, args, env = {}) {
     return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env, echo: true });
@@ -46188,7 +46226,8 @@ function main_prepare({ inputs, secrets, log }, report, cancel) {
             context: b.context,
             dockerfile,
             secretFiles: secretFiles(run),
-            providedIds: report.ids,
+            // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
+            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id)),
             allowMissingOptional: inputs.allowMissingOptionalSecrets
         }, log)
         : { errors: 0, summary: 'skipped: remote context' });

@@ -29,12 +29,14 @@ function flagArgs(style: FlagStyle, value: string | string[] | boolean): string[
   return 'equals' in style ? [`${style.flag}=${text}`] : [style.flag, text];
 }
 
-export function buildxArgs(b: BuildInputs, mounts: SecretMount[], files: BuildFiles): string[] {
+/** `ssh`: vault files forwarded as SSH keys (`--ssh <id>=<file>`), by ssh id. */
+export function buildxArgs(b: BuildInputs, mounts: SecretMount[], files: BuildFiles, ssh: SecretMount[] = []): string[] {
   // The action owns the progress format: other modes re-encode output past the scrubber.
   const args = ['buildx', 'build', '--progress=plain'];
   // Verbatim extra-args go last before the context, so the table's flags come first.
   for (const name of BUILD_INPUT_NAMES.filter((n) => n !== 'extra-args')) args.push(...flagArgs(INPUTS[name].buildx, b[name]));
   for (const m of mounts) args.push('--secret', `id=${m.id},src=${m.file}`);
+  for (const k of ssh) args.push('--ssh', `${k.id}=${k.file}`);
   // buildx refuses an image id file with the local and tar exporters (no image is made).
   if (!b.outputs.some((o, k) => ['local', 'tar'].includes(parseOutput(o, k + 1).type))) args.push('--iidfile', files.iidFile);
   args.push('--metadata-file', files.metadataFile);

@@ -11,8 +11,15 @@ import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type 
 
 export type LeakCheck = 'error' | 'warn' | 'off';
 
+/** A secret given to buildx as an SSH key (`--ssh <ssh>=<vault file>`) instead of a secret mount. */
+export interface SshSecret {
+  ssh: string;
+  secret: string;
+}
+
 export interface Inputs {
   secrets: SecretSpec[];
+  sshSecrets: SshSecret[];
   /** `${{ toJSON(secrets) }}`: read only for the names in secret-map, then dropped. */
   secretsJson: string;
   build: BuildInputs;
@@ -97,9 +104,25 @@ function tmpfsDir(): string {
   return dir;
 }
 
+const SSH_ID = /^[A-Za-z0-9_.-]+$/;
+
+/** `ssh-secrets`: `sshid=secretid` entries; each secret id must be one of the secrets given. */
+function readSshSecrets(specs: SecretSpec[]): SshSecret[] {
+  return parseList('ssh-secrets', raw('ssh-secrets')).map((e, k) => {
+    const eq = e.indexOf('=');
+    const ssh = e.slice(0, eq).trim();
+    const secret = e.slice(eq + 1).trim();
+    if (eq <= 0 || !SSH_ID.test(ssh) || !SSH_ID.test(secret)) throw new InputError('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
+    if (!specs.some((s) => s.id === secret)) throw new InputError('ssh-secrets', 'names a secret id that no secret input gives', k + 1);
+    return { ssh, secret };
+  });
+}
+
 export function readInputs(): Inputs {
+  const secrets = readSecretSpecs();
   return {
-    secrets: readSecretSpecs(),
+    secrets,
+    sshSecrets: readSshSecrets(secrets),
     secretsJson: raw('secrets-json'),
     build: readBuildInputs(),
     tmpfsDir: tmpfsDir(),

@@ -55,6 +55,8 @@ export const INPUTS = {
   'secret-files': { kind: secret },
   'secrets-json': { kind: secret },
   'secret-map': { kind: secret },
+  /** `sshid=secretid`: a secret holding a private key, forwarded to RUN --mount=type=ssh from the vault. */
+  'ssh-secrets': { kind: secret },
   // Build: build-push-action's names and list syntax.
   context: { kind: string, default: '.', buildx: { positional: true } },
   file: { kind: string, buildx: { flag: '--file' } },

@@ -24,12 +24,22 @@ function pieces(value: Buffer): Buffer[] {
     let start = 0;
     for (let i = 0; i <= value.length; i++) {
       if (i === value.length || value[i] === 0x0a) {
-        res.push(trimCr(value.subarray(start, i)));
+        const line = trimCr(value.subarray(start, i));
+        if (!isArmor(line)) res.push(line);
         start = i + 1;
       }
     }
   }
   return res;
+}
+
+/**
+ * A PEM armor line (`-----BEGIN OPENSSH PRIVATE KEY-----`) is the same in every key and
+ * in the tools that read keys (ssh-add holds it): masking it alone says nothing about the
+ * secret and turns every such file into a finding. The whole value still contains it.
+ */
+function isArmor(line: Buffer): boolean {
+  return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
 }
 
 function trimCr(b: Buffer): Buffer {

@@ -54,3 +54,13 @@ describe('maskVariants', () => {
     expect(textVariants([Buffer.from('a\nb'), Buffer.from([0xff, 0xfe, 0, 1]), Buffer.from('okay')])).toEqual(['okay']);
   });
 });
+
+describe('PEM armor', () => {
+  test('the BEGIN/END lines of a key are not variants on their own (every key and every ssh tool has them); the body lines are', () => {
+    const key = Buffer.from('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\n-----END OPENSSH PRIVATE KEY-----\n');
+    const variants = maskVariants(key).map((v) => v.toString('latin1'));
+    expect(variants).not.toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+    expect(variants).not.toContain('-----END OPENSSH PRIVATE KEY-----');
+    expect(variants).toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB');
+  });
+});
