@@ -57,6 +57,8 @@ export const INPUTS = {
   'secret-map': { kind: secret },
   /** `sshid=secretid`: a secret holding a private key, forwarded to RUN --mount=type=ssh from the vault. */
   'ssh-secrets': { kind: secret },
+  /** build-push-action's token for its Git context default, which is not built here yet: accepted, never read. */
+  'github-token': { kind: secret, default: '${{ github.token }}' },
   // Build: build-push-action's names and list syntax.
   context: { kind: string, default: '.', buildx: { positional: true } },
   file: { kind: string, buildx: { flag: '--file' } },
