@@ -7,13 +7,14 @@
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
 import { ActionError, messageOf, MissingSecretsError } from './errors.js';
-import { forgetSecretsJson, readInputs } from './inputs/read.js';
+import { gitAuthSecretId } from './inputs/workflow-defaults.js';
+import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './output/log.js';
 import { newReport, writeSummary, type RunReport } from './output/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { secretlessRun } from './run-context.js';
-import { resolveSecrets } from './secrets/values.js';
+import { resolveSecrets, type Secret } from './secrets/values.js';
 
 export async function run(): Promise<void> {
   const report = newReport();
@@ -50,7 +51,7 @@ export async function run(): Promise<void> {
 async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined> {
   const inputs = readInputs();
   try {
-    const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
     return { inputs, secrets, log: Log.forSecrets(secrets) };
   } catch (e) {
     if (!(e instanceof MissingSecretsError)) throw e;
@@ -58,6 +59,17 @@ async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets
   } finally {
     forgetSecretsJson(inputs);
   }
+}
+
+/**
+ * github-token for a Git context on the workflow's server, as BuildKit looks for it
+ * (`GIT_AUTH_TOKEN.<host>`): from the vault like any secret, never on argv or in env.
+ */
+function gitAuthSecret(inputs: Inputs): Secret[] {
+  const b = inputs.build;
+  const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
+  if (!id || !inputs.githubToken || inputs.secrets.some((s) => s.id === id)) return [];
+  return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
@@ -89,7 +101,7 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
             dockerfile,
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
-            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id)),
+            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
             allowMissingOptional: inputs.allowMissingOptionalSecrets
           },
           log

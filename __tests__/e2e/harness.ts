@@ -98,7 +98,8 @@ function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record
   };
   for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
   fs.mkdirSync(env.RUNNER_TEMP!, { recursive: true });
-  return { ...env, ...runnerInputs(inputs) };
+  // The tests build their workspace as a path context, as a workflow with `context: .` after a checkout.
+  return { ...env, ...runnerInputs({ context: '.', ...inputs }) };
 }
 
 export interface Running {

@@ -8,5 +8,6 @@ export function emptyBuildInputs(over: Partial<BuildInputs> = {}): BuildInputs {
     if (def.kind.type === 'list' || def.kind.type === 'lines') return [];
     return def.default ?? '';
   };
-  return { ...(Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, value(n)])) as unknown as BuildInputs), ...over };
+  // context: a path, as after a checkout (an empty one stands for the Git context, resolved by the reader).
+  return { ...(Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, value(n)])) as unknown as BuildInputs), context: '.', ...over };
 }

@@ -38813,7 +38813,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4123);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38823,7 +38823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4123:
+/***/ 4623:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40862,10 +40862,11 @@ const INPUTS = {
     'secret-map': { kind: secret },
     /** `sshid=secretid`: a secret holding a private key, forwarded to RUN --mount=type=ssh from the vault. */
     'ssh-secrets': { kind: secret },
-    /** build-push-action's token for its Git context default, which is not built here yet: accepted, never read. */
+    /** build-push-action's token for a Git context on the workflow's server: mounted as GIT_AUTH_TOKEN.<host>. */
     'github-token': { kind: secret, default: '${{ github.token }}' },
     // Build: build-push-action's names and list syntax.
-    context: { kind: string, default: '.', buildx: { positional: true } },
+    // Empty: build-push-action's default, the workflow's repository as a Git context.
+    context: { kind: string, buildx: { positional: true } },
     file: { kind: string, buildx: { flag: '--file' } },
     target: { kind: string, buildx: { flag: '--target' } },
     tags: { kind: list, buildx: { flag: '--tag', each: true } },
@@ -40962,6 +40963,82 @@ function assertNoSecretsInBuildInputs(b, redactor) {
                 throw new InputError(name, `contains the value of secret "${ids[0]}": pass it as a secret, not on the command line`, Array.isArray(value) ? k + 1 : undefined);
         });
     }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/workflow-defaults.ts
+/**
+ * build-push-action's defaults that come from the workflow rather than from action.yml:
+ * the Git context and the provenance attestation. Read from the runner's environment
+ * (and the event payload it writes); pure but for reading that file.
+ */
+
+/**
+ * The default context: the workflow's own repository as a Git context,
+ * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), also
+ * what `{{defaultContext}}` stands for in `context` and `build-contexts`.
+ */
+const DEFAULT_CONTEXT = '{{defaultContext}}';
+function defaultGitContext(env) {
+    const server = env.GITHUB_SERVER_URL;
+    const repo = env.GITHUB_REPOSITORY;
+    if (!server || !repo)
+        return undefined;
+    const raw = env.GITHUB_REF ?? '';
+    const ref = raw && !raw.startsWith('refs/') ? `refs/heads/${raw}` : raw;
+    const at = env.GITHUB_SHA || ref;
+    return `${server.replace(/\/+$/, '')}/${repo}.git${at ? `#${at}` : ''}`;
+}
+/** A context BuildKit fetches itself (Git or HTTP), not a directory on the runner. */
+function isRemoteContext(context) {
+    return /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context);
+}
+/**
+ * The secret BuildKit uses to fetch a Git context from the workflow's own server,
+ * `GIT_AUTH_TOKEN.<host>`, when one of the contexts is there.
+ */
+function gitAuthSecretId(contexts, env) {
+    if (!env.GITHUB_SERVER_URL)
+        return undefined;
+    let host;
+    try {
+        host = new URL(env.GITHUB_SERVER_URL).host;
+    }
+    catch {
+        return undefined;
+    }
+    const onServer = contexts.some((c) => isRemoteContext(c) && (c.includes(`://${host}/`) || c.includes(`@${host}:`)));
+    return onServer ? `GIT_AUTH_TOKEN.${host}` : undefined;
+}
+/** The workflow run, as build-push-action names the builder in provenance. */
+function builderId(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!server || !repo || !run)
+        return undefined;
+    return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ''}`;
+}
+function repositoryIsPrivate(env) {
+    try {
+        const payload = JSON.parse(external_node_fs_namespaceObject.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'));
+        return payload.repository?.private === true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * build-push-action's provenance when the input is empty: `mode=max` for a public
+ * repository, `mode=min,inline-only=true` for a private one, with the run as builder-id;
+ * none when BUILDX_NO_DEFAULT_ATTESTATIONS is set or the image goes to the docker
+ * exporter (load), which cannot store attestations on the classic image store.
+ */
+function defaultProvenance(env, loads) {
+    if (loads || /^(1|true)$/i.test(env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? ''))
+        return '';
+    const id = builderId(env);
+    const mode = repositoryIsPrivate(env) ? 'mode=min,inline-only=true' : 'mode=max';
+    return id ? `${mode},builder-id=${id}` : mode;
 }
 
 // EXTERNAL MODULE: external "os"
@@ -44082,6 +44159,7 @@ function formatSecretsEntry(id, value) {
 
 
 
+
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
 const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress'];
 /** The raw text, untrimmed, with the table's default when the input is unset or blank. */
@@ -44124,12 +44202,26 @@ function buildValue(name) {
 }
 function readBuildInputs() {
     const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
+    resolveDefaultContext(b);
+    if (b.provenance === '')
+        b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
     b['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
     return b;
+}
+/** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
+function resolveDefaultContext(b) {
+    const uses = b.context === '' || b.context.includes(DEFAULT_CONTEXT) || b['build-contexts'].some((c) => c.includes(DEFAULT_CONTEXT));
+    if (!uses)
+        return;
+    const git = defaultGitContext(process.env);
+    if (!git)
+        throw new InputError('context', 'is empty, and there is no repository to build as a Git context (GITHUB_SERVER_URL, GITHUB_REPOSITORY): set context, e.g. "."');
+    b.context = b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git);
+    b['build-contexts'] = b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git));
 }
 function readSecretSpecs() {
     // `secrets` is read untrimmed: values are byte-exact.
@@ -44177,6 +44269,7 @@ function readInputs() {
         allowDiskFallback: read_bool('allow-disk-fallback'),
         leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values),
         allowMissingOptionalSecrets: read_bool('allow-missing-optional-secrets'),
+        githubToken: /^\$\{\{.*\}\}$/.test(raw('github-token').trim()) ? '' : raw('github-token').trim(),
         onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values)
     };
 }
@@ -44186,8 +44279,6 @@ function forgetSecretsJson(inputs) {
     delete process.env['INPUT_SECRETS-JSON'];
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -44710,11 +44801,12 @@ function copySources(ins) {
 
 
 
+
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
 function dockerfilePath(context, file) {
     if (file)
         return external_node_path_namespaceObject.resolve(file);
-    if (/^[a-z]+:\/\/|^git@/.test(context))
+    if (isRemoteContext(context))
         return undefined;
     // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
     return `${external_node_path_namespaceObject.resolve(context)}${external_node_path_namespaceObject.sep}Dockerfile`;
@@ -45535,6 +45627,7 @@ async function inspectBuilder(builder, log) {
 
 
 
+
 /** Flags in extra-args that would publish from the verify build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
 function planBuilds(b, mode, builder, work, suffix) {
@@ -45586,7 +45679,7 @@ function planBuilds(b, mode, builder, work, suffix) {
  */
 function exportPath(dest, context, work, suffix, k) {
     const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(context), external_node_path_namespaceObject.resolve(dest));
-    const inContext = !/^[a-z]+:\/\/|^git@/.test(context) && !rel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(rel);
+    const inContext = !isRemoteContext(context) && !rel.startsWith('..') && !external_node_path_namespaceObject.isAbsolute(rel);
     return inContext ? external_node_path_namespaceObject.join(work, `output-${k}`) : `${dest}.${suffix}`;
 }
 /** A cache-to entry as buildx reads it: a bare value is a registry ref; keys and values are case-insensitive. */
@@ -46152,6 +46245,7 @@ async function secretlessRun() {
 
 
 
+
 async function run() {
     const report = newReport();
     const started = Date.now();
@@ -46189,7 +46283,7 @@ async function run() {
 async function resolve(report) {
     const inputs = readInputs();
     try {
-        const secrets = resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson });
+        const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
         return { inputs, secrets, log: Log.forSecrets(secrets) };
     }
     catch (e) {
@@ -46200,6 +46294,17 @@ async function resolve(report) {
     finally {
         forgetSecretsJson(inputs);
     }
+}
+/**
+ * github-token for a Git context on the workflow's server, as BuildKit looks for it
+ * (`GIT_AUTH_TOKEN.<host>`): from the vault like any secret, never on argv or in env.
+ */
+function gitAuthSecret(inputs) {
+    const b = inputs.build;
+    const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
+    if (!id || !inputs.githubToken || inputs.secrets.some((s) => s.id === id))
+        return [];
+    return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
 }
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
 async function whenSecretsAreMissing(e, onMissing, report) {
@@ -46229,7 +46334,7 @@ function main_prepare({ inputs, secrets, log }, report, cancel) {
             dockerfile,
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
-            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id)),
+            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
             allowMissingOptional: inputs.allowMissingOptionalSecrets
         }, log)
         : { errors: 0, summary: 'skipped: remote context' });

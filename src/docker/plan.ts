@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
+import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { BuildInputs } from '../inputs/table.js';
 import type { ScanTarget } from '../leak-guard/guard.js';
@@ -81,7 +82,7 @@ export function planBuilds(b: BuildInputs, mode: LeakCheck, builder: BuilderInfo
  */
 function exportPath(dest: string, context: string, work: string, suffix: string, k: number): string {
   const rel = path.relative(path.resolve(context), path.resolve(dest));
-  const inContext = !/^[a-z]+:\/\/|^git@/.test(context) && !rel.startsWith('..') && !path.isAbsolute(rel);
+  const inContext = !isRemoteContext(context) && !rel.startsWith('..') && !path.isAbsolute(rel);
   return inContext ? path.join(work, `output-${k}`) : `${dest}.${suffix}`;
 }
 

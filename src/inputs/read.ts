@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
+import { DEFAULT_CONTEXT, defaultGitContext, defaultProvenance } from './workflow-defaults.js';
 import { parseList } from './lists.js';
 import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type InputName } from './table.js';
@@ -27,6 +28,8 @@ export interface Inputs {
   allowDiskFallback: boolean;
   leakCheck: LeakCheck;
   allowMissingOptionalSecrets: boolean;
+  /** For a Git context on the workflow's server; empty when not given (or left unevaluated outside the runner). */
+  githubToken: string;
   /** skip: a run that gets no secrets (a fork's pull request, Dependabot) skips the build instead of failing. */
   onMissingSecrets: 'fail' | 'skip';
 }
@@ -74,12 +77,28 @@ function buildValue(name: BuildInputName): string | string[] | boolean {
 
 export function readBuildInputs(): BuildInputs {
   const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
+  resolveDefaultContext(b);
+  if (b.provenance === '') b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
   b['extra-args'].forEach((a, k) => {
     if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
     }
   });
   return b;
+}
+
+/** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
+function resolveDefaultContext(b: BuildInputs): void {
+  const uses = b.context === '' || b.context.includes(DEFAULT_CONTEXT) || b['build-contexts'].some((c) => c.includes(DEFAULT_CONTEXT));
+  if (!uses) return;
+  const git = defaultGitContext(process.env);
+  if (!git)
+    throw new InputError(
+      'context',
+      'is empty, and there is no repository to build as a Git context (GITHUB_SERVER_URL, GITHUB_REPOSITORY): set context, e.g. "."'
+    );
+  b.context = b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git);
+  b['build-contexts'] = b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git));
 }
 
 export function readSecretSpecs(): SecretSpec[] {
@@ -129,6 +148,7 @@ export function readInputs(): Inputs {
     allowDiskFallback: bool('allow-disk-fallback'),
     leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values) as LeakCheck,
     allowMissingOptionalSecrets: bool('allow-missing-optional-secrets'),
+    githubToken: /^\$\{\{.*\}\}$/.test(raw('github-token').trim()) ? '' : raw('github-token').trim(),
     onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values) as Inputs['onMissingSecrets']
   };
 }

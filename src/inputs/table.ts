@@ -57,10 +57,11 @@ export const INPUTS = {
   'secret-map': { kind: secret },
   /** `sshid=secretid`: a secret holding a private key, forwarded to RUN --mount=type=ssh from the vault. */
   'ssh-secrets': { kind: secret },
-  /** build-push-action's token for its Git context default, which is not built here yet: accepted, never read. */
+  /** build-push-action's token for a Git context on the workflow's server: mounted as GIT_AUTH_TOKEN.<host>. */
   'github-token': { kind: secret, default: '${{ github.token }}' },
   // Build: build-push-action's names and list syntax.
-  context: { kind: string, default: '.', buildx: { positional: true } },
+  // Empty: build-push-action's default, the workflow's repository as a Git context.
+  context: { kind: string, buildx: { positional: true } },
   file: { kind: string, buildx: { flag: '--file' } },
   target: { kind: string, buildx: { flag: '--target' } },
   tags: { kind: list, buildx: { flag: '--tag', each: true } },

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { streamStdout } from '../docker/process.js';
+import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
 import { readDockerignore } from './dockerignore.js';
@@ -32,7 +33,7 @@ export interface GuardResult {
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
 export function dockerfilePath(context: string, file: string): string | undefined {
   if (file) return path.resolve(file);
-  if (/^[a-z]+:\/\/|^git@/.test(context)) return undefined;
+  if (isRemoteContext(context)) return undefined;
   // Concatenated, not path.resolve(context, 'Dockerfile'): ncc would take that for an asset of the bundle.
   return `${path.resolve(context)}${path.sep}Dockerfile`;
 }

@@ -15,7 +15,7 @@ export const MIN_SECRET_BYTES = 4;
 
 export interface Secret {
   id: string;
-  input: SecretSpec['input'];
+  input: SecretSpec['input'] | 'github-token';
   entry: number;
   value: Buffer;
 }

@@ -50,12 +50,12 @@ const BUILD_PUSH_ACTION: Record<string, string | undefined> = {
 };
 
 /** Where ours differs on purpose (README, migration). */
-const OWN_DEFAULTS: Record<string, string> = { context: '.' };
+const OWN_DEFAULTS: Record<string, string> = {};
 
 const files = { iidFile: '/w/iid', metadataFile: '/w/meta.json' };
 const argv = (inputs: Record<string, string>) => {
   core.reset();
-  for (const [k, v] of Object.entries(inputs)) core.inputs.set(k, v);
+  for (const [k, v] of Object.entries({ context: '.', ...inputs })) core.inputs.set(k, v);
   const args = buildxArgs(readBuildInputs(), [], files);
   // Without the action's own: the command, --progress, the output files and the context.
   return args.slice(3, -1).filter((a, k, all) => ![a, all[k - 1]].some((x) => x === '--iidfile' || x === '--metadata-file'));
@@ -125,6 +125,67 @@ const CASES: [string, Record<string, string>, string[]][] = [
   ['target', { target: 'runtime' }, ['--target', 'runtime']],
   ['ulimit, one a line', { ulimit: 'nofile=1024:1024\nnproc=3' }, ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=3']]
 ];
+
+describe('the default context: the repository as a Git context, as build-push-action builds it', () => {
+  const env = { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'a'.repeat(40), GITHUB_REF: 'refs/heads/main' };
+  const withEnv = <T>(f: () => T): T => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      return f();
+    } finally {
+      process.env = saved;
+    }
+  };
+  const git = `https://github.example/acme/app.git#${'a'.repeat(40)}`;
+
+  test.each<[string, Record<string, string>, string, string[]]>([
+    ['no context input', {}, git, []],
+    ['{{defaultContext}} with a subdirectory', { context: '{{defaultContext}}:docker' }, `${git}:docker`, []],
+    ['{{defaultContext}} in build-contexts', { context: '.', 'build-contexts': 'src={{defaultContext}}' }, '.', [`src=${git}`]]
+  ])('%s', (_name, inputs, context, buildContexts) => {
+    core.reset();
+    for (const [k, v] of Object.entries(inputs)) core.inputs.set(k, v);
+    const b = withEnv(() => readBuildInputs());
+    expect(b.context).toBe(context);
+    expect(b['build-contexts']).toEqual(buildContexts);
+  });
+
+  test('without a repository to build, an empty context is an error naming the input', () => {
+    core.reset();
+    const saved = { ...process.env };
+    delete process.env.GITHUB_SERVER_URL;
+    try {
+      expect(() => readBuildInputs()).toThrow(/input "context": is empty, and there is no repository to build as a Git context/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe('the default provenance, as build-push-action computes it', () => {
+  const run = { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2' };
+  const builder = 'builder-id=https://github.example/acme/app/actions/runs/42/attempts/2';
+
+  test.each<[string, Record<string, string>, boolean, string]>([
+    ['a public repository', {}, false, `mode=max,${builder}`],
+    ['a private repository (event payload)', { private: 'true' }, false, `mode=min,inline-only=true,${builder}`],
+    ['an image loaded into docker', {}, true, ''],
+    ['BUILDX_NO_DEFAULT_ATTESTATIONS', { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }, false, '']
+  ])('%s', async (_name, extra, loads, want) => {
+    const { defaultProvenance } = await import('../../../src/inputs/workflow-defaults.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const event = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-event-')), 'event.json');
+    fs.writeFileSync(event, JSON.stringify({ repository: { private: extra.private === 'true' } }));
+    expect(defaultProvenance({ ...run, ...extra, GITHUB_EVENT_PATH: event }, loads)).toBe(want);
+  });
+
+  test('an explicit provenance input is passed as it is', () => {
+    expect(argv({ provenance: 'false' })).toEqual(['--provenance=false']);
+  });
+});
 
 describe('INPUT_* to argv', () => {
   test.each(CASES)('%s', (_name, inputs, flags) => {

@@ -10,6 +10,10 @@ const { forgetSecretsJson, readBuildInputs, readInputs, readSecretSpecs } = awai
 
 const STYLES: GetInputStyle[] = ['local-action', 'runner'];
 
+// The runner's environment: a blank context is the repository as a Git context.
+Object.assign(process.env, { GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'b'.repeat(40) });
+const GIT_CONTEXT = `https://github.example/acme/app.git#${'b'.repeat(40)}`;
+
 function given(inputs: Record<string, string>): void {
   for (const [k, v] of Object.entries(inputs)) core.inputs.set(k, v);
 }
@@ -44,6 +48,9 @@ function blank(name: BuildInputName): string | string[] | boolean {
   const kind = def.kind.type;
   if (kind === 'bool') return def.default === 'true';
   if (kind === 'list' || kind === 'lines') return [];
+  if (name === 'context') return GIT_CONTEXT;
+  // build-push-action's default attestation (a public repository, no run id in this environment).
+  if (name === 'provenance') return 'mode=max';
   return def.default ?? '';
 }
 
@@ -51,10 +58,10 @@ describe.each(STYLES)('with getInput in %s style', (style) => {
   beforeEach(() => core.reset(style));
 
   describe('table defaults', () => {
-    test('context is "." when blank, leak-check "error", booleans false', () => {
+    test('context is the Git context when blank, leak-check "error", booleans false', () => {
       given({ context: '  \n' });
       const i = readInputs();
-      expect(i.build.context).toBe('.');
+      expect(i.build.context).toBe(GIT_CONTEXT);
       expect(i.leakCheck).toBe('error');
       expect(i.allowDiskFallback).toBe(false);
       expect(i.allowMissingOptionalSecrets).toBe(false);

@@ -1,0 +1,117 @@
+/**
+ * build-push-action's default context: with no `context`, the workflow's repository is
+ * built as a Git context at the workflow's commit, `{{defaultContext}}` stands for it,
+ * and github-token reaches BuildKit as the secret GIT_AUTH_TOKEN.<host> from the vault,
+ * never on a command line or in buildx's environment. Served here by `git daemon` on
+ * 127.0.0.1, as the runner's GITHUB_SERVER_URL would be.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+
+const ready = dockerReady();
+const TOK = `git-tok-${randomBytes(8).toString('hex')}`;
+const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function listening(port: number): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise<boolean>((resolve) =>
+      net
+        .connect(port, '127.0.0.1')
+        .on('connect', function (this: net.Socket) {
+          this.destroy();
+          resolve(true);
+        })
+        .on('error', () => resolve(false))
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('git daemon did not listen');
+}
+
+(ready ? describe : describe.skip)('the default Git context', () => {
+  let root: string;
+  let daemon: ChildProcess;
+  let sha: string;
+  let server: string;
+  let ws: Workspace;
+  let run: ActionRun;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync('/tmp/sb-git-');
+    const work = path.join(root, 'work');
+    fs.mkdirSync(work);
+    const sum = createHash('sha256').update(TOK).digest('hex');
+    fs.writeFileSync(
+      path.join(work, 'Dockerfile'),
+      `FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true echo "${sum}  /run/secrets/tok" | sha256sum -c - && echo built-from-git\n`
+    );
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.email=e2e@example.org', '-c', 'user.name=e2e', ...a], { cwd: work })
+        .toString()
+        .trim();
+    git('init', '-q', '-b', 'main', '.');
+    git('add', '.');
+    git('commit', '-qm', 'e2e');
+    sha = git('rev-parse', 'HEAD');
+    fs.mkdirSync(path.join(root, 'srv', 'acme'), { recursive: true });
+    git('clone', '-q', '--bare', '.', path.join(root, 'srv', 'acme', 'app.git'));
+    const port = await freePort();
+    daemon = spawn(
+      'git',
+      ['daemon', '--reuseaddr', `--base-path=${path.join(root, 'srv')}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, path.join(root, 'srv')],
+      { stdio: 'ignore' }
+    );
+    await listening(port);
+    server = `git://127.0.0.1:${port}`;
+    ws = makeWorkspace({});
+    run = await runAction(
+      ws,
+      { context: '', secrets: `tok=${TOK}`, 'github-token': TOKEN, 'no-cache': 'true' },
+      { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main' }
+    );
+  });
+  afterAll(() => {
+    daemon?.kill();
+    ws?.cleanup();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('builds the repository at the workflow commit, with the secret mounted', () => {
+    expect(run.main.code).toBe(0);
+    expect(run.main.stdout).toContain('built-from-git');
+    const build = run.children.find((c) => c.argv[1] === 'build')!.argv;
+    expect(build[build.length - 1]).toBe(`${server}/acme/app.git#${sha}`);
+  });
+
+  test('github-token reaches BuildKit as GIT_AUTH_TOKEN.<host> from the vault: never in argv, environment or log', () => {
+    const build = run.children.find((c) => c.argv[1] === 'build')!.argv;
+    const mounts = build.filter((_a, k) => build[k - 1] === '--secret');
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^id=GIT_AUTH_TOKEN\\.127\\.0\\.0\\.1:\\d+,src=${ws.runtimeDir}/secret-build-[^/]+/secret-\\d$`))
+      ])
+    );
+    expect(leaksIn(everythingVisible(run), [TOKEN, TOK])).toEqual([]);
+    expect(leftovers(ws.runtimeDir)).toEqual([]);
+  });
+
+  test('the preflight does not call the token an unused secret, and says the Dockerfile is remote', () => {
+    expect(run.main.stdout).not.toMatch(/GIT_AUTH_TOKEN[^\n]*is given but no RUN/);
+    expect(run.summary).toMatch(/skipped: remote context/);
+  });
+});

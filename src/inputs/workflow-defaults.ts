@@ -1,0 +1,73 @@
+/**
+ * build-push-action's defaults that come from the workflow rather than from action.yml:
+ * the Git context and the provenance attestation. Read from the runner's environment
+ * (and the event payload it writes); pure but for reading that file.
+ */
+import * as fs from 'node:fs';
+
+/**
+ * The default context: the workflow's own repository as a Git context,
+ * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), also
+ * what `{{defaultContext}}` stands for in `context` and `build-contexts`.
+ */
+export const DEFAULT_CONTEXT = '{{defaultContext}}';
+
+export function defaultGitContext(env: NodeJS.ProcessEnv): string | undefined {
+  const server = env.GITHUB_SERVER_URL;
+  const repo = env.GITHUB_REPOSITORY;
+  if (!server || !repo) return undefined;
+  const raw = env.GITHUB_REF ?? '';
+  const ref = raw && !raw.startsWith('refs/') ? `refs/heads/${raw}` : raw;
+  const at = env.GITHUB_SHA || ref;
+  return `${server.replace(/\/+$/, '')}/${repo}.git${at ? `#${at}` : ''}`;
+}
+
+/** A context BuildKit fetches itself (Git or HTTP), not a directory on the runner. */
+export function isRemoteContext(context: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context);
+}
+
+/**
+ * The secret BuildKit uses to fetch a Git context from the workflow's own server,
+ * `GIT_AUTH_TOKEN.<host>`, when one of the contexts is there.
+ */
+export function gitAuthSecretId(contexts: string[], env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_SERVER_URL) return undefined;
+  let host: string;
+  try {
+    host = new URL(env.GITHUB_SERVER_URL).host;
+  } catch {
+    return undefined;
+  }
+  const onServer = contexts.some((c) => isRemoteContext(c) && (c.includes(`://${host}/`) || c.includes(`@${host}:`)));
+  return onServer ? `GIT_AUTH_TOKEN.${host}` : undefined;
+}
+
+/** The workflow run, as build-push-action names the builder in provenance. */
+function builderId(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run, GITHUB_RUN_ATTEMPT: attempt } = env;
+  if (!server || !repo || !run) return undefined;
+  return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ''}`;
+}
+
+function repositoryIsPrivate(env: NodeJS.ProcessEnv): boolean {
+  try {
+    const payload = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8')) as { repository?: { private?: unknown } };
+    return payload.repository?.private === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * build-push-action's provenance when the input is empty: `mode=max` for a public
+ * repository, `mode=min,inline-only=true` for a private one, with the run as builder-id;
+ * none when BUILDX_NO_DEFAULT_ATTESTATIONS is set or the image goes to the docker
+ * exporter (load), which cannot store attestations on the classic image store.
+ */
+export function defaultProvenance(env: NodeJS.ProcessEnv, loads: boolean): string {
+  if (loads || /^(1|true)$/i.test(env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? '')) return '';
+  const id = builderId(env);
+  const mode = repositoryIsPrivate(env) ? 'mode=min,inline-only=true' : 'mode=max';
+  return id ? `${mode},builder-id=${id}` : mode;
+}
