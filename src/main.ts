@@ -102,7 +102,8 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
             providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
-            allowMissingOptional: inputs.allowMissingOptionalSecrets
+            allowMissingOptional: inputs.allowMissingOptionalSecrets,
+            providedSshIds: sshIds(inputs)
           },
           log
         )
@@ -111,6 +112,11 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
   report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
   if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
   return run;
+}
+
+/** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
+function sshIds(inputs: Inputs): string[] {
+  return [...inputs.build.ssh.map((e) => e.split('=')[0].trim()), ...inputs.sshSecrets.map((s) => s.ssh)];
 }
 
 function secretFiles(r: Run): { id: string; path: string }[] {

@@ -44656,6 +44656,7 @@ function preflight(input) {
     return [
         ...secretValuesInDockerfile(instructions, input.redactor),
         ...missingAndUnused(mounts, input),
+        ...(input.providedSshIds ? sshMountsCheck(instructions.flatMap(sshMounts), input.providedSshIds) : []),
         ...instructions.flatMap(credentialNames),
         ...instructions.flatMap(copiedSecrets),
         ...contextSecretFiles(instructions, input.contextSecretFiles)
@@ -44677,6 +44678,33 @@ function secretMounts(ins) {
         const required = o.has('required') && o.get('required') !== 'false';
         return { id, target: target || `/run/secrets/${id}`, required, line: lineOf(ins) };
     });
+}
+/** `RUN --mount=type=ssh`: the id defaults to "default"; `required` makes a missing agent an error in BuildKit too. */
+function sshMounts(ins) {
+    if (!(ins instanceof main.Run))
+        return [];
+    return ins
+        .getFlags()
+        .filter((f) => f.getName() === 'mount')
+        .map((f) => new Map(f.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue()])))
+        .filter((o) => o.get('type')?.toLowerCase() === 'ssh')
+        .map((o) => ({ id: o.get('id') || 'default', required: /^(true|1)$/i.test(o.get('required') ?? ''), line: lineOf(ins) }));
+}
+/** SSH ids mounted but not given (an error when required, a warning otherwise) and given but never mounted (least privilege). */
+function sshMountsCheck(mounts, provided) {
+    const findings = [];
+    for (const m of mounts.filter((x) => !x.id.includes('$') && !provided.includes(x.id))) {
+        findings.push({
+            severity: m.required ? 'error' : 'warning',
+            line: m.line,
+            message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
+        });
+    }
+    const used = new Set(mounts.map((m) => m.id));
+    for (const id of provided.filter((p) => !used.has(p))) {
+        findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
+    }
+    return findings;
 }
 function secretValuesInDockerfile(instructions, redactor) {
     return instructions.flatMap((ins) => redactor.secretsIn(ins.getTextContent()).map((id) => ({
@@ -44829,6 +44857,7 @@ function runPreflight(g, log) {
     const findings = preflight({
         dockerfile: external_node_fs_namespaceObject.readFileSync(g.dockerfile, 'utf8'),
         providedIds: g.providedIds,
+        providedSshIds: g.providedSshIds,
         contextSecretFiles: inContext,
         allowMissingOptional: g.allowMissingOptional,
         redactor: log.redactor
@@ -46335,13 +46364,18 @@ function main_prepare({ inputs, secrets, log }, report, cancel) {
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
             providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
-            allowMissingOptional: inputs.allowMissingOptionalSecrets
+            allowMissingOptional: inputs.allowMissingOptionalSecrets,
+            providedSshIds: sshIds(inputs)
         }, log)
         : { errors: 0, summary: 'skipped: remote context' });
     report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
     if (pre.errors)
         throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
     return run;
+}
+/** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
+function sshIds(inputs) {
+    return [...inputs.build.ssh.map((e) => e.split('=')[0].trim()), ...inputs.sshSecrets.map((s) => s.ssh)];
 }
 function secretFiles(r) {
     return r.inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref }));

@@ -22,6 +22,7 @@ export interface GuardContext {
   secretFiles: { id: string; path: string }[];
   providedIds: string[];
   allowMissingOptional: boolean;
+  providedSshIds: string[];
 }
 
 export interface GuardResult {
@@ -55,6 +56,7 @@ export function runPreflight(g: GuardContext, log: Log): GuardResult {
   const findings = preflight({
     dockerfile: fs.readFileSync(g.dockerfile, 'utf8'),
     providedIds: g.providedIds,
+    providedSshIds: g.providedSshIds,
     contextSecretFiles: inContext,
     allowMissingOptional: g.allowMissingOptional,
     redactor: log.redactor

@@ -31,6 +31,8 @@ export interface PreflightInput {
   contextSecretFiles: { id: string; relPath: string; ignored: boolean }[];
   allowMissingOptional: boolean;
   redactor: Redactor;
+  /** SSH ids the build gets (`ssh` entries, ssh-secrets); undefined: not checked. */
+  providedSshIds?: string[];
 }
 
 /** BuildKit's SecretsUsedInArgOrEnv words: a name made of these parts looks like a credential. */
@@ -44,6 +46,7 @@ export function preflight(input: PreflightInput): Finding[] {
   return [
     ...secretValuesInDockerfile(instructions, input.redactor),
     ...missingAndUnused(mounts, input),
+    ...(input.providedSshIds ? sshMountsCheck(instructions.flatMap(sshMounts), input.providedSshIds) : []),
     ...instructions.flatMap(credentialNames),
     ...instructions.flatMap(copiedSecrets),
     ...contextSecretFiles(instructions, input.contextSecretFiles)
@@ -66,6 +69,34 @@ export function secretMounts(ins: Instruction): SecretMountRef[] {
       const required = o.has('required') && o.get('required') !== 'false';
       return { id, target: target || `/run/secrets/${id}`, required, line: lineOf(ins) };
     });
+}
+
+/** `RUN --mount=type=ssh`: the id defaults to "default"; `required` makes a missing agent an error in BuildKit too. */
+export function sshMounts(ins: Instruction): { id: string; required: boolean; line: number }[] {
+  if (!(ins instanceof Run)) return [];
+  return ins
+    .getFlags()
+    .filter((f) => f.getName() === 'mount')
+    .map((f) => new Map(f.getOptions().map((o) => [o.getName().toLowerCase(), o.getValue()])))
+    .filter((o) => o.get('type')?.toLowerCase() === 'ssh')
+    .map((o) => ({ id: o.get('id') || 'default', required: /^(true|1)$/i.test(o.get('required') ?? ''), line: lineOf(ins) }));
+}
+
+/** SSH ids mounted but not given (an error when required, a warning otherwise) and given but never mounted (least privilege). */
+function sshMountsCheck(mounts: { id: string; required: boolean; line: number }[], provided: string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const m of mounts.filter((x) => !x.id.includes('$') && !provided.includes(x.id))) {
+    findings.push({
+      severity: m.required ? 'error' : 'warning',
+      line: m.line,
+      message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
+    });
+  }
+  const used = new Set(mounts.map((m) => m.id));
+  for (const id of provided.filter((p) => !used.has(p))) {
+    findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
+  }
+  return findings;
 }
 
 function secretValuesInDockerfile(instructions: Instruction[], redactor: Redactor): Finding[] {

@@ -95,3 +95,23 @@ describe('dockerignore', () => {
     ['src/main.ts', false]
   ])('%s ignored: %s', (p, want) => expect(rules(p)).toBe(want));
 });
+
+describe('preflight: RUN --mount=type=ssh against the ssh ids given', () => {
+  const ssh = (dockerfile: string, providedSshIds: string[]) => run(dockerfile, { providedSshIds });
+  test.each<[string, string, string[], RegExp[]]>([
+    ['the default id, given', 'FROM a\nRUN --mount=type=ssh git clone x', ['default'], []],
+    ['a named id, given through ssh-secrets', 'FROM a\nRUN --mount=Type=SSH,id=deploy git clone x', ['deploy'], []],
+    [
+      'a required id not given: error on its line',
+      'FROM a\nRUN --mount=type=ssh,id=deploy,required=true git clone x',
+      [],
+      [/^error@2: RUN --mount=type=ssh uses ssh id "deploy" but the build is given no such key/]
+    ],
+    ['an optional id not given: warning', 'FROM a\nRUN --mount=type=ssh git clone x', [], [/^warning@2: RUN --mount=type=ssh uses ssh id "default"/]],
+    ['an id given but never mounted: warning', 'FROM a\nRUN true', ['default'], [/^warning@-: ssh id "default" is given but no RUN --mount=type=ssh uses it/]]
+  ])('%s', (_name, dockerfile, given, expected) => {
+    const found = ssh(dockerfile, given).filter((f) => /ssh/.test(f));
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((re, k) => expect(found[k]).toMatch(re));
+  });
+});
