@@ -121,7 +121,7 @@ start() {
   # not reach it. setsid detaches it so it outlives this script.
   local unset=() v
   for v in $(compgen -e | grep '^REGISTRY_' || true); do unset+=(-u "$v"); done
-  env "${unset[@]}" setsid "$bin" serve "$DIR/config.yml" > "$DIR/registry.log" 2>&1 < /dev/null &
+  (cd / && exec env "${unset[@]}" setsid "$bin" serve "$DIR/config.yml" > "$DIR/registry.log" 2>&1 < /dev/null) &
   echo $! > "$PIDFILE"
   wait_ready || exit 1
   printf '%s\n' "$ADDR"

@@ -267,9 +267,10 @@ start_daemon() {
   else
     wait_previous_dockerd_gone
     log "starting dockerd $(awk '$1 == "docker.io" {print $2}' "$ENGINE_PREFIX/.engine-ok") (log: $LOG)"
-    PATH="$ROOT/usr/bin:$ROOT/usr/sbin:$PATH" setsid "$ROOT/usr/sbin/dockerd" \
+    # From /: dockerd runs git (Git contexts) in its working directory, which must outlive the caller's.
+    (cd / && PATH="$ROOT/usr/bin:$ROOT/usr/sbin:$PATH" exec setsid "$ROOT/usr/sbin/dockerd" \
       --host "unix://$SOCKET" --pidfile "$PIDFILE" \
-      --feature containerd-snapshotter=true >"$LOG" 2>&1 < /dev/null &
+      --feature containerd-snapshotter=true >"$LOG" 2>&1 < /dev/null) &
     p=$!
   fi
   if ! wait_for_daemon "$p"; then
