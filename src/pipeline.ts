@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cancellation, Disposable } from './cancel.js';
-import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs } from './docker/build-outputs.js';
+import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs, type BuildWarning } from './docker/build-outputs.js';
 import { inspectBuilder } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
@@ -80,14 +80,14 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
   if (evaluatesOnly(r.inputs.build)) return checked(r, result, readBuildOutputs(files));
   failOn(result, r, 'build');
   const outputs = readBuildOutputs(files);
-  annotateWarnings(r, outputs.metadata);
+  annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
   return outputs;
 }
 
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
   const checks = checkResults(parseMetadata(outputs.metadata));
-  for (const c of checks) r.log.error(`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+  annotateChecks(r, checks, 'error');
   if (result.code !== 0 && checks.length)
     throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
   failOn(result, r, 'build');
@@ -112,10 +112,8 @@ function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): vo
 }
 
 /** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
-function annotateWarnings(r: Run, metadata: string): void {
-  for (const w of buildWarnings(parseMetadata(metadata))) {
-    r.log.warning(`${w.message}${w.url ? ` (${w.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: w.line });
-  }
+function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'error'): void {
+  for (const c of checks) r.log[level](`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
 }
 
 /** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */

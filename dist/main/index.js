@@ -46137,14 +46137,13 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
         return checked(r, result, readBuildOutputs(files));
     failOn(result, r, 'build');
     const outputs = readBuildOutputs(files);
-    annotateWarnings(r, outputs.metadata);
+    annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
     return outputs;
 }
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r, result, outputs) {
     const checks = checkResults(parseMetadata(outputs.metadata));
-    for (const c of checks)
-        r.log.error(`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+    annotateChecks(r, checks, 'error');
     if (result.code !== 0 && checks.length)
         throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
     failOn(result, r, 'build');
@@ -46166,10 +46165,9 @@ function failOn(result, r, phase) {
     throw new ActionError(d.message, d.line);
 }
 /** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
-function annotateWarnings(r, metadata) {
-    for (const w of buildWarnings(parseMetadata(metadata))) {
-        r.log.warning(`${w.message}${w.url ? ` (${w.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: w.line });
-    }
+function annotateChecks(r, checks, level) {
+    for (const c of checks)
+        r.log[level](`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
 }
 /** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
 async function scanThenPublish(r, plan, built, work) {
