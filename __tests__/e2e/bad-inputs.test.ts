@@ -31,6 +31,19 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
   ['invalid env name', { 'secret-envs': 'a=1X' }, {}, /input "secret-envs", entry 1: not a valid environment variable name/],
   ['missing file', { 'secret-files': 'a=nope.key' }, {}, /input "secret-files", entry 1: file not found/],
   ['directory as file', { 'secret-files': 'a=.' }, {}, /input "secret-files", entry 1: not a regular file/],
+  [
+    'a pseudo file (/proc/self/environ: the whole environment, secrets-json included)',
+    { 'secret-files': 'a=/proc/self/environ' },
+    {},
+    /input "secret-files", entry 1: the file is on a pseudo filesystem/
+  ],
+  ['a device', { 'secret-files': 'a=/dev/zero' }, {}, /input "secret-files", entry 1: not a regular file/],
+  [
+    'a secret pasted as the path is not quoted',
+    { 'secret-files': `a=${SECRET}` },
+    {},
+    /input "secret-files", entry 1: file not found \(paths are relative to the working directory\)/
+  ],
   ['empty file', { 'secret-files': 'a=empty.key' }, {}, /input "secret-files", entry 1: the secret value is empty/],
   [
     'file over BuildKit limit',

@@ -45127,23 +45127,48 @@ function parseSecretsJson(text) {
     }
     throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
 }
+/** Filesystems whose files are views of the kernel or of processes (/proc/self/environ holds this step's whole environment). */
+const PSEUDO_FS = new Set([
+    0x9fa0 /* proc */, 0x62656572 /* sysfs */, 0x64626720 /* debugfs */, 0x74726163 /* tracefs */, 0x73636673 /* securityfs */, 0x63677270 /* cgroup2 */,
+    0x1cd1 /* devpts */
+]);
+/**
+ * A regular file (links followed) on a real filesystem, read through one descriptor with
+ * a size bound: what was checked is what is read. Messages do not quote the path, which
+ * may be a pasted secret.
+ */
 function readSecretFile(spec, file) {
-    let st;
+    let fd;
     try {
-        st = external_node_fs_namespaceObject.statSync(file);
-    }
-    catch {
-        throw new InputError(spec.input, `file not found: ${file}`, spec.entry);
-    }
-    if (!st.isFile())
-        throw new InputError(spec.input, `not a regular file: ${file}`, spec.entry);
-    if (st.size > MAX_SECRET_BYTES)
-        throw tooBig(spec, st.size);
-    try {
-        return external_node_fs_namespaceObject.readFileSync(file);
+        fd = external_node_fs_namespaceObject.openSync(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
     }
     catch (e) {
-        throw new InputError(spec.input, `cannot read ${file} (${e.code ?? 'error'})`, spec.entry);
+        const code = e.code;
+        throw new InputError(spec.input, code === 'ENOENT' ? 'file not found (paths are relative to the working directory)' : `cannot open the file (${code ?? 'error'})`, spec.entry);
+    }
+    try {
+        const st = external_node_fs_namespaceObject.fstatSync(fd);
+        if (!st.isFile())
+            throw new InputError(spec.input, 'not a regular file', spec.entry);
+        if (PSEUDO_FS.has(Number(external_node_fs_namespaceObject.statfsSync(file).type)))
+            throw new InputError(spec.input, 'the file is on a pseudo filesystem (such as /proc): give a file on disk or tmpfs', spec.entry);
+        if (st.size > MAX_SECRET_BYTES)
+            throw tooBig(spec, st.size);
+        const buf = Buffer.alloc(MAX_SECRET_BYTES + 1);
+        let n = 0;
+        for (let r = 1; r > 0 && n < buf.length; n += r)
+            r = external_node_fs_namespaceObject.readSync(fd, buf, n, buf.length - n, null);
+        if (n > MAX_SECRET_BYTES)
+            throw tooBig(spec, n);
+        return buf.subarray(0, n);
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw e;
+        throw new InputError(spec.input, `cannot read the file (${e.code ?? 'error'})`, spec.entry);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
     }
 }
 function checkSize(spec, value) {

@@ -74,19 +74,45 @@ function parseSecretsJson(text: string): Record<string, unknown> {
   throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
 }
 
+/** Filesystems whose files are views of the kernel or of processes (/proc/self/environ holds this step's whole environment). */
+const PSEUDO_FS = new Set([
+  0x9fa0 /* proc */, 0x62656572 /* sysfs */, 0x64626720 /* debugfs */, 0x74726163 /* tracefs */, 0x73636673 /* securityfs */, 0x63677270 /* cgroup2 */,
+  0x1cd1 /* devpts */
+]);
+
+/**
+ * A regular file (links followed) on a real filesystem, read through one descriptor with
+ * a size bound: what was checked is what is read. Messages do not quote the path, which
+ * may be a pasted secret.
+ */
 function readSecretFile(spec: SecretSpec, file: string): Buffer {
-  let st: fs.Stats;
+  let fd: number;
   try {
-    st = fs.statSync(file);
-  } catch {
-    throw new InputError(spec.input, `file not found: ${file}`, spec.entry);
-  }
-  if (!st.isFile()) throw new InputError(spec.input, `not a regular file: ${file}`, spec.entry);
-  if (st.size > MAX_SECRET_BYTES) throw tooBig(spec, st.size);
-  try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
-    throw new InputError(spec.input, `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, spec.entry);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      spec.input,
+      code === 'ENOENT' ? 'file not found (paths are relative to the working directory)' : `cannot open the file (${code ?? 'error'})`,
+      spec.entry
+    );
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new InputError(spec.input, 'not a regular file', spec.entry);
+    if (PSEUDO_FS.has(Number(fs.statfsSync(file).type)))
+      throw new InputError(spec.input, 'the file is on a pseudo filesystem (such as /proc): give a file on disk or tmpfs', spec.entry);
+    if (st.size > MAX_SECRET_BYTES) throw tooBig(spec, st.size);
+    const buf = Buffer.alloc(MAX_SECRET_BYTES + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = fs.readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_SECRET_BYTES) throw tooBig(spec, n);
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(spec.input, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, spec.entry);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
