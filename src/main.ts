@@ -14,7 +14,7 @@ import { Log } from './output/log.js';
 import { newReport, writeSummary, type RunReport } from './output/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { secretlessRun } from './run-context.js';
-import { resolveSecrets, type Secret } from './secrets/values.js';
+import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.js';
 
 export async function run(): Promise<void> {
   const report = newReport();
@@ -68,7 +68,8 @@ async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets
 function gitAuthSecret(inputs: Inputs): Secret[] {
   const b = inputs.build;
   const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
-  if (!id || !inputs.githubToken || inputs.secrets.some((s) => s.id === id)) return [];
+  // Too short to mask is too short to mount, as for every secret.
+  if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || inputs.secrets.some((s) => s.id === id)) return [];
   return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
 }
 

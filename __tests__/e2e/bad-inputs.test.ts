@@ -37,6 +37,18 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
     {},
     /input "secret-files", entry 1: the file is on a pseudo filesystem/
   ],
+  [
+    'a call value buildx reads as a build ("build", quoted)',
+    { secrets: `a=${SECRET}`, call: '"build"' },
+    {},
+    /input "call": expected one of build, check, outline, targets/
+  ],
+  [
+    'a second --call in extra-args',
+    { secrets: `a=${SECRET}`, call: 'check', 'extra-args': '--call=build' },
+    {},
+    /input "extra-args", entry 1: this flag is set by the action/
+  ],
   ['a device', { 'secret-files': 'a=/dev/zero' }, {}, /input "secret-files", entry 1: not a regular file/],
   [
     'a secret pasted as the path is not quoted',

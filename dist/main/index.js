@@ -38813,7 +38813,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6839);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38823,7 +38823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4623:
+/***/ 6839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41008,8 +41008,22 @@ function gitAuthSecretId(contexts, env) {
     catch {
         return undefined;
     }
-    const onServer = contexts.some((c) => isRemoteContext(c) && (c.includes(`://${host}/`) || c.includes(`@${host}:`)));
-    return onServer ? `GIT_AUTH_TOKEN.${host}` : undefined;
+    return contexts.some((c) => contextHost(c) === host) ? `GIT_AUTH_TOKEN.${host}` : undefined;
+}
+/** The host a remote context is fetched from, compared exactly: a substring match would hand the token to another host's Dockerfile. */
+function contextHost(context) {
+    const url = context.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:\/\/|git@)/i, ''); // a build-contexts entry is name=url
+    const scp = /^git@([^:/]+):/.exec(url);
+    if (scp)
+        return scp[1];
+    if (!isRemoteContext(url))
+        return undefined;
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The workflow run, as build-push-action names the builder in provenance. */
 function builderId(env) {
@@ -43986,6 +44000,25 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/inputs/call.ts
+/** The `call` input (buildx `--call`), read strictly. Pure. */
+
+const CALL_METHODS = ['build', 'check', 'outline', 'targets'];
+const CALL_OPTIONS = /^(format=(json|text)|ignorestatus=(true|false))$/;
+/**
+ * The method of a `call` value, read as buildx reads `--call` (a CSV record whose one
+ * field without `=` is the method), from a strict grammar: a value the action and
+ * buildx could read differently would let a build run where the action saw a check.
+ */
+function parseCall(call) {
+    const fields = call.split(',').map((f) => f.trim());
+    const methods = fields.filter((f) => !f.includes('='));
+    if (methods.length > 1 || !fields.filter((f) => f.includes('=')).every((f) => CALL_OPTIONS.test(f)) || !CALL_METHODS.includes(methods[0] ?? 'build')) {
+        throw new InputError('call', `expected one of ${CALL_METHODS.join(', ')}, optionally with format=json|text or ignorestatus=true|false`);
+    }
+    return methods[0] ?? 'build';
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/lists.ts
 /**
  * List inputs, parsed exactly as docker/build-push-action parses them
@@ -44160,8 +44193,9 @@ function formatSecretsEntry(id, value) {
 
 
 
+
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
-const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress'];
+const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress', '--call', '--check'];
 /** The raw text, untrimmed, with the table's default when the input is unset or blank. */
 function raw(name) {
     const v = getInput(name, { trimWhitespace: false });
@@ -44202,6 +44236,8 @@ function buildValue(name) {
 }
 function readBuildInputs() {
     const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
+    if (b.call)
+        parseCall(b.call);
     resolveDefaultContext(b);
     if (b.provenance === '')
         b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
@@ -45682,6 +45718,7 @@ async function inspectBuilder(builder, log) {
 
 
 
+
 /** Flags in extra-args that would publish from the verify build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
 function planBuilds(b, mode, builder, work, suffix) {
@@ -45696,10 +45733,13 @@ function planBuilds(b, mode, builder, work, suffix) {
         if (dest && isFileOutput(o))
             o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
     });
-    // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: there is nothing to scan or publish.
-    if (mode === 'off' || evaluatesOnly(b))
+    if (mode !== 'off')
+        refusePublishingExtraArgs(b['extra-args']);
+    // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: nothing may be exported either.
+    if (evaluatesOnly(b))
+        return { verify: { ...b, push: false, load: false, tags: [], outputs: [], 'cache-to': [] }, targets: [], moves: [] };
+    if (mode === 'off')
         return { verify: b, targets: [], moves: [] };
-    refusePublishingExtraArgs(b['extra-args']);
     const files = outputs.filter(isFileOutput);
     const others = outputs.filter((o) => !isFileOutput(o));
     const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest'), b.context, work, suffix, k), to: o.attrs.get('dest') }));
@@ -45774,10 +45814,9 @@ function refusePublishingExtraArgs(args) {
         }
     });
 }
-/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. */
+/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. The input is checked by parseCall. */
 function evaluatesOnly(b) {
-    const method = b.call.split(',')[0].trim();
-    return method !== '' && method !== 'build';
+    return b.call !== '' && parseCall(b.call) !== 'build';
 }
 /** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */
 function pushes(b) {
@@ -46354,7 +46393,8 @@ async function resolve(report) {
 function gitAuthSecret(inputs) {
     const b = inputs.build;
     const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
-    if (!id || !inputs.githubToken || inputs.secrets.some((s) => s.id === id))
+    // Too short to mask is too short to mount, as for every secret.
+    if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || inputs.secrets.some((s) => s.id === id))
         return [];
     return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
 }

@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
+import { parseCall } from '../inputs/call.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { BuildInputs } from '../inputs/table.js';
@@ -48,9 +49,10 @@ export function planBuilds(b: BuildInputs, mode: LeakCheck, builder: BuilderInfo
     // One spelling of the destination for the export beside it and the move into place (`out/` is `out`).
     if (dest && isFileOutput(o)) o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
   });
-  // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: there is nothing to scan or publish.
-  if (mode === 'off' || evaluatesOnly(b)) return { verify: b, targets: [], moves: [] };
-  refusePublishingExtraArgs(b['extra-args']);
+  if (mode !== 'off') refusePublishingExtraArgs(b['extra-args']);
+  // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: nothing may be exported either.
+  if (evaluatesOnly(b)) return { verify: { ...b, push: false, load: false, tags: [], outputs: [], 'cache-to': [] }, targets: [], moves: [] };
+  if (mode === 'off') return { verify: b, targets: [], moves: [] };
   const files = outputs.filter(isFileOutput);
   const others = outputs.filter((o) => !isFileOutput(o));
   const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest')!, b.context, work, suffix, k), to: o.attrs.get('dest')! }));
@@ -127,10 +129,9 @@ function refusePublishingExtraArgs(args: string[]): void {
   });
 }
 
-/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. */
+/** `call` other than `build`: the build is evaluated (check, outline, targets), not run. The input is checked by parseCall. */
 export function evaluatesOnly(b: BuildInputs): boolean {
-  const method = b.call.split(',')[0].trim();
-  return method !== '' && method !== 'build';
+  return b.call !== '' && parseCall(b.call) !== 'build';
 }
 
 /** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */

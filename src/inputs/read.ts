@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONTEXT, defaultGitContext, defaultProvenance } from './workflow-defaults.js';
+import { parseCall } from './call.js';
 import { parseList } from './lists.js';
 import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type InputName } from './table.js';
@@ -35,7 +36,7 @@ export interface Inputs {
 }
 
 /** Flags the action sets itself; passing them through extra-args would bypass the vault or its own outputs. */
-const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress'];
+const RESERVED_FLAGS = ['--secret', '--iidfile', '--metadata-file', '--progress', '--call', '--check'];
 
 /** The raw text, untrimmed, with the table's default when the input is unset or blank. */
 function raw(name: InputName): string {
@@ -77,6 +78,7 @@ function buildValue(name: BuildInputName): string | string[] | boolean {
 
 export function readBuildInputs(): BuildInputs {
   const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
+  if (b.call) parseCall(b.call);
   resolveDefaultContext(b);
   if (b.provenance === '') b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
   b['extra-args'].forEach((a, k) => {

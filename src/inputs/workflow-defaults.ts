@@ -39,8 +39,20 @@ export function gitAuthSecretId(contexts: string[], env: NodeJS.ProcessEnv): str
   } catch {
     return undefined;
   }
-  const onServer = contexts.some((c) => isRemoteContext(c) && (c.includes(`://${host}/`) || c.includes(`@${host}:`)));
-  return onServer ? `GIT_AUTH_TOKEN.${host}` : undefined;
+  return contexts.some((c) => contextHost(c) === host) ? `GIT_AUTH_TOKEN.${host}` : undefined;
+}
+
+/** The host a remote context is fetched from, compared exactly: a substring match would hand the token to another host's Dockerfile. */
+function contextHost(context: string): string | undefined {
+  const url = context.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:\/\/|git@)/i, ''); // a build-contexts entry is name=url
+  const scp = /^git@([^:/]+):/.exec(url);
+  if (scp) return scp[1];
+  if (!isRemoteContext(url)) return undefined;
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The workflow run, as build-push-action names the builder in provenance. */

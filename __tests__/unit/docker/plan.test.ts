@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { InputError } from '../../../src/errors.js';
 import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/outputs.js';
 import { planBuilds, pushes, type BuilderInfo, type PlannedTarget } from '../../../src/docker/plan.js';
+import { parseCall } from '../../../src/inputs/call.js';
 import type { LeakCheck } from '../../../src/inputs/read.js';
 import type { BuildInputs } from '../../../src/inputs/table.js';
 import { emptyBuildInputs } from '../../support/build-inputs.js';
@@ -579,5 +580,31 @@ describe('planBuilds (property)', () => {
         }
       })
     );
+  });
+});
+
+describe('call', () => {
+  test.each([
+    ['check', 'check'],
+    ['check,format=json', 'check'],
+    ['format=json,build', 'build'],
+    ['outline', 'outline'],
+    [' targets , ignorestatus=true ', 'targets']
+  ])('%s is read as buildx reads it: %s', (call, method) => {
+    expect(parseCall(call)).toBe(method);
+  });
+
+  test.each(['"build"', 'Build', 'check,build', 'check,foo=bar', 'subrequests.describe', 'format=yaml'])('%s is refused: it could read differently', (call) => {
+    expect(() => parseCall(call)).toThrow(/^input "call": expected one of build, check, outline, targets/);
+  });
+
+  test('call: check builds nothing, so nothing is exported, pushed, loaded or tagged, whatever else is asked', () => {
+    const p = plan({ call: 'check', push: true, load: true, tags: ['r/a:1'], outputs: ['type=registry'], 'cache-to': ['type=gha,mode=max'] });
+    expect(p.verify).toMatchObject({ push: false, load: false, tags: [], outputs: [], 'cache-to': [] });
+    expect(p.publish).toBeUndefined();
+  });
+
+  test('extra-args are checked before a call: check plan returns', () => {
+    expect(() => plan({ call: 'check', 'extra-args': ['--push'] })).toThrow(/input "extra-args", entry 1: this flag publishes/);
   });
 });

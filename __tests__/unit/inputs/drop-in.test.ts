@@ -202,3 +202,18 @@ describe('INPUT_* to argv', () => {
     expect(rest.sort()).toEqual(['context', 'github-token', 'secret-envs', 'secret-files', 'secrets']);
   });
 });
+
+describe('GIT_AUTH_TOKEN goes to the workflow server only', () => {
+  test.each<[string, string[], string | undefined]>([
+    ['the default context', ['https://github.example/acme/app.git#abc'], 'GIT_AUTH_TOKEN.github.example'],
+    ['a build-contexts entry name=url', ['.', 'src=https://github.example/acme/lib.git#main'], 'GIT_AUTH_TOKEN.github.example'],
+    ['scp style', ['git@github.example:acme/app.git'], 'GIT_AUTH_TOKEN.github.example'],
+    ['another host mentioning the server in its fragment', ['https://evil.example/x.git#main:://github.example/'], undefined],
+    ['another host mentioning it in a query', ['https://evil.example/x.git?u=://github.example/'], undefined],
+    ['ssh to another host with the server in the path', ['ssh://git@evil.example/a@github.example:b.git'], undefined],
+    ['a path context', ['.'], undefined]
+  ])('%s', async (_name, contexts, want) => {
+    const { gitAuthSecretId } = await import('../../../src/inputs/workflow-defaults.js');
+    expect(gitAuthSecretId(contexts, { GITHUB_SERVER_URL: 'https://github.example' })).toBe(want);
+  });
+});
