@@ -24,7 +24,7 @@ import type { Log } from './output/log.js';
 import type { RunReport } from './output/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
 import type { Secret } from './secrets/values.js';
-import { chooseVaultBase, defaultRunnerTemp, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
+import { chooseVaultBase, defaultRunnerTemp, VAULT_MARKER_KEY, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
 
 export interface Run {
   inputs: Inputs;
@@ -67,7 +67,11 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
 /** The only build that mounts the secrets; the vault is wiped when it exits. */
 async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files: BuildFiles, guarded: boolean): Promise<BuildOutputs> {
   const { secrets, log, cancel } = r;
-  const hooks = { remember: (dir: string) => log.saveState(VAULT_STATE_KEY, dir), track: (s: Disposable | undefined) => cancel.track(s) };
+  const remember = (dir: string, marker: string) => {
+    log.saveState(VAULT_STATE_KEY, dir);
+    log.saveState(VAULT_MARKER_KEY, marker);
+  };
+  const hooks = { remember, track: (s: Disposable | undefined) => cancel.track(s) };
   const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
   const result = await log.group(title, () =>
     withMountedSecrets(secrets, base, hooks, (mounts) => {

@@ -206,6 +206,20 @@ e2e('vault placement', () => {
     expect(fs.existsSync(planted)).toBe(true);
   });
 
+  test("a forged post state naming this user's own vault-named directory: without the run's marker it is left alone", async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n' });
+    const forged = path.join(w.runtimeDir, 'secret-build-mine');
+    fs.mkdirSync(forged, { mode: 0o700 });
+    fs.writeFileSync(path.join(forged, 'secret-0'), 'not a secret of this run');
+    for (const state of [`vault-dir<<EOF\n${forged}\nEOF\n`, `vault-dir<<EOF\n${forged}\nEOF\nvault-marker<<EOF\n${'0'.repeat(32)}\nEOF\n`]) {
+      fs.writeFileSync(path.join(w.dir, '.github_state'), state);
+      const post = await runPost(w);
+      expect(post.code).toBe(0);
+      expect(post.stdout).toMatch(/::warning::secret-build post: could not remove the secret vault .*it is not the vault this run created/);
+      expect(fs.readFileSync(path.join(forged, 'secret-0'), 'utf8')).toBe('not a secret of this run');
+    }
+  });
+
   asRoot('a secret file the runner user cannot read: an error naming the entry', async () => {
     const w = ws({ Dockerfile: 'FROM secret-build-base:latest\n', 'root-only.key': SECRET });
     fs.chmodSync(path.join(w.dir, 'root-only.key'), 0o600);

@@ -45967,6 +45967,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 const TMPFS_MAGIC = 0x01021994;
 const RAMFS_MAGIC = 0x858458f6;
 const VAULT_PREFIX = 'secret-build-';
@@ -46027,7 +46028,25 @@ function createVaultDir(base) {
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
         throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
     }
+    writeVaultFile(external_node_path_namespaceObject.join(dir, MARKER), Buffer.from((0,external_node_crypto_.randomBytes)(16).toString('hex')));
     return dir;
+}
+/** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */
+function vaultMarker(dir) {
+    return external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(dir, MARKER), 'utf8');
+}
+const MARKER = '.secret-build-vault';
+const VAULT_FILE = /^secret-\d+$/;
+/** A vault holds its marker and secret-N files, nothing else: anything more is not ours to delete. */
+function assertOnlyVaultFiles(dir, marker) {
+    for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
+        const ok = (name === MARKER || VAULT_FILE.test(name)) && external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, name)).isFile();
+        if (!ok)
+            throw new ActionError(`refusing to remove ${dir}: it holds entries a secret-build vault never has`);
+    }
+    if (!external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, MARKER)) || vaultMarker(dir) !== marker) {
+        throw new ActionError(`refusing to remove ${dir}: it is not the vault this run created (its marker differs)`);
+    }
 }
 const EXCLUSIVE = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
 /** Writes one secret file: fails if anything, a symlink included, is already at the path. */
@@ -46046,7 +46065,7 @@ function writeVaultFile(file, value) {
  * on unlink anyway, but a disk fallback keeps blocks), then deletes the directory.
  * Refuses anything that is not one of our vaults. Returns false if it was already gone.
  */
-function removeVault(dir) {
+function removeVault(dir, marker) {
     let st;
     try {
         st = external_node_fs_namespaceObject.lstatSync(dir);
@@ -46058,6 +46077,9 @@ function removeVault(dir) {
     if (!st.isDirectory() || !external_node_path_namespaceObject.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
         throw new ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
     }
+    // Given a marker (the post step, from saved state): only that vault, holding only vault files. Without (main's own session): its vault.
+    if (marker !== undefined)
+        assertOnlyVaultFiles(dir, marker);
     for (const name of external_node_fs_namespaceObject.readdirSync(dir))
         wipe(external_node_path_namespaceObject.join(dir, name));
     external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
@@ -46083,8 +46105,9 @@ function wipe(file) {
 function defaultRunnerTemp() {
     return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
 }
-/** Where main records the vault path for the post step. */
+/** Where main records the vault path for the post step, and the vault's marker. */
 const VAULT_STATE_KEY = 'vault-dir';
+const VAULT_MARKER_KEY = 'vault-marker';
 
 ;// CONCATENATED MODULE: ./src/secrets/session.ts
 /**
@@ -46104,7 +46127,7 @@ class SecretSession {
     }
     static open(secrets, base, hooks) {
         const dir = createVaultDir(base.dir);
-        hooks.remember(dir);
+        hooks.remember(dir, vaultMarker(dir));
         const session = new SecretSession(dir);
         hooks.track(session);
         try {
@@ -46189,7 +46212,11 @@ async function inWorkDir(r, work) {
 /** The only build that mounts the secrets; the vault is wiped when it exits. */
 async function buildWithSecrets(r, base, plan, files, guarded) {
     const { secrets, log, cancel } = r;
-    const hooks = { remember: (dir) => log.saveState(VAULT_STATE_KEY, dir), track: (s) => cancel.track(s) };
+    const remember = (dir, marker) => {
+        log.saveState(VAULT_STATE_KEY, dir);
+        log.saveState(VAULT_MARKER_KEY, marker);
+    };
+    const hooks = { remember, track: (s) => cancel.track(s) };
     const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);

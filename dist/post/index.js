@@ -31338,6 +31338,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -31389,6 +31391,7 @@ function messageOf(e) {
  * The vault: a private directory on a memory-backed filesystem holding one file per
  * secret. Directory 0700, files 0600, created exclusively without following links.
  */
+
 
 
 
@@ -31453,7 +31456,25 @@ function createVaultDir(base) {
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
         throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
     }
+    writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
     return dir;
+}
+/** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */
+function vaultMarker(dir) {
+    return external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(dir, MARKER), 'utf8');
+}
+const MARKER = '.secret-build-vault';
+const VAULT_FILE = /^secret-\d+$/;
+/** A vault holds its marker and secret-N files, nothing else: anything more is not ours to delete. */
+function assertOnlyVaultFiles(dir, marker) {
+    for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
+        const ok = (name === MARKER || VAULT_FILE.test(name)) && external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, name)).isFile();
+        if (!ok)
+            throw new errors_ActionError(`refusing to remove ${dir}: it holds entries a secret-build vault never has`);
+    }
+    if (!external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(dir, MARKER)) || vaultMarker(dir) !== marker) {
+        throw new errors_ActionError(`refusing to remove ${dir}: it is not the vault this run created (its marker differs)`);
+    }
 }
 const EXCLUSIVE = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
 /** Writes one secret file: fails if anything, a symlink included, is already at the path. */
@@ -31472,7 +31493,7 @@ function writeVaultFile(file, value) {
  * on unlink anyway, but a disk fallback keeps blocks), then deletes the directory.
  * Refuses anything that is not one of our vaults. Returns false if it was already gone.
  */
-function removeVault(dir) {
+function removeVault(dir, marker) {
     let st;
     try {
         st = external_node_fs_namespaceObject.lstatSync(dir);
@@ -31484,6 +31505,9 @@ function removeVault(dir) {
     if (!st.isDirectory() || !external_node_path_namespaceObject.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
         throw new errors_ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
     }
+    // Given a marker (the post step, from saved state): only that vault, holding only vault files. Without (main's own session): its vault.
+    if (marker !== undefined)
+        assertOnlyVaultFiles(dir, marker);
     for (const name of external_node_fs_namespaceObject.readdirSync(dir))
         wipe(external_node_path_namespaceObject.join(dir, name));
     external_node_fs_namespaceObject.rmSync(dir, { recursive: true, force: true });
@@ -31509,8 +31533,9 @@ function wipe(file) {
 function defaultRunnerTemp() {
     return process.env.RUNNER_TEMP || os.tmpdir();
 }
-/** Where main records the vault path for the post step. */
+/** Where main records the vault path for the post step, and the vault's marker. */
 const VAULT_STATE_KEY = 'vault-dir';
+const VAULT_MARKER_KEY = 'vault-marker';
 
 ;// CONCATENATED MODULE: ./src/post.ts
 /**
@@ -31525,7 +31550,8 @@ function run() {
     if (!vault)
         return Promise.resolve();
     try {
-        if (removeVault(vault))
+        // Only the directory this run created: its marker must be the one main saved with it.
+        if (removeVault(vault, getState(VAULT_MARKER_KEY)))
             info('secret-build post: removed a secret vault the main step left behind');
     }
     catch (e) {

@@ -8,12 +8,12 @@
 import * as path from 'node:path';
 import type { SecretMount } from '../docker/buildx-args.js';
 import type { Secret } from './values.js';
-import { createVaultDir, removeVault, writeVaultFile, type VaultBase } from './vault.js';
+import { createVaultDir, removeVault, vaultMarker, writeVaultFile, type VaultBase } from './vault.js';
 
 /** Who else must be able to dispose the session: the signal handler, and the post step through saved state. */
 export interface SessionHooks {
-  /** Called with the vault path before the first secret is written, so a killed main leaves nothing post can't find. */
-  remember(dir: string): void;
+  /** Called with the vault path and its marker before the first secret is written, so a killed main leaves nothing post can't find. */
+  remember(dir: string, marker: string): void;
   /** The session is open (signal handlers should dispose it) or, with undefined, closed. */
   track(session: SecretSession | undefined): void;
 }
@@ -28,7 +28,7 @@ export class SecretSession {
 
   static open(secrets: readonly Secret[], base: VaultBase, hooks: SessionHooks): SecretSession {
     const dir = createVaultDir(base.dir);
-    hooks.remember(dir);
+    hooks.remember(dir, vaultMarker(dir));
     const session = new SecretSession(dir);
     hooks.track(session);
     try {

@@ -2,6 +2,7 @@
  * The vault: a private directory on a memory-backed filesystem holding one file per
  * secret. Directory 0700, files 0600, created exclusively without following links.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -84,7 +85,27 @@ export function createVaultDir(base: string): string {
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
     throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
   }
+  writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
   return dir;
+}
+
+/** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */
+export function vaultMarker(dir: string): string {
+  return fs.readFileSync(path.join(dir, MARKER), 'utf8');
+}
+
+const MARKER = '.secret-build-vault';
+const VAULT_FILE = /^secret-\d+$/;
+
+/** A vault holds its marker and secret-N files, nothing else: anything more is not ours to delete. */
+function assertOnlyVaultFiles(dir: string, marker: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const ok = (name === MARKER || VAULT_FILE.test(name)) && fs.lstatSync(path.join(dir, name)).isFile();
+    if (!ok) throw new ActionError(`refusing to remove ${dir}: it holds entries a secret-build vault never has`);
+  }
+  if (!fs.existsSync(path.join(dir, MARKER)) || vaultMarker(dir) !== marker) {
+    throw new ActionError(`refusing to remove ${dir}: it is not the vault this run created (its marker differs)`);
+  }
 }
 
 const EXCLUSIVE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
@@ -105,7 +126,7 @@ export function writeVaultFile(file: string, value: Buffer): void {
  * on unlink anyway, but a disk fallback keeps blocks), then deletes the directory.
  * Refuses anything that is not one of our vaults. Returns false if it was already gone.
  */
-export function removeVault(dir: string): boolean {
+export function removeVault(dir: string, marker?: string): boolean {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(dir);
@@ -116,6 +137,8 @@ export function removeVault(dir: string): boolean {
   if (!st.isDirectory() || !path.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
     throw new ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
   }
+  // Given a marker (the post step, from saved state): only that vault, holding only vault files. Without (main's own session): its vault.
+  if (marker !== undefined) assertOnlyVaultFiles(dir, marker);
   for (const name of fs.readdirSync(dir)) wipe(path.join(dir, name));
   fs.rmSync(dir, { recursive: true, force: true });
   return true;
@@ -140,5 +163,6 @@ export function defaultRunnerTemp(): string {
   return process.env.RUNNER_TEMP || os.tmpdir();
 }
 
-/** Where main records the vault path for the post step. */
+/** Where main records the vault path for the post step, and the vault's marker. */
 export const VAULT_STATE_KEY = 'vault-dir';
+export const VAULT_MARKER_KEY = 'vault-marker';

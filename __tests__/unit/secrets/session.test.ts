@@ -45,9 +45,11 @@ function recordingHooks() {
     tracked,
     dir: () => dir,
     hooks: {
-      remember(d: string) {
+      remember(d: string, marker: string) {
         dir = d;
-        events.push(`remember: exists=${fs.existsSync(d)} entries=${fs.readdirSync(d).length}`);
+        // Only the vault's marker is there yet: no secret file before the path is saved.
+        const secretFiles = fs.readdirSync(d).filter((f) => f.startsWith('secret-')).length;
+        events.push(`remember: exists=${fs.existsSync(d)} secret files=${secretFiles} marker=${/^[0-9a-f]{32}$/.test(marker)}`);
       },
       track(s: Session | undefined) {
         tracked.push(s);
@@ -66,7 +68,7 @@ describe('withMountedSecrets', () => {
       expect(dir).toBe(r.dir());
       expect(path.dirname(dir)).toBe(base.dir);
       expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-      expect(fs.readdirSync(dir).length).toBe(SECRETS.length);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('secret-')).length).toBe(SECRETS.length);
       mounts.forEach((m, k) => {
         const st = fs.lstatSync(m.file);
         expect(st.isFile()).toBe(true);
@@ -85,7 +87,7 @@ describe('withMountedSecrets', () => {
       r.events.push('callback');
       return Promise.resolve();
     });
-    expect(r.events).toEqual(['remember: exists=true entries=0', 'track session', 'callback', 'track undefined']);
+    expect(r.events).toEqual(['remember: exists=true secret files=0 marker=true', 'track session', 'callback', 'track undefined']);
     expect(r.tracked[0]).toBeInstanceOf(SecretSession);
     expect(r.tracked[1]).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chooseVaultBase, createVaultDir, isMemoryBacked, removeVault, writeVaultFile } from '../../../src/secrets/vault.js';
+import { chooseVaultBase, createVaultDir, isMemoryBacked, removeVault, vaultMarker, writeVaultFile } from '../../../src/secrets/vault.js';
 
 const SHM = '/dev/shm';
 /** Tests that hand a directory to another user need root to chown. */
@@ -92,5 +92,51 @@ describe('vault files', () => {
     fs.symlinkSync(outside, path.join(dir, 'link'));
     removeVault(dir);
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
+  });
+});
+
+describe('removeVault with the marker the post step was given', () => {
+  const base2 = () => fs.mkdtempSync('/dev/shm/sb-vault-marker-');
+
+  test('removes the vault that holds the marker and only vault files', () => {
+    const b = base2();
+    const dir = createVaultDir(b);
+    writeVaultFile(path.join(dir, 'secret-0'), Buffer.from('value-1234'));
+    expect(removeVault(dir, vaultMarker(dir))).toBe(true);
+    expect(fs.existsSync(dir)).toBe(false);
+    fs.rmSync(b, { recursive: true, force: true });
+  });
+
+  test.each<[string, (dir: string) => string]>([
+    ['a forged state without a marker', () => ''],
+    ['another marker', () => 'f'.repeat(32)],
+    [
+      'a vault-named directory this user made without a marker',
+      (dir) => {
+        fs.rmSync(path.join(dir, '.secret-build-vault'));
+        return 'a'.repeat(32);
+      }
+    ],
+    [
+      'a vault holding a subdirectory',
+      (dir) => {
+        fs.mkdirSync(path.join(dir, 'keep'));
+        return vaultMarker(dir);
+      }
+    ],
+    [
+      'a vault holding a file no vault has',
+      (dir) => {
+        fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+        return vaultMarker(dir);
+      }
+    ]
+  ])('%s: refused, and left as it is', (_name, setup) => {
+    const b = base2();
+    const dir = createVaultDir(b);
+    const marker = setup(dir);
+    expect(() => removeVault(dir, marker)).toThrow(/refusing to remove/);
+    expect(fs.existsSync(dir)).toBe(true);
+    fs.rmSync(b, { recursive: true, force: true });
   });
 });
