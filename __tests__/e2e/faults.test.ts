@@ -3,6 +3,7 @@
  * gone afterwards and no secret value (or variant) was printed.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -217,6 +218,23 @@ e2e('vault placement', () => {
       expect(post.code).toBe(0);
       expect(post.stdout).toMatch(/::warning::secret-build post: could not remove the secret vault .*it is not the vault this run created/);
       expect(fs.readFileSync(path.join(forged, 'secret-0'), 'utf8')).toBe('not a secret of this run');
+    }
+  });
+
+  asRoot('a full tmpfs: the vault write fails before buildx runs, naming the cause; nothing is left', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=big true\n' });
+    fs.writeFileSync(path.join(w.dir, 'big.key'), randomBytes(200 * 1024));
+    const small = fs.mkdtempSync('/tmp/sb-small-tmpfs-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', small]);
+    try {
+      const run = await runAction(w, { 'secret-files': 'big=big.key', 'tmpfs-dir': small });
+      expect(run.main.code).toBe(1);
+      expect(run.main.stdout).toMatch(/::error::no space left on the secret vault's tmpfs for a 204800-byte secret \(\d+ bytes written\)/);
+      expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
+      expect(fs.readdirSync(small)).toEqual([]);
+    } finally {
+      execFileSync('umount', [small]);
+      fs.rmSync(small, { recursive: true, force: true });
     }
   });
 

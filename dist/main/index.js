@@ -44319,6 +44319,8 @@ function forgetSecretsJson(inputs) {
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/docker/process.ts
@@ -44328,6 +44330,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
+
 
 
 
@@ -44392,10 +44395,22 @@ function pipeScrubbed(src, redactor, dest, tap) {
     if (tap)
         scrubbed.on('data', tap);
     if (dest)
-        scrubbed.pipe(dest, { end: false });
+        scrubbed.pipe(bareCrToLf()).pipe(dest, { end: false });
     else if (!tap)
         scrubbed.resume();
     return (0,promises_namespaceObject.finished)(scrubbed);
+}
+/**
+ * The runner ends a line at a bare CR: what follows one would start a line of its own in
+ * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
+ * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
+ */
+function bareCrToLf() {
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            done(null, Buffer.from(chunk.toString('latin1').replace(/\r(?!\n)/g, '\n'), 'latin1'));
+        }
+    });
 }
 /** The last TAIL_BYTES of a stream, for error messages. */
 class Tail {
@@ -44522,8 +44537,6 @@ function legacyImages(docs) {
     });
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -46054,10 +46067,29 @@ function writeVaultFile(file, value) {
     const fd = external_node_fs_namespaceObject.openSync(file, EXCLUSIVE, 0o600);
     try {
         external_node_fs_namespaceObject.fchmodSync(fd, 0o600);
-        external_node_fs_namespaceObject.writeSync(fd, value);
+        writeAll(fd, value);
     }
     finally {
         external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** Every byte, or an error: a short write on a full tmpfs would hand buildx a truncated secret. */
+function writeAll(fd, value) {
+    let done = 0;
+    try {
+        while (done < value.length) {
+            const n = external_node_fs_namespaceObject.writeSync(fd, value, done, value.length - done);
+            if (n <= 0)
+                throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+            done += n;
+        }
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+            throw new ActionError(`no space left on the secret vault's tmpfs for a ${value.length}-byte secret (${done} bytes written): give tmpfs-dir a larger tmpfs, or free space on it`);
+        }
+        throw e;
     }
 }
 /**

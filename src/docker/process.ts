@@ -6,7 +6,7 @@
  */
 import * as exec from '@actions/exec';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
@@ -90,9 +90,22 @@ function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefi
   const scrubbed = redactor.stream();
   src.pipe(scrubbed);
   if (tap) scrubbed.on('data', tap);
-  if (dest) scrubbed.pipe(dest, { end: false });
+  if (dest) scrubbed.pipe(bareCrToLf()).pipe(dest, { end: false });
   else if (!tap) scrubbed.resume();
   return finished(scrubbed);
+}
+
+/**
+ * The runner ends a line at a bare CR: what follows one would start a line of its own in
+ * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
+ * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
+ */
+function bareCrToLf(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, Buffer.from(chunk.toString('latin1').replace(/\r(?!\n)/g, '\n'), 'latin1'));
+    }
+  });
 }
 
 /** The last TAIL_BYTES of a stream, for error messages. */

@@ -115,9 +115,29 @@ export function writeVaultFile(file: string, value: Buffer): void {
   const fd = fs.openSync(file, EXCLUSIVE, 0o600);
   try {
     fs.fchmodSync(fd, 0o600);
-    fs.writeSync(fd, value);
+    writeAll(fd, value);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Every byte, or an error: a short write on a full tmpfs would hand buildx a truncated secret. */
+function writeAll(fd: number, value: Buffer): void {
+  let done = 0;
+  try {
+    while (done < value.length) {
+      const n = fs.writeSync(fd, value, done, value.length - done);
+      if (n <= 0) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      done += n;
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new ActionError(
+        `no space left on the secret vault's tmpfs for a ${value.length}-byte secret (${done} bytes written): give tmpfs-dir a larger tmpfs, or free space on it`
+      );
+    }
+    throw e;
   }
 }
 
