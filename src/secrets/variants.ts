@@ -67,7 +67,10 @@ function encodings(piece: Buffer): Buffer[] {
   res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
   const text = utf8(piece);
   if (text !== undefined) {
-    res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(JSON.stringify(text).slice(1, -1)));
+    const json = JSON.stringify(text).slice(1, -1);
+    // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
+    const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson));
   }
   return res;
 }

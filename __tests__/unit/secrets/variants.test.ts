@@ -64,3 +64,11 @@ describe('PEM armor', () => {
     expect(variants).toContain('b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB');
   });
 });
+
+describe("Go's JSON escapes", () => {
+  test('a value with <, > or & is also found as encoding/json writes it (\\u003c, \\u003e, \\u0026)', () => {
+    const variants = maskVariants(Buffer.from('a<b>c&d-secret')).map((v) => v.toString('latin1'));
+    expect(variants).toContain('a\\u003cb\\u003ec\\u0026d-secret');
+    expect(variants).toContain('a<b>c&d-secret');
+  });
+});
