@@ -13,6 +13,7 @@ import { inspectBuilder } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
 import { evaluatesOnly, planBuilds, pushes, type BuildPlan } from './docker/plan.js';
+import { concurrentBuilds } from './docker/history.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
@@ -81,11 +82,24 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
     })
   );
   log.info('secret vault wiped');
-  if (evaluatesOnly(r.inputs.build)) return checked(r, result, readBuildOutputs(files));
-  failOn(result, r, 'build');
   const outputs = readBuildOutputs(files);
+  await warnIfConcurrent(r, outputs.metadata);
+  if (evaluatesOnly(r.inputs.build)) return checked(r, result, outputs);
+  failOn(result, r, 'build');
   annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
   return outputs;
+}
+
+/** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
+async function warnIfConcurrent(r: Run, metadata: string): Promise<void> {
+  const ref = parseMetadata(metadata)['buildx.build.ref'];
+  const others = await concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, r.log);
+  if (!others.length) return;
+  r.log.warning(
+    `${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}). BuildKit runs identical steps of ` +
+      "concurrent builds once and a secret's content is not part of a step's key, so a step that mounts a secret may have run with the other build's secret, " +
+      'or shared its output with it. Give each job a builder of its own (docker/setup-buildx-action creates one per job) for builds with different secrets.'
+  );
 }
 
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */

@@ -38813,7 +38813,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6839);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2355);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38823,7 +38823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6839:
+/***/ 2355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45839,6 +45839,45 @@ function pushes(b) {
     return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
 }
 
+;// CONCATENATED MODULE: ./src/docker/history.ts
+
+/** Records whose time overlaps ours (one still running counts as running until now). Pure. */
+function overlapping(records, ref, now = Date.now()) {
+    const ours = records.find((r) => r.ref === ref);
+    if (!ours?.created_at)
+        return [];
+    const span = (r) => [Date.parse(r.created_at ?? ''), r.completed_at ? Date.parse(r.completed_at) : now];
+    const [start, end] = span(ours);
+    return records.filter((r) => {
+        if (r.ref === ref || !r.created_at)
+            return false;
+        const [s, e] = span(r);
+        return s < end && e > start;
+    });
+}
+/** The names of builds that overlapped ours; empty when buildx cannot tell (no history support). */
+async function concurrentBuilds(ref, builder, log) {
+    if (!ref)
+        return [];
+    const r = await capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
+    if (r.code !== 0)
+        return [];
+    const records = r.stdout
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .flatMap((l) => {
+        try {
+            return [JSON.parse(l)];
+        }
+        catch {
+            return [];
+        }
+    });
+    // The ref is builder/node/id; history lists the id part of it.
+    const id = ref.split('/').pop();
+    return overlapping(records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })), id).map((x) => x.name ?? x.ref ?? 'a build');
+}
+
 ;// CONCATENATED MODULE: ./src/leak-guard/verify.ts
 /**
  * After publishing: is what was published what was scanned? The publish build is a
@@ -46214,6 +46253,7 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
+
 /** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
 async function buildVerifyPublish(r) {
     const work = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(defaultRunnerTemp(), 'secret-build-work-'));
@@ -46259,12 +46299,23 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
         return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys), { BUILDX_METADATA_WARNINGS: '1' });
     }));
     log.info('secret vault wiped');
-    if (evaluatesOnly(r.inputs.build))
-        return checked(r, result, readBuildOutputs(files));
-    failOn(result, r, 'build');
     const outputs = readBuildOutputs(files);
+    await warnIfConcurrent(r, outputs.metadata);
+    if (evaluatesOnly(r.inputs.build))
+        return checked(r, result, outputs);
+    failOn(result, r, 'build');
     annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
     return outputs;
+}
+/** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
+async function warnIfConcurrent(r, metadata) {
+    const ref = parseMetadata(metadata)['buildx.build.ref'];
+    const others = await concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, r.log);
+    if (!others.length)
+        return;
+    r.log.warning(`${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}). BuildKit runs identical steps of ` +
+        "concurrent builds once and a secret's content is not part of a step's key, so a step that mounts a secret may have run with the other build's secret, " +
+        'or shared its output with it. Give each job a builder of its own (docker/setup-buildx-action creates one per job) for builds with different secrets.');
 }
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r, result, outputs) {
