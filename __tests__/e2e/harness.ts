@@ -206,9 +206,12 @@ export function readFileCommands(file: string): Record<string, string> {
 }
 
 function readChildren(ws: Workspace): { argv: string[]; env: string[] }[] {
+  // In the order they started (the shim writes argv first): readdir order is by name, and "argv.10001" sorts before "argv.9999".
+  const started = (f: string) => fs.statSync(path.join(ws.shimDir, f)).mtimeMs;
   return fs
     .readdirSync(ws.shimDir)
     .filter((f) => f.startsWith('argv.'))
+    .sort((a, b) => started(a) - started(b) || Number(a.slice(5)) - Number(b.slice(5)))
     .map((f) => ({
       argv: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').split('\0').slice(0, -1),
       env: fs
