@@ -44325,7 +44325,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/docker/process.ts
 /**
- * The only place that starts docker. Every call goes through `spawnChecked`, which
+ * The only place that starts docker. Every call goes through `prepare`, which
  * refuses an argv that carries a secret and gives the child an environment without
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
@@ -44374,6 +44374,12 @@ function exitOf(child) {
         child.once('close', (code, signal) => resolve({ code, signal }));
     });
 }
+/**
+ * A long-running docker command (the build) whose stdout and stderr are scrubbed and
+ * printed inside a stop-commands fence, both to stdout so the fence and the output
+ * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
+ * between the child and the log, nor to hand the child to a signal handler.
+ */
 async function runStreamed(args, log, o = {}) {
     const env = { ...prepare(args, log), ...o.env };
     return log.fenced(async () => {
@@ -45897,10 +45903,10 @@ async function publishedConfigs(meta, pushed, scanned, log) {
     const known = scanned.find((s) => s.manifest === digest);
     if (known)
         return [known.config];
-    const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0] : '';
+    const name = pushedName(meta);
     if (!pushed || !name)
         return localConfigs(digest, scanned, log);
-    const top = await rawManifest(`${name.replace(/@.*$/, '')}@${digest}`, log);
+    const top = await rawManifest(`${name}@${digest}`, log);
     if (typeof top === 'string')
         return top;
     const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
@@ -45910,7 +45916,7 @@ async function publishedConfigs(meta, pushed, scanned, log) {
         if (hit)
             configs.push(hit.config);
         else {
-            const man = m.digest === digest ? top : await rawManifest(`${name.replace(/@.*$/, '')}@${m.digest}`, log);
+            const man = m.digest === digest ? top : await rawManifest(`${name}@${m.digest}`, log);
             if (typeof man === 'string')
                 return man;
             configs.push(man.config?.digest ?? '');
@@ -45918,9 +45924,13 @@ async function publishedConfigs(meta, pushed, scanned, log) {
     }
     return configs;
 }
+/** The first name the image was pushed under, without a digest, from the metadata; empty when none. */
+function pushedName(meta) {
+    return typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+}
 /** name@digest of what was pushed, from the metadata. */
 function pushedRef(meta) {
-    const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+    const name = pushedName(meta);
     const digest = meta['containerimage.digest'];
     return name && typeof digest === 'string' ? `${name}@${digest}` : undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * The only place that starts docker. Every call goes through `spawnChecked`, which
+ * The only place that starts docker. Every call goes through `prepare`, which
  * refuses an argv that carries a secret and gives the child an environment without
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
@@ -58,12 +58,6 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   });
 }
 
-/**
- * A long-running docker command (the build) whose stdout and stderr are scrubbed and
- * printed inside a stop-commands fence, both to stdout so the fence and the output
- * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
- * between the child and the log, nor to hand the child to a signal handler.
- */
 export interface StreamOptions {
   onSpawn?: (child: ChildProcess) => void;
   env?: Record<string, string>;
@@ -71,6 +65,12 @@ export interface StreamOptions {
   echo?: boolean;
 }
 
+/**
+ * A long-running docker command (the build) whose stdout and stderr are scrubbed and
+ * printed inside a stop-commands fence, both to stdout so the fence and the output
+ * stay in order. Keeps its own spawn: @actions/exec has no way to put a transform
+ * between the child and the log, nor to hand the child to a signal handler.
+ */
 export async function runStreamed(args: string[], log: Log, o: StreamOptions = {}): Promise<RunResult> {
   const env = { ...prepare(args, log), ...o.env };
   return log.fenced(async () => {

@@ -26,9 +26,9 @@ async function publishedConfigs(meta: Record<string, unknown>, pushed: boolean, 
   if (typeof digest !== 'string') return 'the publish build reported no image digest';
   const known = scanned.find((s) => s.manifest === digest);
   if (known) return [known.config];
-  const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0] : '';
+  const name = pushedName(meta);
   if (!pushed || !name) return localConfigs(digest, scanned, log);
-  const top = await rawManifest(`${name.replace(/@.*$/, '')}@${digest}`, log);
+  const top = await rawManifest(`${name}@${digest}`, log);
   if (typeof top === 'string') return top;
   const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
   const configs: string[] = [];
@@ -36,7 +36,7 @@ async function publishedConfigs(meta: Record<string, unknown>, pushed: boolean, 
     const hit = scanned.find((s) => s.manifest === m.digest);
     if (hit) configs.push(hit.config);
     else {
-      const man = m.digest === digest ? top : await rawManifest(`${name.replace(/@.*$/, '')}@${m.digest}`, log);
+      const man = m.digest === digest ? top : await rawManifest(`${name}@${m.digest}`, log);
       if (typeof man === 'string') return man;
       configs.push(man.config?.digest ?? '');
     }
@@ -44,9 +44,14 @@ async function publishedConfigs(meta: Record<string, unknown>, pushed: boolean, 
   return configs;
 }
 
+/** The first name the image was pushed under, without a digest, from the metadata; empty when none. */
+function pushedName(meta: Record<string, unknown>): string {
+  return typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+}
+
 /** name@digest of what was pushed, from the metadata. */
 function pushedRef(meta: Record<string, unknown>): string | undefined {
-  const name = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+  const name = pushedName(meta);
   const digest = meta['containerimage.digest'];
   return name && typeof digest === 'string' ? `${name}@${digest}` : undefined;
 }
