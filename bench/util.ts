@@ -1,7 +1,6 @@
 /** Shared helpers for the benchmark scripts: timing, medians and test secrets. */
 import { randomBytes } from 'node:crypto';
-import { maskVariants } from '../src/secrets/variants.js';
-import type { TaggedPattern } from '../src/secrets/redactor.js';
+import { Redactor } from '../src/secrets/redactor.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,8 +22,8 @@ export function makeSecrets(n: number): Buffer[] {
   });
 }
 
-export function patternsOf(secrets: Buffer[]): TaggedPattern[] {
-  return secrets.flatMap((s, k) => maskVariants(s).map((bytes) => ({ bytes, tag: `s${k}` })));
+export function redactorOf(secrets: Buffer[]): Redactor {
+  return Redactor.forSecrets(secrets.map((value, k) => ({ id: `s${k}`, value })));
 }
 
 export const fmt = (x: number, d = 1) => x.toFixed(d);

@@ -38813,7 +38813,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2355);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5331);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38823,7 +38823,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2355:
+/***/ 5331:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44547,6 +44547,1207 @@ function legacyImages(docs) {
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
 var tar_stream = __nccwpck_require__(6118);
+;// CONCATENATED MODULE: ./src/secrets/fragments.ts
+/**
+ * Finds every stretch of 16 or more bytes that a text shares with a secret's forms
+ * (the value, its base64 at each alignment, its JSON and URI escapes): a secret cut,
+ * wrapped, prefixed or partly printed still shows itself by its pieces.
+ *
+ * Sampling: the table holds the 8-byte gram at *every* position of every source; the
+ * text is probed only every 9th position. A shared stretch of 16 bytes has 9 gram
+ * starts inside it, so one probe always lands in it; the hit is then extended byte by
+ * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
+ * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
+ * per text byte does not depend on the number or the length of the secrets.
+ * Memory, per source byte: the byte, a 4-byte chain link, 8 to 16 bytes of slot table
+ * (4-byte slots, at most half full) and 2 to 4 bytes of filter: 15 to 25 bytes; a
+ * value has 5 to 7 source bytes a byte (variants.ts).
+ */
+const FRAGMENT_BYTES = 16;
+const GRAM = 8;
+const STRIDE = FRAGMENT_BYTES - GRAM + 1;
+/** A gram repeated more often than this (a run of one byte) is looked up at its first occurrences only. */
+const MAX_CHAIN = 32;
+/** base64url differs from base64 in two characters: comparing through this table finds both with one source. */
+const CANON = new Uint8Array(256).map((_, i) => i);
+CANON[0x2d] = 0x2b; // '-' → '+'
+CANON[0x5f] = 0x2f; // '_' → '/'
+/** CANON on the four bytes of a word at once: bytes equal to '-' or '_' are lowered to '+' or '/'. */
+function canonWord(w) {
+    let x = w ^ 0x2d2d2d2d;
+    let zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+    w -= (zero >>> 7) * 0x02;
+    x = w ^ 0x5f5f5f5f;
+    zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+    return (w - (zero >>> 7) * 0x30) | 0;
+}
+function gramHash(d, i) {
+    const lo = canonWord(d.getInt32(i, true));
+    const hi = canonWord(d.getInt32(i + 4, true));
+    return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> 0;
+}
+const viewOf = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+class FragmentIndex {
+    /** Every source, one after another. */
+    corpus;
+    corpusView;
+    sourceStart;
+    sourceTag;
+    /** Position in the corpus of the first occurrence of a gram, by hash with linear probing; -1 when empty. */
+    slotHead;
+    /** Next position in the corpus with the same gram, -1 at the end. */
+    next;
+    mask;
+    /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
+    filter;
+    filterShift;
+    constructor(sources) {
+        const usable = sources.filter((s) => s.bytes.length >= FRAGMENT_BYTES);
+        this.corpus = Buffer.concat(usable.map((s) => s.bytes));
+        this.corpusView = viewOf(this.corpus);
+        this.sourceStart = Int32Array.from([0, ...cumulative(usable.map((s) => s.bytes.length))]);
+        this.sourceTag = Int32Array.from(usable.map((s) => s.tag));
+        let cap = 16;
+        while (cap < this.corpus.length * 2)
+            cap *= 2;
+        this.mask = cap - 1;
+        this.slotHead = new Int32Array(cap).fill(-1);
+        this.next = new Int32Array(this.corpus.length).fill(-1);
+        let bits = 1 << 16;
+        while (bits < this.corpus.length * 16 && bits < 1 << 28)
+            bits *= 2;
+        this.filter = new Int32Array(bits >>> 5);
+        this.filterShift = 32 - Math.log2(bits);
+        const tail = new Int32Array(cap).fill(-1);
+        const count = new Uint8Array(cap);
+        for (let s = 0; s < usable.length; s++) {
+            for (let q = this.sourceStart[s]; q + GRAM <= this.sourceStart[s + 1]; q++)
+                this.insert(q, tail, count);
+        }
+    }
+    /** Source bytes held. */
+    get size() {
+        return this.corpus.length;
+    }
+    /** Bytes held: the sources and the tables. */
+    get memoryBytes() {
+        return this.corpus.length + this.next.byteLength + this.slotHead.byteLength + this.filter.byteLength;
+    }
+    insert(q, tail, count) {
+        const h = gramHash(this.corpusView, q);
+        const f = h >>> this.filterShift;
+        this.filter[f >>> 5] |= 1 << (f & 31);
+        const slot = this.slotOf(this.corpus, q, h);
+        if (this.slotHead[slot] === -1)
+            this.slotHead[slot] = q;
+        else if (count[slot] < MAX_CHAIN)
+            this.next[tail[slot]] = q;
+        else
+            return;
+        tail[slot] = q;
+        count[slot]++;
+    }
+    /** The slot of the gram at `b[i]`: the one holding that gram, or the empty one where it would go. */
+    slotOf(b, i, h) {
+        let slot = h & this.mask;
+        for (let q = this.slotHead[slot]; q !== -1 && !sameGram(b, i, this.corpus, q); q = this.slotHead[slot])
+            slot = (slot + 1) & this.mask;
+        return slot;
+    }
+    /** Whether the 8 bytes at `b[i]` are a gram of some source (for probes at chosen places: line ends). */
+    hasGram(b, d, i) {
+        if (this.corpus.length === 0 || i < 0 || i + GRAM > b.length)
+            return false;
+        const h = gramHash(d, i);
+        const f = h >>> this.filterShift;
+        return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.slotHead[this.slotOf(b, i, h)] !== -1;
+    }
+    /**
+     * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
+     * FRAGMENT_BYTES shared with a source (it may run outside [from, to)).
+     */
+    find(text, from, to, onSpan) {
+        if (this.corpus.length === 0)
+            return;
+        const d = viewOf(text);
+        const filter = this.filter;
+        const shift = this.filterShift;
+        const last = Math.min(to, text.length) - GRAM;
+        let covered = from;
+        // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
+        for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
+            const h = gramHash(d, p);
+            const f = h >>> shift;
+            if ((filter[f >>> 5] & (1 << (f & 31))) === 0 || p + GRAM <= covered)
+                continue;
+            const span = this.probe(text, p, h);
+            if (span && span.end - span.start >= FRAGMENT_BYTES) {
+                onSpan(span);
+                covered = span.end;
+            }
+        }
+    }
+    /** The longest shared stretch through the gram at `p`, or undefined. */
+    probe(text, p, h) {
+        let best;
+        for (let q = this.slotHead[this.slotOf(text, p, h)]; q !== -1; q = this.next[q]) {
+            const s = this.sourceOf(q);
+            const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
+            if (!best || span.end - span.start > best.end - best.start)
+                best = { ...span, tag: this.sourceTag[s] };
+        }
+        return best;
+    }
+    /** Grows the equal gram at text[p] / corpus[q] both ways, within the source [s0, s1). */
+    extend(text, p, q, s0, s1) {
+        const c = CANON;
+        const corpus = this.corpus;
+        let a = p;
+        let b = q;
+        while (a > 0 && b > s0 && c[text[a - 1]] === c[corpus[b - 1]]) {
+            a--;
+            b--;
+        }
+        let e = p + GRAM;
+        let f = q + GRAM;
+        while (e < text.length && f < s1 && c[text[e]] === c[corpus[f]]) {
+            e++;
+            f++;
+        }
+        return { start: a, end: e };
+    }
+    sourceOf(q) {
+        let lo = 0;
+        let hi = this.sourceTag.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.sourceStart[mid] <= q)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    }
+}
+function sameGram(a, i, b, j) {
+    for (let k = 0; k < GRAM; k++)
+        if (CANON[a[i + k]] !== CANON[b[j + k]])
+            return false;
+    return true;
+}
+function cumulative(lengths) {
+    let sum = 0;
+    return lengths.map((n) => (sum += n));
+}
+
+
+;// CONCATENATED MODULE: ./src/secrets/matcher.ts
+/**
+ * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
+ * window as long as the shortest pattern and, from a hash of the window's last four
+ * bytes, jumps ahead by as much as no pattern can start in between. Only windows
+ * whose last block ends some pattern's prefix are compared in full. With the usual
+ * secrets (16+ bytes) most of the input is never looked at byte by byte.
+ * Memory: the patterns plus a 64 KiB shift table, whatever their number or length.
+ */
+const MIN_PATTERN_BYTES = 4;
+const BLOCK = 4;
+const HASH_BITS = 16; // 64 KiB: fits in L1/L2; measured faster than 2^18 and 2^20 tables
+function blockHash(b, end) {
+    const key = (b[end - 3] << 24) | (b[end - 2] << 16) | (b[end - 1] << 8) | b[end];
+    return Math.imul(key, 0x9e3779b1) >>> (32 - HASH_BITS);
+}
+function prefix(b, i) {
+    return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+}
+class PatternMatcher {
+    patterns;
+    maxLength;
+    /** Length of the scan window: the shortest pattern (capped so shifts fit a byte). */
+    window;
+    shift = new Uint8Array(1 << HASH_BITS);
+    /** Patterns by the hash of the last block of their window-long prefix. */
+    byEndBlock = new Map();
+    /** Patterns by their first four bytes, and every shorter prefix: for partialStart. */
+    byPrefix = new Map();
+    shortPrefixes = new Set();
+    bigrams = new Uint8Array(65536);
+    constructor(patterns) {
+        this.patterns = patterns;
+        patterns.forEach((p, index) => {
+            if (p.length < MIN_PATTERN_BYTES)
+                throw new Error(`pattern ${index} is shorter than ${MIN_PATTERN_BYTES} bytes`);
+        });
+        this.maxLength = patterns.reduce((m, p) => Math.max(m, p.length), 0);
+        this.window = Math.min(255, patterns.reduce((m, p) => Math.min(m, p.length), Infinity));
+        const m = this.window;
+        this.shift.fill(m - BLOCK + 1);
+        patterns.forEach((p, index) => {
+            for (let j = BLOCK - 1; j < m; j++) {
+                const h = blockHash(p, j);
+                this.shift[h] = Math.min(this.shift[h], m - 1 - j);
+            }
+            push(this.byEndBlock, blockHash(p, m - 1), index);
+            push(this.byPrefix, prefix(p, 0), index);
+            for (let n = 1; n < MIN_PATTERN_BYTES; n++)
+                this.shortPrefixes.add(p.toString('latin1', 0, n));
+            this.bigrams[(p[0] << 8) | p[1]] = 1;
+        });
+    }
+    /**
+     * Calls `onMatch(start, patternIndex)` for every occurrence that starts in [from, to)
+     * and lies wholly inside `buf`, in order of start.
+     */
+    forEachMatch(buf, from, to, onMatch) {
+        if (this.patterns.length === 0)
+            return;
+        const m = this.window;
+        const shift = this.shift;
+        const n = buf.length;
+        const lastEnd = Math.min(n, to + m - 1);
+        let end = from + m - 1;
+        while (end < lastEnd) {
+            const h = blockHash(buf, end);
+            const s = shift[h];
+            if (s !== 0) {
+                end += s;
+                continue;
+            }
+            const start = end - m + 1;
+            for (const k of this.byEndBlock.get(h) ?? []) {
+                const p = this.patterns[k];
+                if (buf[start] === p[0] && start + p.length <= n && buf.compare(p, 0, p.length, start, start + p.length) === 0)
+                    onMatch(start, k);
+            }
+            end++;
+        }
+    }
+    /**
+     * The first position at or after `from` where the rest of `buf` is the beginning of
+     * some pattern, so a match may still complete there once more bytes arrive;
+     * `buf.length` when there is none. Everything before it can be released now.
+     */
+    partialStart(buf, from) {
+        for (let i = Math.max(0, from); i < buf.length; i++) {
+            const rest = buf.length - i;
+            if (rest < MIN_PATTERN_BYTES) {
+                if (this.shortPrefixes.has(buf.toString('latin1', i)))
+                    return i;
+                continue;
+            }
+            if (this.bigrams[(buf[i] << 8) | buf[i + 1]] === 0)
+                continue;
+            const candidates = this.byPrefix.get(prefix(buf, i)) ?? [];
+            if (candidates.some((k) => this.patterns[k].length > rest && buf.compare(this.patterns[k], 0, rest, i) === 0))
+                return i;
+        }
+        return buf.length;
+    }
+}
+function push(map, key, value) {
+    const list = map.get(key);
+    if (list)
+        list.push(value);
+    else
+        map.set(key, [value]);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/values.ts
+/**
+ * Resolves secret specs to their bytes: the literal value, the environment variable,
+ * or the file. Checks what BuildKit and log masking need: not empty, not too short
+ * to mask, not over BuildKit's size limit.
+ */
+
+
+
+/** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
+const MAX_SECRET_BYTES = 500 * 1024;
+/** Shorter values would be masked everywhere they occur by chance and wreck the log. */
+const MIN_SECRET_BYTES = 4;
+const NOT_ARRIVED = { secrets: 'empty', 'secret-envs': 'variable unset or empty', 'secret-map': 'not in secrets-json' };
+/** Resolves every spec; values that did not arrive are gathered into one MissingSecretsError. */
+function resolveSecrets(specs, sources) {
+    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
+    const missing = [];
+    const secrets = specs.flatMap((spec) => {
+        const value = readValue(spec, sources.env, context);
+        // A file is there or not (its own errors); the other kinds arrive empty when the run gets no such secret.
+        if (spec.input !== 'secret-files' && (value === undefined || value.length === 0)) {
+            missing.push({ id: spec.id, where: `input "${spec.input}", entry ${spec.entry}, ${NOT_ARRIVED[spec.input]}` });
+            return [];
+        }
+        checkSize(spec, value);
+        return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value }];
+    });
+    if (missing.length)
+        throw new MissingSecretsError(missing);
+    return secrets;
+}
+/** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
+function readValue(spec, env, context) {
+    if (spec.input === 'secrets')
+        return Buffer.from(spec.ref, 'utf8');
+    if (spec.input === 'secret-map') {
+        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
+        return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+    }
+    if (spec.input === 'secret-envs') {
+        const v = env[spec.ref];
+        return v === undefined ? undefined : Buffer.from(v, 'utf8');
+    }
+    // Relative to the working directory, as buildx itself would resolve it.
+    return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
+}
+/** Parsed once; the caller keeps only the values secret-map names. */
+function parseSecretsJson(text) {
+    if (text.trim() === '')
+        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
+    try {
+        const v = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v))
+            return v;
+    }
+    catch {
+        // fall through: the message must not quote the text
+    }
+    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
+}
+/** Filesystems whose files are views of the kernel or of processes (/proc/self/environ holds this step's whole environment). */
+const PSEUDO_FS = new Set([
+    0x9fa0 /* proc */, 0x62656572 /* sysfs */, 0x64626720 /* debugfs */, 0x74726163 /* tracefs */, 0x73636673 /* securityfs */, 0x63677270 /* cgroup2 */,
+    0x1cd1 /* devpts */
+]);
+/**
+ * A regular file (links followed) on a real filesystem, read through one descriptor with
+ * a size bound: what was checked is what is read. Messages do not quote the path, which
+ * may be a pasted secret.
+ */
+function readSecretFile(spec, file) {
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (e) {
+        const code = e.code;
+        throw new InputError(spec.input, code === 'ENOENT' ? 'file not found (paths are relative to the working directory)' : `cannot open the file (${code ?? 'error'})`, spec.entry);
+    }
+    try {
+        const st = external_node_fs_namespaceObject.fstatSync(fd);
+        if (!st.isFile())
+            throw new InputError(spec.input, 'not a regular file', spec.entry);
+        if (PSEUDO_FS.has(Number(external_node_fs_namespaceObject.statfsSync(file).type)))
+            throw new InputError(spec.input, 'the file is on a pseudo filesystem (such as /proc): give a file on disk or tmpfs', spec.entry);
+        if (st.size > MAX_SECRET_BYTES)
+            throw tooBig(spec, st.size);
+        const buf = Buffer.alloc(MAX_SECRET_BYTES + 1);
+        let n = 0;
+        for (let r = 1; r > 0 && n < buf.length; n += r)
+            r = external_node_fs_namespaceObject.readSync(fd, buf, n, buf.length - n, null);
+        if (n > MAX_SECRET_BYTES)
+            throw tooBig(spec, n);
+        return buf.subarray(0, n);
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw e;
+        throw new InputError(spec.input, `cannot read the file (${e.code ?? 'error'})`, spec.entry);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+function checkSize(spec, value) {
+    if (value.length === 0)
+        throw new InputError(spec.input, 'the secret value is empty', spec.entry);
+    if (value.length < MIN_SECRET_BYTES) {
+        throw new InputError(spec.input, `the secret value is shorter than ${MIN_SECRET_BYTES} bytes, too short to mask in logs`, spec.entry);
+    }
+    if (value.length > MAX_SECRET_BYTES)
+        throw tooBig(spec, value.length);
+}
+function tooBig(spec, size) {
+    return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/variants.ts
+/**
+ * The byte strings that reveal a secret when they appear in a log or an image:
+ * the value, each of its lines, and their common encodings. Pure.
+ *
+ * Two kinds, for the two halves of the search (search.ts):
+ * - fragment sources: the value and its whole encodings, in which any shared stretch of
+ *   FRAGMENT_BYTES or more is found (fragments.ts): a piece of a value, or of its
+ *   base64 at any alignment, is a stretch of one of these;
+ * - exact variants: pieces (the value, its lines) too short for that, and their
+ *   encodings, matched whole.
+ */
+
+
+/** Values up to this size are also searched in their JSON and URI escapes. */
+const ESCAPED_SOURCE_MAX = 4096;
+function secretForms(value) {
+    const compact = withoutLineBreaks(value);
+    const long = value.length >= FRAGMENT_BYTES;
+    // A piece is left to the fragment search only when both views hold 16+ bytes of it.
+    const exact = maskVariants(value, (piece) => withoutLineBreaks(piece).length < FRAGMENT_BYTES);
+    if (!long)
+        return { sources: [], exact };
+    // The text view leaves out CR and LF, so a value printed over several lines is one stretch there; the hex view keeps them.
+    const sources = [compact, value, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(value, shift)))];
+    const text = utf8(value);
+    // A long value (a key, a certificate) keeps long unescaped runs in its escapes, found as raw stretches; a short one with quotes or '%' may not.
+    if (text !== undefined && value.length <= ESCAPED_SOURCE_MAX) {
+        for (const esc of textEscapes(text))
+            if (!esc.equals(compact))
+                sources.push(esc);
+    }
+    return { sources: dedupe(sources), exact };
+}
+/** Every exact variant of the pieces `keep` accepts (all by default), deduplicated, each at least MIN_SECRET_BYTES long. */
+function maskVariants(value, keep = () => true) {
+    const out = new Map();
+    const add = (b) => {
+        if (b.length >= MIN_SECRET_BYTES)
+            out.set(b.toString('latin1'), b);
+    };
+    for (const piece of pieces(value).filter(keep)) {
+        add(piece);
+        for (const enc of encodings(piece))
+            add(enc);
+    }
+    return [...out.values()];
+}
+function dedupe(bufs) {
+    return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+}
+/** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
+function withoutLineBreaks(b) {
+    return b.includes(0x0a) ? Buffer.from(b.filter((c, i) => c !== 0x0a && !(c === 0x0d && b[i + 1] === 0x0a))) : b;
+}
+/** The whole value, without its trailing line break, and each line (CR dropped). */
+function pieces(value) {
+    return [value, trimTrailingNewlines(value), ...variants_lines(value)];
+}
+/** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
+function variants_lines(value) {
+    if (!value.includes(0x0a) && !value.includes(0x0d))
+        return [];
+    const res = [];
+    let start = 0;
+    for (let i = 0; i <= value.length; i++) {
+        if (i === value.length || value[i] === 0x0a || value[i] === 0x0d) {
+            const line = value.subarray(start, i);
+            if (line.length && !isArmor(line))
+                res.push(line);
+            start = i + 1;
+        }
+    }
+    return res;
+}
+/**
+ * A PEM armor line (`-----BEGIN OPENSSH PRIVATE KEY-----`) is the same in every key and
+ * in the tools that read keys (ssh-add holds it): masking it alone says nothing about the
+ * secret and turns every such file into a finding. The whole value still contains it.
+ */
+function isArmor(line) {
+    return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
+}
+function trimTrailingNewlines(b) {
+    let end = b.length;
+    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x0d))
+        end--;
+    return b.subarray(0, end);
+}
+/** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
+const BASE64_WRAPS = [76, 64];
+function encodings(piece) {
+    const res = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const core = base64Core(piece, shift);
+        res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
+    }
+    // A long value encoded on its own is wrapped: its first line still gives it away.
+    const whole = base64Core(piece, 0);
+    for (const width of BASE64_WRAPS)
+        if (whole.length > width)
+            res.push(Buffer.from(whole.slice(0, width)));
+    res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
+    const text = utf8(piece);
+    if (text !== undefined)
+        res.push(...textEscapes(text));
+    return res;
+}
+/** The value as URI data, in a JSON string, and in a JSON string written by Go. */
+function textEscapes(text) {
+    const json = JSON.stringify(text).slice(1, -1);
+    // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
+    const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    return [Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson)];
+}
+/**
+ * The part of base64(x) that is the same wherever `piece` sits in x, given that it
+ * starts `shift` bytes past a 3-byte boundary: characters mixing in bytes before or
+ * after the piece are cut off, and padding is never part of it.
+ */
+function base64Core(piece, shift) {
+    const enc = Buffer.concat([Buffer.alloc(shift), piece])
+        .toString('base64')
+        .replace(/=+$/, '');
+    const tail = (shift + piece.length) % 3 === 0 ? enc : enc.slice(0, -1);
+    return tail.slice([0, 2, 3][shift]);
+}
+function utf8(b) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(b);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Values with more lines than this (certificate bundles) register their lines only: see runnerMasks. */
+const RUNNER_EXTRA_LINES = 64;
+/**
+ * What to register with the runner (`::add-mask::`) so later steps' logs are masked too:
+ * only what the runner cannot derive. For every string it is given, the runner also
+ * masks its base64 (padded, after dropping 0, 1 or 2 leading bytes), JSON, URI, XML and
+ * shell escapes (actions/runner ValueEncoders). It cannot derive base64 of the value in
+ * the middle of other bytes (unpadded, at each alignment, base64url too), hex, Go's JSON
+ * escapes, or the first line of wrapped base64. Lines are registered one by one: a
+ * command is one line, and the runner would split a multi-line mask into lines and mask
+ * even a one-character line (a JSON brace) in every later log. A value with more than
+ * RUNNER_EXTRA_LINES lines registers its lines only, so the runner's cost per log line
+ * stays bounded; this step's own scrubber keeps every variant regardless.
+ */
+function runnerMasks(value) {
+    const ls = variants_lines(value);
+    const parts = (ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= MIN_SECRET_BYTES);
+    const extras = parts.length <= RUNNER_EXTRA_LINES;
+    const out = new Set();
+    for (const part of parts) {
+        const text = utf8(part);
+        if (text !== undefined && text.trim() !== '')
+            out.add(text);
+        if (extras || text === undefined)
+            for (const v of underivable(part, text))
+                out.add(v);
+    }
+    return [...out];
+}
+function underivable(part, text) {
+    const res = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const core = base64Core(part, shift);
+        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+    }
+    const whole = base64Core(part, 0);
+    for (const width of BASE64_WRAPS)
+        if (whole.length > width)
+            res.push(whole.slice(0, width));
+    res.push(part.toString('hex'), part.toString('hex').toUpperCase());
+    if (text !== undefined) {
+        const [, json, goJson] = textEscapes(text).map((b) => b.toString());
+        if (goJson !== json)
+            res.push(goJson);
+    }
+    return res.filter((v) => v.length >= MIN_SECRET_BYTES);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/views.ts
+/** Grows a typed array of positions without a JS array's per-element cost. */
+class Positions {
+    data = new Int32Array(64);
+    length = 0;
+    push(v) {
+        if (this.length === this.data.length) {
+            const bigger = new Int32Array(this.data.length * 2);
+            bigger.set(this.data);
+            this.data = bigger;
+        }
+        this.data[this.length++] = v;
+    }
+}
+const isDigit = (c) => c >= 0x30 && c <= 0x39;
+/** The end of a `#<step> <seconds> ` prefix at `s`, or `s` when the line has none. */
+function afterProgressPrefix(b, s, e) {
+    let i = s;
+    if (b[i] !== 0x23)
+        return s; // '#'
+    for (i++; i < e && isDigit(b[i]); i++)
+        ;
+    if (i === s + 1 || b[i] !== 0x20)
+        return s;
+    const t = ++i;
+    for (; i < e && (isDigit(b[i]) || b[i] === 0x2e); i++)
+        ;
+    return i > t && b[i] === 0x20 ? i + 1 : s;
+}
+/** Where the content of the line [s, e) starts: after the progress prefix. */
+const contentStart = afterProgressPrefix;
+/** Where the content of the line [s, e) ends (`e` at its LF or the buffer's end): before the CR of a CRLF. */
+function contentEnd(buf, s, e) {
+    return e > s && buf[e - 1] === 0x0d && e < buf.length ? e - 1 : e;
+}
+/** The text view of the lines in [from, to) (`from` at a line start). */
+function textView(buf, from = 0, to = buf.length) {
+    const bytes = Buffer.allocUnsafe(to - from);
+    // Segment k copies buf[segBuf[k], …) to bytes[segView[k], segView[k + 1]).
+    const segView = new Positions();
+    const segBuf = new Positions();
+    let n = 0;
+    for (let pos = from; pos < to;) {
+        const nl = buf.indexOf(0x0a, pos);
+        const end = nl === -1 || nl > to ? to : nl;
+        const s = contentStart(buf, pos, end);
+        const e = contentEnd(buf, pos, end);
+        if (e > s) {
+            segView.push(n);
+            segBuf.push(s);
+            n += buf.copy(bytes, n, s, e);
+        }
+        pos = end + 1;
+    }
+    const sources = (a, b) => {
+        const res = [];
+        for (let k = lastAtOrBefore(segView, a); k < segView.length && segView.data[k] < b; k++) {
+            const s0 = Math.max(a, segView.data[k]);
+            const s1 = Math.min(b, k + 1 < segView.length ? segView.data[k + 1] : n);
+            res.push([segBuf.data[k] + (s0 - segView.data[k]), segBuf.data[k] + (s1 - segView.data[k])]);
+        }
+        return res;
+    };
+    return { bytes: bytes.subarray(0, n), sources };
+}
+/** Where the last `n` bytes of the text view of `buf` begin (at most MAX_TAIL_LINES lines back). */
+function textTail(buf, n) {
+    let end = buf.length;
+    for (let k = 0; k < MAX_TAIL_LINES && end >= 0; k++) {
+        const start = lineStartOf(buf, end);
+        const s = contentStart(buf, start, end);
+        const e = contentEnd(buf, start, end);
+        if (e - s >= n)
+            return e - n;
+        n -= Math.max(0, e - s);
+        if (start === 0)
+            return 0;
+        end = start - 1;
+    }
+    return end;
+}
+const MAX_TAIL_LINES = 16;
+/** The start of the line that holds position `at - 1` (the line `at` ends or is in); lastIndexOf with a negative index would search from the end. */
+function lineStartOf(buf, at) {
+    return at <= 0 ? 0 : buf.lastIndexOf(0x0a, at - 1) + 1;
+}
+function lastAtOrBefore(p, v) {
+    let lo = 0;
+    let hi = p.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (p.data[mid] <= v)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+/** Bytes a hex dump is made of: hex digits, blanks, line breaks and the colon of xxd's offset. */
+const HEXISH = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF :\r\n')
+    HEXISH[c.charCodeAt(0)] = 1;
+/**
+ * A probe every 16 bytes sees 8 hexish bytes in a row in any hexish run of 23 or more:
+ * a dump's line (od's 55, xxd's 49 before its ASCII column), a long hex string, or
+ * wrapped hex (line breaks are hexish). Shorter runs are found next to a longer line.
+ */
+const HEX_PROBE = 16;
+/** The hex view of the lines that have a long hexish run, and of the lines next to them (a dump's short first or last line). */
+function hexView(buf) {
+    const parts = hexParts(buf);
+    let room = 0;
+    for (let k = 0; k < parts.length; k += 4)
+        room += parts.data[k + 1] - parts.data[k];
+    const bytes = Buffer.allocUnsafe(room);
+    const pos = new Positions();
+    let lastLineStart = -1;
+    for (let k = 0; k < parts.length; k += 4) {
+        const d = parts.data;
+        if (d[k + 3] ? decodeRun(buf, d[k], d[k + 1], bytes, pos) : decodeHexLine(buf, d[k], d[k + 1], bytes, pos))
+            lastLineStart = d[k + 2];
+    }
+    return {
+        bytes: bytes.subarray(0, pos.length),
+        sources: (a, b) => {
+            // Pairs at most one character apart (a blank or a colon) are one range; a wider gap is the next line or column.
+            const res = [[pos.data[a], pos.data[a] + 2]];
+            for (let i = a + 1; i < b; i++) {
+                const last = res[res.length - 1];
+                if (pos.data[i] >= last[0] && pos.data[i] - last[1] <= 1 && buf[last[1]] !== 0x0a)
+                    last[1] = Math.max(last[1], pos.data[i] + 2);
+                else
+                    res.push([pos.data[i], pos.data[i] + 2]);
+            }
+            return res;
+        },
+        lastLineStart
+    };
+}
+/**
+ * What to decode, in order, four numbers each: start, end, line start, and 0 for a
+ * dump's line (decoded whole, with its neighbours: a dump's short first or last line)
+ * or 1 for a run of 16+ hex digits in other text (a digest, `key=0x…`).
+ */
+function hexParts(buf) {
+    const out = new Positions();
+    let covered = 0;
+    const add = (s, e, line, run) => {
+        if (s < covered)
+            return;
+        covered = e;
+        out.push(s);
+        out.push(e);
+        out.push(line);
+        out.push(run);
+    };
+    const addLine = (start) => {
+        const nl = buf.indexOf(0x0a, start);
+        const end = nl === -1 ? buf.length : nl;
+        add(contentStart(buf, start, end), contentEnd(buf, start, end), start, 0);
+    };
+    for (let p = 0; p + 8 <= buf.length; p += HEX_PROBE) {
+        if (!hexishWindow(buf, p))
+            continue;
+        const s = lineStartOf(buf, p + 1);
+        const e = buf.indexOf(0x0a, p);
+        const end = e === -1 ? buf.length : e;
+        if (isDumpLine(buf, contentStart(buf, s, end), end)) {
+            if (s > 0)
+                addLine(lineStartOf(buf, s - 1));
+            addLine(s);
+            if (e !== -1 && e + 1 < buf.length)
+                addLine(e + 1);
+            p = end + 1 - HEX_PROBE;
+            continue;
+        }
+        let rs = p;
+        while (rs < p + 8 && HEX_VALUE[buf[rs]] < 0)
+            rs++;
+        while (rs > s && HEX_VALUE[buf[rs - 1]] >= 0)
+            rs--;
+        const re = hexRunEnd(buf, rs, end);
+        if (re - rs >= 2 * GRAM_PAIRS)
+            add(rs, re, s, 1);
+        p = Math.max(p, re - HEX_PROBE);
+    }
+    return out;
+}
+/**
+ * A dump's line starts with a hex token, its offset (6+ digits) or its first bytes (even
+ * length), that has a decimal digit or is followed by a hex token as long: not a word like "added".
+ */
+function isDumpLine(buf, s, e) {
+    const a0 = sepEnd(buf, s, e);
+    const a1 = tokenEnd(buf, a0, e);
+    if (a1 === a0 || ((a1 - a0) % 2 !== 0 && a1 - a0 < 6) || hexRunEnd(buf, a0, a1) !== a1)
+        return false;
+    for (let i = a0; i < a1; i++)
+        if (buf[i] <= 0x39)
+            return true;
+    const b0 = sepEnd(buf, a1, e);
+    const b1 = tokenEnd(buf, b0, e);
+    return b1 - b0 === a1 - a0 && hexRunEnd(buf, b0, b1) === b1;
+}
+/** A run shorter than this many hex digit pairs cannot hold a gram of the search. */
+const GRAM_PAIRS = 8;
+/** A hex run in other text: read from its start, and from its end as well when its length is odd. */
+function decodeRun(buf, s, e, out, pos) {
+    decodePairs(buf, s, s + ((e - s) & ~1), out, pos);
+    if ((e - s) % 2 === 1)
+        decodePairs(buf, s + 1, e, out, pos);
+    return true;
+}
+/** Eight hexish bytes with at least five hex digits (not a run of blanks). */
+function hexishWindow(buf, p) {
+    let digits = 0;
+    for (let k = 0; k < 8; k++) {
+        const c = buf[p + k];
+        if (!HEXISH[c])
+            return false;
+        if (HEX_VALUE[c] >= 0)
+            digits++;
+    }
+    return digits >= 5;
+}
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let c = 0; c < 16; c++) {
+    HEX_VALUE['0123456789abcdef'.charCodeAt(c)] = c;
+    HEX_VALUE['0123456789ABCDEF'.charCodeAt(c)] = c;
+}
+const isSep = (c) => c === 0x20 || c === 0x09 || c === 0x3a || c === 0x0d;
+const tokenEnd = (buf, i, e) => {
+    while (i < e && !isSep(buf[i]))
+        i++;
+    return i;
+};
+const sepEnd = (buf, i, e) => {
+    while (i < e && isSep(buf[i]))
+        i++;
+    return i;
+};
+/**
+ * Decodes the hex tokens of one line into `out` (appending to `pos`): tokens are split
+ * by blanks and colons; a first token that is an offset column is skipped; so is any
+ * token that is not hex of even length (an ASCII column, a word), except for the hex runs
+ * at its ends and a long one inside (`0x…`, `key=…`). Returns whether the line gave any byte.
+ */
+function decodeHexLine(buf, s, e, out, pos) {
+    const a0 = sepEnd(buf, s, e);
+    const a1 = tokenEnd(buf, a0, e);
+    const b0 = sepEnd(buf, a1, e);
+    const b1 = tokenEnd(buf, b0, e);
+    const offset = b1 > b0 && isOffset(buf, a0, a1, b0, b1);
+    const xxdStyle = offset && buf[a1] === 0x3a;
+    const before = pos.length;
+    for (let t = offset ? b0 : a0; t < e;) {
+        const u = tokenEnd(buf, t, e);
+        const pure = (u - t) % 2 === 0 && hexRunEnd(buf, t, u) === u;
+        // Two blanks before a column that is not all hex (or any column, after xxd's offset) start the ASCII column.
+        if (pos.length > before && t - 2 >= s && buf[t - 1] === 0x20 && buf[t - 2] === 0x20 && (xxdStyle || !pure))
+            break;
+        if (pure)
+            decodePairs(buf, t, u, out, pos);
+        else
+            decodeRunsIn(buf, t, u, out, pos);
+        t = sepEnd(buf, u, e);
+    }
+    return pos.length > before;
+}
+/** An offset column: hex of 6+ digits, ending in a colon (xxd) or followed by shorter groups of 2 or 4 (od, hexdump). */
+function isOffset(buf, a0, a1, b0, b1) {
+    if (a1 - a0 < 6 || hexRunEnd(buf, a0, a1) !== a1)
+        return false;
+    return buf[a1] === 0x3a || ((b1 - b0 === 2 || b1 - b0 === 4) && hexRunEnd(buf, b0, b1) === b1);
+}
+/**
+ * A token with other characters in it: a run at its end is read up to the blank after it,
+ * a run at its start from the blank before it (a dump next to other bytes), and a long
+ * run inside it (`0x…`, `key=…`) at both parities.
+ */
+function decodeRunsIn(buf, t, u, out, pos) {
+    for (let i = t; i < u;) {
+        const end = hexRunEnd(buf, i, u);
+        const n = end - i;
+        if (i === t && end === u) {
+            // A whole token of odd length: an offset alone on a line (od's last) is short; a longer one is read from its start.
+            if (n > 8)
+                decodePairs(buf, i, i + (n & ~1), out, pos);
+        }
+        else if (i === t && n >= 2)
+            decodePairs(buf, i, i + (n & ~1), out, pos);
+        else if (end === u && n >= 2)
+            decodePairs(buf, end - (n & ~1), end, out, pos);
+        else if (n >= 2 * FRAGMENT_HEX_PAIRS) {
+            decodePairs(buf, i, i + (n & ~1), out, pos);
+            decodePairs(buf, i + 1, i + 1 + ((n - 1) & ~1), out, pos);
+        }
+        i = Math.max(end, i + 1);
+    }
+}
+/** A run shorter than this many pairs cannot hold a fragment. */
+const FRAGMENT_HEX_PAIRS = 16;
+function hexRunEnd(buf, i, u) {
+    while (i < u && HEX_VALUE[buf[i]] >= 0)
+        i++;
+    return i;
+}
+function decodePairs(buf, t, u, out, pos) {
+    for (let i = t; i + 1 < u; i += 2) {
+        out[pos.length] = (HEX_VALUE[buf[i]] << 4) | HEX_VALUE[buf[i + 1]];
+        pos.push(i);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/search.ts
+/**
+ * The one search for secrets in bytes, used by the log scrubber, the argv and
+ * environment checks, the Dockerfile preflight and the image scan. Three paths:
+ * - fragments (fragments.ts) in the text view and the hex view (views.ts): any stretch
+ *   of 16+ bytes of a value, or of its base64/base64url at any alignment and wrapping,
+ *   its hex at any width, its JSON or URI escape;
+ * - exact variants of 8+ bytes (pieces shorter than a fragment and their encodings);
+ * - exact variants of 4–7 bytes, kept apart: a 4-byte pattern lets Wu-Manber skip at
+ *   most one byte, so it would slow every search; here only when there is one.
+ */
+
+
+
+
+/** The start of the last complete line (a hex dump on it may go on in the next line), 0 when there is none. */
+function lastCompleteLineStart(buf) {
+    const lastLf = buf.lastIndexOf(0x0a);
+    return lastLf <= 0 ? 0 : lineStartOf(buf, lastLf);
+}
+const SHORT_BYTES = 8;
+/** Up to this many short patterns are found with Buffer#indexOf (memchr speed) each. */
+const NATIVE_SHORT = 16;
+class SecretSearch {
+    ids;
+    long;
+    short;
+    fragments;
+    constructor(
+    /** Secret ids by tag; never values. */
+    ids, exact, sources) {
+        this.ids = ids;
+        const group = (keep) => {
+            const ps = exact.filter((p) => keep(p.bytes));
+            return { matcher: new PatternMatcher(ps.map((p) => p.bytes)), tags: ps.map((p) => p.tag) };
+        };
+        this.long = group((b) => b.length >= SHORT_BYTES);
+        this.short = group((b) => b.length < SHORT_BYTES);
+        this.fragments = new FragmentIndex(sources);
+    }
+    static forSecrets(secrets) {
+        const exact = [];
+        const sources = [];
+        secrets.forEach((s, tag) => {
+            const forms = secretForms(s.value);
+            exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
+            sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
+        });
+        return new SecretSearch(secrets.map((s) => s.id), exact, sources);
+    }
+    get empty() {
+        return this.fragments.size === 0 && this.long.tags.length === 0 && this.short.tags.length === 0;
+    }
+    /** Counts for reports and benchmarks. */
+    get stats() {
+        return {
+            exactPatterns: this.long.tags.length + this.short.tags.length,
+            fragmentSourceBytes: this.fragments.size,
+            memoryBytes: this.fragments.memoryBytes
+        };
+    }
+    find(buf) {
+        const matches = [];
+        let fragmentHold = buf.length;
+        if (this.fragments.size > 0) {
+            // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
+            this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
+            for (const [a, b] of this.seamRegions(buf))
+                this.inView(textView(buf, a, b), matches);
+            const hex = hexView(buf);
+            if (hex.bytes.length)
+                this.inView(hex, matches);
+            fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), hex.lastLineStart >= lastCompleteLineStart(buf) ? hex.lastLineStart : buf.length);
+        }
+        this.exactIn(this.long, buf, matches);
+        this.exactIn(this.short, buf, matches);
+        matches.sort((a, b) => a.start - b.start || b.end - a.end);
+        return { matches, fragmentHold };
+    }
+    /**
+     * Pairs of lines (merged when they touch) where a stretch may cross the break: the
+     * last 8 content bytes of the first, or the first 8 of the second, are a source gram.
+     * A stretch of 16 has 8 bytes on one side. (Lines shorter than 8 bytes in the middle
+     * of a stretch are not looked through: README, leak guard.)
+     */
+    seamRegions(buf) {
+        const d = viewOf(buf);
+        const regions = [];
+        let start = 0;
+        let nl = buf.indexOf(0x0a);
+        let s = contentStart(buf, 0, nl === -1 ? buf.length : nl);
+        let e = contentEnd(buf, 0, nl === -1 ? buf.length : nl);
+        while (nl !== -1) {
+            const nextStart = nl + 1;
+            const nextNl = buf.indexOf(0x0a, nextStart);
+            const nextEnd = nextNl === -1 ? buf.length : nextNl;
+            const ns = contentStart(buf, nextStart, nextEnd);
+            const ne = contentEnd(buf, nextStart, nextEnd);
+            if ((e - s >= GRAM && this.fragments.hasGram(buf, d, e - GRAM)) || (ne - ns >= GRAM && this.fragments.hasGram(buf, d, ns))) {
+                const last = regions[regions.length - 1];
+                if (last && last[1] >= start)
+                    last[1] = nextEnd;
+                else
+                    regions.push([start, nextEnd]);
+            }
+            start = nextStart;
+            nl = nextNl;
+            s = ns;
+            e = ne;
+        }
+        return regions;
+    }
+    /** Ids of the secrets found in `text`, without duplicates. */
+    idsIn(text) {
+        const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+        return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
+    }
+    /** The first position where an exact pattern may still complete once more bytes arrive; `buf.length` when none can. */
+    exactHold(buf) {
+        const hold = ({ matcher: m }) => (m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length);
+        return Math.min(hold(this.long), hold(this.short));
+    }
+    inView(view, out) {
+        this.fragments.find(view.bytes, 0, view.bytes.length, (s) => {
+            for (const [start, end] of view.sources(s.start, s.end))
+                out.push({ start, end, tag: s.tag });
+        });
+    }
+    exactIn(e, buf, out) {
+        const { matcher, tags } = e;
+        if (tags.length === 0)
+            return;
+        if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
+            matcher.patterns.forEach((p, k) => {
+                for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1))
+                    out.push({ start: i, end: i + p.length, tag: tags[k] });
+            });
+            return;
+        }
+        matcher.forEachMatch(buf, 0, buf.length, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/redactor.ts
+/**
+ * Replaces every occurrence of a secret, whole or in pieces (search.ts), with `***`,
+ * in whole strings and in streams where a value may be split across any number of chunks.
+ */
+
+
+const REDACTED = '***';
+const REDACTED_BYTES = Buffer.from(REDACTED);
+/** A stream idle this long releases what is held back only because a fragment might continue. */
+const IDLE_RELEASE_MS = 250;
+/** Bytes kept before the unsent ones, so the views see the line and the fragment they continue. */
+const CONTEXT_BYTES = 256;
+const MAX_CONTEXT_BYTES = 4096;
+class Redactor {
+    search;
+    constructor(search) {
+        this.search = search;
+    }
+    /** Every secret: fragments of its forms and exact variants of its short pieces. */
+    static forSecrets(secrets) {
+        return new Redactor(SecretSearch.forSecrets(secrets));
+    }
+    /** Exact patterns only, each tagged: for tests of the exact path. */
+    static exact(patterns) {
+        const ids = [...new Set(patterns.map((p) => p.tag))];
+        return new Redactor(new SecretSearch(ids, patterns.map((p) => ({ bytes: p.bytes, tag: ids.indexOf(p.tag) })), []));
+    }
+    scrub(text) {
+        if (this.search.empty)
+            return text;
+        return this.scrubBuffer(Buffer.from(text, 'utf8')).toString('utf8');
+    }
+    scrubBuffer(buf) {
+        const s = new StreamScrubber(this.search);
+        return Buffer.concat([s.push(buf), s.flush()]);
+    }
+    /** Ids of the secrets found in `text`, without duplicates. */
+    secretsIn(text) {
+        return this.search.idsIn(text);
+    }
+    stream() {
+        const s = new StreamScrubber(this.search);
+        let timer;
+        const release = () => {
+            const out = s.idle();
+            if (out.length)
+                t.push(out);
+        };
+        const t = new external_node_stream_.Transform({
+            transform(chunk, _enc, done) {
+                clearTimeout(timer);
+                const out = s.push(chunk);
+                // A stalled build still shows its last line; what a fragment rule held is sent after a pause.
+                if (s.holding)
+                    timer = setTimeout(release, IDLE_RELEASE_MS).unref();
+                done(null, out);
+            },
+            flush(done) {
+                clearTimeout(timer);
+                done(null, s.flush());
+            }
+        });
+        return t;
+    }
+}
+/**
+ * Positions are absolute stream offsets. `carry` keeps the bytes not yet sent plus some
+ * context before them; `emitted` is how far output has gone. Output stops at the safe
+ * point: where an exact pattern may be starting, or the last 15 bytes of the views (a
+ * fragment may go on). A match that starts before the safe point is redacted to its
+ * end, so output may run past the safe point; a later match overlapping an
+ * already-sent stretch (a fragment found again with more bytes) has its remainder
+ * suppressed, marked with `***` unless it continues the last redaction.
+ */
+class StreamScrubber {
+    search;
+    carry = Buffer.alloc(0);
+    carryStart = 0;
+    emitted = 0;
+    /** Where the last `***` sent ends: a match running on from there is the same redaction. */
+    redactedTo = -1;
+    constructor(search) {
+        this.search = search;
+    }
+    push(chunk) {
+        return this.process(chunk, 'more');
+    }
+    /** Sends what is held only because a fragment might continue. */
+    idle() {
+        return this.process(Buffer.alloc(0), 'idle');
+    }
+    flush() {
+        return this.process(Buffer.alloc(0), 'final');
+    }
+    get holding() {
+        return this.emitted < this.carryStart + this.carry.length;
+    }
+    process(chunk, mode) {
+        if (this.search.empty)
+            return chunk;
+        const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+        const base = this.carryStart;
+        const { matches, fragmentHold } = this.search.find(buf);
+        const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? buf.length : fragmentHold));
+        const out = [];
+        let pos = this.emitted;
+        for (const m of matches) {
+            const start = base + m.start;
+            const stop = base + m.end;
+            if (start >= safe)
+                break;
+            if (stop <= pos)
+                continue;
+            if (start >= pos)
+                out.push(buf.subarray(pos - base, start - base), REDACTED_BYTES);
+            // The rest of a secret whose start was already sent (after a pause) is cut, and says so.
+            else if (this.redactedTo !== pos)
+                out.push(REDACTED_BYTES);
+            pos = stop;
+            this.redactedTo = stop;
+        }
+        const cut = Math.max(pos, safe);
+        out.push(buf.subarray(pos - base, cut - base));
+        this.emitted = cut;
+        const keepFrom = contextStart(buf, Math.min(safe, cut) - base);
+        this.carry = keepFrom === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(keepFrom));
+        this.carryStart = base + keepFrom;
+        return out.length === 1 ? out[0] : Buffer.concat(out);
+    }
+}
+/** Where to keep bytes from so that `at` stays in view with the line it is on and some bytes before. */
+function contextStart(buf, at) {
+    const x = Math.max(0, at - CONTEXT_BYTES);
+    const lineStart = x === 0 ? 0 : buf.lastIndexOf(0x0a, x - 1) + 1;
+    return Math.max(lineStart, at - MAX_CONTEXT_BYTES, 0);
+}
+
 ;// CONCATENATED MODULE: ./src/leak-guard/image-scan.ts
 /**
  * Scans a built image for secret values and their variants, streaming: the image tar
@@ -44554,6 +45755,7 @@ var tar_stream = __nccwpck_require__(6118);
  * opened in place, gzip layers are inflated on the fly, and every file's bytes go
  * through one multi-pattern pass. Nothing is written to disk; memory stays constant.
  */
+
 
 
 
@@ -44642,23 +45844,26 @@ class ImageScanner {
     }
     async scanBytes(stream, layer, name, keep) {
         const kept = [];
-        const m = this.redactor.matcher;
+        const search = this.redactor.search;
         let carry = Buffer.alloc(0);
-        const report = (buf, from, to) => m.forEachMatch(buf, from, to, (_s, k) => {
-            this.record({ id: this.redactor.tags[k], layer, path: name });
-        });
+        const report = (buf) => {
+            const found = search.find(buf);
+            for (const id of new Set(found.matches.map((m) => search.ids[m.tag])))
+                this.record({ id, layer, path: name });
+            return found;
+        };
         this.stats.files++;
         for await (const chunk of stream) {
             if (keep !== undefined)
                 kept.push(chunk);
             this.stats.bytes += chunk.length;
             const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-            // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
-            const stop = Math.max(0, buf.length - (m.maxLength - 1));
-            report(buf, 0, stop);
-            carry = Buffer.from(buf.subarray(stop));
+            const { fragmentHold } = report(buf);
+            // A match may run into the next chunk: it is found again there with the bytes kept here (findings are a set).
+            carry = Buffer.from(buf.subarray(contextStart(buf, Math.min(search.exactHold(buf), fragmentHold))));
         }
-        report(carry, 0, carry.length);
+        if (carry.length)
+            report(carry);
         if (keep !== undefined)
             this.documents.set(keep, Buffer.concat(kept));
     }
@@ -45010,444 +46215,6 @@ async function runScan(mode, targets, metadata, log) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/secrets/matcher.ts
-/**
- * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
- * window as long as the shortest pattern and, from a hash of the window's last four
- * bytes, jumps ahead by as much as no pattern can start in between. Only windows
- * whose last block ends some pattern's prefix are compared in full. With the usual
- * secrets (16+ bytes) most of the input is never looked at byte by byte.
- * Memory: the patterns plus a 64 KiB shift table, whatever their number or length.
- */
-const MIN_PATTERN_BYTES = 4;
-const BLOCK = 4;
-const HASH_BITS = 16; // 64 KiB: fits in L1/L2; measured faster than 2^18 and 2^20 tables
-function blockHash(b, end) {
-    const key = (b[end - 3] << 24) | (b[end - 2] << 16) | (b[end - 1] << 8) | b[end];
-    return Math.imul(key, 0x9e3779b1) >>> (32 - HASH_BITS);
-}
-function prefix(b, i) {
-    return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
-}
-class PatternMatcher {
-    patterns;
-    maxLength;
-    /** Length of the scan window: the shortest pattern (capped so shifts fit a byte). */
-    window;
-    shift = new Uint8Array(1 << HASH_BITS);
-    /** Patterns by the hash of the last block of their window-long prefix. */
-    byEndBlock = new Map();
-    /** Patterns by their first four bytes, and every shorter prefix: for partialStart. */
-    byPrefix = new Map();
-    shortPrefixes = new Set();
-    bigrams = new Uint8Array(65536);
-    constructor(patterns) {
-        this.patterns = patterns;
-        patterns.forEach((p, index) => {
-            if (p.length < MIN_PATTERN_BYTES)
-                throw new Error(`pattern ${index} is shorter than ${MIN_PATTERN_BYTES} bytes`);
-        });
-        this.maxLength = patterns.reduce((m, p) => Math.max(m, p.length), 0);
-        this.window = Math.min(255, patterns.reduce((m, p) => Math.min(m, p.length), Infinity));
-        const m = this.window;
-        this.shift.fill(m - BLOCK + 1);
-        patterns.forEach((p, index) => {
-            for (let j = BLOCK - 1; j < m; j++) {
-                const h = blockHash(p, j);
-                this.shift[h] = Math.min(this.shift[h], m - 1 - j);
-            }
-            push(this.byEndBlock, blockHash(p, m - 1), index);
-            push(this.byPrefix, prefix(p, 0), index);
-            for (let n = 1; n < MIN_PATTERN_BYTES; n++)
-                this.shortPrefixes.add(p.toString('latin1', 0, n));
-            this.bigrams[(p[0] << 8) | p[1]] = 1;
-        });
-    }
-    /**
-     * Calls `onMatch(start, patternIndex)` for every occurrence that starts in [from, to)
-     * and lies wholly inside `buf`, in order of start.
-     */
-    forEachMatch(buf, from, to, onMatch) {
-        if (this.patterns.length === 0)
-            return;
-        const m = this.window;
-        const shift = this.shift;
-        const n = buf.length;
-        const lastEnd = Math.min(n, to + m - 1);
-        let end = from + m - 1;
-        while (end < lastEnd) {
-            const h = blockHash(buf, end);
-            const s = shift[h];
-            if (s !== 0) {
-                end += s;
-                continue;
-            }
-            const start = end - m + 1;
-            for (const k of this.byEndBlock.get(h) ?? []) {
-                const p = this.patterns[k];
-                if (buf[start] === p[0] && start + p.length <= n && buf.compare(p, 0, p.length, start, start + p.length) === 0)
-                    onMatch(start, k);
-            }
-            end++;
-        }
-    }
-    /**
-     * The first position at or after `from` where the rest of `buf` is the beginning of
-     * some pattern, so a match may still complete there once more bytes arrive;
-     * `buf.length` when there is none. Everything before it can be released now.
-     */
-    partialStart(buf, from) {
-        for (let i = Math.max(0, from); i < buf.length; i++) {
-            const rest = buf.length - i;
-            if (rest < MIN_PATTERN_BYTES) {
-                if (this.shortPrefixes.has(buf.toString('latin1', i)))
-                    return i;
-                continue;
-            }
-            if (this.bigrams[(buf[i] << 8) | buf[i + 1]] === 0)
-                continue;
-            const candidates = this.byPrefix.get(prefix(buf, i)) ?? [];
-            if (candidates.some((k) => this.patterns[k].length > rest && buf.compare(this.patterns[k], 0, rest, i) === 0))
-                return i;
-        }
-        return buf.length;
-    }
-}
-function push(map, key, value) {
-    const list = map.get(key);
-    if (list)
-        list.push(value);
-    else
-        map.set(key, [value]);
-}
-
-;// CONCATENATED MODULE: ./src/secrets/values.ts
-/**
- * Resolves secret specs to their bytes: the literal value, the environment variable,
- * or the file. Checks what BuildKit and log masking need: not empty, not too short
- * to mask, not over BuildKit's size limit.
- */
-
-
-
-/** BuildKit refuses secrets over 500 KiB (MaxSecretSize in buildkit's secret mounts). */
-const MAX_SECRET_BYTES = 500 * 1024;
-/** Shorter values would be masked everywhere they occur by chance and wreck the log. */
-const MIN_SECRET_BYTES = 4;
-const NOT_ARRIVED = { secrets: 'empty', 'secret-envs': 'variable unset or empty', 'secret-map': 'not in secrets-json' };
-/** Resolves every spec; values that did not arrive are gathered into one MissingSecretsError. */
-function resolveSecrets(specs, sources) {
-    const context = specs.some((s) => s.input === 'secret-map') ? parseSecretsJson(sources.secretsJson) : {};
-    const missing = [];
-    const secrets = specs.flatMap((spec) => {
-        const value = readValue(spec, sources.env, context);
-        // A file is there or not (its own errors); the other kinds arrive empty when the run gets no such secret.
-        if (spec.input !== 'secret-files' && (value === undefined || value.length === 0)) {
-            missing.push({ id: spec.id, where: `input "${spec.input}", entry ${spec.entry}, ${NOT_ARRIVED[spec.input]}` });
-            return [];
-        }
-        checkSize(spec, value);
-        return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value }];
-    });
-    if (missing.length)
-        throw new MissingSecretsError(missing);
-    return secrets;
-}
-/** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
-function readValue(spec, env, context) {
-    if (spec.input === 'secrets')
-        return Buffer.from(spec.ref, 'utf8');
-    if (spec.input === 'secret-map') {
-        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-        return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
-    }
-    if (spec.input === 'secret-envs') {
-        const v = env[spec.ref];
-        return v === undefined ? undefined : Buffer.from(v, 'utf8');
-    }
-    // Relative to the working directory, as buildx itself would resolve it.
-    return readSecretFile(spec, external_node_path_namespaceObject.resolve(spec.ref));
-}
-/** Parsed once; the caller keeps only the values secret-map names. */
-function parseSecretsJson(text) {
-    if (text.trim() === '')
-        throw new InputError('secrets-json', 'is empty but secret-map names secrets: pass secrets-json: ${{ toJSON(secrets) }}');
-    try {
-        const v = JSON.parse(text);
-        if (v && typeof v === 'object' && !Array.isArray(v))
-            return v;
-    }
-    catch {
-        // fall through: the message must not quote the text
-    }
-    throw new InputError('secrets-json', 'is not a JSON object: pass ${{ toJSON(secrets) }}');
-}
-/** Filesystems whose files are views of the kernel or of processes (/proc/self/environ holds this step's whole environment). */
-const PSEUDO_FS = new Set([
-    0x9fa0 /* proc */, 0x62656572 /* sysfs */, 0x64626720 /* debugfs */, 0x74726163 /* tracefs */, 0x73636673 /* securityfs */, 0x63677270 /* cgroup2 */,
-    0x1cd1 /* devpts */
-]);
-/**
- * A regular file (links followed) on a real filesystem, read through one descriptor with
- * a size bound: what was checked is what is read. Messages do not quote the path, which
- * may be a pasted secret.
- */
-function readSecretFile(spec, file) {
-    let fd;
-    try {
-        fd = external_node_fs_namespaceObject.openSync(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    }
-    catch (e) {
-        const code = e.code;
-        throw new InputError(spec.input, code === 'ENOENT' ? 'file not found (paths are relative to the working directory)' : `cannot open the file (${code ?? 'error'})`, spec.entry);
-    }
-    try {
-        const st = external_node_fs_namespaceObject.fstatSync(fd);
-        if (!st.isFile())
-            throw new InputError(spec.input, 'not a regular file', spec.entry);
-        if (PSEUDO_FS.has(Number(external_node_fs_namespaceObject.statfsSync(file).type)))
-            throw new InputError(spec.input, 'the file is on a pseudo filesystem (such as /proc): give a file on disk or tmpfs', spec.entry);
-        if (st.size > MAX_SECRET_BYTES)
-            throw tooBig(spec, st.size);
-        const buf = Buffer.alloc(MAX_SECRET_BYTES + 1);
-        let n = 0;
-        for (let r = 1; r > 0 && n < buf.length; n += r)
-            r = external_node_fs_namespaceObject.readSync(fd, buf, n, buf.length - n, null);
-        if (n > MAX_SECRET_BYTES)
-            throw tooBig(spec, n);
-        return buf.subarray(0, n);
-    }
-    catch (e) {
-        if (e instanceof InputError)
-            throw e;
-        throw new InputError(spec.input, `cannot read the file (${e.code ?? 'error'})`, spec.entry);
-    }
-    finally {
-        external_node_fs_namespaceObject.closeSync(fd);
-    }
-}
-function checkSize(spec, value) {
-    if (value.length === 0)
-        throw new InputError(spec.input, 'the secret value is empty', spec.entry);
-    if (value.length < MIN_SECRET_BYTES) {
-        throw new InputError(spec.input, `the secret value is shorter than ${MIN_SECRET_BYTES} bytes, too short to mask in logs`, spec.entry);
-    }
-    if (value.length > MAX_SECRET_BYTES)
-        throw tooBig(spec, value.length);
-}
-function tooBig(spec, size) {
-    return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
-}
-
-;// CONCATENATED MODULE: ./src/secrets/variants.ts
-/**
- * The byte strings that reveal a secret when they appear in a log or an image:
- * the value, each of its lines, and their common encodings. Pure.
- */
-
-/** Every variant to mask or search for, deduplicated, each at least MIN_SECRET_BYTES long. */
-function maskVariants(value) {
-    const out = new Map();
-    const add = (b) => {
-        if (b.length >= MIN_SECRET_BYTES)
-            out.set(b.toString('latin1'), b);
-    };
-    for (const piece of pieces(value)) {
-        add(piece);
-        for (const enc of encodings(piece))
-            add(enc);
-    }
-    return [...out.values()];
-}
-/** The whole value, without its trailing line break, and each line (CR dropped). */
-function pieces(value) {
-    const res = [value, trimTrailingNewlines(value)];
-    if (value.includes(0x0a)) {
-        let start = 0;
-        for (let i = 0; i <= value.length; i++) {
-            if (i === value.length || value[i] === 0x0a) {
-                const line = trimCr(value.subarray(start, i));
-                if (!isArmor(line))
-                    res.push(line);
-                start = i + 1;
-            }
-        }
-    }
-    return res;
-}
-/**
- * A PEM armor line (`-----BEGIN OPENSSH PRIVATE KEY-----`) is the same in every key and
- * in the tools that read keys (ssh-add holds it): masking it alone says nothing about the
- * secret and turns every such file into a finding. The whole value still contains it.
- */
-function isArmor(line) {
-    return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
-}
-function trimCr(b) {
-    return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
-}
-function trimTrailingNewlines(b) {
-    let end = b.length;
-    while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x0d))
-        end--;
-    return b.subarray(0, end);
-}
-/** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
-const BASE64_WRAPS = [76, 64];
-function encodings(piece) {
-    const res = [];
-    for (let shift = 0; shift < 3; shift++) {
-        const core = base64Core(piece, shift);
-        res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
-    }
-    // A long value encoded on its own is wrapped: its first line still gives it away.
-    const whole = base64Core(piece, 0);
-    for (const width of BASE64_WRAPS)
-        if (whole.length > width)
-            res.push(Buffer.from(whole.slice(0, width)));
-    res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
-    const text = utf8(piece);
-    if (text !== undefined) {
-        const json = JSON.stringify(text).slice(1, -1);
-        // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
-        const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-        res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson));
-    }
-    return res;
-}
-/**
- * The part of base64(x) that is the same wherever `piece` sits in x, given that it
- * starts `shift` bytes past a 3-byte boundary: characters mixing in bytes before or
- * after the piece are cut off, and padding is never part of it.
- */
-function base64Core(piece, shift) {
-    const enc = Buffer.concat([Buffer.alloc(shift), piece])
-        .toString('base64')
-        .replace(/=+$/, '');
-    const tail = (shift + piece.length) % 3 === 0 ? enc : enc.slice(0, -1);
-    return tail.slice([0, 2, 3][shift]);
-}
-function utf8(b) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(b);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Variants that are text, for the runner's own masking (`::add-mask::` takes one line of text). */
-function textVariants(variants) {
-    return variants.flatMap((v) => {
-        const t = utf8(v);
-        return t !== undefined && !/[\r\n]/.test(t) && t.trim() !== '' ? [t] : [];
-    });
-}
-
-;// CONCATENATED MODULE: ./src/secrets/redactor.ts
-/**
- * Replaces every occurrence of a secret variant with `***`, in whole strings and in
- * streams where a value may be split across any number of chunks.
- */
-
-
-
-const REDACTED = '***';
-const REDACTED_BYTES = Buffer.from(REDACTED);
-class Redactor {
-    matcher;
-    tags;
-    constructor(patterns) {
-        this.matcher = new PatternMatcher(patterns.map((p) => p.bytes));
-        this.tags = patterns.map((p) => p.tag);
-    }
-    /** Every variant of every secret, each tagged with its secret id. */
-    static forSecrets(secrets) {
-        return new Redactor(secrets.flatMap((s) => maskVariants(s.value).map((bytes) => ({ bytes, tag: s.id }))));
-    }
-    /** The variants, for the runner's own masking. */
-    get patterns() {
-        return this.matcher.patterns;
-    }
-    scrub(text) {
-        if (this.tags.length === 0)
-            return text;
-        return this.scrubBuffer(Buffer.from(text, 'utf8')).toString('utf8');
-    }
-    scrubBuffer(buf) {
-        const s = new StreamScrubber(this.matcher);
-        return Buffer.concat([s.push(buf), s.flush()]);
-    }
-    /** Tags of the secrets whose variants occur in `text`, without duplicates. */
-    secretsIn(text) {
-        const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-        const found = new Set();
-        this.matcher.forEachMatch(buf, 0, buf.length, (_start, k) => found.add(this.tags[k]));
-        return [...found];
-    }
-    stream() {
-        const s = new StreamScrubber(this.matcher);
-        return new external_node_stream_.Transform({
-            transform(chunk, _enc, done) {
-                done(null, s.push(chunk));
-            },
-            flush(done) {
-                done(null, s.flush());
-            }
-        });
-    }
-}
-/**
- * Positions are absolute stream offsets. `carry` keeps the raw bytes from the first
- * position where a match may still complete (the safe point); `emitted` is how far output has gone.
- * A match that starts before the safe point is wholly in view, so it is redacted and
- * output may run past the safe point to its end; a later match overlapping that
- * already-redacted stretch only has its remainder suppressed.
- */
-class StreamScrubber {
-    matcher;
-    carry = Buffer.alloc(0);
-    carryStart = 0;
-    emitted = 0;
-    constructor(matcher) {
-        this.matcher = matcher;
-    }
-    push(chunk) {
-        return this.process(chunk, false);
-    }
-    flush() {
-        return this.process(Buffer.alloc(0), true);
-    }
-    process(chunk, final) {
-        const m = this.matcher;
-        if (m.patterns.length === 0)
-            return chunk;
-        const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
-        const base = this.carryStart;
-        const end = base + buf.length;
-        // Output stops only where a secret may be starting: a stalled build shows its last line.
-        const safe = final ? end : base + m.partialStart(buf, buf.length - (m.maxLength - 1));
-        const out = [];
-        let pos = this.emitted;
-        m.forEachMatch(buf, 0, safe - base, (s, k) => {
-            const start = base + s;
-            const stop = start + m.patterns[k].length;
-            if (stop <= pos)
-                return;
-            if (start >= pos) {
-                out.push(buf.subarray(pos - base, start - base), REDACTED_BYTES);
-            }
-            pos = stop;
-        });
-        const cut = Math.max(pos, safe);
-        out.push(buf.subarray(pos - base, cut - base));
-        this.emitted = cut;
-        const keepFrom = Math.max(base, Math.min(safe, end));
-        this.carry = keepFrom === end ? Buffer.alloc(0) : Buffer.from(buf.subarray(keepFrom - base));
-        this.carryStart = keepFrom;
-        return out.length === 1 ? out[0] : Buffer.concat(out);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/output/log.ts
 /**
  * The action's only way to print, annotate, set outputs and state, or fail. A Log is
@@ -45464,10 +46231,10 @@ class Log {
     constructor(redactor) {
         this.redactor = redactor;
     }
-    /** Registers every secret (each variant that is one line of text) with the runner, then returns the Log. */
+    /** Registers every secret with the runner (what it cannot derive itself: runnerMasks), then returns the Log. */
     static forSecrets(secrets) {
         const redactor = Redactor.forSecrets(secrets);
-        for (const text of textVariants([...redactor.patterns]))
+        for (const text of new Set(secrets.flatMap((s) => runnerMasks(s.value))))
             core_setSecret(text);
         return new Log(redactor);
     }

@@ -8,8 +8,7 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
-import type { PatternMatcher } from '../secrets/matcher.js';
-import type { Redactor } from '../secrets/redactor.js';
+import { contextStart, type Redactor } from '../secrets/redactor.js';
 
 export interface ScanFinding {
   id: string;
@@ -111,23 +110,23 @@ export class ImageScanner {
 
   private async scanBytes(stream: AsyncIterable<Buffer>, layer: string, name: string, keep?: string): Promise<void> {
     const kept: Buffer[] = [];
-    const m: PatternMatcher = this.redactor.matcher;
+    const search = this.redactor.search;
     let carry = Buffer.alloc(0);
-    const report = (buf: Buffer, from: number, to: number) =>
-      m.forEachMatch(buf, from, to, (_s, k) => {
-        this.record({ id: this.redactor.tags[k], layer, path: name });
-      });
+    const report = (buf: Buffer) => {
+      const found = search.find(buf);
+      for (const id of new Set(found.matches.map((m) => search.ids[m.tag]))) this.record({ id, layer, path: name });
+      return found;
+    };
     this.stats.files++;
     for await (const chunk of stream) {
       if (keep !== undefined) kept.push(chunk);
       this.stats.bytes += chunk.length;
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      // Starts in the last maxLength-1 bytes may run into the next chunk: scan them then.
-      const stop = Math.max(0, buf.length - (m.maxLength - 1));
-      report(buf, 0, stop);
-      carry = Buffer.from(buf.subarray(stop));
+      const { fragmentHold } = report(buf);
+      // A match may run into the next chunk: it is found again there with the bytes kept here (findings are a set).
+      carry = Buffer.from(buf.subarray(contextStart(buf, Math.min(search.exactHold(buf), fragmentHold))));
     }
-    report(carry, 0, carry.length);
+    if (carry.length) report(carry);
     if (keep !== undefined) this.documents.set(keep, Buffer.concat(kept));
   }
 }

@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { Redactor } from '../secrets/redactor.js';
 import type { Secret } from '../secrets/values.js';
-import { textVariants } from '../secrets/variants.js';
+import { runnerMasks } from '../secrets/variants.js';
 import type { OutputName } from '../inputs/table.js';
 
 export type AnnotationProperties = core.AnnotationProperties;
@@ -16,10 +16,10 @@ export type AnnotationProperties = core.AnnotationProperties;
 export class Log {
   private constructor(readonly redactor: Redactor) {}
 
-  /** Registers every secret (each variant that is one line of text) with the runner, then returns the Log. */
+  /** Registers every secret with the runner (what it cannot derive itself: runnerMasks), then returns the Log. */
   static forSecrets(secrets: readonly Secret[]): Log {
     const redactor = Redactor.forSecrets(secrets);
-    for (const text of textVariants([...redactor.patterns])) core.setSecret(text);
+    for (const text of new Set(secrets.flatMap((s) => runnerMasks(s.value)))) core.setSecret(text);
     return new Log(redactor);
   }
 

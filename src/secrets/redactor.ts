@@ -1,14 +1,18 @@
 /**
- * Replaces every occurrence of a secret variant with `***`, in whole strings and in
- * streams where a value may be split across any number of chunks.
+ * Replaces every occurrence of a secret, whole or in pieces (search.ts), with `***`,
+ * in whole strings and in streams where a value may be split across any number of chunks.
  */
 import { Transform } from 'node:stream';
-import { PatternMatcher } from './matcher.js';
+import { SecretSearch } from './search.js';
 import type { Secret } from './values.js';
-import { maskVariants } from './variants.js';
 
 export const REDACTED = '***';
 const REDACTED_BYTES = Buffer.from(REDACTED);
+/** A stream idle this long releases what is held back only because a fragment might continue. */
+const IDLE_RELEASE_MS = 250;
+/** Bytes kept before the unsent ones, so the views see the line and the fragment they continue. */
+const CONTEXT_BYTES = 256;
+const MAX_CONTEXT_BYTES = 4096;
 
 export interface TaggedPattern {
   bytes: Buffer;
@@ -17,102 +21,131 @@ export interface TaggedPattern {
 }
 
 export class Redactor {
-  readonly matcher: PatternMatcher;
-  readonly tags: string[];
+  constructor(readonly search: SecretSearch) {}
 
-  constructor(patterns: TaggedPattern[]) {
-    this.matcher = new PatternMatcher(patterns.map((p) => p.bytes));
-    this.tags = patterns.map((p) => p.tag);
+  /** Every secret: fragments of its forms and exact variants of its short pieces. */
+  static forSecrets(secrets: readonly Pick<Secret, 'id' | 'value'>[]): Redactor {
+    return new Redactor(SecretSearch.forSecrets(secrets));
   }
 
-  /** Every variant of every secret, each tagged with its secret id. */
-  static forSecrets(secrets: readonly Secret[]): Redactor {
-    return new Redactor(secrets.flatMap((s) => maskVariants(s.value).map((bytes) => ({ bytes, tag: s.id }))));
-  }
-
-  /** The variants, for the runner's own masking. */
-  get patterns(): readonly Buffer[] {
-    return this.matcher.patterns;
+  /** Exact patterns only, each tagged: for tests of the exact path. */
+  static exact(patterns: TaggedPattern[]): Redactor {
+    const ids = [...new Set(patterns.map((p) => p.tag))];
+    return new Redactor(
+      new SecretSearch(
+        ids,
+        patterns.map((p) => ({ bytes: p.bytes, tag: ids.indexOf(p.tag) })),
+        []
+      )
+    );
   }
 
   scrub(text: string): string {
-    if (this.tags.length === 0) return text;
+    if (this.search.empty) return text;
     return this.scrubBuffer(Buffer.from(text, 'utf8')).toString('utf8');
   }
 
   scrubBuffer(buf: Buffer): Buffer {
-    const s = new StreamScrubber(this.matcher);
+    const s = new StreamScrubber(this.search);
     return Buffer.concat([s.push(buf), s.flush()]);
   }
 
-  /** Tags of the secrets whose variants occur in `text`, without duplicates. */
+  /** Ids of the secrets found in `text`, without duplicates. */
   secretsIn(text: string | Buffer): string[] {
-    const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    const found = new Set<string>();
-    this.matcher.forEachMatch(buf, 0, buf.length, (_start, k) => found.add(this.tags[k]));
-    return [...found];
+    return this.search.idsIn(text);
   }
 
   stream(): Transform {
-    const s = new StreamScrubber(this.matcher);
-    return new Transform({
+    const s = new StreamScrubber(this.search);
+    let timer: NodeJS.Timeout | undefined;
+    const release = () => {
+      const out = s.idle();
+      if (out.length) t.push(out);
+    };
+    const t = new Transform({
       transform(chunk: Buffer, _enc, done) {
-        done(null, s.push(chunk));
+        clearTimeout(timer);
+        const out = s.push(chunk);
+        // A stalled build still shows its last line; what a fragment rule held is sent after a pause.
+        if (s.holding) timer = setTimeout(release, IDLE_RELEASE_MS).unref();
+        done(null, out);
       },
       flush(done) {
+        clearTimeout(timer);
         done(null, s.flush());
       }
     });
+    return t;
   }
 }
 
 /**
- * Positions are absolute stream offsets. `carry` keeps the raw bytes from the first
- * position where a match may still complete (the safe point); `emitted` is how far output has gone.
- * A match that starts before the safe point is wholly in view, so it is redacted and
- * output may run past the safe point to its end; a later match overlapping that
- * already-redacted stretch only has its remainder suppressed.
+ * Positions are absolute stream offsets. `carry` keeps the bytes not yet sent plus some
+ * context before them; `emitted` is how far output has gone. Output stops at the safe
+ * point: where an exact pattern may be starting, or the last 15 bytes of the views (a
+ * fragment may go on). A match that starts before the safe point is redacted to its
+ * end, so output may run past the safe point; a later match overlapping an
+ * already-sent stretch (a fragment found again with more bytes) has its remainder
+ * suppressed, marked with `***` unless it continues the last redaction.
  */
 export class StreamScrubber {
   private carry = Buffer.alloc(0);
   private carryStart = 0;
   private emitted = 0;
+  /** Where the last `***` sent ends: a match running on from there is the same redaction. */
+  private redactedTo = -1;
 
-  constructor(private readonly matcher: PatternMatcher) {}
+  constructor(private readonly search: SecretSearch) {}
 
   push(chunk: Buffer): Buffer {
-    return this.process(chunk, false);
+    return this.process(chunk, 'more');
+  }
+
+  /** Sends what is held only because a fragment might continue. */
+  idle(): Buffer {
+    return this.process(Buffer.alloc(0), 'idle');
   }
 
   flush(): Buffer {
-    return this.process(Buffer.alloc(0), true);
+    return this.process(Buffer.alloc(0), 'final');
   }
 
-  private process(chunk: Buffer, final: boolean): Buffer {
-    const m = this.matcher;
-    if (m.patterns.length === 0) return chunk;
+  get holding(): boolean {
+    return this.emitted < this.carryStart + this.carry.length;
+  }
+
+  private process(chunk: Buffer, mode: 'more' | 'idle' | 'final'): Buffer {
+    if (this.search.empty) return chunk;
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const base = this.carryStart;
-    const end = base + buf.length;
-    // Output stops only where a secret may be starting: a stalled build shows its last line.
-    const safe = final ? end : base + m.partialStart(buf, buf.length - (m.maxLength - 1));
+    const { matches, fragmentHold } = this.search.find(buf);
+    const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? buf.length : fragmentHold));
     const out: Buffer[] = [];
     let pos = this.emitted;
-    m.forEachMatch(buf, 0, safe - base, (s, k) => {
-      const start = base + s;
-      const stop = start + m.patterns[k].length;
-      if (stop <= pos) return;
-      if (start >= pos) {
-        out.push(buf.subarray(pos - base, start - base), REDACTED_BYTES);
-      }
+    for (const m of matches) {
+      const start = base + m.start;
+      const stop = base + m.end;
+      if (start >= safe) break;
+      if (stop <= pos) continue;
+      if (start >= pos) out.push(buf.subarray(pos - base, start - base), REDACTED_BYTES);
+      // The rest of a secret whose start was already sent (after a pause) is cut, and says so.
+      else if (this.redactedTo !== pos) out.push(REDACTED_BYTES);
       pos = stop;
-    });
+      this.redactedTo = stop;
+    }
     const cut = Math.max(pos, safe);
     out.push(buf.subarray(pos - base, cut - base));
     this.emitted = cut;
-    const keepFrom = Math.max(base, Math.min(safe, end));
-    this.carry = keepFrom === end ? Buffer.alloc(0) : Buffer.from(buf.subarray(keepFrom - base));
-    this.carryStart = keepFrom;
+    const keepFrom = contextStart(buf, Math.min(safe, cut) - base);
+    this.carry = keepFrom === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(keepFrom));
+    this.carryStart = base + keepFrom;
     return out.length === 1 ? out[0] : Buffer.concat(out);
   }
+}
+
+/** Where to keep bytes from so that `at` stays in view with the line it is on and some bytes before. */
+export function contextStart(buf: Buffer, at: number): number {
+  const x = Math.max(0, at - CONTEXT_BYTES);
+  const lineStart = x === 0 ? 0 : buf.lastIndexOf(0x0a, x - 1) + 1;
+  return Math.max(lineStart, at - MAX_CONTEXT_BYTES, 0);
 }

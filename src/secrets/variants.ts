@@ -1,33 +1,78 @@
 /**
  * The byte strings that reveal a secret when they appear in a log or an image:
  * the value, each of its lines, and their common encodings. Pure.
+ *
+ * Two kinds, for the two halves of the search (search.ts):
+ * - fragment sources: the value and its whole encodings, in which any shared stretch of
+ *   FRAGMENT_BYTES or more is found (fragments.ts): a piece of a value, or of its
+ *   base64 at any alignment, is a stretch of one of these;
+ * - exact variants: pieces (the value, its lines) too short for that, and their
+ *   encodings, matched whole.
  */
+import { FRAGMENT_BYTES } from './fragments.js';
 import { MIN_SECRET_BYTES } from './values.js';
 
-/** Every variant to mask or search for, deduplicated, each at least MIN_SECRET_BYTES long. */
-export function maskVariants(value: Buffer): Buffer[] {
+export interface SecretForms {
+  sources: Buffer[];
+  exact: Buffer[];
+}
+
+/** Values up to this size are also searched in their JSON and URI escapes. */
+const ESCAPED_SOURCE_MAX = 4096;
+
+export function secretForms(value: Buffer): SecretForms {
+  const compact = withoutLineBreaks(value);
+  const long = value.length >= FRAGMENT_BYTES;
+  // A piece is left to the fragment search only when both views hold 16+ bytes of it.
+  const exact = maskVariants(value, (piece) => withoutLineBreaks(piece).length < FRAGMENT_BYTES);
+  if (!long) return { sources: [], exact };
+  // The text view leaves out CR and LF, so a value printed over several lines is one stretch there; the hex view keeps them.
+  const sources = [compact, value, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(value, shift)))];
+  const text = utf8(value);
+  // A long value (a key, a certificate) keeps long unescaped runs in its escapes, found as raw stretches; a short one with quotes or '%' may not.
+  if (text !== undefined && value.length <= ESCAPED_SOURCE_MAX) {
+    for (const esc of textEscapes(text)) if (!esc.equals(compact)) sources.push(esc);
+  }
+  return { sources: dedupe(sources), exact };
+}
+
+/** Every exact variant of the pieces `keep` accepts (all by default), deduplicated, each at least MIN_SECRET_BYTES long. */
+export function maskVariants(value: Buffer, keep: (piece: Buffer) => boolean = () => true): Buffer[] {
   const out = new Map<string, Buffer>();
   const add = (b: Buffer) => {
     if (b.length >= MIN_SECRET_BYTES) out.set(b.toString('latin1'), b);
   };
-  for (const piece of pieces(value)) {
+  for (const piece of pieces(value).filter(keep)) {
     add(piece);
     for (const enc of encodings(piece)) add(enc);
   }
   return [...out.values()];
 }
 
+function dedupe(bufs: Buffer[]): Buffer[] {
+  return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+}
+
+/** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
+function withoutLineBreaks(b: Buffer): Buffer {
+  return b.includes(0x0a) ? Buffer.from(b.filter((c, i) => c !== 0x0a && !(c === 0x0d && b[i + 1] === 0x0a))) : b;
+}
+
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value: Buffer): Buffer[] {
-  const res = [value, trimTrailingNewlines(value)];
-  if (value.includes(0x0a)) {
-    let start = 0;
-    for (let i = 0; i <= value.length; i++) {
-      if (i === value.length || value[i] === 0x0a) {
-        const line = trimCr(value.subarray(start, i));
-        if (!isArmor(line)) res.push(line);
-        start = i + 1;
-      }
+  return [value, trimTrailingNewlines(value), ...lines(value)];
+}
+
+/** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
+export function lines(value: Buffer): Buffer[] {
+  if (!value.includes(0x0a) && !value.includes(0x0d)) return [];
+  const res: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    if (i === value.length || value[i] === 0x0a || value[i] === 0x0d) {
+      const line = value.subarray(start, i);
+      if (line.length && !isArmor(line)) res.push(line);
+      start = i + 1;
     }
   }
   return res;
@@ -40,10 +85,6 @@ function pieces(value: Buffer): Buffer[] {
  */
 function isArmor(line: Buffer): boolean {
   return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
-}
-
-function trimCr(b: Buffer): Buffer {
-  return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, -1) : b;
 }
 
 function trimTrailingNewlines(b: Buffer): Buffer {
@@ -66,13 +107,16 @@ function encodings(piece: Buffer): Buffer[] {
   for (const width of BASE64_WRAPS) if (whole.length > width) res.push(Buffer.from(whole.slice(0, width)));
   res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
   const text = utf8(piece);
-  if (text !== undefined) {
-    const json = JSON.stringify(text).slice(1, -1);
-    // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
-    const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-    res.push(Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson));
-  }
+  if (text !== undefined) res.push(...textEscapes(text));
   return res;
+}
+
+/** The value as URI data, in a JSON string, and in a JSON string written by Go. */
+function textEscapes(text: string): Buffer[] {
+  const json = JSON.stringify(text).slice(1, -1);
+  // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
+  const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return [Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson)];
 }
 
 /**
@@ -96,10 +140,46 @@ function utf8(b: Buffer): string | undefined {
   }
 }
 
-/** Variants that are text, for the runner's own masking (`::add-mask::` takes one line of text). */
-export function textVariants(variants: Buffer[]): string[] {
-  return variants.flatMap((v) => {
-    const t = utf8(v);
-    return t !== undefined && !/[\r\n]/.test(t) && t.trim() !== '' ? [t] : [];
-  });
+/** Values with more lines than this (certificate bundles) register their lines only: see runnerMasks. */
+export const RUNNER_EXTRA_LINES = 64;
+
+/**
+ * What to register with the runner (`::add-mask::`) so later steps' logs are masked too:
+ * only what the runner cannot derive. For every string it is given, the runner also
+ * masks its base64 (padded, after dropping 0, 1 or 2 leading bytes), JSON, URI, XML and
+ * shell escapes (actions/runner ValueEncoders). It cannot derive base64 of the value in
+ * the middle of other bytes (unpadded, at each alignment, base64url too), hex, Go's JSON
+ * escapes, or the first line of wrapped base64. Lines are registered one by one: a
+ * command is one line, and the runner would split a multi-line mask into lines and mask
+ * even a one-character line (a JSON brace) in every later log. A value with more than
+ * RUNNER_EXTRA_LINES lines registers its lines only, so the runner's cost per log line
+ * stays bounded; this step's own scrubber keeps every variant regardless.
+ */
+export function runnerMasks(value: Buffer): string[] {
+  const ls = lines(value);
+  const parts = (ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= MIN_SECRET_BYTES);
+  const extras = parts.length <= RUNNER_EXTRA_LINES;
+  const out = new Set<string>();
+  for (const part of parts) {
+    const text = utf8(part);
+    if (text !== undefined && text.trim() !== '') out.add(text);
+    if (extras || text === undefined) for (const v of underivable(part, text)) out.add(v);
+  }
+  return [...out];
+}
+
+function underivable(part: Buffer, text: string | undefined): string[] {
+  const res: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const core = base64Core(part, shift);
+    res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+  }
+  const whole = base64Core(part, 0);
+  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(whole.slice(0, width));
+  res.push(part.toString('hex'), part.toString('hex').toUpperCase());
+  if (text !== undefined) {
+    const [, json, goJson] = textEscapes(text).map((b) => b.toString());
+    if (goJson !== json) res.push(goJson);
+  }
+  return res.filter((v) => v.length >= MIN_SECRET_BYTES);
 }

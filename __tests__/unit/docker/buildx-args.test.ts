@@ -78,12 +78,12 @@ test('no --iidfile with a local or tar export, which buildx refuses', () => {
 
 describe('childEnv', () => {
   test('drops INPUT_* and any variable carrying a secret, keeps the rest', () => {
-    const r = new Redactor([{ bytes: Buffer.from('s3cret-value'), tag: 'x' }]);
+    const r = Redactor.exact([{ bytes: Buffer.from('s3cret-value'), tag: 'x' }]);
     expect(childEnv({ PATH: '/bin', INPUT_SECRETS: 'x=s3cret-value', INPUT_TAGS: 'a', TOKEN: 'pre-s3cret-value', HOME: '/root' }, r)).toEqual({
       env: { PATH: '/bin', HOME: '/root' },
       withheld: ['TOKEN']
     });
-    const short = new Redactor([{ bytes: Buffer.from('/bin'), tag: 'x' }]);
+    const short = Redactor.exact([{ bytes: Buffer.from('/bin'), tag: 'x' }]);
     expect(childEnv({ PATH: '/usr/bin:/bin', OTHER: '/bin/sh' }, short)).toEqual({ env: { PATH: '/usr/bin:/bin' }, withheld: ['OTHER'] });
   });
 });

@@ -7,7 +7,7 @@ const base: Omit<PreflightInput, 'dockerfile'> = {
   providedIds: ['tok', 'npmrc'],
   contextSecretFiles: [],
   allowMissingOptional: false,
-  redactor: new Redactor([{ bytes: Buffer.from('the-token-value'), tag: 'tok' }])
+  redactor: Redactor.exact([{ bytes: Buffer.from('the-token-value'), tag: 'tok' }])
 };
 const run = (dockerfile: string, over: Partial<PreflightInput> = {}) =>
   preflight({ ...base, dockerfile, ...over }).map((f) => `${f.severity}@${f.line ?? '-'}: ${f.message}`);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { base64Core, maskVariants, textVariants } from '../../../src/secrets/variants.js';
+import { base64Core, maskVariants, RUNNER_EXTRA_LINES, runnerMasks, secretForms } from '../../../src/secrets/variants.js';
 
 const has = (variants: Buffer[], s: string | Buffer) => variants.some((v) => v.equals(Buffer.isBuffer(s) ? s : Buffer.from(s)));
 
@@ -49,9 +49,58 @@ describe('maskVariants', () => {
   test('base64Core is non-empty for 4 bytes at every shift', () => {
     for (const shift of [0, 1, 2]) expect(base64Core(Buffer.from('abcd'), shift).length).toBeGreaterThan(0);
   });
+});
 
-  test('textVariants keeps one-line text only', () => {
-    expect(textVariants([Buffer.from('a\nb'), Buffer.from([0xff, 0xfe, 0, 1]), Buffer.from('okay')])).toEqual(['okay']);
+describe('secretForms', () => {
+  test('a value of 16+ bytes is left to the fragment search: its forms are sources, only its short lines stay exact', () => {
+    const f = secretForms(Buffer.from('user=alice\npassword=correct-horse-battery\n'));
+    const src = f.sources.map((b) => b.toString('latin1'));
+    expect(src).toContain('user=alicepassword=correct-horse-battery');
+    expect(src).toContain(base64Core(Buffer.from('user=alice\npassword=correct-horse-battery\n'), 1));
+    expect(f.exact.map((b) => b.toString())).toContain('user=alice');
+    expect(f.exact.map((b) => b.toString())).not.toContain('password=correct-horse-battery');
+  });
+
+  test('a short value is matched exactly, with its encodings', () => {
+    const f = secretForms(Buffer.from('hunter2#'));
+    expect(f.sources).toEqual([]);
+    expect(f.exact.map((b) => b.toString())).toEqual(expect.arrayContaining(['hunter2#', Buffer.from('hunter2#').toString('hex'), 'hunter2%23']));
+  });
+});
+
+describe('runnerMasks: only what the runner cannot derive', () => {
+  test('a one-line value: the value, its unpadded base64 at each alignment, base64url, hex and the first line of wrapped base64; not what the runner derives', () => {
+    const value = Buffer.from('tok_' + 'x'.repeat(81) + '+/?'); // 88 bytes: padded base64 differs from the unpadded core
+    const masks = runnerMasks(value);
+    expect(masks).toContain(value.toString());
+    for (const shift of [0, 1, 2]) expect(masks).toContain(base64Core(value, shift));
+    expect(masks).toContain(value.toString('hex'));
+    expect(masks).toContain(base64Core(value, 0).slice(0, 76));
+    // The runner's own encoders: padded base64, JSON, URI.
+    expect(masks).not.toContain(value.toString('base64'));
+    expect(masks).not.toContain(encodeURIComponent(value.toString()));
+  });
+
+  test('a multi-line value: each line on its own (a command is one line; the runner would mask even a lone brace), never a line break', () => {
+    const masks = runnerMasks(Buffer.from('{\n  "private_key": "abcdefgh"\n}\n'));
+    expect(masks).toContain('  "private_key": "abcdefgh"');
+    expect(masks.some((m) => /[\r\n]/.test(m))).toBe(false);
+    expect(masks).not.toContain('{');
+    expect(masks).not.toContain('}');
+  });
+
+  test('a bare CR ends a line too, so a value with one gets masks', () => {
+    expect(runnerMasks(Buffer.from('first-part\rsecond-part'))).toEqual(expect.arrayContaining(['first-part', 'second-part']));
+  });
+
+  test('a certificate bundle registers its lines only, so later log lines do not pay for thousands of encodings', () => {
+    const bundle = Buffer.from(Array.from({ length: RUNNER_EXTRA_LINES + 1 }, (_, k) => `line-${k}-${'q'.repeat(40)}`).join('\n'));
+    expect(runnerMasks(bundle)).toHaveLength(RUNNER_EXTRA_LINES + 1);
+  });
+
+  test('a value that is not UTF-8 is registered by its text encodings', () => {
+    const masks = runnerMasks(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x81]));
+    expect(masks).toContain('fffe00018081');
   });
 });
 

@@ -1,0 +1,207 @@
+/**
+ * Finds every stretch of 16 or more bytes that a text shares with a secret's forms
+ * (the value, its base64 at each alignment, its JSON and URI escapes): a secret cut,
+ * wrapped, prefixed or partly printed still shows itself by its pieces.
+ *
+ * Sampling: the table holds the 8-byte gram at *every* position of every source; the
+ * text is probed only every 9th position. A shared stretch of 16 bytes has 9 gram
+ * starts inside it, so one probe always lands in it; the hit is then extended byte by
+ * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
+ * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
+ * per text byte does not depend on the number or the length of the secrets.
+ * Memory, per source byte: the byte, a 4-byte chain link, 8 to 16 bytes of slot table
+ * (4-byte slots, at most half full) and 2 to 4 bytes of filter: 15 to 25 bytes; a
+ * value has 5 to 7 source bytes a byte (variants.ts).
+ */
+export const FRAGMENT_BYTES = 16;
+export const GRAM = 8;
+export const STRIDE = FRAGMENT_BYTES - GRAM + 1;
+/** A gram repeated more often than this (a run of one byte) is looked up at its first occurrences only. */
+const MAX_CHAIN = 32;
+
+/** base64url differs from base64 in two characters: comparing through this table finds both with one source. */
+const CANON = new Uint8Array(256).map((_, i) => i);
+CANON[0x2d] = 0x2b; // '-' → '+'
+CANON[0x5f] = 0x2f; // '_' → '/'
+
+/** CANON on the four bytes of a word at once: bytes equal to '-' or '_' are lowered to '+' or '/'. */
+function canonWord(w: number): number {
+  let x = w ^ 0x2d2d2d2d;
+  let zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+  w -= (zero >>> 7) * 0x02;
+  x = w ^ 0x5f5f5f5f;
+  zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+  return (w - (zero >>> 7) * 0x30) | 0;
+}
+
+function gramHash(d: DataView, i: number): number {
+  const lo = canonWord(d.getInt32(i, true));
+  const hi = canonWord(d.getInt32(i + 4, true));
+  return (Math.imul(lo ^ (hi >>> 7), 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> 0;
+}
+
+const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+export interface FragmentSource {
+  bytes: Buffer;
+  /** Index of the secret, for reports. */
+  tag: number;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+  tag: number;
+}
+
+export class FragmentIndex {
+  /** Every source, one after another. */
+  private readonly corpus: Buffer;
+  private readonly corpusView: DataView;
+  private readonly sourceStart: Int32Array;
+  private readonly sourceTag: Int32Array;
+  /** Position in the corpus of the first occurrence of a gram, by hash with linear probing; -1 when empty. */
+  private readonly slotHead: Int32Array;
+  /** Next position in the corpus with the same gram, -1 at the end. */
+  private readonly next: Int32Array;
+  private readonly mask: number;
+  /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
+  private readonly filter: Int32Array;
+  private readonly filterShift: number;
+
+  constructor(sources: readonly FragmentSource[]) {
+    const usable = sources.filter((s) => s.bytes.length >= FRAGMENT_BYTES);
+    this.corpus = Buffer.concat(usable.map((s) => s.bytes));
+    this.corpusView = viewOf(this.corpus);
+    this.sourceStart = Int32Array.from([0, ...cumulative(usable.map((s) => s.bytes.length))]);
+    this.sourceTag = Int32Array.from(usable.map((s) => s.tag));
+    let cap = 16;
+    while (cap < this.corpus.length * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.slotHead = new Int32Array(cap).fill(-1);
+    this.next = new Int32Array(this.corpus.length).fill(-1);
+    let bits = 1 << 16;
+    while (bits < this.corpus.length * 16 && bits < 1 << 28) bits *= 2;
+    this.filter = new Int32Array(bits >>> 5);
+    this.filterShift = 32 - Math.log2(bits);
+    const tail = new Int32Array(cap).fill(-1);
+    const count = new Uint8Array(cap);
+    for (let s = 0; s < usable.length; s++) {
+      for (let q = this.sourceStart[s]; q + GRAM <= this.sourceStart[s + 1]; q++) this.insert(q, tail, count);
+    }
+  }
+
+  /** Source bytes held. */
+  get size(): number {
+    return this.corpus.length;
+  }
+
+  /** Bytes held: the sources and the tables. */
+  get memoryBytes(): number {
+    return this.corpus.length + this.next.byteLength + this.slotHead.byteLength + this.filter.byteLength;
+  }
+
+  private insert(q: number, tail: Int32Array, count: Uint8Array): void {
+    const h = gramHash(this.corpusView, q);
+    const f = h >>> this.filterShift;
+    this.filter[f >>> 5] |= 1 << (f & 31);
+    const slot = this.slotOf(this.corpus, q, h);
+    if (this.slotHead[slot] === -1) this.slotHead[slot] = q;
+    else if (count[slot] < MAX_CHAIN) this.next[tail[slot]] = q;
+    else return;
+    tail[slot] = q;
+    count[slot]++;
+  }
+
+  /** The slot of the gram at `b[i]`: the one holding that gram, or the empty one where it would go. */
+  private slotOf(b: Uint8Array, i: number, h: number): number {
+    let slot = h & this.mask;
+    for (let q = this.slotHead[slot]; q !== -1 && !sameGram(b, i, this.corpus, q); q = this.slotHead[slot]) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+
+  /** Whether the 8 bytes at `b[i]` are a gram of some source (for probes at chosen places: line ends). */
+  hasGram(b: Uint8Array, d: DataView, i: number): boolean {
+    if (this.corpus.length === 0 || i < 0 || i + GRAM > b.length) return false;
+    const h = gramHash(d, i);
+    const f = h >>> this.filterShift;
+    return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.slotHead[this.slotOf(b, i, h)] !== -1;
+  }
+
+  /**
+   * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
+   * FRAGMENT_BYTES shared with a source (it may run outside [from, to)).
+   */
+  find(text: Buffer, from: number, to: number, onSpan: (span: Span) => void): void {
+    if (this.corpus.length === 0) return;
+    const d = viewOf(text);
+    const filter = this.filter;
+    const shift = this.filterShift;
+    const last = Math.min(to, text.length) - GRAM;
+    let covered = from;
+    // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
+    for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
+      const h = gramHash(d, p);
+      const f = h >>> shift;
+      if ((filter[f >>> 5] & (1 << (f & 31))) === 0 || p + GRAM <= covered) continue;
+      const span = this.probe(text, p, h);
+      if (span && span.end - span.start >= FRAGMENT_BYTES) {
+        onSpan(span);
+        covered = span.end;
+      }
+    }
+  }
+
+  /** The longest shared stretch through the gram at `p`, or undefined. */
+  private probe(text: Buffer, p: number, h: number): Span | undefined {
+    let best: Span | undefined;
+    for (let q = this.slotHead[this.slotOf(text, p, h)]; q !== -1; q = this.next[q]) {
+      const s = this.sourceOf(q);
+      const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
+      if (!best || span.end - span.start > best.end - best.start) best = { ...span, tag: this.sourceTag[s] };
+    }
+    return best;
+  }
+
+  /** Grows the equal gram at text[p] / corpus[q] both ways, within the source [s0, s1). */
+  private extend(text: Buffer, p: number, q: number, s0: number, s1: number): Omit<Span, 'tag'> {
+    const c = CANON;
+    const corpus = this.corpus;
+    let a = p;
+    let b = q;
+    while (a > 0 && b > s0 && c[text[a - 1]] === c[corpus[b - 1]]) {
+      a--;
+      b--;
+    }
+    let e = p + GRAM;
+    let f = q + GRAM;
+    while (e < text.length && f < s1 && c[text[e]] === c[corpus[f]]) {
+      e++;
+      f++;
+    }
+    return { start: a, end: e };
+  }
+
+  private sourceOf(q: number): number {
+    let lo = 0;
+    let hi = this.sourceTag.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.sourceStart[mid] <= q) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+function sameGram(a: Uint8Array, i: number, b: Uint8Array, j: number): boolean {
+  for (let k = 0; k < GRAM; k++) if (CANON[a[i + k]] !== CANON[b[j + k]]) return false;
+  return true;
+}
+
+function cumulative(lengths: number[]): number[] {
+  let sum = 0;
+  return lengths.map((n) => (sum += n));
+}
+
+export { viewOf };

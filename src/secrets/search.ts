@@ -1,0 +1,166 @@
+/**
+ * The one search for secrets in bytes, used by the log scrubber, the argv and
+ * environment checks, the Dockerfile preflight and the image scan. Three paths:
+ * - fragments (fragments.ts) in the text view and the hex view (views.ts): any stretch
+ *   of 16+ bytes of a value, or of its base64/base64url at any alignment and wrapping,
+ *   its hex at any width, its JSON or URI escape;
+ * - exact variants of 8+ bytes (pieces shorter than a fragment and their encodings);
+ * - exact variants of 4–7 bytes, kept apart: a 4-byte pattern lets Wu-Manber skip at
+ *   most one byte, so it would slow every search; here only when there is one.
+ */
+import { FragmentIndex, FRAGMENT_BYTES, GRAM, viewOf, type FragmentSource, type Span } from './fragments.js';
+import { PatternMatcher } from './matcher.js';
+import { secretForms } from './variants.js';
+import { contentEnd, contentStart, hexView, lineStartOf, textTail, textView, type View } from './views.js';
+
+export type Match = Span;
+
+/** The start of the last complete line (a hex dump on it may go on in the next line), 0 when there is none. */
+function lastCompleteLineStart(buf: Buffer): number {
+  const lastLf = buf.lastIndexOf(0x0a);
+  return lastLf <= 0 ? 0 : lineStartOf(buf, lastLf);
+}
+
+const SHORT_BYTES = 8;
+/** Up to this many short patterns are found with Buffer#indexOf (memchr speed) each. */
+const NATIVE_SHORT = 16;
+
+interface Exact {
+  matcher: PatternMatcher;
+  tags: number[];
+}
+
+export interface Found {
+  /** Sorted by start. */
+  matches: Match[];
+  /** Where output must stop so that a fragment running on into the next bytes is still found. */
+  fragmentHold: number;
+}
+
+export class SecretSearch {
+  private readonly long: Exact;
+  private readonly short: Exact;
+  private readonly fragments: FragmentIndex;
+
+  constructor(
+    /** Secret ids by tag; never values. */
+    readonly ids: readonly string[],
+    exact: { bytes: Buffer; tag: number }[],
+    sources: FragmentSource[]
+  ) {
+    const group = (keep: (p: Buffer) => boolean): Exact => {
+      const ps = exact.filter((p) => keep(p.bytes));
+      return { matcher: new PatternMatcher(ps.map((p) => p.bytes)), tags: ps.map((p) => p.tag) };
+    };
+    this.long = group((b) => b.length >= SHORT_BYTES);
+    this.short = group((b) => b.length < SHORT_BYTES);
+    this.fragments = new FragmentIndex(sources);
+  }
+
+  static forSecrets(secrets: readonly { id: string; value: Buffer }[]): SecretSearch {
+    const exact: { bytes: Buffer; tag: number }[] = [];
+    const sources: FragmentSource[] = [];
+    secrets.forEach((s, tag) => {
+      const forms = secretForms(s.value);
+      exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
+      sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
+    });
+    return new SecretSearch(
+      secrets.map((s) => s.id),
+      exact,
+      sources
+    );
+  }
+
+  get empty(): boolean {
+    return this.fragments.size === 0 && this.long.tags.length === 0 && this.short.tags.length === 0;
+  }
+
+  /** Counts for reports and benchmarks. */
+  get stats(): { exactPatterns: number; fragmentSourceBytes: number; memoryBytes: number } {
+    return {
+      exactPatterns: this.long.tags.length + this.short.tags.length,
+      fragmentSourceBytes: this.fragments.size,
+      memoryBytes: this.fragments.memoryBytes
+    };
+  }
+
+  find(buf: Buffer): Found {
+    const matches: Match[] = [];
+    let fragmentHold = buf.length;
+    if (this.fragments.size > 0) {
+      // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
+      this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
+      for (const [a, b] of this.seamRegions(buf)) this.inView(textView(buf, a, b), matches);
+      const hex = hexView(buf);
+      if (hex.bytes.length) this.inView(hex, matches);
+      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), hex.lastLineStart >= lastCompleteLineStart(buf) ? hex.lastLineStart : buf.length);
+    }
+    this.exactIn(this.long, buf, matches);
+    this.exactIn(this.short, buf, matches);
+    matches.sort((a, b) => a.start - b.start || b.end - a.end);
+    return { matches, fragmentHold };
+  }
+
+  /**
+   * Pairs of lines (merged when they touch) where a stretch may cross the break: the
+   * last 8 content bytes of the first, or the first 8 of the second, are a source gram.
+   * A stretch of 16 has 8 bytes on one side. (Lines shorter than 8 bytes in the middle
+   * of a stretch are not looked through: README, leak guard.)
+   */
+  private seamRegions(buf: Buffer): [number, number][] {
+    const d = viewOf(buf);
+    const regions: [number, number][] = [];
+    let start = 0;
+    let nl = buf.indexOf(0x0a);
+    let s = contentStart(buf, 0, nl === -1 ? buf.length : nl);
+    let e = contentEnd(buf, 0, nl === -1 ? buf.length : nl);
+    while (nl !== -1) {
+      const nextStart = nl + 1;
+      const nextNl = buf.indexOf(0x0a, nextStart);
+      const nextEnd = nextNl === -1 ? buf.length : nextNl;
+      const ns = contentStart(buf, nextStart, nextEnd);
+      const ne = contentEnd(buf, nextStart, nextEnd);
+      if ((e - s >= GRAM && this.fragments.hasGram(buf, d, e - GRAM)) || (ne - ns >= GRAM && this.fragments.hasGram(buf, d, ns))) {
+        const last = regions[regions.length - 1];
+        if (last && last[1] >= start) last[1] = nextEnd;
+        else regions.push([start, nextEnd]);
+      }
+      start = nextStart;
+      nl = nextNl;
+      s = ns;
+      e = ne;
+    }
+    return regions;
+  }
+
+  /** Ids of the secrets found in `text`, without duplicates. */
+  idsIn(text: string | Buffer): string[] {
+    const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
+  }
+
+  /** The first position where an exact pattern may still complete once more bytes arrive; `buf.length` when none can. */
+  exactHold(buf: Buffer): number {
+    const hold = ({ matcher: m }: Exact) => (m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length);
+    return Math.min(hold(this.long), hold(this.short));
+  }
+
+  private inView(view: View, out: Match[]): void {
+    this.fragments.find(view.bytes, 0, view.bytes.length, (s) => {
+      for (const [start, end] of view.sources(s.start, s.end)) out.push({ start, end, tag: s.tag });
+    });
+  }
+
+  private exactIn(e: Exact, buf: Buffer, out: Match[]): void {
+    const { matcher, tags } = e;
+    if (tags.length === 0) return;
+    if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
+      matcher.patterns.forEach((p, k) => {
+        for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1)) out.push({ start: i, end: i + p.length, tag: tags[k] });
+      });
+      return;
+    }
+    matcher.forEachMatch(buf, 0, buf.length, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
+  }
+}
