@@ -104,7 +104,10 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
             providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
             allowMissingOptional: inputs.allowMissingOptionalSecrets,
-            providedSshIds: sshIds(inputs)
+            providedSshIds: sshIds(inputs),
+            secrets,
+            buildArgs: b['build-args'],
+            target: b.target
           },
           log
         )

@@ -10,10 +10,11 @@ import { streamStdout } from '../docker/process.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
-import { readDockerignore } from './dockerignore.js';
+import { readDockerignore, type PathFilter } from './dockerignore.js';
 import { scannedImages, type ScannedImage } from './image-index.js';
 import { ImageScanner } from './image-scan.js';
-import { preflight, type Finding } from './preflight.js';
+import { credentialFileKind, plausiblySecret, preflight, type Finding } from './preflight/index.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 export interface GuardContext {
   mode: LeakCheck;
@@ -23,6 +24,11 @@ export interface GuardContext {
   providedIds: string[];
   allowMissingOptional: boolean;
   providedSshIds: string[];
+  /** The resolved secrets: the preflight is told which look like real secrets, never their values. */
+  secrets: readonly { id: string; value: Buffer }[];
+  /** `build-args` entries (`NAME=value`; `NAME` alone takes the runner's variable, as buildx does). */
+  buildArgs: string[];
+  target: string;
 }
 
 export interface GuardResult {
@@ -59,19 +65,87 @@ export function runPreflight(g: GuardContext, log: Log): GuardResult {
     providedSshIds: g.providedSshIds,
     contextSecretFiles: inContext,
     allowMissingOptional: g.allowMissingOptional,
-    redactor: log.redactor
+    redactor: log.redactor,
+    plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
+    contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
+    buildArgs: buildArgMap(g.buildArgs),
+    target: g.target || undefined
   });
   const file = annotationPath(g.dockerfile);
   findings.forEach((f) => annotate(log, g.mode, f, file));
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}` };
+  const notices = findings.some((f) => f.severity === 'notice') ? `, ${count(findings, 'notice')}` : '';
+  return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}` };
 }
 
-/** Errors fail the step only under leak-check: error; under warn every finding is a warning. */
+/** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
+function buildArgMap(entries: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const e of entries) {
+    const eq = e.indexOf('=');
+    const name = eq === -1 ? e.trim() : e.slice(0, eq).trim();
+    const value = eq === -1 ? process.env[name] : e.slice(eq + 1);
+    if (value !== undefined) map[name] = value;
+  }
+  return map;
+}
+
+/** Entries looked at in the context before giving up (a huge context is not walked whole). */
+const CONTEXT_WALK_LIMIT = 20000;
+/** Config files larger than this are not read for literal credentials (counted as holding one). */
+const CONFIG_READ_LIMIT = 256 * 1024;
+
+/**
+ * Credential-named files in the build context, with whether .dockerignore excludes them and
+ * whether they hold a credential themselves: a given secret's value, or a literal after a
+ * credential key (`_authToken=abc…`, `<password>abc…</password>`) rather than `${VAR}`.
+ */
+export function credentialFilesIn(contextDir: string, ignored: PathFilter, redactor: Redactor): { relPath: string; ignored: boolean; literal: boolean }[] {
+  const found: { relPath: string; ignored: boolean; literal: boolean }[] = [];
+  const queue = [''];
+  let seen = 0;
+  while (queue.length && seen < CONTEXT_WALK_LIMIT) {
+    const dir = queue.shift()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(contextDir, dir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      seen++;
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (e.name !== '.git' && e.name !== 'node_modules' && !ignored(rel)) queue.push(rel);
+        if (credentialFileKind(rel) === 'credential') found.push({ relPath: rel, ignored: ignored(rel), literal: true });
+        continue;
+      }
+      const kind = credentialFileKind(rel);
+      if (kind)
+        found.push({ relPath: rel, ignored: ignored(rel), literal: kind === 'credential' || holdsLiteralCredential(path.join(contextDir, rel), redactor) });
+    }
+  }
+  return found;
+}
+
+const LITERAL_CREDENTIAL = /(_authToken|_auth|_password|npmAuthToken|password|passwd|token|ClearTextPassword)["']?\s*(=|:|value=|>)\s*["']?(?![$%{]|\s|["'<])/i;
+
+function holdsLiteralCredential(file: string, redactor: Redactor): boolean {
+  try {
+    if (fs.statSync(file).size > CONFIG_READ_LIMIT) return true;
+    const text = fs.readFileSync(file);
+    return redactor.secretsIn(text).length > 0 || LITERAL_CREDENTIAL.test(text.toString('utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 function annotate(log: Log, mode: LeakCheck, f: Finding, file?: string): void {
   const props = { file, startLine: f.line, title: 'secret-build leak guard' };
   const msg = `leak guard: ${f.message}`;
-  if (f.severity === 'error' && mode === 'error') log.error(msg, props);
+  if (f.severity === 'notice') log.notice(msg, props);
+  else if (f.severity === 'error' && mode === 'error') log.error(msg, props);
   else log.warning(msg, props);
 }
 

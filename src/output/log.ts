@@ -35,8 +35,8 @@ export class Log {
     core.debug(this.scrub(msg));
   }
 
-  notice(msg: string): void {
-    core.notice(this.scrub(msg));
+  notice(msg: string, props?: AnnotationProperties): void {
+    core.notice(this.scrub(msg), props);
   }
 
   warning(msg: string, props?: AnnotationProperties): void {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { preflight, looksLikeCredential, type PreflightInput } from '../../../src/leak-guard/preflight.js';
+import { preflight, looksLikeCredential, type PreflightInput } from '../../../src/leak-guard/preflight/index.js';
 import { parseDockerignore } from '../../../src/leak-guard/dockerignore.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 

@@ -1,0 +1,347 @@
+/**
+ * The preflight's rules, one describe per class of issue 12 (missed risks, mount parsing
+ * that differed from BuildKit, false positives), each with cases that must be reported
+ * and cases that must stay quiet.
+ */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { plausiblySecret, preflight, type PreflightInput } from '../../../src/leak-guard/preflight/index.js';
+import { csvFields, flagWord } from '../../../src/leak-guard/preflight/mounts.js';
+import { Redactor } from '../../../src/secrets/redactor.js';
+
+const base: Omit<PreflightInput, 'dockerfile'> = {
+  providedIds: [],
+  contextSecretFiles: [],
+  allowMissingOptional: false,
+  redactor: Redactor.exact([{ bytes: Buffer.from('Secret-Value-123'), tag: 'tok' }])
+};
+/** Findings as `severity@line`, with the message for matching. */
+function check(dockerfile: string, over: Partial<PreflightInput> = {}) {
+  return preflight({ ...base, dockerfile, ...over }).map((f) => ({ at: `${f.severity}@${f.line ?? '-'}`, message: f.message }));
+}
+const at = (dockerfile: string, over: Partial<PreflightInput> = {}) => check(dockerfile, over).map((f) => f.at);
+/** Findings whose message matches. */
+const matching = (re: RegExp, dockerfile: string, over: Partial<PreflightInput> = {}) =>
+  check(dockerfile, over)
+    .filter((f) => re.test(f.message))
+    .map((f) => f.at);
+const df = (...lines: string[]) => lines.join('\n');
+
+describe('missed: env= secret mounts', () => {
+  const given = { providedIds: ['npm'] };
+  test.each([
+    ['echo "//r/:_authToken=$NPM_TOKEN" >> .npmrc', ['error@2']],
+    ['printf "%s" "${NPM_TOKEN}" > /root/token && npm ci', ['error@2']],
+    ['echo "//r/:_authToken=$NPM_TOKEN" > .npmrc && npm ci && rm .npmrc', ['notice@2']],
+    ['npm ci', []],
+    ["echo '//r/:_authToken=${NPM_TOKEN}' > .npmrc && npm ci", []],
+    ['echo "//r/:_authToken=\\${NPM_TOKEN}" > .npmrc && npm ci', []],
+    ['curl -H "Authorization: Bearer $NPM_TOKEN" https://x/y.tgz > y.tgz', []]
+  ])('RUN %s', (cmd, want) => {
+    expect(matching(/writes/, df('FROM node', `RUN --mount=type=secret,id=npm,env=NPM_TOKEN ${cmd}`), given)).toEqual(want);
+  });
+  test('the /run/secrets path is not mounted with env= alone, and an unquoted here-doc expands the variable', () => {
+    const text = df('FROM node', 'RUN --mount=type=secret,id=npm,env=T <<EOF', 'cat > /root/.npmrc <<EOT', '//r/:_authToken=${T}', 'EOT', 'EOF');
+    expect(matching(/writes/, text, given)).toEqual(['error@2']);
+    const quoted = df('FROM node', "RUN --mount=type=secret,id=npm,env=T cat > /root/.npmrc <<'EOT'", '//r/:_authToken=${T}', 'EOT');
+    expect(matching(/writes/, quoted, given)).toEqual([]);
+  });
+});
+
+describe('missed: tokens stored by the tools themselves', () => {
+  const given = { providedIds: ['gh'] };
+  const mount = 'RUN --mount=type=secret,id=gh,env=GH_TOKEN';
+  test.each([
+    ['git clone https://$GH_TOKEN@github.com/acme/lib.git', /into \/src\/lib\/\.git\/config, by git clone/],
+    ['git clone --depth 1 https://x:${GH_TOKEN}@github.com/acme/lib /opt/lib', /into \/opt\/lib\/\.git\/config, by git clone/],
+    ['git config --global url."https://${GH_TOKEN}@github.com/".insteadOf "https://github.com/"', /into \/root\/\.gitconfig, by git config/],
+    ['npm config set //npm.pkg.github.com/:_authToken "$GH_TOKEN"', /\/root\/\.npmrc, by npm config set/],
+    ['dotnet nuget add source https://n/x.json -n x -u u -p "$GH_TOKEN" --store-password-in-clear-text', /NuGet\.Config, by dotnet nuget add source/],
+    ['pip config set global.index-url "https://u:$GH_TOKEN@pypi.acme/simple"', /pip\.conf, by pip config set/],
+    ['poetry config http-basic.acme u "$GH_TOKEN"', /auth\.toml, by poetry config/],
+    ['composer config --global github-oauth.github.com "$GH_TOKEN"', /auth\.json, by composer config/],
+    ['aws configure set aws_secret_access_key "$GH_TOKEN"', /\.aws\/credentials, by aws configure set/],
+    ['echo "$GH_TOKEN" | docker login ghcr.io -u x --password-stdin', /config\.json, by docker login/],
+    ['cat /run/secrets/gh | gh auth login --with-token', /hosts\.yml, by gh auth login/],
+    ['huggingface-cli login --token $GH_TOKEN', /huggingface\/token, by huggingface-cli login/]
+  ])('%s', (cmd, where) => {
+    const text = df('FROM alpine', 'WORKDIR /src', cmd.startsWith('cat /run') ? `RUN --mount=type=secret,id=gh ${cmd}` : `${mount} ${cmd}`);
+    const found = check(text, given).filter((f) => /writes/.test(f.message));
+    expect(found.map((f) => f.at)).toEqual(['error@3']);
+    expect(found[0].message).toMatch(where);
+  });
+  test.each([
+    ['git clone https://$GH_TOKEN@github.com/acme/lib.git && make -C lib && rm -rf lib', 'notice@3'],
+    ['git clone https://$GH_TOKEN@github.com/acme/lib.git && cd lib && git remote set-url origin https://github.com/acme/lib.git', 'notice@3'],
+    ['npm config set //r/:_authToken "$GH_TOKEN" && npm ci && npm config delete //r/:_authToken', 'notice@3'],
+    ['git config --global url."https://${GH_TOKEN}@github.com/".insteadOf https://github.com/ && go mod download && rm ~/.gitconfig', 'notice@3']
+  ])('undone in the same RUN: %s', (cmd, want) => {
+    expect(matching(/writes/, df('FROM alpine', 'WORKDIR /src', `${mount} ${cmd}`), given)).toEqual([want]);
+  });
+  test.each([
+    'git clone https://github.com/acme/lib.git',
+    'GIT_ASKPASS=/bin/askpass git clone https://github.com/acme/lib.git',
+    'npm config set registry https://r/',
+    "git config --global credential.helper '!f() { echo password=$(cat /run/secrets/gh); }; f'",
+    'pip install git+https://$GH_TOKEN@github.com/acme/lib.git'
+  ])('quiet: %s', (cmd) => {
+    expect(matching(/writes/, df('FROM alpine', `${mount} ${cmd}`), given)).toEqual([]);
+  });
+});
+
+describe('missed: credential files copied from the build context', () => {
+  test.each([
+    ['COPY .netrc /root/.netrc', ['error@2']],
+    ['COPY ["id_rsa", "/root/.ssh/id_rsa"]', ['error@2']],
+    ['ADD .env.production /app/', ['error@2']],
+    ['COPY .env.example /app/', []],
+    ['COPY .npmrc package.json /app/', []],
+    ['COPY id_rsa.pub /root/.ssh/', []],
+    ['COPY .env.vault ./', []],
+    ['COPY ./.ssh/ /root/.ssh/', ['error@2']],
+    ['COPY keys/deploy /root/.ssh/id_rsa', ['error@2']],
+    ['COPY keys/deploy /root/.ssh/', []],
+    ['ARG GCP_SA_KEY\nCOPY $GCP_SA_KEY key.json', ['error@3']]
+  ])('%s (context not read)', (line, want) => {
+    expect(matching(/credential file/, df('FROM node', line))).toEqual(want);
+  });
+  const files = [
+    { relPath: '.env', ignored: false, literal: true },
+    { relPath: '.npmrc', ignored: false, literal: true },
+    { relPath: 'conf/.npmrc', ignored: false, literal: false },
+    { relPath: 'keys/id_ed25519', ignored: true, literal: true }
+  ];
+  test('COPY . (shell and JSON form) takes in the files the context holds, unless ignored or only referencing ${VAR}', () => {
+    const found = check(df('FROM node', 'COPY [".", "/app"]', 'COPY conf/ /conf/'), { contextCredentialFiles: files }).filter((f) =>
+      /credential file/.test(f.message)
+    );
+    expect(found.map((f) => f.at)).toEqual(['error@2', 'error@2']);
+    expect(found.map((f) => f.message.split(' ')[5])).toEqual(['.env', '.npmrc']);
+  });
+  test('an intermediate stage that no COPY --from takes from: warning', () => {
+    const text = df('FROM node AS build', 'WORKDIR /app', 'COPY . .', 'RUN npm run build', 'FROM nginx', 'COPY --from=build /app/dist /usr/share/nginx/html');
+    expect(matching(/credential file/, text, { contextCredentialFiles: files })).toEqual(['warning@3', 'warning@3']);
+  });
+});
+
+describe('missed: credential-named ARGs written into files, every name of ARG a b c', () => {
+  test('the write of an ARG is reported by where it goes, besides the name', () => {
+    const text = df('FROM node', 'ARG NPM_TOKEN', 'RUN echo "//r/:_authToken=${NPM_TOKEN}" > ~/.npmrc && npm ci');
+    expect(at(text)).toEqual(['warning@2', 'error@3']);
+    expect(check(text)[1].message).toMatch(/RUN writes NPM_TOKEN \(a credential-named ARG\/ENV\) into ~\/\.npmrc/);
+  });
+  test('used and removed in the same RUN: notice', () => {
+    expect(at(df('FROM node', 'ARG NPM_TOKEN', 'RUN echo "t=${NPM_TOKEN}" > .npmrc && npm ci && rm -f .npmrc'))).toEqual(['warning@2', 'notice@3']);
+  });
+  test('ARG a b c: each name is read', () => {
+    expect(matching(/looks like a credential/, df('FROM b', 'ARG VERSION GITHUB_TOKEN=x DB_PASSWORD'))).toEqual(['warning@2', 'warning@2']);
+    expect(check(df('FROM b', 'ARG VERSION GITHUB_TOKEN=x DB_PASSWORD')).map((f) => f.message.split(' ')[1])).toEqual(['GITHUB_TOKEN', 'DB_PASSWORD']);
+  });
+  test('ENV set from a credential ARG puts it in the image config: error in the final image, warning in a stage it does not reach', () => {
+    expect(at(df('FROM node', 'ARG NPM_TOKEN', 'ENV NODE_AUTH_TOKEN=$NPM_TOKEN'))).toEqual(['warning@2', 'error@3']);
+    expect(at(df('FROM node AS b', 'ARG NPM_TOKEN', 'ENV NODE_AUTH_TOKEN=${NPM_TOKEN}', 'FROM node', 'COPY --from=b /app /app'))).toEqual([
+      'warning@2',
+      'warning@3'
+    ]);
+    expect(at(df('FROM node', 'ARG NPM_REGISTRY', 'ENV REGISTRY=$NPM_REGISTRY'))).toEqual([]);
+  });
+  test('a credential-named variable the Dockerfile does not declare (it may come from the base image) is followed too', () => {
+    expect(at(df('FROM node', 'RUN echo "//r/:_authToken=${NPM_TOKEN}" > /root/.npmrc'))).toEqual(['error@2']);
+  });
+  test('a file an earlier RUN wrote a credential into holds it for the later steps', () => {
+    const text = df('FROM alpine', 'ARG TOKEN', 'RUN echo ${TOKEN} > .env', 'RUN gh auth login --with-token < .env');
+    expect(at(text)).toEqual(['warning@2', 'error@3', 'error@4']);
+    expect(at(df('FROM alpine', 'ARG TOKEN', 'RUN echo ${TOKEN} > .env && rm .env', 'RUN gh auth login --with-token < .env'))).toEqual([
+      'warning@2',
+      'notice@3'
+    ]);
+  });
+  test('several writes of one RUN into one file are one finding', () => {
+    const text = df(
+      'FROM a AS b',
+      'RUN --mount=type=secret,id=u --mount=type=secret,id=k echo U=$(cat /run/secrets/u) >> .env && echo K=$(cat /run/secrets/k) >> .env',
+      'FROM c'
+    );
+    const found = check(text, { providedIds: ['u', 'k'] });
+    expect(found.map((f) => f.at)).toEqual(['warning@2']);
+    expect(found[0].message).toMatch(/"u" and the mounted secret "k" into \.env/);
+  });
+  test('a non-credential ARG written to a file is not a leak', () => {
+    expect(at(df('FROM node', 'ARG REGISTRY', 'RUN echo "registry=$REGISTRY" > .npmrc'))).toEqual([]);
+  });
+});
+
+describe('missed: ONBUILD triggers', () => {
+  test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
+    const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');
+    expect(check(text).map((f) => f.at)).toEqual(['error@2']);
+    expect(check(text)[0].message).toMatch(/^ONBUILD RUN writes the mounted secret "npm"/);
+    expect(at(text, { providedIds: ['npm'] })).toEqual(['error@2']);
+  });
+  test('an ONBUILD trigger that reads the secret where needed: quiet; an invalid one: warning', () => {
+    expect(at(df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm,env=T npm ci'))).toEqual([]);
+    expect(at(df('FROM node', 'ONBUILD RUN --mount=type=secret,from=x,id=npm npm ci'))).toEqual(['warning@2']);
+  });
+});
+
+describe('missed: writes followed into the final image through COPY --from', () => {
+  const write = 'RUN --mount=type=secret,id=t cat /run/secrets/t > /app/.token && make';
+  test.each<[string, string[], string, string]>([
+    ['the write is in the final stage', ['FROM a', 'WORKDIR /app', write], 'error@3', ''],
+    ['the final stage derives from the stage', ['FROM a AS b', write, 'FROM b'], 'error@2', ''],
+    ['COPY --from copies its directory', ['FROM a AS b', write, 'FROM c', 'COPY --from=b /app /srv'], 'error@2', ''],
+    ['COPY --from=<index> copies /', ['FROM a', write, 'FROM c', 'COPY --from=0 / /'], 'error@2', ''],
+    [
+      'through a chain of stages',
+      ['FROM a AS b', write, 'FROM c AS d', 'COPY --from=b /app /x', 'FROM e', 'COPY --chown=1 --from=d /x/.token /t'],
+      'error@2',
+      ''
+    ],
+    ['COPY --from copies something else', ['FROM a AS b', write, 'FROM c', 'COPY --from=b /app/bin /bin'], 'warning@2', ''],
+    ['the chain drops it', ['FROM a AS b', write, 'FROM c AS d', 'COPY --from=b /app /x', 'FROM e', 'COPY --from=d /x/bin /bin'], 'warning@2', ''],
+    ['the last stage copies it, no target', ['FROM a AS b', 'RUN true', 'FROM c AS d', write, 'FROM e', 'COPY --from=d / /'], 'error@4', ''],
+    ['the target input names an earlier stage', ['FROM a AS b', 'RUN true', 'FROM c AS d', write, 'FROM e', 'COPY --from=d / /'], 'warning@4', 'b']
+  ])('%s', (_name, lines, want, target) => {
+    expect(matching(/writes/, df(...lines), { providedIds: ['t'], target: target || undefined })).toEqual([want]);
+  });
+});
+
+describe('parsing as BuildKit does (commands_runmount.go, convert_secrets.go)', () => {
+  const ids = (line: string, over: Partial<PreflightInput> = {}) =>
+    check(df('FROM a', line), { providedIds: ['other'], ...over })
+      .filter((f) => /mounts secret/.test(f.message))
+      .map((f) => `${f.at} ${/"([^"]*)"/.exec(f.message)![1]}`);
+  test.each([
+    ['RUN --mount=type=secret,target=/root/.npmrc npm ci', ['error@2 .npmrc']],
+    ['RUN --mount=type=secret,src=npm,target=/x npm ci', ['error@2 npm']],
+    ['RUN --mount=type=secret,source=npm npm ci', ['error@2 npm']],
+    ['RUN --mount=Type=Secret,ID=npm npm ci', ['error@2 npm']],
+    ['RUN --mount=type=secret,dst=/k/key npm ci', ['error@2 key']],
+    ['RUN --mount=type=secret,destination=/k/key npm ci', ['error@2 key']],
+    ['RUN --mount="type=secret,id=npm" npm ci', ['error@2 npm']],
+    ['RUN --mount=type=cache,id=npm,target=/root/.npm npm ci', []]
+  ])('%s', (line, want) => expect(ids(line)).toEqual(want));
+  test.each(['required=false', 'required=False', 'required=0', 'required=f'])('%s is not required', (req) => {
+    expect(ids(`RUN --mount=type=secret,id=npm,${req} npm ci`, { allowMissingOptional: true })).toEqual([]);
+    expect(ids(`RUN --mount=type=secret,id=npm,required=true npm ci`, { allowMissingOptional: true })).toEqual(['error@2 npm']);
+    expect(ids(`RUN --mount=type=secret,id=npm,required npm ci`, { allowMissingOptional: true })).toEqual(['error@2 npm']);
+  });
+  test('an id from an ARG is expanded where its value is known', () => {
+    const text = df('ARG SECRET_ID=npm', 'FROM a', 'ARG SECRET_ID', 'RUN --mount=type=secret,id=$SECRET_ID npm ci');
+    expect(at(text, { providedIds: ['npm'] })).toEqual([]);
+    expect(at(text, { providedIds: ['other'] })).toEqual(['error@4', 'warning@-']);
+    expect(at(text, { providedIds: ['other'], buildArgs: { SECRET_ID: 'other' } })).toEqual([]);
+  });
+  test('an id from an unknown ARG matches by pattern, and does not silence the unused check of other ids', () => {
+    const text = df('FROM a', 'ARG ENV', 'RUN --mount=type=secret,id=${ENV}_npm npm ci');
+    expect(at(text, { providedIds: ['prod_npm'] })).toEqual([]);
+    expect(matching(/is given but no RUN/, text, { providedIds: ['prod_npm', 'aws'] })).toEqual(['warning@-']);
+  });
+  test.each([
+    ['type=secret', 'invalid secret mount. one of source, target required'],
+    ['type=secret,id=a,src=b', "both source and id can't be set"],
+    ['type=secret,id=a,from=x', 'secret mount should not have a from'],
+    ['type=secret,id=a,required=maybe', 'invalid value for required: maybe'],
+    ['type=bind,required=true', "unexpected key 'required' for mount type 'bind'"],
+    ['required,type=secret,id=a', "unexpected key 'required' for mount type 'bind'"],
+    ['type=sekret,id=a', 'unsupported mount type "sekret"'],
+    ['type=secret,id=a,colour=red', "unexpected key 'colour' in 'colour=red'"],
+    ['type=secret,id=a,mode=999', 'invalid value 999 for mode'],
+    ['type=ssh,src=a', 'ssh does not support source'],
+    ['type=tmpfs,target=/t,uid=1', 'uid not allowed for "tmpfs" type mounts']
+  ])('invalid: --mount=%s', (mount, why) => {
+    const found = check(df('FROM a', `RUN --mount=${mount} true`), { providedIds: ['a'] }).filter((f) => /invalid/.test(f.message));
+    expect(found).toEqual([{ at: 'error@2', message: `RUN --mount is invalid, BuildKit refuses it: ${why}` }]);
+  });
+  test('flag words and CSV fields as BuildKit reads them', () => {
+    expect(flagWord('"type=secret,id=a"')).toBe('type=secret,id=a');
+    expect(csvFields('type=secret,"target=/a,b"')).toEqual(['type=secret', 'target=/a,b']);
+    expect(() => csvFields('type=secret,ta"rget=/a')).toThrow('bare " in non-quoted-field');
+  });
+  test('ssh: default id, explicit id, required', () => {
+    expect(at(df('FROM a', 'RUN --mount=type=ssh,ID=deploy,Required=1 git clone x'), { providedSshIds: ['default'] })).toEqual(['error@2', 'warning@-']);
+  });
+});
+
+describe('false positives', () => {
+  test('a value passed as a secret that does not look secret, in a LABEL: warning, not error', () => {
+    const redactor = Redactor.exact([
+      { bytes: Buffer.from('octocat'), tag: 'actor' },
+      { bytes: Buffer.from('Secret-Value-123'), tag: 'tok' }
+    ]);
+    const over = { redactor, plausibleSecretIds: ['tok'], providedIds: [] };
+    expect(at(df('FROM a', 'LABEL org.opencontainers.image.authors=octocat'), over)).toEqual(['warning@2']);
+    expect(at(df('FROM a', 'LABEL x=Secret-Value-123'), over)).toEqual(['error@2']);
+  });
+  test.each([
+    ['octocat', false],
+    ['dependabot[bot]', false],
+    ['registry.example.com', false],
+    ['hunter22', false],
+    ['ghp_16C7e42F292c6912E7710c838347Ae178B4a', true],
+    ['0123456789abcdef0123456789abcdef', true],
+    ['Passw0rd', true],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n', true]
+  ])('plausiblySecret(%j) = %s', (v, want) => expect(plausiblySecret(Buffer.from(v))).toBe(want));
+  test('write a config, use it, remove it in the same RUN: notice only', () => {
+    const text = df(
+      'FROM golang',
+      'RUN --mount=type=secret,id=t echo "machine github.com password $(cat /run/secrets/t)" > ~/.netrc && go mod download && rm ~/.netrc'
+    );
+    expect(at(text, { providedIds: ['t'] })).toEqual(['notice@2']);
+  });
+  test("a command's own output redirected next to $(cat /run/secrets/x) is not the secret", () => {
+    const text = df('FROM a', 'RUN --mount=type=secret,id=t curl -fsS -H "Authorization: Bearer $(cat /run/secrets/t)" https://x/a.tgz > /a.tgz');
+    expect(at(text, { providedIds: ['t'] })).toEqual([]);
+    const printed = df('FROM a', 'RUN --mount=type=secret,id=t echo "Bearer $(cat /run/secrets/t)" > /auth');
+    expect(at(printed, { providedIds: ['t'] })).toEqual(['error@2']);
+  });
+  test.each([
+    ['ARG NPM_TOKEN_FILE=/run/secrets/npm', []],
+    ['ARG PUBLIC_KEY', []],
+    ['ARG GO_VERSION', []],
+    ['ARG AUTH_SECRET=npm\nRUN --mount=type=secret,id=$AUTH_SECRET npm ci', []],
+    ['ENV GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp', []],
+    ['ARG GITHUB_TOKEN', ['warning@2']],
+    ['ARG TOKEN_NAME_PREFIX', ['warning@2']],
+    ['ARG LBHPACKAGESTOKEN', ['warning@2']],
+    ['ARG TOKENIZER', []]
+  ])('credential names: %s', (lines, want) => {
+    expect(matching(/looks like a credential/, df('FROM a', lines), { providedIds: ['npm'] })).toEqual(want);
+  });
+  test('one missing id used in several RUNs: one finding listing the lines', () => {
+    const found = check(df('FROM a', 'RUN --mount=type=secret,id=npm npm ci', 'RUN --mount=type=secret,id=npm npm test'));
+    expect(found).toHaveLength(1);
+    expect(found[0].at).toBe('error@2');
+    expect(found[0].message).toMatch(/"npm".*\(lines 2, 3\)$/);
+  });
+});
+
+describe('robustness', () => {
+  const pieces = [
+    'FROM a AS b',
+    'FROM b',
+    'ARG X=1 Y',
+    'ENV T=${X:-y}',
+    'WORKDIR $X',
+    'RUN --mount=type=secret,id=$X,env=T echo "$T" > f',
+    'RUN --mount="type=secret,\\"id=a,b\\"" cat /run/secrets/a',
+    'RUN --mount=type=ssh,required git clone https://$T@h/r',
+    'RUN <<EOF',
+    'cat > x <<-"EOT"',
+    'EOT',
+    'EOF',
+    'COPY --from=0 / /',
+    'COPY [".", "/app"]',
+    'ONBUILD RUN --mount=type=secret,id=a cp /run/secrets/a /x',
+    "RUN sh -c 'echo $(cat /run/secrets/a) | tee /y' \\",
+    '  && rm -rf / "unterminated',
+    '$(( `',
+    '\\'
+  ];
+  test('never throws, on Dockerfile-like text and on any text', () => {
+    const input = (dockerfile: string) => ({ ...base, dockerfile, providedIds: ['a'], providedSshIds: [] });
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (lines) => void preflight(input(lines.join('\n')))));
+    fc.assert(fc.property(fc.string(), (text) => void preflight(input(`FROM a\nRUN --mount=type=secret,id=a ${text}`))));
+  });
+});

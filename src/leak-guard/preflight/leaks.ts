@@ -1,0 +1,77 @@
+/**
+ * Credentials written into a file by a RUN step (see flow.ts), by how far the file gets:
+ * removed in the same RUN or under a tmpfs/cache mount → notice; in the final image
+ * (its stage, a stage it derives from, or COPY --from chains) → error; only in an
+ * intermediate stage (build cache, a cache export) → warning. An ONBUILD trigger writes
+ * in every build that uses the image: error when the trigger is in the final image.
+ * A file written (and not removed) or a credential file copied in stays tainted for the
+ * later steps of its stage and of the stages derived from it: reading it is reading the
+ * credential (`gh auth login --with-token < .env`).
+ */
+import { writesOf, type Source, type Tainted, type Write } from './flow.js';
+import { reachesFinal, inFinalChain, type Model, type Stage, type Step } from './model.js';
+import type { MountUse } from './mounts.js';
+import type { Finding, Severity } from './types.js';
+
+export interface LeakContext {
+  mounts: Map<Step, MountUse[]>;
+  isCredential: (name: string) => boolean;
+  /** Credential files COPYed in from the context, where they land. */
+  copied: { step: Step; file?: string; name: string }[];
+}
+
+export function writtenCredentials(model: Model, ctx: LeakContext): Finding[] {
+  const taint = new Map<Stage, Tainted>();
+  const findings: Finding[] = [];
+  for (const step of model.steps) {
+    if (!taint.has(step.stage)) taint.set(step.stage, new Map(step.stage.base ? taint.get(step.stage.base) : []));
+    const tainted = taint.get(step.stage)!;
+    for (const c of ctx.copied.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name }]);
+    const writes = merged(writesOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted));
+    for (const w of writes) {
+      findings.push(finding(model, w));
+      if (w.file && !w.removed && !w.unlayered && !step.onbuild) tainted.set(w.file, w.sources);
+    }
+  }
+  return findings;
+}
+
+/** One write per file and tool in a step (`echo A >> .env && echo B >> .env` is one cause). */
+function merged(writes: Write[]): Write[] {
+  const byKey = new Map<string, Write>();
+  for (const w of writes) {
+    const key = `${w.written}\0${w.how}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...w });
+    else {
+      seen.sources = [...seen.sources, ...w.sources.filter((s) => !seen.sources.some((t) => JSON.stringify(t) === JSON.stringify(s)))];
+      seen.removed = seen.removed && w.removed;
+    }
+  }
+  return [...byKey.values()];
+}
+
+function severity(model: Model, w: Write): Severity {
+  if (w.removed || w.unlayered) return 'notice';
+  if (w.step.onbuild) return inFinalChain(model, w.step.stage) ? 'error' : 'warning';
+  return reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
+}
+
+const what = (s: Source) =>
+  s.kind === 'secret' ? `the mounted secret "${s.id}"` : s.kind === 'var' ? `${s.name} (a credential-named ARG/ENV)` : `the credential file ${s.name}`;
+
+const WHY: Record<Severity, string> = {
+  error: 'it ends up in the final image',
+  warning: 'the layer keeps it (build cache, intermediate stage); no COPY --from takes it into the final image',
+  notice: 'the same RUN removes it (or it is on a tmpfs/cache mount), so the layer does not keep it'
+};
+
+function finding(model: Model, w: Write): Finding {
+  const sev = severity(model, w);
+  const where = w.how === 'a redirect' || w.how === 'tee' ? w.written : `${w.written}, by ${w.how}`;
+  return {
+    severity: sev,
+    line: w.step.line,
+    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${WHY[sev]}`
+  };
+}
