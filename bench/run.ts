@@ -2,11 +2,13 @@
 import { dockerAvailable } from './docker.js';
 import { benchOverhead } from './overhead.js';
 import { benchScan } from './scan.js';
+import { benchScaling } from './scaling.js';
 import { benchScrubber } from './scrubber.js';
 import { benchVault } from './vault.js';
 
 const all: Record<string, { run: () => Promise<Record<string, string>>; docker: boolean }> = {
   scrubber: { run: benchScrubber, docker: false },
+  scaling: { run: benchScaling, docker: false },
   vault: { run: benchVault, docker: false },
   overhead: { run: benchOverhead, docker: true },
   scan: { run: benchScan, docker: true }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import {
   dockerReady,
   everythingVisible,
+  hidden,
   leaksIn,
   leftovers,
   makeWorkspace,
@@ -51,7 +52,7 @@ const errors = (run: ActionRun) =>
 e2e('nothing leaves before the scan, whatever the spelling', () => {
   test('a short-flag cluster in extra-args (-qo type=registry) is refused before docker runs', async () => {
     const repo = `sb-e2e/cluster-${nonce}`;
-    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak\n`, {
+    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden('cp /run/secrets/tok /leak')}\n`, {
       'extra-args': `-qo\ntype=registry,name=${REGISTRY}/${repo}:v1`
     });
     expect(run.main.code).toBe(1);
@@ -87,7 +88,7 @@ e2e('what the scan reads', () => {
     const ws = makeWorkspace({});
     workspaces.push(ws);
     const out = path.join(ws.dir, 'out.tar');
-    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak\n`, {
+    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden('cp /run/secrets/tok /leak')}\n`, {
       outputs: `type=oci,dest=${out},compression=zstd,force-compression=true`
     });
     expect(run.main.code).toBe(1);

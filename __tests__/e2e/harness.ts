@@ -14,6 +14,13 @@ export const MAIN = path.join(ROOT, action.runs.main);
 export const POST = path.join(ROOT, action.runs.post!);
 export const BASE_IMAGE = 'secret-build-base:latest';
 
+/**
+ * A shell command the Dockerfile preflight cannot read (base64 of it, decoded when the
+ * RUN step runs), as a hostile or merely indirect Dockerfile writes it: a leak this way
+ * gets past the preflight, so it is the image scan that must stop it.
+ */
+export const hidden = (cmd: string) => `sh -c "$(echo ${Buffer.from(cmd).toString('base64')} | base64 -d)"`;
+
 /** True when a daemon with buildx and the base image is here; in CI its absence fails the run. */
 export function dockerReady(): boolean {
   const ok = spawnSync('docker', ['buildx', 'version']).status === 0 && spawnSync('docker', ['image', 'inspect', BASE_IMAGE]).status === 0;

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+import { dockerReady, everythingVisible, hidden, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
 
 const ready = dockerReady();
 const e2e = ready ? describe : describe.skip;
@@ -24,9 +24,17 @@ const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.s
 const USE_OTHER = 'RUN --mount=type=secret,id=other true';
 
 e2e('image scan finds each kind of leak, with the secret id', () => {
-  test('secret echoed into a file: preflight warns, the scan fails the step', async () => {
+  test('secret echoed into a file: the preflight stops the build before it runs', async () => {
     const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt\n${USE_OTHER}`);
-    expect(run.main.stdout).toMatch(/::warning title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok"/);
+    expect(errors(run)[0]).toMatch(
+      /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/leaked\.txt/
+    );
+    expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
+    expect(run.main.code).toBe(1);
+  });
+
+  test('secret written into a file in a way the preflight cannot read: the scan fails the step', async () => {
+    const { run } = await build(`RUN --mount=type=secret,id=tok ${hidden('cat /run/secrets/tok > /leaked.txt')}\n${USE_OTHER}`);
     expect(errors(run)).toEqual(
       expect.arrayContaining([expect.stringMatching(/secret "tok" found in the built image: (blobs\/sha256\/)?[0-9a-f]{64}(\/layer\.tar)?, leaked\.txt/)])
     );
@@ -35,13 +43,15 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
   });
 
   test('base64 of the secret written to a file', async () => {
-    const { run } = await build(`RUN --mount=type=secret,id=tok base64 /run/secrets/tok > /b64\n${USE_OTHER}`);
+    const { run } = await build(`RUN --mount=type=secret,id=tok ${hidden('base64 /run/secrets/tok > /b64')}\n${USE_OTHER}`);
     expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, b64/);
     expect(run.main.code).toBe(1);
   });
 
   test('base64 of a long secret, wrapped over lines by base64', async () => {
-    const ws = makeWorkspace({ Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=long base64 /run/secrets/long > /wrapped\n` });
+    const ws = makeWorkspace({
+      Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=long ${hidden('base64 /run/secrets/long > /wrapped')}\n`
+    });
     workspaces.push(ws);
     const long = `${TOK}-${'k'.repeat(100)}`;
     const run = await runAction(ws, { secrets: `long=${long}`, 'no-cache': 'true' });
@@ -51,7 +61,7 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
 
   test('secret copied in an earlier stage, then COPY --from into the final image', async () => {
     const { run } = await build(
-      `RUN --mount=type=secret,id=tok cp /run/secrets/tok /stash\nFROM secret-build-base:latest\nCOPY --from=0 /stash /app/stash\n${USE_OTHER}`
+      `RUN --mount=type=secret,id=tok ${hidden('cp /run/secrets/tok /stash')}\nFROM secret-build-base:latest\nCOPY --from=0 /stash /app/stash\n${USE_OTHER}`
     );
     expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, app\/stash/);
   });
@@ -77,7 +87,7 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     const ws = makeWorkspace({});
     workspaces.push(ws);
     const dest = path.join(ws.dir, 'image.tar');
-    const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leak\n${USE_OTHER}`, { outputs: `type=tar,dest=${dest}` });
+    const { run } = await build(`RUN --mount=type=secret,id=tok ${hidden('cat /run/secrets/tok > /leak')}\n${USE_OTHER}`, { outputs: `type=tar,dest=${dest}` });
     expect(run.main.stdout).toMatch(/scanned .*output .*image\.tar/);
     expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, leak/);
   });

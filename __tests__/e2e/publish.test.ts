@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import {
   dockerReady,
   everythingVisible,
+  hidden,
   leaksIn,
   leftovers,
   makeWorkspace,
@@ -29,7 +30,8 @@ const workspaces: Workspace[] = [];
 afterAll(() => workspaces.forEach((w) => w.cleanup()));
 
 const CLEAN = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n';
-const LEAKY = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked\n';
+/** The secret written into the final image in a way the preflight cannot read: the scan must stop it. */
+const LEAKY = `FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true ${hidden('cp /run/secrets/tok /leaked')}\n`;
 /** The secret lands in a builder stage that the final image does not copy: only a mode=max cache carries it. */
 const STAGE_LEAK =
   'FROM secret-build-base:latest AS builder\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked && echo built > /artefact\n' +

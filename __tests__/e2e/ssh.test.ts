@@ -46,6 +46,7 @@ const TAG = `secret-build-ssh-e2e:${process.pid}`;
   });
 
   test('the agent inside RUN --mount=type=ssh holds the key', () => {
+    expect(run.main.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([]);
     expect(run.main.code).toBe(0);
     expect(execFileSync('docker', ['run', '--rm', TAG, 'cat', '/proof']).toString()).toBe('key-forwarded\n');
   });

@@ -17,23 +17,57 @@ export interface SecretForms {
   exact: Buffer[];
 }
 
-/** Values up to this size are also searched in their JSON and URI escapes. */
+/** Values up to this size are also searched in their JSON and URI escapes, and as they are in hex dumps. */
 const ESCAPED_SOURCE_MAX = 4096;
 
 export function secretForms(value: Buffer): SecretForms {
-  const compact = withoutLineBreaks(value);
-  const long = value.length >= FRAGMENT_BYTES;
   // A piece is left to the fragment search only when both views hold 16+ bytes of it.
   const exact = maskVariants(value, (piece) => withoutLineBreaks(piece).length < FRAGMENT_BYTES);
-  if (!long) return { sources: [], exact };
-  // The text view leaves out CR and LF, so a value printed over several lines is one stretch there; the hex view keeps them.
-  const sources = [compact, value, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(value, shift)))];
-  const text = utf8(value);
+  return { sources: dedupe(secretParts(value).flatMap(partSources)), exact };
+}
+
+/** Sources of one part of a value: see secretForms. */
+function partSources(part: Buffer): Buffer[] {
+  if (part.length < FRAGMENT_BYTES) return [];
+  const compact = withoutLineBreaks(part);
+  // The text view leaves out line breaks, so a value printed over several lines is one stretch there. The hex view
+  // keeps them: a small value is also a source as it is; in a large one (a key, a bundle) the lines are long enough.
+  const sources = [compact, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(part, shift)))];
+  if (part.length <= ESCAPED_SOURCE_MAX) sources.push(part);
+  const text = utf8(part);
   // A long value (a key, a certificate) keeps long unescaped runs in its escapes, found as raw stretches; a short one with quotes or '%' may not.
-  if (text !== undefined && value.length <= ESCAPED_SOURCE_MAX) {
+  if (text !== undefined && part.length <= ESCAPED_SOURCE_MAX) {
     for (const esc of textEscapes(text)) if (!esc.equals(compact)) sources.push(esc);
   }
-  return { sources: dedupe(sources), exact };
+  return sources;
+}
+
+/**
+ * The parts of a value that are secret, for the fragment search: all of it, except in a
+ * PEM block its armor lines and its first body line (two for an OpenSSH key): those are
+ * the format's header and, for OpenSSH, the public key — the same in every key of a kind
+ * (ssh-add holds the armor; an image with SSH host keys holds the header), so a match
+ * there says nothing. A part is a run of the remaining lines, line breaks kept.
+ */
+function secretParts(value: Buffer): Buffer[] {
+  const text = value.toString('latin1');
+  if (!text.includes('-----BEGIN ')) return [value];
+  const parts: Buffer[] = [];
+  let start = 0;
+  let skip = 0;
+  let at = 0;
+  for (const line of text.split(/(?<=\n)/)) {
+    const bare = line.replace(/\r?\n$/, '');
+    const armor = isArmor(Buffer.from(bare, 'latin1'));
+    if (armor || skip > 0) {
+      if (at > start) parts.push(value.subarray(start, at));
+      skip = armor ? (bare.startsWith('-----BEGIN ') ? (bare.includes('OPENSSH PRIVATE KEY') ? 2 : 1) : 0) : skip - 1;
+      start = at + line.length;
+    }
+    at += line.length;
+  }
+  if (at > start) parts.push(value.subarray(start, at));
+  return parts;
 }
 
 /** Every exact variant of the pieces `keep` accepts (all by default), deduplicated, each at least MIN_SECRET_BYTES long. */

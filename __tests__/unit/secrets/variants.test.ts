@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import { Redactor } from '../../../src/secrets/redactor.js';
 import { base64Core, maskVariants, RUNNER_EXTRA_LINES, runnerMasks, secretForms } from '../../../src/secrets/variants.js';
 
 const has = (variants: Buffer[], s: string | Buffer) => variants.some((v) => v.equals(Buffer.isBuffer(s) ? s : Buffer.from(s)));
@@ -119,5 +120,24 @@ describe("Go's JSON escapes", () => {
     const variants = maskVariants(Buffer.from('a<b>c&d-secret')).map((v) => v.toString('latin1'));
     expect(variants).toContain('a\\u003cb\\u003ec\\u0026d-secret');
     expect(variants).toContain('a<b>c&d-secret');
+  });
+});
+
+describe('PEM blocks in the fragment search', () => {
+  const key = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    'QyNTUxOQAAACBhbm90aGVyLWtleS1zYW1lLWhlYWRlci1wdWJsaWMtcGFydC0tAAAAmPrv',
+    'c2VjcmV0LXNlZWQtYnl0ZXMtdGhhdC1tYXR0ZXItMDEyMzQ1Njc4OWFiY2RlZg==',
+    '-----END OPENSSH PRIVATE KEY-----',
+    ''
+  ].join('\n');
+
+  test('armor lines and the first body lines (format header, public key) are no fragment sources: ssh-add and host keys hold them', () => {
+    const r = Redactor.forSecrets([{ id: 'key', value: Buffer.from(key) }]);
+    expect(r.secretsIn('binary ... -----BEGIN OPENSSH PRIVATE KEY-----\n ...')).toEqual([]);
+    expect(r.secretsIn('/etc/ssh/ssh_host_ed25519_key: b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW')).toEqual([]);
+    expect(r.secretsIn('leak: c2VjcmV0LXNlZWQtYnl0ZXMtdGhhdC1t')).toEqual(['key']);
+    expect(r.secretsIn(Buffer.from(key).toString('base64'))).toEqual(['key']);
   });
 });
