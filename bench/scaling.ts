@@ -103,7 +103,7 @@ function oldMasks(value: Buffer): string[] {
   });
 }
 
-export async function benchScaling(): Promise<Record<string, string>> {
+export function benchScaling(): Promise<Record<string, string>> {
   const cases: [string, Buffer[]][] = [
     ['100 secrets of 20-60 B (baseline)', makeSecrets(100)],
     ['1 secret', makeSecrets(1)],
@@ -137,5 +137,5 @@ export async function benchScaling(): Promise<Record<string, string>> {
       `runner: ${fmt(masks.length / secrets.length, 1)} masks a secret (was ${fmt(old.length / secrets.length, 1)}), ` +
       `${model.values} values, modelled ${fmt(model.usPerLine, 1)} us a log line (was ${fmt(oldModel.usPerLine, 1)})`;
   }
-  return out;
+  return Promise.resolve(out);
 }
