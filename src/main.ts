@@ -6,7 +6,7 @@
  */
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
-import { ActionError, messageOf, MissingSecretsError } from './errors.js';
+import { ActionError, InputError, messageOf, MissingSecretsError } from './errors.js';
 import { gitAuthSecretId } from './inputs/workflow-defaults.js';
 import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
@@ -90,6 +90,9 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
   const b = inputs.build;
   report.ids = secrets.map((s) => s.id);
   assertNoSecretsInBuildInputs(b, log.redactor);
+  // The vault's path is in buildx's argv (--secret src=…): a secret pasted there is refused here, by input name.
+  const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
+  if (inTmpfsDir.length) throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
   Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
   const dockerfile = dockerfilePath(b.context, b.file);
   const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };

@@ -104,7 +104,8 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
   ],
   ['bad boolean', { push: 'yes' }, {}, /input "push": expected true or false/],
   ['bad leak-check', { 'leak-check': 'maybe' }, {}, /input "leak-check": expected error, warn or off/],
-  ['comma in tmpfs-dir', { 'tmpfs-dir': '/dev/shm/a,b' }, {}, /input "tmpfs-dir": the path may not contain commas/]
+  ['comma in tmpfs-dir', { 'tmpfs-dir': '/dev/shm/a,b' }, {}, /input "tmpfs-dir": the path may not contain commas/],
+  ['secret value in tmpfs-dir', { secrets: `a=${SECRET}`, 'tmpfs-dir': `/dev/shm/${SECRET}` }, {}, /input "tmpfs-dir": contains the value of secret "a"/]
 ];
 
 describe('bad inputs fail fast', () => {

@@ -48826,6 +48826,10 @@ function main_prepare({ inputs, secrets, log }, report, cancel) {
     const b = inputs.build;
     report.ids = secrets.map((s) => s.id);
     assertNoSecretsInBuildInputs(b, log.redactor);
+    // The vault's path is in buildx's argv (--secret src=…): a secret pasted there is refused here, by input name.
+    const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
+    if (inTmpfsDir.length)
+        throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
     Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
     const dockerfile = dockerfilePath(b.context, b.file);
     const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
