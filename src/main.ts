@@ -23,7 +23,7 @@ export async function run(): Promise<void> {
   let log: Log | undefined;
   const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
   try {
-    const resolved = await resolve(report);
+    const resolved = resolve(report);
     if (!resolved) return;
     log = resolved.log;
     r = prepare(resolved, report, cancel);
@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
 }
 
 /** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
-async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined> {
+function resolve(report: RunReport): Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined {
   const inputs = readInputs();
   try {
     const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
@@ -74,8 +74,8 @@ function gitAuthSecret(inputs: Inputs): Secret[] {
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
-async function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): Promise<undefined> {
-  const why = await secretlessRun();
+function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): undefined {
+  const why = secretlessRun();
   if (!why) throw new ActionError(`${e.message}: is each secret defined for this repository, its environment and this event?`);
   if (onMissing === 'fail') throw new ActionError(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
   const log = Log.forSecrets([]);
