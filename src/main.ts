@@ -26,7 +26,7 @@ export async function run(): Promise<void> {
     const resolved = resolve(report);
     if (!resolved) return;
     log = resolved.log;
-    r = prepare(resolved, report, cancel);
+    r = await prepare(resolved, report, cancel);
     const outputs = await buildVerifyPublish(r);
     r.log.setOutput('imageid', outputs.imageid);
     r.log.setOutput('digest', outputs.digest);
@@ -86,14 +86,14 @@ function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip
 }
 
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
-function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log'>, report: RunReport, cancel: Cancellation): Run {
+async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log'>, report: RunReport, cancel: Cancellation): Promise<Run> {
   const b = inputs.build;
   report.ids = secrets.map((s) => s.id);
   assertNoSecretsInBuildInputs(b, log.redactor);
   Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
   const dockerfile = dockerfilePath(b.context, b.file);
   const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
-  const pre = log.groupSync('Leak guard: Dockerfile preflight', () =>
+  const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile
       ? runPreflight(
           {
@@ -108,7 +108,7 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
           },
           log
         )
-      : { errors: 0, summary: 'skipped: remote context' }
+      : Promise.resolve({ errors: 0, summary: 'skipped: remote context' })
   );
   report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
   if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);

@@ -1,8 +1,9 @@
 /**
  * What the bundles load at start (README, Benchmarks): no HTTP client anywhere (the
  * stand-in of src/bundle/http-client.ts lets webpack drop @actions/core's unused OIDC
- * code). And the stand-in itself: were @actions/core's getIDToken ever called, it would
- * load the real client and make the same request.
+ * code), and the Dockerfile parser only in a chunk of its own. And the stand-in itself:
+ * were @actions/core's getIDToken ever called, it would load the real client and make
+ * the same request.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -18,6 +19,11 @@ const chunks = (dir: string) => fs.readdirSync(path.join(ROOT, dir)).filter((f) 
 describe('the bundles', () => {
   test('hold no HTTP client: undici is in no file of dist/', () => {
     for (const dir of ['dist/main', 'dist/post']) for (const f of chunks(dir)) expect([f, read(path.join(dir, f)).includes('undici')]).toEqual([f, false]);
+  });
+
+  test("main's entry file does not hold the Dockerfile parser (loaded when the preflight runs)", () => {
+    expect(read('dist/main/index.js')).not.toContain('DockerfileParser');
+    expect(chunks('dist/main').some((f) => read(path.join('dist/main', f)).includes('DockerfileParser'))).toBe(true);
   });
 });
 

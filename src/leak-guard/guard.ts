@@ -10,10 +10,12 @@ import { streamStdout } from '../docker/process.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
-import { readDockerignore } from './dockerignore.js';
 import { scannedImages, type ScannedImage } from './image-index.js';
-import { ImageScanner } from './image-scan.js';
-import { preflight, type Finding } from './preflight.js';
+// Types only: the Dockerfile parser (dockerfile-ast, ~300 KB with its dependencies), the
+// .dockerignore matcher and the tar reader are loaded when the preflight or the scan
+// runs (ncc puts each in a chunk of its own), not at every start.
+import type { ImageScanner } from './image-scan.js';
+import type { Finding } from './preflight.js';
 
 export interface GuardContext {
   mode: LeakCheck;
@@ -44,9 +46,10 @@ export function annotationPath(file: string): string {
   return path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), file);
 }
 
-export function runPreflight(g: GuardContext, log: Log): GuardResult {
+export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResult> {
   if (g.mode === 'off') return { errors: 0, summary: 'off' };
   if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
+  const [{ preflight }, { readDockerignore }] = await Promise.all([import('./preflight.js'), import('./dockerignore.js')]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
   const inContext = g.secretFiles
@@ -133,6 +136,7 @@ function watchdog(ms: number, onFire: () => void) {
 
 /** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
 export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: string[], log: Log): Promise<ScanResult> {
+  const { ImageScanner } = await import('./image-scan.js');
   const scanner = new ImageScanner(log.redactor);
   const scanned: string[] = [];
   const unreadable: string[] = [];
