@@ -1,9 +1,9 @@
 /**
  * What the bundles load at start (README, Benchmarks): no HTTP client anywhere (the
  * stand-in of src/bundle/http-client.ts lets webpack drop @actions/core's unused OIDC
- * code), and the Dockerfile parser only in a chunk of its own. And the stand-in itself:
- * were @actions/core's getIDToken ever called, it would load the real client and make
- * the same request.
+ * code), the Dockerfile parser only in a chunk of its own, and a post entry that loads
+ * @actions/core only when a vault is left. And the stand-in itself: were @actions/core's
+ * getIDToken ever called, it would load the real client and make the same request.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -24,6 +24,11 @@ describe('the bundles', () => {
   test("main's entry file does not hold the Dockerfile parser (loaded when the preflight runs)", () => {
     expect(read('dist/main/index.js')).not.toContain('DockerfileParser');
     expect(chunks('dist/main').some((f) => read(path.join('dist/main', f)).includes('DockerfileParser'))).toBe(true);
+  });
+
+  test("post's entry file does not hold @actions/core (loaded only when a vault is left)", () => {
+    expect(read('dist/post/index.js')).not.toContain('./node_modules/@actions/core/');
+    expect(read('dist/post/index.js')).toContain('STATE_');
   });
 });
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3413);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6635);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3413:
+/***/ 6635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6042,6 +6042,11 @@ async function verifyPublished(meta, pushed, scanned, log) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/secrets/vault-state.ts
+/** The names under which main saves its vault for the post step (GITHUB_STATE; the post step gets them as STATE_<name>). */
+const VAULT_STATE_KEY = 'vault-dir';
+const VAULT_MARKER_KEY = 'vault-marker';
+
 ;// CONCATENATED MODULE: ./src/secrets/vault.ts
 /**
  * The vault: a private directory on a memory-backed filesystem holding one file per
@@ -6209,8 +6214,7 @@ function defaultRunnerTemp() {
     return process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
 }
 /** Where main records the vault path for the post step, and the vault's marker. */
-const VAULT_STATE_KEY = 'vault-dir';
-const VAULT_MARKER_KEY = 'vault-marker';
+
 
 ;// CONCATENATED MODULE: ./src/secrets/session.ts
 /**
