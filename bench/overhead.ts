@@ -1,31 +1,37 @@
 /**
- * Action overhead: wall time of the bundled action (node dist/main, as the runner
- * starts it) around a fully cached build, minus the same `docker buildx build` run
- * directly. Interleaved, median of 11 runs each: with the leak guard off (one build)
- * and on (preflight, the build exporting to the runner, the scan, the cached publishing
- * build and the check that what was published is what was scanned), for a build that
- * loads the image (the docker driver's default) and one that pushes to the local registry.
+ * Action overhead: wall time of a whole step as the runner runs it (bench/runner.ts:
+ * main, then post, with INPUT_* and the file commands) around a fully cached build,
+ * minus the same `docker buildx build` run directly. Interleaved, median of 11 runs
+ * each: this action with the leak guard off (one build) and on (preflight, the build
+ * exporting to the runner, the scan, the cached publishing build and the check that
+ * what was published is what was scanned); docker/build-push-action's published bundle
+ * (v7.3, ../shared/peers/build-push-action, or SB_PEER_BPA=<dir>) on the same
+ * Dockerfile, secret and cached build, with its defaults (build summary and record on)
+ * and with DOCKER_BUILD_SUMMARY=false; and a build that pushes to the local registry.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docker, run } from './docker.js';
+import { loadJsAction, runAsRunner, type JsAction } from './runner.js';
 import { fmt, median, timeMs } from './util.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = 11;
+const PEER = process.env.SB_PEER_BPA ?? path.resolve(ROOT, '../shared/peers/build-push-action');
 
 export async function benchOverhead(): Promise<Record<string, string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
+  const work = path.join(dir, '.step');
   const secret = 'bench-secret-value-0123456789';
   fs.writeFileSync(
     path.join(dir, 'Dockerfile'),
     'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo built > /built\n'
   );
+  fs.writeFileSync(path.join(dir, '.dockerignore'), '.step\n');
   const secretFile = path.join('/dev/shm', `sb-bench-${process.pid}`);
   fs.writeFileSync(secretFile, secret, { mode: 0o600 });
-  for (const f of ['out', 'state', 'summary']) fs.writeFileSync(path.join(dir, f), '');
   const direct = () =>
     run(
       'docker',
@@ -38,50 +44,58 @@ export async function benchOverhead(): Promise<Record<string, string>> {
     run('docker', ['buildx', 'build', '--secret', `id=tok,src=${secretFile}`, '--push', '-t', tag, '--metadata-file', path.join(dir, 'meta'), '.'], {
       cwd: dir
     });
-  const action =
-    (leakCheck: string, push = false) =>
+  const ours = loadJsAction('secret-build', ROOT);
+  const peer: JsAction | undefined = fs.existsSync(path.join(PEER, 'action.yml')) ? loadJsAction('build-push-action', PEER) : undefined;
+  // Both sides: the context, the secret as an input, and what the direct baseline gets from buildx (provenance mode=min, not mode=max).
+  const common = { context: '.', secrets: `tok=${secret}`, provenance: 'mode=min' };
+  const step =
+    (a: JsAction, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
     () =>
-      run(process.execPath, [path.join(ROOT, 'dist/main/index.js')], {
-        cwd: dir,
-        env: {
-          ...process.env,
-          INPUT_SECRETS: `tok=${secret}`,
-          INPUT_CONTEXT: '.',
-          // What the direct baseline gets from buildx, not build-push-action's mode=max default: the same work on both sides.
-          INPUT_PROVENANCE: 'mode=min',
-          'INPUT_LEAK-CHECK': leakCheck,
-          ...(push ? { INPUT_PUSH: 'true', INPUT_TAGS: tag } : {}),
-          GITHUB_OUTPUT: path.join(dir, 'out'),
-          GITHUB_STATE: path.join(dir, 'state'),
-          GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
-        }
-      });
+      runAsRunner(a, { ...common, ...inputs }, { cwd: dir, work, env: { ...process.env, ...env } });
+  const action = (leakCheck: string, push = false) => step(ours, { 'leak-check': leakCheck, ...(push ? { push: 'true', tags: tag } : {}) });
   try {
     await direct(); // warm the cache
     const pushing = await directPush().then(
       () => true,
       () => false
     );
-    const t = { direct: [] as number[], off: [] as number[], on: [] as number[], push: [] as number[], onPush: [] as number[] };
+    if (peer) await step(peer, {})(); // and its first run (buildx's refs directory, the builder's history)
+    const t: Record<string, number[]> = { direct: [], buildxCall: [], off: [], on: [], bpa: [], bpaNoSummary: [], push: [], onPush: [] };
     for (let r = 0; r < RUNS; r++) {
       t.direct.push(await timeMs(direct));
+      t.buildxCall.push(await timeMs(() => run('docker', ['buildx', 'history', 'ls', '--format', 'json'])));
       t.off.push(await timeMs(action('off')));
       t.on.push(await timeMs(action('error')));
+      if (peer) {
+        t.bpa.push(await timeMs(step(peer, {})));
+        t.bpaNoSummary.push(await timeMs(step(peer, {}, { DOCKER_BUILD_SUMMARY: 'false' })));
+      }
       if (!pushing) continue;
       t.push.push(await timeMs(directPush));
       t.onPush.push(await timeMs(action('error', true)));
     }
     const d = median(t.direct);
+    const over = (ms: number[]) => median(ms) - d;
     const line = (ms: number[], base: number) => `${fmt(median(ms), 0)} ms: overhead ${fmt(median(ms) - base, 0)} ms, ratio ${fmt(median(ms) / base, 2)}x`;
     const res: Record<string, string> = {
       'docker buildx build, cached (baseline)': `${fmt(d, 0)} ms`,
-      'action, leak-check: off (one build)': line(t.off, d),
-      'action, leak-check: error (build to the runner, scan, cached publishing build)': line(t.on, d),
+      // What one more buildx call costs here: the action's look for concurrent builds is one, after the build.
+      'one buildx call (docker buildx history ls)': `${fmt(median(t.buildxCall), 0)} ms`,
+      'secret-build, leak-check: off (one build; main + post)': line(t.off, d),
+      'secret-build, leak-check: error (build to the runner, scan, cached publishing build; main + post)': line(t.on, d),
       'cost of verify-then-publish (error minus off)': `${fmt(median(t.on) - median(t.off), 0)} ms`
     };
+    if (peer) {
+      res['build-push-action v7.3, defaults (main + post: build record export and summary)'] = line(t.bpa, d);
+      res['build-push-action v7.3, DOCKER_BUILD_SUMMARY=false'] = line(t.bpaNoSummary, d);
+      res['overhead ratio secret-build / build-push-action (defaults): leak-check error, off'] =
+        `${fmt(over(t.on) / over(t.bpa), 2)}, ${fmt(over(t.off) / over(t.bpa), 2)}`;
+      res['overhead ratio secret-build / build-push-action (summary off): leak-check error, off'] =
+        `${fmt(over(t.on) / over(t.bpaNoSummary), 2)}, ${fmt(over(t.off) / over(t.bpaNoSummary), 2)}`;
+    } else res['build-push-action'] = `skipped: no action.yml in ${PEER} (set SB_PEER_BPA)`;
     if (pushing) {
       res['docker buildx build --push, cached (baseline)'] = `${fmt(median(t.push), 0)} ms`;
-      res['action, push: true, leak-check: error (+ read back from the registry)'] = line(t.onPush, median(t.push));
+      res['secret-build, push: true, leak-check: error (+ read back from the registry)'] = line(t.onPush, median(t.push));
     } else res['push'] = `skipped: no registry at ${registry} (bash scripts/registry.sh start)`;
     res['image scanned'] = `${docker(['image', 'inspect', '--format', '{{.Size}}', fs.readFileSync(path.join(dir, 'iid'), 'utf8').trim()]).trim()} bytes`;
     return res;

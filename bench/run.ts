@@ -4,12 +4,14 @@ import { benchOverhead } from './overhead.js';
 import { benchScan } from './scan.js';
 import { benchScaling } from './scaling.js';
 import { benchScrubber } from './scrubber.js';
+import { benchStartup } from './startup.js';
 import { benchVault } from './vault.js';
 
 const all: Record<string, { run: () => Promise<Record<string, string>>; docker: boolean }> = {
   scrubber: { run: benchScrubber, docker: false },
   scaling: { run: benchScaling, docker: false },
   vault: { run: benchVault, docker: false },
+  startup: { run: benchStartup, docker: false },
   overhead: { run: benchOverhead, docker: true },
   scan: { run: benchScan, docker: true }
 };

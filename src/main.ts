@@ -23,10 +23,10 @@ export async function run(): Promise<void> {
   let log: Log | undefined;
   const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
   try {
-    const resolved = await resolve(report);
+    const resolved = resolve(report);
     if (!resolved) return;
     log = resolved.log;
-    r = prepare(resolved, report, cancel);
+    r = await prepare(resolved, report, cancel);
     const outputs = await buildVerifyPublish(r);
     r.log.setOutput('imageid', outputs.imageid);
     r.log.setOutput('digest', outputs.digest);
@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
 }
 
 /** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
-async function resolve(report: RunReport): Promise<Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined> {
+function resolve(report: RunReport): Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined {
   const inputs = readInputs();
   try {
     const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
@@ -74,8 +74,8 @@ function gitAuthSecret(inputs: Inputs): Secret[] {
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
-async function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): Promise<undefined> {
-  const why = await secretlessRun();
+function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): undefined {
+  const why = secretlessRun();
   if (!why) throw new ActionError(`${e.message}: is each secret defined for this repository, its environment and this event?`);
   if (onMissing === 'fail') throw new ActionError(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
   const log = Log.forSecrets([]);
@@ -86,7 +86,7 @@ async function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' |
 }
 
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
-function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log'>, report: RunReport, cancel: Cancellation): Run {
+async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log'>, report: RunReport, cancel: Cancellation): Promise<Run> {
   const b = inputs.build;
   report.ids = secrets.map((s) => s.id);
   assertNoSecretsInBuildInputs(b, log.redactor);
@@ -96,7 +96,7 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
   Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
   const dockerfile = dockerfilePath(b.context, b.file);
   const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
-  const pre = log.groupSync('Leak guard: Dockerfile preflight', () =>
+  const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile
       ? runPreflight(
           {
@@ -114,7 +114,7 @@ function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log
           },
           log
         )
-      : { errors: 0, summary: 'skipped: remote context' }
+      : Promise.resolve({ errors: 0, summary: 'skipped: remote context' })
   );
   report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
   if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);

@@ -58,15 +58,30 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
   const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
   const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   try {
-    const built = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
-    return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
+    try {
+      return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+    } finally {
+      warnIfConcurrent(r, await concurrent);
+    }
   } finally {
     for (const m of plan.moves) fs.rmSync(m.from, { recursive: true, force: true });
   }
 }
 
-/** The only build that mounts the secrets; the vault is wiped when it exits. */
-async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files: BuildFiles, guarded: boolean): Promise<BuildOutputs> {
+/**
+ * The only build that mounts the secrets; the vault is wiped when it exits. Also starts
+ * the look for concurrent builds (one buildx call, ~0.15 s), which the scan and the
+ * publishing build then overlap: the caller prints its warning when they are done, and
+ * before this throws.
+ */
+async function buildWithSecrets(
+  r: Run,
+  base: VaultBase,
+  plan: BuildPlan,
+  files: BuildFiles,
+  guarded: boolean
+): Promise<{ outputs: BuildOutputs; concurrent: Promise<string[]> }> {
   const { secrets, log, cancel } = r;
   const remember = (dir: string, marker: string) => {
     log.saveState(VAULT_STATE_KEY, dir);
@@ -83,17 +98,21 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: BuildPlan, files:
   );
   log.info('secret vault wiped');
   const outputs = readBuildOutputs(files);
-  await warnIfConcurrent(r, outputs.metadata);
-  if (evaluatesOnly(r.inputs.build)) return checked(r, result, outputs);
-  failOn(result, r, 'build');
+  const ref = parseMetadata(outputs.metadata)['buildx.build.ref'];
+  const concurrent = concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch((): string[] => []);
+  try {
+    if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs), concurrent };
+    failOn(result, r, 'build');
+  } catch (e) {
+    warnIfConcurrent(r, await concurrent);
+    throw e;
+  }
   annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
-  return outputs;
+  return { outputs, concurrent };
 }
 
 /** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
-async function warnIfConcurrent(r: Run, metadata: string): Promise<void> {
-  const ref = parseMetadata(metadata)['buildx.build.ref'];
-  const others = await concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, r.log);
+function warnIfConcurrent(r: Run, others: string[]): void {
   if (!others.length) return;
   r.log.warning(
     `${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}). BuildKit runs identical steps of ` +

@@ -1,8 +1,12 @@
 /**
- * Why a run has no secrets, from the workflow's event (@actions/github's context,
- * loaded only on this path: the common run never pays for it). Pull requests from
- * forks and Dependabot's runs get no repository secrets by design.
+ * Why a run has no secrets, from the workflow's event. Pull requests from forks and
+ * Dependabot's runs get no repository secrets by design. The event is read as
+ * @actions/github's `context` reads it (GITHUB_EVENT_NAME, GITHUB_ACTOR and the JSON
+ * at GITHUB_EVENT_PATH), without that package: three fields were all it was used for,
+ * and it brought Octokit and a second HTTP client (a 1.1 MB chunk) into the bundle.
  */
+import * as fs from 'node:fs';
+
 export interface SecretlessRun {
   reason: string;
   remedies: string;
@@ -13,8 +17,21 @@ interface Repo {
   fork?: boolean;
 }
 
-export async function secretlessRun(): Promise<SecretlessRun | undefined> {
-  const { context } = await import('@actions/github');
+interface EventContext {
+  eventName?: string;
+  actor?: string;
+  payload: { pull_request?: unknown };
+}
+
+/** As @actions/github's Context: no GITHUB_EVENT_PATH or no file there is an empty payload; a file that is not JSON is an error. */
+function eventContext(env: NodeJS.ProcessEnv): EventContext {
+  const file = env.GITHUB_EVENT_PATH;
+  const payload = file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as EventContext['payload']) : {};
+  return { eventName: env.GITHUB_EVENT_NAME, actor: env.GITHUB_ACTOR, payload };
+}
+
+export function secretlessRun(env: NodeJS.ProcessEnv = process.env): SecretlessRun | undefined {
+  const context = eventContext(env);
   const pr = context.payload.pull_request as { head?: { repo?: Repo }; base?: { repo?: Repo } } | undefined;
   const head = pr?.head?.repo;
   const fromFork = !!pr && context.eventName === 'pull_request' && (head?.fork === true || (!!head?.full_name && head.full_name !== pr.base?.repo?.full_name));

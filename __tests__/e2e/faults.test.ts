@@ -8,7 +8,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { isMemoryBacked } from '../../src/secrets/vault.js';
-import { dockerReady, everythingVisible, finishRun, leaksIn, leftovers, makeWorkspace, runAction, runPost, startMain, type Workspace } from './harness.js';
+import {
+  dockerReady,
+  everythingVisible,
+  finishRun,
+  jobStatus,
+  leaksIn,
+  leftovers,
+  makeWorkspace,
+  postStepRuns,
+  runAction,
+  runPost,
+  startMain,
+  type JobAfterMain,
+  type StepRun,
+  type Workspace
+} from './harness.js';
+import { loadAction } from '../support/yaml.js';
 
 const ready = dockerReady();
 const e2e = ready ? describe : describe.skip;
@@ -35,6 +51,11 @@ function killChildren(w: Workspace): void {
       // already gone
     }
   }
+}
+
+/** What the job can look like to the post step after main was killed: with or without continue-on-error, cancelled or not. */
+function afterKill(main: Pick<StepRun, 'code' | 'signal'>): JobAfterMain[] {
+  return [false, true].flatMap((continueOnError) => [false, true].map((cancelled) => ({ main, continueOnError, cancelled })));
 }
 
 e2e('failing builds', () => {
@@ -120,18 +141,52 @@ e2e('cancellation', () => {
     killChildren(w);
   });
 
-  test('SIGKILL of main leaves the vault; the post step removes it', async () => {
+  test("SIGKILL of main leaves the vault; action.yml's post-if starts the post step whatever the job's state (continue-on-error, cancelled), and it removes the vault", async () => {
     const w = ws({ Dockerfile: SLOW });
     const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true' });
     await main.waitFor('build-started');
     main.child.kill('SIGKILL');
     const step = await main.done;
     killChildren(w);
+    expect(step.signal).toBe('SIGKILL');
     expect(leftovers(w.runtimeDir)).toHaveLength(1);
+    const postIf = loadAction().runs['post-if'] ?? 'always()';
+    for (const job of afterKill(step)) expect([job, postStepRuns(postIf, jobStatus(job))]).toEqual([job, true]);
     const run = await finishRun(w, step);
     expect(run.post.code).toBe(0);
     expect(run.post.stdout).toContain('removed a secret vault the main step left behind');
     expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+
+  test('after a successful main the post step finds the vault gone: it prints nothing and exits 0', async () => {
+    const w = ws({ Dockerfile: 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok\n' });
+    const run = await runAction(w, { secrets: `tok=${SECRET}`, 'leak-check': 'off' });
+    expect(run.main.code).toBe(0);
+    expect(run.state['vault-dir']).toBeTruthy();
+    expect(run.post).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
+    expect(leftovers(w.runtimeDir)).toEqual([]);
+  });
+});
+
+describe('post-if: no condition narrower than always() is safe (the runner as postStepRuns models it)', () => {
+  const jobs = afterKill({ code: null, signal: 'SIGKILL' });
+
+  test('always() starts the post step after a killed main in every job state', () => {
+    for (const job of jobs) expect(postStepRuns('always()', jobStatus(job))).toBe(true);
+  });
+
+  // continue-on-error turns the killed step into a success, so job.status stays success: a
+  // condition that waits for a failure skips the post step, and the vault stays on a
+  // self-hosted runner's tmpfs for the next job; one that waits for success misses the rest.
+  test.each(['failure()', '!success()', 'failure() || cancelled()', '${{ failure() || cancelled() }}', 'success()', '!cancelled()'])(
+    'post-if: %s would skip the post step after a killed main in some job state',
+    (postIf) => {
+      expect(jobs.filter((job) => !postStepRuns(postIf, jobStatus(job))).length).toBeGreaterThan(0);
+    }
+  );
+
+  test('the model reads only what it knows', () => {
+    expect(() => postStepRuns("github.event_name == 'push'", 'success')).toThrow(/cannot read/);
   });
 });
 

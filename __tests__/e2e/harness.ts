@@ -186,6 +186,77 @@ export function runPost(ws: Workspace, extraEnv: Record<string, string> = {}, as
   return startStep(POST, ws, env, as).done;
 }
 
+/**
+ * What the job looks like to the post step after main ended, as actions/runner decides it
+ * (src/Runner.Worker): a step whose process exits non-zero or is killed has the result
+ * Failed; `continue-on-error: true` turns that into Succeeded before the job sees it
+ * (ExecutionContext.ApplyContinueOnError); job.status becomes failure only from a Failed
+ * result (StepsRunner), and a cancelled job is cancelled whatever its steps did.
+ */
+export interface JobAfterMain {
+  main: Pick<StepRun, 'code' | 'signal'>;
+  continueOnError: boolean;
+  cancelled: boolean;
+}
+export type JobStatus = 'success' | 'failure' | 'cancelled';
+
+export function jobStatus(j: JobAfterMain): JobStatus {
+  if (j.cancelled) return 'cancelled';
+  const failed = j.main.code !== 0 || j.main.signal !== null;
+  return failed && !j.continueOnError ? 'failure' : 'success';
+}
+
+/**
+ * Whether the runner starts the post step: action.yml's `post-if` (ActionManifestManager;
+ * default `always()`), evaluated as it is, with success(), failure() and cancelled()
+ * reading job.status, not the main step's outcome, in a post step
+ * (Expressions/SuccessFunction.cs, FailureFunction.cs, CancelledFunction.cs). Knows the
+ * four status functions, `!`, `&&`, `||` and parentheses; anything else throws.
+ */
+export function postStepRuns(postIf: string, status: JobStatus): boolean {
+  const fns: Record<string, boolean> = { always: true, success: status === 'success', failure: status === 'failure', cancelled: status === 'cancelled' };
+  const tokens = postIf.match(/\s*(\$\{\{|\}\}|\w+\(\)|&&|\|\||!|\(|\))/gy)?.map((t) => t.trim()) ?? [];
+  if (tokens.join('') !== postIf.replace(/\s+/g, '')) throw new Error(`post-if the model cannot read: ${postIf}`);
+  let k = tokens[0] === '${{' && tokens.at(-1) === '}}' ? 1 : 0;
+  const end = k ? tokens.length - 1 : tokens.length;
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[k] === '||') {
+      k++;
+      const r = and(); // parsed whatever v is: the tokens must be consumed
+      v = v || r;
+    }
+    return v;
+  };
+  const and = (): boolean => {
+    let v = not();
+    while (tokens[k] === '&&') {
+      k++;
+      const r = not();
+      v = v && r;
+    }
+    return v;
+  };
+  const not = (): boolean => {
+    if (tokens[k] === '!') {
+      k++;
+      return !not();
+    }
+    if (tokens[k] === '(') {
+      k++;
+      const v = or();
+      if (tokens[k++] !== ')') throw new Error(`post-if the model cannot read: ${postIf}`);
+      return v;
+    }
+    const fn = /^(\w+)\(\)$/.exec(tokens[k++] ?? '')?.[1];
+    if (!fn || !(fn in fns)) throw new Error(`post-if the model cannot read: ${postIf}`);
+    return fns[fn];
+  };
+  const v = or();
+  if (k !== end) throw new Error(`post-if the model cannot read: ${postIf}`);
+  return v;
+}
+
 export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<ActionRun> {
   const post = await runPost(ws, extraEnv, as);
   return {

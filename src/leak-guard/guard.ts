@@ -10,10 +10,13 @@ import { streamStdout } from '../docker/process.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
-import { readDockerignore, type PathFilter } from './dockerignore.js';
 import { scannedImages, type ScannedImage } from './image-index.js';
-import { ImageScanner } from './image-scan.js';
-import { credentialFileKind, plausiblySecret, preflight, type Finding } from './preflight/index.js';
+// Types only: the Dockerfile parser (dockerfile-ast, ~300 KB with its dependencies), the
+// .dockerignore matcher and the tar reader are loaded when the preflight or the scan
+// runs (ncc puts each in a chunk of its own), not at every start.
+import type { PathFilter } from './dockerignore.js';
+import type { ImageScanner } from './image-scan.js';
+import type { credentialFileKind as CredentialFileKind, Finding } from './preflight/index.js';
 import type { Redactor } from '../secrets/redactor.js';
 
 export interface GuardContext {
@@ -50,9 +53,13 @@ export function annotationPath(file: string): string {
   return path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), file);
 }
 
-export function runPreflight(g: GuardContext, log: Log): GuardResult {
+export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResult> {
   if (g.mode === 'off') return { errors: 0, summary: 'off' };
   if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
+  const [{ preflight, plausiblySecret, credentialFileKind }, { readDockerignore }] = await Promise.all([
+    import('./preflight/index.js'),
+    import('./dockerignore.js')
+  ]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
   const inContext = g.secretFiles
@@ -67,7 +74,7 @@ export function runPreflight(g: GuardContext, log: Log): GuardResult {
     allowMissingOptional: g.allowMissingOptional,
     redactor: log.redactor,
     plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
-    contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
+    contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor, credentialFileKind),
     buildArgs: buildArgMap(g.buildArgs),
     target: g.target || undefined
   });
@@ -100,7 +107,12 @@ const CONFIG_READ_LIMIT = 256 * 1024;
  * whether they hold a credential themselves: a given secret's value, or a literal after a
  * credential key (`_authToken=abc…`, `<password>abc…</password>`) rather than `${VAR}`.
  */
-export function credentialFilesIn(contextDir: string, ignored: PathFilter, redactor: Redactor): { relPath: string; ignored: boolean; literal: boolean }[] {
+export function credentialFilesIn(
+  contextDir: string,
+  ignored: PathFilter,
+  redactor: Redactor,
+  credentialFileKind: typeof CredentialFileKind
+): { relPath: string; ignored: boolean; literal: boolean }[] {
   const found: { relPath: string; ignored: boolean; literal: boolean }[] = [];
   const queue = [''];
   let seen = 0;
@@ -207,6 +219,7 @@ function watchdog(ms: number, onFire: () => void) {
 
 /** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
 export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: string[], log: Log): Promise<ScanResult> {
+  const { ImageScanner } = await import('./image-scan.js');
   const scanner = new ImageScanner(log.redactor);
   const scanned: string[] = [];
   const unreadable: string[] = [];

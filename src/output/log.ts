@@ -64,15 +64,6 @@ export class Log {
     }
   }
 
-  groupSync<T>(title: string, fn: () => T): T {
-    core.startGroup(this.scrub(title));
-    try {
-      return fn();
-    } finally {
-      core.endGroup();
-    }
-  }
-
   setOutput(name: OutputName, value: string): void {
     core.setOutput(name, this.scrub(value));
   }

@@ -184,5 +184,4 @@ export function defaultRunnerTemp(): string {
 }
 
 /** Where main records the vault path for the post step, and the vault's marker. */
-export const VAULT_STATE_KEY = 'vault-dir';
-export const VAULT_MARKER_KEY = 'vault-marker';
+export { VAULT_MARKER_KEY, VAULT_STATE_KEY } from './vault-state.js';
