@@ -99,7 +99,10 @@ async function buildWithSecrets(
   log.info('secret vault wiped');
   const outputs = readBuildOutputs(files);
   const ref = parseMetadata(outputs.metadata)['buildx.build.ref'];
-  const concurrent = concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch((): string[] => []);
+  // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
+  const concurrent = guarded
+    ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch((): string[] => [])
+    : Promise.resolve([]);
   try {
     if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs), concurrent };
     failOn(result, r, 'build');

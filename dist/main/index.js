@@ -5996,7 +5996,10 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     log.info('secret vault wiped');
     const outputs = readBuildOutputs(files);
     const ref = parseMetadata(outputs.metadata)['buildx.build.ref'];
-    const concurrent = concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch(() => []);
+    // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
+    const concurrent = guarded
+        ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch(() => [])
+        : Promise.resolve([]);
     try {
         if (evaluatesOnly(r.inputs.build))
             return { outputs: checked(r, result, outputs), concurrent };
@@ -6304,15 +6307,15 @@ function secretFiles(r) {
  * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
  * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
  * per text byte does not depend on the number or the length of the secrets.
- * Memory, per source byte: the byte, a 4-byte chain link, 8 to 16 bytes of slot table
- * (4-byte slots, at most half full) and 2 to 4 bytes of filter: 15 to 25 bytes; a
- * value has 5 to 7 source bytes a byte (variants.ts).
+ * Memory, per source byte: the byte, a 4-byte chain link, 4 to 8 bytes of bucket heads
+ * and 2 to 4 bytes of filter: 11 to 17 bytes; a value has about 5 source bytes a byte
+ * (variants.ts).
  */
 const FRAGMENT_BYTES = 16;
 const GRAM = 8;
 const STRIDE = FRAGMENT_BYTES - GRAM + 1;
-/** A gram repeated more often than this (a run of one byte) is looked up at its first occurrences only. */
-const MAX_CHAIN = 32;
+/** A bucket is walked this far: a gram repeated more often (a run of one byte) is looked up at its first occurrences only. */
+const MAX_CHAIN = 64;
 /** base64url differs from base64 in two characters: comparing through this table finds both with one source. */
 const CANON = new Uint8Array(256).map((_, i) => i);
 CANON[0x2d] = 0x2b; // '-' → '+'
@@ -6338,9 +6341,9 @@ class FragmentIndex {
     corpusView;
     sourceStart;
     sourceTag;
-    /** Position in the corpus of the first occurrence of a gram, by hash with linear probing; -1 when empty. */
-    slotHead;
-    /** Next position in the corpus with the same gram, -1 at the end. */
+    /** Last position in the corpus inserted into a bucket (by gram hash), -1 when empty. */
+    head;
+    /** The position inserted into the same bucket before, -1 at the end. */
     next;
     mask;
     /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
@@ -6353,21 +6356,20 @@ class FragmentIndex {
         this.sourceStart = Int32Array.from([0, ...cumulative(usable.map((s) => s.bytes.length))]);
         this.sourceTag = Int32Array.from(usable.map((s) => s.tag));
         let cap = 16;
-        while (cap < this.corpus.length * 2)
+        while (cap < this.corpus.length)
             cap *= 2;
         this.mask = cap - 1;
-        this.slotHead = new Int32Array(cap).fill(-1);
-        this.next = new Int32Array(this.corpus.length).fill(-1);
+        this.head = new Int32Array(cap).fill(-1);
+        this.next = new Int32Array(this.corpus.length);
         let bits = 1 << 16;
         while (bits < this.corpus.length * 16 && bits < 1 << 28)
             bits *= 2;
         this.filter = new Int32Array(bits >>> 5);
         this.filterShift = 32 - Math.log2(bits);
-        const tail = new Int32Array(cap).fill(-1);
-        const count = new Uint8Array(cap);
-        for (let s = 0; s < usable.length; s++) {
-            for (let q = this.sourceStart[s]; q + GRAM <= this.sourceStart[s + 1]; q++)
-                this.insert(q, tail, count);
+        // Inserted last to first, so a bucket lists its grams in source order (the first occurrence of a repeated gram first).
+        for (let s = usable.length - 1; s >= 0; s--) {
+            for (let q = this.sourceStart[s + 1] - GRAM; q >= this.sourceStart[s]; q--)
+                this.insert(q);
         }
     }
     /** Source bytes held. */
@@ -6376,28 +6378,23 @@ class FragmentIndex {
     }
     /** Bytes held: the sources and the tables. */
     get memoryBytes() {
-        return this.corpus.length + this.next.byteLength + this.slotHead.byteLength + this.filter.byteLength;
+        return this.corpus.length + this.next.byteLength + this.head.byteLength + this.filter.byteLength;
     }
-    insert(q, tail, count) {
+    insert(q) {
         const h = gramHash(this.corpusView, q);
         const f = h >>> this.filterShift;
         this.filter[f >>> 5] |= 1 << (f & 31);
-        const slot = this.slotOf(this.corpus, q, h);
-        if (this.slotHead[slot] === -1)
-            this.slotHead[slot] = q;
-        else if (count[slot] < MAX_CHAIN)
-            this.next[tail[slot]] = q;
-        else
-            return;
-        tail[slot] = q;
-        count[slot]++;
+        const b = h & this.mask;
+        this.next[q] = this.head[b];
+        this.head[b] = q;
     }
-    /** The slot of the gram at `b[i]`: the one holding that gram, or the empty one where it would go. */
-    slotOf(b, i, h) {
-        let slot = h & this.mask;
-        for (let q = this.slotHead[slot]; q !== -1 && !sameGram(b, i, this.corpus, q); q = this.slotHead[slot])
-            slot = (slot + 1) & this.mask;
-        return slot;
+    /** The first position in the corpus, in the bucket of hash `h`, that holds the gram at `b[i]`; -1 when none does. */
+    firstWith(b, i, h, from = this.head[h & this.mask]) {
+        let q = from;
+        for (let k = 0; q !== -1 && k < MAX_CHAIN; q = this.next[q], k++)
+            if (sameGram(b, i, this.corpus, q))
+                return q;
+        return -1;
     }
     /** Whether the 8 bytes at `b[i]` are a gram of some source (for probes at chosen places: line ends). */
     hasGram(b, d, i) {
@@ -6405,7 +6402,7 @@ class FragmentIndex {
             return false;
         const h = gramHash(d, i);
         const f = h >>> this.filterShift;
-        return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.slotHead[this.slotOf(b, i, h)] !== -1;
+        return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.firstWith(b, i, h) !== -1;
     }
     /**
      * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
@@ -6435,7 +6432,8 @@ class FragmentIndex {
     /** The longest shared stretch through the gram at `p`, or undefined. */
     probe(text, p, h) {
         let best;
-        for (let q = this.slotHead[this.slotOf(text, p, h)]; q !== -1; q = this.next[q]) {
+        let seen = 0;
+        for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
             const s = this.sourceOf(q);
             const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
             if (!best || span.end - span.start > best.end - best.start)
@@ -7447,7 +7445,17 @@ function dedupe(bufs) {
 }
 /** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
 function withoutLineBreaks(b) {
-    return b.includes(0x0a) ? Buffer.from(b.filter((c, i) => c !== 0x0a && !(c === 0x0d && b[i + 1] === 0x0a))) : b;
+    if (!b.includes(0x0a))
+        return b;
+    const out = Buffer.allocUnsafe(b.length);
+    let n = 0;
+    for (let start = 0; start < b.length;) {
+        const nl = b.indexOf(0x0a, start);
+        const end = nl === -1 ? b.length : nl;
+        n += b.copy(out, n, start, end > start && b[end - 1] === 0x0d && nl !== -1 ? end - 1 : end);
+        start = end + 1;
+    }
+    return out.subarray(0, n);
 }
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value) {

@@ -9,15 +9,15 @@
  * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
  * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
  * per text byte does not depend on the number or the length of the secrets.
- * Memory, per source byte: the byte, a 4-byte chain link, 8 to 16 bytes of slot table
- * (4-byte slots, at most half full) and 2 to 4 bytes of filter: 15 to 25 bytes; a
- * value has 5 to 7 source bytes a byte (variants.ts).
+ * Memory, per source byte: the byte, a 4-byte chain link, 4 to 8 bytes of bucket heads
+ * and 2 to 4 bytes of filter: 11 to 17 bytes; a value has about 5 source bytes a byte
+ * (variants.ts).
  */
 export const FRAGMENT_BYTES = 16;
 export const GRAM = 8;
 export const STRIDE = FRAGMENT_BYTES - GRAM + 1;
-/** A gram repeated more often than this (a run of one byte) is looked up at its first occurrences only. */
-const MAX_CHAIN = 32;
+/** A bucket is walked this far: a gram repeated more often (a run of one byte) is looked up at its first occurrences only. */
+const MAX_CHAIN = 64;
 
 /** base64url differs from base64 in two characters: comparing through this table finds both with one source. */
 const CANON = new Uint8Array(256).map((_, i) => i);
@@ -60,9 +60,9 @@ export class FragmentIndex {
   private readonly corpusView: DataView;
   private readonly sourceStart: Int32Array;
   private readonly sourceTag: Int32Array;
-  /** Position in the corpus of the first occurrence of a gram, by hash with linear probing; -1 when empty. */
-  private readonly slotHead: Int32Array;
-  /** Next position in the corpus with the same gram, -1 at the end. */
+  /** Last position in the corpus inserted into a bucket (by gram hash), -1 when empty. */
+  private readonly head: Int32Array;
+  /** The position inserted into the same bucket before, -1 at the end. */
   private readonly next: Int32Array;
   private readonly mask: number;
   /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
@@ -76,18 +76,17 @@ export class FragmentIndex {
     this.sourceStart = Int32Array.from([0, ...cumulative(usable.map((s) => s.bytes.length))]);
     this.sourceTag = Int32Array.from(usable.map((s) => s.tag));
     let cap = 16;
-    while (cap < this.corpus.length * 2) cap *= 2;
+    while (cap < this.corpus.length) cap *= 2;
     this.mask = cap - 1;
-    this.slotHead = new Int32Array(cap).fill(-1);
-    this.next = new Int32Array(this.corpus.length).fill(-1);
+    this.head = new Int32Array(cap).fill(-1);
+    this.next = new Int32Array(this.corpus.length);
     let bits = 1 << 16;
     while (bits < this.corpus.length * 16 && bits < 1 << 28) bits *= 2;
     this.filter = new Int32Array(bits >>> 5);
     this.filterShift = 32 - Math.log2(bits);
-    const tail = new Int32Array(cap).fill(-1);
-    const count = new Uint8Array(cap);
-    for (let s = 0; s < usable.length; s++) {
-      for (let q = this.sourceStart[s]; q + GRAM <= this.sourceStart[s + 1]; q++) this.insert(q, tail, count);
+    // Inserted last to first, so a bucket lists its grams in source order (the first occurrence of a repeated gram first).
+    for (let s = usable.length - 1; s >= 0; s--) {
+      for (let q = this.sourceStart[s + 1] - GRAM; q >= this.sourceStart[s]; q--) this.insert(q);
     }
   }
 
@@ -98,26 +97,23 @@ export class FragmentIndex {
 
   /** Bytes held: the sources and the tables. */
   get memoryBytes(): number {
-    return this.corpus.length + this.next.byteLength + this.slotHead.byteLength + this.filter.byteLength;
+    return this.corpus.length + this.next.byteLength + this.head.byteLength + this.filter.byteLength;
   }
 
-  private insert(q: number, tail: Int32Array, count: Uint8Array): void {
+  private insert(q: number): void {
     const h = gramHash(this.corpusView, q);
     const f = h >>> this.filterShift;
     this.filter[f >>> 5] |= 1 << (f & 31);
-    const slot = this.slotOf(this.corpus, q, h);
-    if (this.slotHead[slot] === -1) this.slotHead[slot] = q;
-    else if (count[slot] < MAX_CHAIN) this.next[tail[slot]] = q;
-    else return;
-    tail[slot] = q;
-    count[slot]++;
+    const b = h & this.mask;
+    this.next[q] = this.head[b];
+    this.head[b] = q;
   }
 
-  /** The slot of the gram at `b[i]`: the one holding that gram, or the empty one where it would go. */
-  private slotOf(b: Uint8Array, i: number, h: number): number {
-    let slot = h & this.mask;
-    for (let q = this.slotHead[slot]; q !== -1 && !sameGram(b, i, this.corpus, q); q = this.slotHead[slot]) slot = (slot + 1) & this.mask;
-    return slot;
+  /** The first position in the corpus, in the bucket of hash `h`, that holds the gram at `b[i]`; -1 when none does. */
+  private firstWith(b: Uint8Array, i: number, h: number, from = this.head[h & this.mask]): number {
+    let q = from;
+    for (let k = 0; q !== -1 && k < MAX_CHAIN; q = this.next[q], k++) if (sameGram(b, i, this.corpus, q)) return q;
+    return -1;
   }
 
   /** Whether the 8 bytes at `b[i]` are a gram of some source (for probes at chosen places: line ends). */
@@ -125,7 +121,7 @@ export class FragmentIndex {
     if (this.corpus.length === 0 || i < 0 || i + GRAM > b.length) return false;
     const h = gramHash(d, i);
     const f = h >>> this.filterShift;
-    return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.slotHead[this.slotOf(b, i, h)] !== -1;
+    return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.firstWith(b, i, h) !== -1;
   }
 
   /**
@@ -155,7 +151,8 @@ export class FragmentIndex {
   /** The longest shared stretch through the gram at `p`, or undefined. */
   private probe(text: Buffer, p: number, h: number): Span | undefined {
     let best: Span | undefined;
-    for (let q = this.slotHead[this.slotOf(text, p, h)]; q !== -1; q = this.next[q]) {
+    let seen = 0;
+    for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
       const s = this.sourceOf(q);
       const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
       if (!best || span.end - span.start > best.end - best.start) best = { ...span, tag: this.sourceTag[s] };

@@ -89,7 +89,16 @@ function dedupe(bufs: Buffer[]): Buffer[] {
 
 /** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
 function withoutLineBreaks(b: Buffer): Buffer {
-  return b.includes(0x0a) ? Buffer.from(b.filter((c, i) => c !== 0x0a && !(c === 0x0d && b[i + 1] === 0x0a))) : b;
+  if (!b.includes(0x0a)) return b;
+  const out = Buffer.allocUnsafe(b.length);
+  let n = 0;
+  for (let start = 0; start < b.length; ) {
+    const nl = b.indexOf(0x0a, start);
+    const end = nl === -1 ? b.length : nl;
+    n += b.copy(out, n, start, end > start && b[end - 1] === 0x0d && nl !== -1 ? end - 1 : end);
+    start = end + 1;
+  }
+  return out.subarray(0, n);
 }
 
 /** The whole value, without its trailing line break, and each line (CR dropped). */
