@@ -92,7 +92,7 @@ function withoutLineBreaks(b: Buffer): Buffer {
   if (!b.includes(0x0a)) return b;
   const out = Buffer.allocUnsafe(b.length);
   let n = 0;
-  for (let start = 0; start < b.length; ) {
+  for (let start = 0; start < b.length;) {
     const nl = b.indexOf(0x0a, start);
     const end = nl === -1 ? b.length : nl;
     n += b.copy(out, n, start, end > start && b[end - 1] === 0x0d && nl !== -1 ? end - 1 : end);
