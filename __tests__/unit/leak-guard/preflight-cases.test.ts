@@ -68,7 +68,8 @@ const CLASSES = [
   'env-secret-written-to-file',
   'invalid-mount',
   'copy-from-chain',
-  'public-value-in-label'
+  'public-value-in-label',
+  'add-url-credential'
 ];
 
 /** The findings as `severity@line`, sorted; the case's mounts give the ids unless `given` says otherwise. */

@@ -171,6 +171,22 @@ describe('missed: credential-named ARGs written into files, every name of ARG a 
   });
 });
 
+describe('missed (synthetic corpus): LABEL and ADD URLs take a credential variable into the image', () => {
+  test('LABEL from a credential ARG is in the image config: error in the final image, warning in a stage it does not reach', () => {
+    expect(at(df('FROM a', 'ARG NPM_TOKEN', 'LABEL registry.auth=$NPM_TOKEN'))).toEqual(['warning@2', 'error@3']);
+    expect(check(df('FROM a', 'ARG NPM_TOKEN', 'LABEL registry.auth=$NPM_TOKEN'))[1].message).toMatch(/^LABEL registry\.auth takes NPM_TOKEN/);
+    expect(at(df('FROM a AS b', 'ARG NPM_TOKEN', 'LABEL x="${NPM_TOKEN}"', 'FROM c'))).toEqual(['warning@2', 'warning@3']);
+    expect(at(df('FROM a', 'ARG VERSION', 'LABEL version=$VERSION token.note=none'))).toEqual([]);
+  });
+  test('ADD of a URL with a credential ARG: BuildKit records the expanded URL in the history', () => {
+    expect(at(df('FROM a', 'ARG TOKEN', 'ADD https://u:${TOKEN}@h.example/f.tgz /f.tgz'))).toEqual(['warning@2', 'error@3']);
+    expect(at(df('FROM a AS b', 'ARG TOKEN', 'ADD https://h.example/f.tgz?t=$TOKEN /f.tgz', 'FROM c'))).toEqual(['warning@2', 'warning@3']);
+    // A variable that is the whole source holds a path, not a credential.
+    expect(at(df('FROM a', 'ARG SA_KEY', 'ADD $SA_KEY /key.json'))).toEqual(['error@3']);
+    expect(at(df('FROM a', 'ARG REPO', 'ADD https://h.example/$REPO.tgz /r.tgz'))).toEqual([]);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');
