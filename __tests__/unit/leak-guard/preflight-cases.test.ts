@@ -69,7 +69,8 @@ const CLASSES = [
   'invalid-mount',
   'copy-from-chain',
   'public-value-in-label',
-  'add-url-credential'
+  'add-url-credential',
+  'file-copied-onward'
 ];
 
 /** The findings as `severity@line`, sorted; the case's mounts give the ids unless `given` says otherwise. */

@@ -187,6 +187,30 @@ describe('missed (synthetic corpus): LABEL and ADD URLs take a credential variab
   });
 });
 
+describe('missed (synthetic corpus): a credential file copied onward', () => {
+  const given = { providedIds: ['t'] };
+  test('within one RUN: a file written, then copied; the copy is reported by where it goes', () => {
+    const text = df(
+      'FROM a AS b',
+      'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t && cp /tmp/t /out/t && rm /tmp/t',
+      'FROM c',
+      'COPY --from=b /out /out'
+    );
+    expect(at(text, given)).toEqual(['notice@2', 'error@2']);
+    expect(check(text, given)[1].message).toMatch(/into \/out\/t, by cp: it ends up in the final image/);
+  });
+  test('mv: the destination holds it, the source is gone', () => {
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t && mv /tmp/t /srv/t'), given)).toEqual(['notice@2', 'error@2']);
+    const later = df('FROM a AS b', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t', 'RUN mv /tmp/t /out/t', 'FROM c', 'COPY --from=b /out /o');
+    expect(at(later, given)).toEqual(['warning@2', 'error@3']);
+  });
+  test('a directory holding a mounted secret or a written file, copied: cp -r, rsync', () => {
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t,target=/root/.aws/credentials cp -r /root/.aws /srv/aws'), given)).toEqual(['error@2']);
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /w/t', 'RUN rsync -a /w/ /srv/w/'), given)).toEqual(['error@2', 'error@3']);
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t,target=/srv/.npmrc npm ci && cp -r /srv/node_modules /out'), given)).toEqual([]);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');

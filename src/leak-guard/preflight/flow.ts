@@ -1,8 +1,10 @@
 /**
  * Follows credentials through one RUN script: from a secret mount (its file, or its
  * variable with env=), a credential-named ARG/ENV, or a shell variable set from one of
- * these, to a file (a redirect of a command that prints it, tee, cp, sed -i, or a tool
- * that stores it). Records whether the same RUN removes the file again.
+ * these, to a file (a redirect of a command that prints it, tee, cp/mv, sed -i, or a tool
+ * that stores it), and from such a file to the next within the RUN (`cat s > /tmp/t && cp
+ * /tmp/t /out/`, `cp -r` of a directory holding one). Records whether the same RUN
+ * removes the file again.
  */
 import * as path from 'node:path';
 import { Run } from 'dockerfile-ast';
@@ -84,7 +86,7 @@ const READERS = new Set([
   'scp',
   'dd'
 ]);
-const COPIERS = new Set(['cp', 'install', 'rsync', 'scp']);
+const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'scp']);
 const NOT_FILES = /^\/(dev|proc)\//;
 
 /** The script BuildKit gives the shell: exec form `["sh","-c","…"]`, a here-doc RUN, or the shell form. */
@@ -131,6 +133,8 @@ export function writesOf(step: Step, mounts: MountUse[], isCredential: (name: st
 class Flow {
   readonly writes: Omit<Write, 'unlayered'>[] = [];
   private readonly stores: { write: Omit<Write, 'unlayered'>; store: ToolStore }[] = [];
+  /** Files this RUN has written a credential into so far (and not removed). */
+  private readonly own: Tainted = new Map();
   private cwd: string | undefined;
 
   constructor(
@@ -202,19 +206,34 @@ class Flow {
 
   private inText(script: string): Source[] {
     const mounted = [...this.files].filter(([p]) => script.includes(p)).flatMap(([, s]) => s);
-    const earlier = script.split(/\s+/).flatMap((w) => this.tainted.get(this.resolve(w) ?? '') ?? []);
+    const earlier = script.split(/\s+/).flatMap((w) => this.held(this.resolve(w)));
     return [...mounted, ...earlier, ...refsIn(script).flatMap((r) => this.variable(r))];
   }
 
   private fileAt(value: string): Source[] {
     const mounted = [...this.files].filter(([p]) => p === this.resolve(value) || value.includes(p)).flatMap(([, s]) => s);
-    return [...mounted, ...(this.tainted.get(this.resolve(value) ?? '') ?? [])];
+    return [...mounted, ...this.held(this.resolve(value))];
   }
 
+  /** What a file written earlier (by an earlier step, or by this RUN) holds. */
+  private held(file: string | undefined): Source[] {
+    return file === undefined ? [] : [...(this.own.get(file) ?? []), ...(this.tainted.get(file) ?? [])];
+  }
+
+  /** Credentials in files below a directory: a secret mounted there, or a file written earlier (`cp -r /root/.aws /srv/`). */
+  private below(dir: string): Source[] {
+    const d = this.resolve(dir)?.replace(/(.)\/+$/, '$1');
+    if (d === undefined) return [];
+    const inside = (p: string) => p.startsWith(d === '/' ? '/' : `${d}/`);
+    return [...this.files, ...this.own, ...this.tainted].filter(([p]) => inside(p)).flatMap(([, s]) => s);
+  }
+
+  /** cp, mv, install, rsync, scp: the last operand receives what the others hold; mv takes the sources away. */
   private copy(args: Word[], how: string): void {
     const pos = args.filter((w) => !w.value.startsWith('-'));
-    const from = pos.slice(0, -1).flatMap((w) => this.fileAt(w.value));
+    const from = pos.slice(0, -1).flatMap((w) => [...this.fileAt(w.value), ...this.below(w.value)]);
     if (pos.length > 1 && from.length) this.write(pos.at(-1)!, from, how);
+    if (how === 'mv') this.removed(pos.slice(0, -1));
   }
 
   private dd(args: Word[]): void {
@@ -244,12 +263,15 @@ class Flow {
 
   private write(target: Word, sources: Source[], how: string): void {
     if (!sources.length || NOT_FILES.test(target.value) || /^&?-?\d*$/.test(target.value)) return;
-    this.writes.push({ step: this.step, file: this.resolve(target.value), written: target.value, sources: dedupe(sources), how, removed: false });
+    const file = this.resolve(target.value);
+    this.writes.push({ step: this.step, file, written: target.value, sources: dedupe(sources), how, removed: false });
+    if (file !== undefined) this.own.set(file, dedupe([...(this.own.get(file) ?? []), ...sources]));
   }
 
   private removed(targets: Word[]): void {
     for (const t of targets) {
       const gone = this.resolve(t.value);
+      for (const p of [...this.own.keys()]) if (gone !== undefined && (p === gone || p.startsWith(`${gone}/`) || gone === '/')) this.own.delete(p);
       for (const w of this.writes) {
         if (gone !== undefined && w.file !== undefined ? w.file === gone || w.file.startsWith(`${gone}/`) || gone === '/' : t.value === w.written)
           w.removed = true;
