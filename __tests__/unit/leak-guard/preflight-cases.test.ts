@@ -70,7 +70,8 @@ const CLASSES = [
   'copy-from-chain',
   'public-value-in-label',
   'add-url-credential',
-  'file-copied-onward'
+  'file-copied-onward',
+  'volatile-mount-write'
 ];
 
 /** The findings as `severity@line`, sorted; the case's mounts give the ids unless `given` says otherwise. */

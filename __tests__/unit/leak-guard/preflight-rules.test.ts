@@ -211,6 +211,19 @@ describe('missed (synthetic corpus): a credential file copied onward', () => {
   });
 });
 
+describe('missed (synthetic corpus): a credential written into a cache mount', () => {
+  test('cache: warning (the builder keeps it for later builds); tmpfs: notice; removed in the same RUN: notice', () => {
+    const given = { providedIds: ['t'] };
+    const cache = df('FROM a', 'RUN --mount=type=cache,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make');
+    expect(at(cache, given)).toEqual(['warning@2']);
+    expect(check(cache, given)[0].message).toMatch(/on a cache mount: the builder keeps it/);
+    expect(at(df('FROM a', 'RUN --mount=type=cache,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make && rm /c/t'), given)).toEqual([
+      'notice@2'
+    ]);
+    expect(at(df('FROM a', 'RUN --mount=type=tmpfs,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make'), given)).toEqual(['notice@2']);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');

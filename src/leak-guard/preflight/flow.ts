@@ -32,6 +32,8 @@ export interface Write {
   removed: boolean;
   /** It lies under a tmpfs, cache or bind mount of the RUN, so the layer does not keep it. */
   unlayered: boolean;
+  /** It lies under a cache mount: the builder keeps it for the later builds that mount the same cache. */
+  cached: boolean;
 }
 
 /** Commands whose output holds what they read (their arguments, files or input). */
@@ -124,15 +126,16 @@ export function writesOf(step: Step, mounts: MountUse[], isCredential: (name: st
     if (m.target) files.set(m.target, [{ kind: 'secret', id: m.id! }]);
     if (m.env) vars.set(m.env, [{ kind: 'secret', id: m.id! }]);
   }
-  const volatile = mounts.filter((m) => ['tmpfs', 'cache', 'bind'].includes(m.type) && m.target).map((m) => m.target!);
+  const under = (types: string[], file?: string) =>
+    file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
   const flow = new Flow(step, files, tainted, vars, isCredential);
   flow.run(parseScript(runScript(step.ins)));
-  return flow.writes.map((w) => ({ ...w, unlayered: w.file !== undefined && volatile.some((v) => w.file === v || w.file!.startsWith(`${v}/`)) }));
+  return flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) }));
 }
 
 class Flow {
-  readonly writes: Omit<Write, 'unlayered'>[] = [];
-  private readonly stores: { write: Omit<Write, 'unlayered'>; store: ToolStore }[] = [];
+  readonly writes: Omit<Write, 'unlayered' | 'cached'>[] = [];
+  private readonly stores: { write: Omit<Write, 'unlayered' | 'cached'>; store: ToolStore }[] = [];
   /** Files this RUN has written a credential into so far (and not removed). */
   private readonly own: Tainted = new Map();
   private cwd: string | undefined;

@@ -1,8 +1,9 @@
 /**
  * Credentials written into a file by a RUN step (see flow.ts), by how far the file gets:
- * removed in the same RUN or under a tmpfs/cache mount → notice; in the final image
+ * removed in the same RUN or under a tmpfs/bind mount → notice; in the final image
  * (its stage, a stage it derives from, or COPY --from chains) → error; only in an
- * intermediate stage (build cache, a cache export) → warning. An ONBUILD trigger writes
+ * intermediate stage (build cache, a cache export) or under a cache mount (the builder
+ * keeps it for later builds) → warning. An ONBUILD trigger writes
  * in every build that uses the image: error when the trigger is in the final image.
  * A file written (and not removed) or a credential file copied in stays tainted for the
  * later steps of its stage and of the stages derived from it: reading it is reading the
@@ -52,7 +53,9 @@ function merged(writes: Write[]): Write[] {
 }
 
 function severity(model: Model, w: Write): Severity {
-  if (w.removed || w.unlayered) return 'notice';
+  if (w.removed) return 'notice';
+  if (w.cached) return 'warning';
+  if (w.unlayered) return 'notice';
   if (w.step.onbuild) return inFinalChain(model, w.step.stage) ? 'error' : 'warning';
   return reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
 }
@@ -63,8 +66,9 @@ const what = (s: Source) =>
 const WHY: Record<Severity, string> = {
   error: 'it ends up in the final image',
   warning: 'the layer keeps it (build cache, intermediate stage); no COPY --from takes it into the final image',
-  notice: 'the same RUN removes it (or it is on a tmpfs/cache mount), so the layer does not keep it'
+  notice: 'the same RUN removes it (or it is on a tmpfs/bind mount), so the layer does not keep it'
 };
+const CACHED = 'it is on a cache mount: the builder keeps it for every later build that mounts the same cache';
 
 function finding(model: Model, w: Write): Finding {
   const sev = severity(model, w);
@@ -72,6 +76,6 @@ function finding(model: Model, w: Write): Finding {
   return {
     severity: sev,
     line: w.step.line,
-    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${WHY[sev]}`
+    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`
   };
 }
