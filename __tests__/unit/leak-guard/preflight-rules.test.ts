@@ -224,6 +224,28 @@ describe('missed (synthetic corpus): a credential written into a cache mount', (
   });
 });
 
+describe('missed (synthetic corpus): a mounted secret printed to the build output', () => {
+  const given = { providedIds: ['t'] };
+  test.each([
+    ['cat /run/secrets/t', ['warning@2']],
+    ['T=$(cat /run/secrets/t) && echo "$T"', ['warning@2']],
+    ['cat /run/secrets/t | base64', ['warning@2']],
+    ['echo "$(cat /run/secrets/t)" >&2', ['warning@2']],
+    ['cat /run/secrets/t > /dev/null', []],
+    ['cat /run/secrets/t | docker login -u u --password-stdin r.example', ['error@2']],
+    ['grep -q x /run/secrets/t && make', []],
+    ['sed -i "s/X/$(cat /run/secrets/t)/" /tmp/c && make && rm /tmp/c', ['notice@2']],
+    ['export T=$(cat /run/secrets/t) && npm run build', []]
+  ])('RUN %s', (cmd, want) => {
+    expect(at(df('FROM a', `RUN --mount=type=secret,id=t ${cmd}`), given)).toEqual(want);
+  });
+  test('an env= secret echoed; one finding per RUN', () => {
+    const found = check(df('FROM a', 'RUN --mount=type=secret,id=t,env=T echo $T && echo "again $T"'), given);
+    expect(found.map((f) => f.at)).toEqual(['warning@2']);
+    expect(found[0].message).toMatch(/^RUN prints the mounted secret "t" to the build output/);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');

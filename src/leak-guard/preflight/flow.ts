@@ -118,8 +118,8 @@ export function runScript(ins: Run): string {
  * itself holds a credential (a credential-named ARG/ENV, or one from the base image).
  * `tainted`: the stage's files that already hold one.
  */
-export function writesOf(step: Step, mounts: MountUse[], isCredential: (name: string) => boolean, tainted: Tainted): Write[] {
-  if (!(step.ins instanceof Run)) return [];
+export function flowOf(step: Step, mounts: MountUse[], isCredential: (name: string) => boolean, tainted: Tainted): { writes: Write[]; printed: Source[] } {
+  if (!(step.ins instanceof Run)) return { writes: [], printed: [] };
   const files: Tainted = new Map();
   const vars = new Map<string, Source[]>();
   for (const m of mounts.filter((x) => x.type === 'secret' && x.id !== undefined)) {
@@ -130,12 +130,17 @@ export function writesOf(step: Step, mounts: MountUse[], isCredential: (name: st
     file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
   const flow = new Flow(step, files, tainted, vars, isCredential);
   flow.run(parseScript(runScript(step.ins)));
-  return flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) }));
+  return {
+    writes: flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) })),
+    printed: dedupe(flow.printed)
+  };
 }
 
 class Flow {
   readonly writes: Omit<Write, 'unlayered' | 'cached'>[] = [];
   private readonly stores: { write: Omit<Write, 'unlayered' | 'cached'>; store: ToolStore }[] = [];
+  /** Mounted secrets a command prints to the build output (its standard output not redirected or piped on). */
+  readonly printed: Source[] = [];
   /** Files this RUN has written a credential into so far (and not removed). */
   private readonly own: Tainted = new Map();
   private cwd: string | undefined;
@@ -154,7 +159,10 @@ class Flow {
 
   run(commands: Command[]): void {
     let piped: Source[] = [];
-    for (const c of commands) piped = this.command(c, c.piped ? piped : []);
+    commands.forEach((c, k) => {
+      piped = this.command(c, c.piped ? piped : []);
+      if (!commands[k + 1]?.piped && printsToLog(c)) this.printed.push(...piped.filter((x) => x.kind === 'secret'));
+    });
   }
 
   /** What the command prints of a credential; records the writes it makes. */
@@ -290,6 +298,24 @@ class Flow {
     if (v.startsWith('/')) return path.posix.normalize(v);
     return this.cwd === undefined ? undefined : path.posix.resolve(this.cwd, v);
   }
+}
+
+/** Options that keep a printer quiet: `grep -q`, `sed -i`. */
+const QUIET: Record<string, RegExp> = {
+  grep: /^(-[a-zA-Z]*[qclL]|--(quiet|silent|count|files-with(out)?-matches))$/,
+  sed: /^(-[a-zA-Z]*i|--in-place)/
+};
+
+/** The command's output goes to the build log: a printer, standard output not redirected to a file. */
+function printsToLog(c: Command): boolean {
+  const ws = toolWords(c.words);
+  const name = ws[0] ? base(ws[0]) : '';
+  if (!PRINTERS.has(name) || (QUIET[name] && ws.some((w) => QUIET[name].test(w.value)))) return false;
+  return !c.redirects.some((r) => {
+    const toStdout = r.fd === undefined || r.fd === '1' || r.op.startsWith('&');
+    const toLog = /^&?-?\d*$/.test(r.target.value) || /^\/(dev\/(stdout|stderr|fd\/[12])|proc\/self\/fd\/[12])$/.test(r.target.value);
+    return ['>', '>>', '>|', '&>', '&>>'].includes(r.op) && toStdout && !toLog;
+  });
 }
 
 function dedupe(sources: Source[]): Source[] {

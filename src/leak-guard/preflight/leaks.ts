@@ -9,7 +9,7 @@
  * later steps of its stage and of the stages derived from it: reading it is reading the
  * credential (`gh auth login --with-token < .env`).
  */
-import { writesOf, type Source, type Tainted, type Write } from './flow.js';
+import { flowOf, type Source, type Tainted, type Write } from './flow.js';
 import { reachesFinal, inFinalChain, type Model, type Stage, type Step } from './model.js';
 import type { MountUse } from './mounts.js';
 import type { Finding, Severity } from './types.js';
@@ -28,7 +28,9 @@ export function writtenCredentials(model: Model, ctx: LeakContext): Finding[] {
     if (!taint.has(step.stage)) taint.set(step.stage, new Map(step.stage.base ? taint.get(step.stage.base) : []));
     const tainted = taint.get(step.stage)!;
     for (const c of ctx.copied.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name }]);
-    const writes = merged(writesOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted));
+    const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted);
+    const writes = merged(all);
+    if (printed.length) findings.push(printFinding(step, printed));
     for (const w of writes) {
       findings.push(finding(model, w));
       if (w.file && !w.removed && !w.unlayered && !step.onbuild) tainted.set(w.file, w.sources);
@@ -69,6 +71,15 @@ const WHY: Record<Severity, string> = {
   notice: 'the same RUN removes it (or it is on a tmpfs/bind mount), so the layer does not keep it'
 };
 const CACHED = 'it is on a cache mount: the builder keeps it for every later build that mounts the same cache';
+
+/** A mounted secret printed to the build output: the action masks its own log, not the builder's record of the build. */
+function printFinding(step: Step, printed: Source[]): Finding {
+  return {
+    severity: 'warning',
+    line: step.line,
+    message: `${step.onbuild ? 'ONBUILD ' : ''}RUN prints ${printed.map(what).join(' and ')} to the build output: the action masks it in its own log, but the builder keeps the raw log with the build record (docker buildx history); don't print secrets`
+  };
+}
 
 function finding(model: Model, w: Write): Finding {
   const sev = severity(model, w);
