@@ -182,8 +182,8 @@ const expected: Record<string, { expect: string[]; missed?: string[] }> = {
   '80-yuji-hardisty-hello_world-gcloud-arg-copy-key.Dockerfile': { expect: ['error@7', 'error@9'] },
   // huggingface-cli login --token $HF_TOKEN; removed by a later RUN
   '81-AlphaHinex-hf-models-hf-arg-login-removed-later.Dockerfile': { expect: ['error@7', 'warning@3'] },
-  // MISSED: COPY TONEK_FILE (a token file whose name says nothing) and cat TONEK_FILE | xargs huggingface-cli login
-  '82-AlphaHinex-hf-models-hf-copy-token-file.Dockerfile': { expect: [], missed: ['error@3', 'error@5'] },
+  // COPY TONEK_FILE (a token file whose name says nothing), read as the token by cat | xargs huggingface-cli login
+  '82-AlphaHinex-hf-models-hf-copy-token-file.Dockerfile': { expect: ['error@3', 'error@5'] },
   // ARG private key echoed into /root/.ssh/id_rsa
   '83-diag-diag-app-arg-ssh-private-key.Dockerfile': { expect: ['error@3', 'warning@2'] },
   // ARG private key written, removed by a later RUN
@@ -229,9 +229,9 @@ const title = dir
     expect(findings(fs.readFileSync(path.join(dir!, file), 'utf8'))).toEqual(expected[file].expect);
   });
 
-  test('misses stay at most as documented: 2 lines, in 1 file', () => {
+  test('misses stay as documented: none', () => {
     const missed = Object.values(expected).flatMap((e) => e.missed ?? []);
-    expect(missed).toHaveLength(2);
+    expect(missed).toHaveLength(0);
   });
 
   test('every file is modelled by a case of the synthetic corpus (cases.json modelledOn)', () => {

@@ -246,6 +246,22 @@ describe('missed (synthetic corpus): a mounted secret printed to the build outpu
   });
 });
 
+describe('missed (synthetic corpus): a context file whose name says nothing, read by a tool as its credential', () => {
+  test.each([
+    ['COPY hub_login .', 'RUN cat hub_login | xargs huggingface-cli login --token', ['error@2', 'error@3']],
+    ['COPY ci/tok /tmp/tok', 'RUN gh auth login --with-token < /tmp/tok', ['error@2', 'error@3']],
+    ['COPY sa.json /sa.json', 'RUN gcloud auth activate-service-account --key-file /sa.json', ['error@2', 'error@3']],
+    ['COPY feed.txt .', 'RUN dotnet nuget add source https://n/x.json -u u -p "$(cat feed.txt)" --store-password-in-clear-text', ['error@2', 'error@3']],
+    ['COPY url.txt .', 'RUN git clone "$(cat url.txt)" /src', []],
+    ['COPY config.json .', 'RUN cat config.json > /etc/app.json && cat config.json | xargs echo', []],
+    ['COPY registry.txt .', 'RUN npm config set registry "$(cat registry.txt)"', []]
+  ])('%s; %s', (copy, run, want) => {
+    const found = check(df('FROM a', copy, run));
+    expect(found.map((f) => f.at).sort()).toEqual(want);
+    if (want.length) expect(found.find((f) => f.at === 'error@2')!.message).toMatch(/read as a credential by /);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');

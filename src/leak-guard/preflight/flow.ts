@@ -13,8 +13,18 @@ import type { Step } from './model.js';
 import { parseScript, refsIn, type Command, type Word } from './shell.js';
 import { base, toolStore, toolWords, undoes, type ToolStore } from './tools.js';
 
-/** A secret mount, a credential-named variable, or a credential file copied in or written by an earlier step. */
-export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string } | { kind: 'file'; name: string };
+/**
+ * A secret mount, a credential-named variable, or a credential file copied in or written by
+ * an earlier step. `probe`: a file copied in whose name says nothing; it counts only where a
+ * tool reads it as its credential (standard input, `xargs`, a key file, `--token`/`-p`).
+ */
+export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string } | { kind: 'file'; name: string; probe?: boolean };
+
+const isProbe = (s: Source) => s.kind === 'file' && s.probe === true;
+/** Options whose value is the credential itself. */
+const CREDENTIAL_OPTION = /^(-p|--(token|password|pass|secret|api-?key))$/;
+/** xargs options that take a value as the next word. */
+const XARGS_VALUED = ['-n', '-I', '-L', '-d', '-P', '-s', '-E', '-a'];
 
 /** Files of a stage that hold a credential (written by an earlier RUN and not removed, or copied in), by absolute path. */
 export type Tainted = Map<string, Source[]>;
@@ -262,17 +272,25 @@ class Flow {
     pos.filter((w) => !scripts.includes(w)).forEach((w) => this.write(w, sources, 'sed -i'));
   }
 
-  private tool(ws: Word[], stdin: Source[]): void {
+  private tool(words: Word[], stdin: Source[]): void {
+    // `… | xargs tool …`: the tool gets its input as arguments.
+    const xargs = words[0] !== undefined && base(words[0]) === 'xargs';
+    const ws = xargs ? afterXargs(words) : words;
     const store = toolStore(ws, { cwd: this.cwd, home: this.step.home });
     if (!store) return;
-    const sources = [...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true)), ...(store.stdin ? stdin : [])];
+    const asCredential = (w: Word) => store.readsFiles === true || CREDENTIAL_OPTION.test(ws[ws.indexOf(w) - 1]?.value ?? '');
+    const sources = [
+      ...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true).filter((x) => !isProbe(x) || asCredential(w))),
+      ...(store.stdin || xargs ? stdin : [])
+    ];
     if (!sources.length) return;
     const write = { step: this.step, file: store.file, written: store.file ?? store.how, sources: dedupe(sources), how: store.how, removed: false };
     this.writes.push(write);
     this.stores.push({ write, store });
   }
 
-  private write(target: Word, sources: Source[], how: string): void {
+  private write(target: Word, all: Source[], how: string): void {
+    const sources = all.filter((x) => !isProbe(x));
     if (!sources.length || NOT_FILES.test(target.value) || /^&?-?\d*$/.test(target.value)) return;
     const file = this.resolve(target.value);
     this.writes.push({ step: this.step, file, written: target.value, sources: dedupe(sources), how, removed: false });
@@ -305,6 +323,13 @@ const QUIET: Record<string, RegExp> = {
   grep: /^(-[a-zA-Z]*[qclL]|--(quiet|silent|count|files-with(out)?-matches))$/,
   sed: /^(-[a-zA-Z]*i|--in-place)/
 };
+
+/** `xargs [options] tool …`: the words from the tool on. */
+function afterXargs(words: Word[]): Word[] {
+  let k = 1;
+  while (words[k]?.value.startsWith('-')) k += XARGS_VALUED.includes(words[k].value) ? 2 : 1;
+  return words.slice(k);
+}
 
 /** The command's output goes to the build log: a printer, standard output not redirected to a file. */
 function printsToLog(c: Command): boolean {

@@ -10,6 +10,7 @@
  * credential (`gh auth login --with-token < .env`).
  */
 import { flowOf, type Source, type Tainted, type Write } from './flow.js';
+import type { CredentialCopy } from './context.js';
 import { reachesFinal, inFinalChain, type Model, type Stage, type Step } from './model.js';
 import type { MountUse } from './mounts.js';
 import type { Finding, Severity } from './types.js';
@@ -18,25 +19,34 @@ export interface LeakContext {
   mounts: Map<Step, MountUse[]>;
   isCredential: (name: string) => boolean;
   /** Credential files COPYed in from the context, where they land. */
-  copied: { step: Step; file?: string; name: string }[];
+  copied: CredentialCopy[];
+  /** The other files COPYed in from the context: credentials if a tool reads them as one. */
+  others: CredentialCopy[];
 }
 
-export function writtenCredentials(model: Model, ctx: LeakContext): Finding[] {
+/** The findings, and the files of `ctx.others` a tool read as a credential (credential copies, then). */
+export function writtenCredentials(model: Model, ctx: LeakContext): { findings: Finding[]; readAsCredential: CredentialCopy[] } {
   const taint = new Map<Stage, Tainted>();
   const findings: Finding[] = [];
+  const readAsCredential: CredentialCopy[] = [];
   for (const step of model.steps) {
     if (!taint.has(step.stage)) taint.set(step.stage, new Map(step.stage.base ? taint.get(step.stage.base) : []));
     const tainted = taint.get(step.stage)!;
+    for (const c of ctx.others.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name, probe: true }]);
     for (const c of ctx.copied.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name }]);
     const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted);
     const writes = merged(all);
     if (printed.length) findings.push(printFinding(step, printed));
     for (const w of writes) {
+      for (const s of w.sources.filter((x) => x.kind === 'file' && x.probe)) {
+        const copy = ctx.others.find((c) => c.name === (s as { name: string }).name);
+        if (copy && !readAsCredential.some((c) => c.step === copy.step && c.name === copy.name)) readAsCredential.push({ ...copy, readBy: w.how });
+      }
       findings.push(finding(model, w));
       if (w.file && !w.removed && !w.unlayered && !step.onbuild) tainted.set(w.file, w.sources);
     }
   }
-  return findings;
+  return { findings, readAsCredential };
 }
 
 /** One write per file and tool in a step (`echo A >> .env && echo B >> .env` is one cause). */
@@ -63,7 +73,11 @@ function severity(model: Model, w: Write): Severity {
 }
 
 const what = (s: Source) =>
-  s.kind === 'secret' ? `the mounted secret "${s.id}"` : s.kind === 'var' ? `${s.name} (a credential-named ARG/ENV)` : `the credential file ${s.name}`;
+  s.kind === 'secret'
+    ? `the mounted secret "${s.id}"`
+    : s.kind === 'var'
+      ? `${s.name} (a credential-named ARG/ENV)`
+      : `the ${s.probe ? 'file' : 'credential file'} ${s.name}${s.probe ? ' (read as a credential)' : ''}`;
 
 const WHY: Record<Severity, string> = {
   error: 'it ends up in the final image',
