@@ -30,11 +30,14 @@
  *   .npmrc, gh login from a file written by an earlier RUN, COPY $GCP_SA_KEY and gcloud,
  *   huggingface-cli login --token, COPY to /root/.ssh/id_rsa, COPY ./.ssh/, TONEK_FILE;
  *   9 reported as a warning but an error: ENV set from a credential ARG in the final image);
- * - now (run 2026-11-23 on the 87 files): 77 findings expected by the review (in 40 files;
- *   47 files quiet), 75 reported: 0 false positives, 2 misses (file 82: a token file named TONEK_FILE, read through
- *   `cat | xargs`; nothing in the Dockerfile says it is a credential), no crash.
- *   3 files copy a config file (settings.xml, nuget.config) that holds either a credential
- *   or only ${VAR} references: not decidable from the Dockerfile, not counted either way.
+ * - before the synthetic corpus (commit 511bed2): 0 false positives, 2 misses (file 82: a
+ *   token file named TONEK_FILE, read through `cat | xargs`), and 6 files printing a mounted
+ *   secret to the build output (24, 25, 39, 40, 58, 59), then reviewed as out of scope;
+ * - now (run 2026-11-23 with SECRET_BUILD_CORPUS on the 87 files): 83 findings expected by
+ *   the review (43 error, 37 warning, 3 notice) in 45 files, 42 files quiet; all 83 reported:
+ *   0 false positives, 0 misses, no crash. 3 files copy a config file (settings.xml,
+ *   nuget.config) that holds either a credential or only ${VAR} references: not decidable
+ *   from the Dockerfile, not counted either way.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
