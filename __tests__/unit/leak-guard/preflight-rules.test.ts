@@ -171,6 +171,97 @@ describe('missed: credential-named ARGs written into files, every name of ARG a 
   });
 });
 
+describe('missed (synthetic corpus): LABEL and ADD URLs take a credential variable into the image', () => {
+  test('LABEL from a credential ARG is in the image config: error in the final image, warning in a stage it does not reach', () => {
+    expect(at(df('FROM a', 'ARG NPM_TOKEN', 'LABEL registry.auth=$NPM_TOKEN'))).toEqual(['warning@2', 'error@3']);
+    expect(check(df('FROM a', 'ARG NPM_TOKEN', 'LABEL registry.auth=$NPM_TOKEN'))[1].message).toMatch(/^LABEL registry\.auth takes NPM_TOKEN/);
+    expect(at(df('FROM a AS b', 'ARG NPM_TOKEN', 'LABEL x="${NPM_TOKEN}"', 'FROM c'))).toEqual(['warning@2', 'warning@3']);
+    expect(at(df('FROM a', 'ARG VERSION', 'LABEL version=$VERSION token.note=none'))).toEqual([]);
+  });
+  test('ADD of a URL with a credential ARG: BuildKit records the expanded URL in the history', () => {
+    expect(at(df('FROM a', 'ARG TOKEN', 'ADD https://u:${TOKEN}@h.example/f.tgz /f.tgz'))).toEqual(['warning@2', 'error@3']);
+    expect(at(df('FROM a AS b', 'ARG TOKEN', 'ADD https://h.example/f.tgz?t=$TOKEN /f.tgz', 'FROM c'))).toEqual(['warning@2', 'warning@3']);
+    // A variable that is the whole source holds a path, not a credential.
+    expect(at(df('FROM a', 'ARG SA_KEY', 'ADD $SA_KEY /key.json'))).toEqual(['error@3']);
+    expect(at(df('FROM a', 'ARG REPO', 'ADD https://h.example/$REPO.tgz /r.tgz'))).toEqual([]);
+  });
+});
+
+describe('missed (synthetic corpus): a credential file copied onward', () => {
+  const given = { providedIds: ['t'] };
+  test('within one RUN: a file written, then copied; the copy is reported by where it goes', () => {
+    const text = df(
+      'FROM a AS b',
+      'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t && cp /tmp/t /out/t && rm /tmp/t',
+      'FROM c',
+      'COPY --from=b /out /out'
+    );
+    expect(at(text, given)).toEqual(['notice@2', 'error@2']);
+    expect(check(text, given)[1].message).toMatch(/into \/out\/t, by cp: it ends up in the final image/);
+  });
+  test('mv: the destination holds it, the source is gone', () => {
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t && mv /tmp/t /srv/t'), given)).toEqual(['notice@2', 'error@2']);
+    const later = df('FROM a AS b', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /tmp/t', 'RUN mv /tmp/t /out/t', 'FROM c', 'COPY --from=b /out /o');
+    expect(at(later, given)).toEqual(['warning@2', 'error@3']);
+  });
+  test('a directory holding a mounted secret or a written file, copied: cp -r, rsync', () => {
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t,target=/root/.aws/credentials cp -r /root/.aws /srv/aws'), given)).toEqual(['error@2']);
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t cat /run/secrets/t > /w/t', 'RUN rsync -a /w/ /srv/w/'), given)).toEqual(['error@2', 'error@3']);
+    expect(at(df('FROM a', 'RUN --mount=type=secret,id=t,target=/srv/.npmrc npm ci && cp -r /srv/node_modules /out'), given)).toEqual([]);
+  });
+});
+
+describe('missed (synthetic corpus): a credential written into a cache mount', () => {
+  test('cache: warning (the builder keeps it for later builds); tmpfs: notice; removed in the same RUN: notice', () => {
+    const given = { providedIds: ['t'] };
+    const cache = df('FROM a', 'RUN --mount=type=cache,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make');
+    expect(at(cache, given)).toEqual(['warning@2']);
+    expect(check(cache, given)[0].message).toMatch(/on a cache mount: the builder keeps it/);
+    expect(at(df('FROM a', 'RUN --mount=type=cache,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make && rm /c/t'), given)).toEqual([
+      'notice@2'
+    ]);
+    expect(at(df('FROM a', 'RUN --mount=type=tmpfs,target=/c --mount=type=secret,id=t cp /run/secrets/t /c/t && make'), given)).toEqual(['notice@2']);
+  });
+});
+
+describe('missed (synthetic corpus): a mounted secret printed to the build output', () => {
+  const given = { providedIds: ['t'] };
+  test.each([
+    ['cat /run/secrets/t', ['warning@2']],
+    ['T=$(cat /run/secrets/t) && echo "$T"', ['warning@2']],
+    ['cat /run/secrets/t | base64', ['warning@2']],
+    ['echo "$(cat /run/secrets/t)" >&2', ['warning@2']],
+    ['cat /run/secrets/t > /dev/null', []],
+    ['cat /run/secrets/t | docker login -u u --password-stdin r.example', ['error@2']],
+    ['grep -q x /run/secrets/t && make', []],
+    ['sed -i "s/X/$(cat /run/secrets/t)/" /tmp/c && make && rm /tmp/c', ['notice@2']],
+    ['export T=$(cat /run/secrets/t) && npm run build', []]
+  ])('RUN %s', (cmd, want) => {
+    expect(at(df('FROM a', `RUN --mount=type=secret,id=t ${cmd}`), given)).toEqual(want);
+  });
+  test('an env= secret echoed; one finding per RUN', () => {
+    const found = check(df('FROM a', 'RUN --mount=type=secret,id=t,env=T echo $T && echo "again $T"'), given);
+    expect(found.map((f) => f.at)).toEqual(['warning@2']);
+    expect(found[0].message).toMatch(/^RUN prints the mounted secret "t" to the build output/);
+  });
+});
+
+describe('missed (synthetic corpus): a context file whose name says nothing, read by a tool as its credential', () => {
+  test.each([
+    ['COPY hub_login .', 'RUN cat hub_login | xargs huggingface-cli login --token', ['error@2', 'error@3']],
+    ['COPY ci/tok /tmp/tok', 'RUN gh auth login --with-token < /tmp/tok', ['error@2', 'error@3']],
+    ['COPY sa.json /sa.json', 'RUN gcloud auth activate-service-account --key-file /sa.json', ['error@2', 'error@3']],
+    ['COPY feed.txt .', 'RUN dotnet nuget add source https://n/x.json -u u -p "$(cat feed.txt)" --store-password-in-clear-text', ['error@2', 'error@3']],
+    ['COPY url.txt .', 'RUN git clone "$(cat url.txt)" /src', []],
+    ['COPY config.json .', 'RUN cat config.json > /etc/app.json && cat config.json | xargs echo', []],
+    ['COPY registry.txt .', 'RUN npm config set registry "$(cat registry.txt)"', []]
+  ])('%s; %s', (copy, run, want) => {
+    const found = check(df('FROM a', copy, run));
+    expect(found.map((f) => f.at).sort()).toEqual(want);
+    if (want.length) expect(found.find((f) => f.at === 'error@2')!.message).toMatch(/read as a credential by /);
+  });
+});
+
 describe('missed: ONBUILD triggers', () => {
   test('an ONBUILD RUN that writes a mounted secret, in the final image: error; its id is not required by this build', () => {
     const text = df('FROM node', 'ONBUILD RUN --mount=type=secret,id=npm cp /run/secrets/npm /root/.npmrc');

@@ -61,6 +61,8 @@ export interface CredentialCopy {
   name: string;
   /** Where it lands in the image; undefined when not known. */
   file?: string;
+  /** Not a credential by name: a later step reads it as one (the tool, for the message). */
+  readBy?: string;
 }
 
 /**
@@ -90,13 +92,31 @@ export function credentialCopies(model: Model, input: PreflightInput): Credentia
   return out;
 }
 
+/**
+ * The other files a COPY/ADD names outright from the context (no glob, not a directory
+ * such as `.`): not credentials by name, but one may be read later as a credential by a
+ * tool (`COPY hub_login .` then `cat hub_login | xargs huggingface-cli login --token`).
+ */
+export function otherCopies(model: Model, credential: CredentialCopy[]): CredentialCopy[] {
+  const out: CredentialCopy[] = [];
+  for (const c of contextCopies(model)) {
+    for (const src of c.sources) {
+      const name = src.replace(/^\.?\/+/, '');
+      if (!name || name === '.' || name === '..' || name.endsWith('/') || /[*?[$]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(name)) continue;
+      if (credential.some((x) => x.step === c.step && x.name === name)) continue;
+      out.push({ step: c.step, name, file: destOf(c.step, c.dest, name, c.sources.length > 1) });
+    }
+  }
+  return out;
+}
+
 export function copiedCredentialFiles(model: Model, copies: CredentialCopy[]): Finding[] {
   return copies.map((c) => {
     const sev = reachesFinal(model, c.step.stage, c.file) ? 'error' : 'warning';
     return {
       severity: sev,
       line: c.step.line,
-      message: `${c.step.ins.getKeyword()} takes the credential file ${c.name} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
+      message: `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
     };
   });
 }

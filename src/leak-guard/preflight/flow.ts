@@ -1,8 +1,10 @@
 /**
  * Follows credentials through one RUN script: from a secret mount (its file, or its
  * variable with env=), a credential-named ARG/ENV, or a shell variable set from one of
- * these, to a file (a redirect of a command that prints it, tee, cp, sed -i, or a tool
- * that stores it). Records whether the same RUN removes the file again.
+ * these, to a file (a redirect of a command that prints it, tee, cp/mv, sed -i, or a tool
+ * that stores it), and from such a file to the next within the RUN (`cat s > /tmp/t && cp
+ * /tmp/t /out/`, `cp -r` of a directory holding one). Records whether the same RUN
+ * removes the file again.
  */
 import * as path from 'node:path';
 import { Run } from 'dockerfile-ast';
@@ -11,8 +13,18 @@ import type { Step } from './model.js';
 import { parseScript, refsIn, type Command, type Word } from './shell.js';
 import { base, toolStore, toolWords, undoes, type ToolStore } from './tools.js';
 
-/** A secret mount, a credential-named variable, or a credential file copied in or written by an earlier step. */
-export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string } | { kind: 'file'; name: string };
+/**
+ * A secret mount, a credential-named variable, or a credential file copied in or written by
+ * an earlier step. `probe`: a file copied in whose name says nothing; it counts only where a
+ * tool reads it as its credential (standard input, `xargs`, a key file, `--token`/`-p`).
+ */
+export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string } | { kind: 'file'; name: string; probe?: boolean };
+
+const isProbe = (s: Source) => s.kind === 'file' && s.probe === true;
+/** Options whose value is the credential itself. */
+const CREDENTIAL_OPTION = /^(-p|--(token|password|pass|secret|api-?key))$/;
+/** xargs options that take a value as the next word. */
+const XARGS_VALUED = ['-n', '-I', '-L', '-d', '-P', '-s', '-E', '-a'];
 
 /** Files of a stage that hold a credential (written by an earlier RUN and not removed, or copied in), by absolute path. */
 export type Tainted = Map<string, Source[]>;
@@ -30,6 +42,8 @@ export interface Write {
   removed: boolean;
   /** It lies under a tmpfs, cache or bind mount of the RUN, so the layer does not keep it. */
   unlayered: boolean;
+  /** It lies under a cache mount: the builder keeps it for the later builds that mount the same cache. */
+  cached: boolean;
 }
 
 /** Commands whose output holds what they read (their arguments, files or input). */
@@ -84,7 +98,7 @@ const READERS = new Set([
   'scp',
   'dd'
 ]);
-const COPIERS = new Set(['cp', 'install', 'rsync', 'scp']);
+const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'scp']);
 const NOT_FILES = /^\/(dev|proc)\//;
 
 /** The script BuildKit gives the shell: exec form `["sh","-c","…"]`, a here-doc RUN, or the shell form. */
@@ -114,23 +128,31 @@ export function runScript(ins: Run): string {
  * itself holds a credential (a credential-named ARG/ENV, or one from the base image).
  * `tainted`: the stage's files that already hold one.
  */
-export function writesOf(step: Step, mounts: MountUse[], isCredential: (name: string) => boolean, tainted: Tainted): Write[] {
-  if (!(step.ins instanceof Run)) return [];
+export function flowOf(step: Step, mounts: MountUse[], isCredential: (name: string) => boolean, tainted: Tainted): { writes: Write[]; printed: Source[] } {
+  if (!(step.ins instanceof Run)) return { writes: [], printed: [] };
   const files: Tainted = new Map();
   const vars = new Map<string, Source[]>();
   for (const m of mounts.filter((x) => x.type === 'secret' && x.id !== undefined)) {
     if (m.target) files.set(m.target, [{ kind: 'secret', id: m.id! }]);
     if (m.env) vars.set(m.env, [{ kind: 'secret', id: m.id! }]);
   }
-  const volatile = mounts.filter((m) => ['tmpfs', 'cache', 'bind'].includes(m.type) && m.target).map((m) => m.target!);
+  const under = (types: string[], file?: string) =>
+    file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
   const flow = new Flow(step, files, tainted, vars, isCredential);
   flow.run(parseScript(runScript(step.ins)));
-  return flow.writes.map((w) => ({ ...w, unlayered: w.file !== undefined && volatile.some((v) => w.file === v || w.file!.startsWith(`${v}/`)) }));
+  return {
+    writes: flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) })),
+    printed: dedupe(flow.printed)
+  };
 }
 
 class Flow {
-  readonly writes: Omit<Write, 'unlayered'>[] = [];
-  private readonly stores: { write: Omit<Write, 'unlayered'>; store: ToolStore }[] = [];
+  readonly writes: Omit<Write, 'unlayered' | 'cached'>[] = [];
+  private readonly stores: { write: Omit<Write, 'unlayered' | 'cached'>; store: ToolStore }[] = [];
+  /** Mounted secrets a command prints to the build output (its standard output not redirected or piped on). */
+  readonly printed: Source[] = [];
+  /** Files this RUN has written a credential into so far (and not removed). */
+  private readonly own: Tainted = new Map();
   private cwd: string | undefined;
 
   constructor(
@@ -147,7 +169,10 @@ class Flow {
 
   run(commands: Command[]): void {
     let piped: Source[] = [];
-    for (const c of commands) piped = this.command(c, c.piped ? piped : []);
+    commands.forEach((c, k) => {
+      piped = this.command(c, c.piped ? piped : []);
+      if (!commands[k + 1]?.piped && printsToLog(c)) this.printed.push(...piped.filter((x) => x.kind === 'secret'));
+    });
   }
 
   /** What the command prints of a credential; records the writes it makes. */
@@ -202,19 +227,34 @@ class Flow {
 
   private inText(script: string): Source[] {
     const mounted = [...this.files].filter(([p]) => script.includes(p)).flatMap(([, s]) => s);
-    const earlier = script.split(/\s+/).flatMap((w) => this.tainted.get(this.resolve(w) ?? '') ?? []);
+    const earlier = script.split(/\s+/).flatMap((w) => this.held(this.resolve(w)));
     return [...mounted, ...earlier, ...refsIn(script).flatMap((r) => this.variable(r))];
   }
 
   private fileAt(value: string): Source[] {
     const mounted = [...this.files].filter(([p]) => p === this.resolve(value) || value.includes(p)).flatMap(([, s]) => s);
-    return [...mounted, ...(this.tainted.get(this.resolve(value) ?? '') ?? [])];
+    return [...mounted, ...this.held(this.resolve(value))];
   }
 
+  /** What a file written earlier (by an earlier step, or by this RUN) holds. */
+  private held(file: string | undefined): Source[] {
+    return file === undefined ? [] : [...(this.own.get(file) ?? []), ...(this.tainted.get(file) ?? [])];
+  }
+
+  /** Credentials in files below a directory: a secret mounted there, or a file written earlier (`cp -r /root/.aws /srv/`). */
+  private below(dir: string): Source[] {
+    const d = this.resolve(dir)?.replace(/(.)\/+$/, '$1');
+    if (d === undefined) return [];
+    const inside = (p: string) => p.startsWith(d === '/' ? '/' : `${d}/`);
+    return [...this.files, ...this.own, ...this.tainted].filter(([p]) => inside(p)).flatMap(([, s]) => s);
+  }
+
+  /** cp, mv, install, rsync, scp: the last operand receives what the others hold; mv takes the sources away. */
   private copy(args: Word[], how: string): void {
     const pos = args.filter((w) => !w.value.startsWith('-'));
-    const from = pos.slice(0, -1).flatMap((w) => this.fileAt(w.value));
+    const from = pos.slice(0, -1).flatMap((w) => [...this.fileAt(w.value), ...this.below(w.value)]);
     if (pos.length > 1 && from.length) this.write(pos.at(-1)!, from, how);
+    if (how === 'mv') this.removed(pos.slice(0, -1));
   }
 
   private dd(args: Word[]): void {
@@ -232,24 +272,35 @@ class Flow {
     pos.filter((w) => !scripts.includes(w)).forEach((w) => this.write(w, sources, 'sed -i'));
   }
 
-  private tool(ws: Word[], stdin: Source[]): void {
+  private tool(words: Word[], stdin: Source[]): void {
+    // `… | xargs tool …`: the tool gets its input as arguments.
+    const xargs = words[0] !== undefined && base(words[0]) === 'xargs';
+    const ws = xargs ? afterXargs(words) : words;
     const store = toolStore(ws, { cwd: this.cwd, home: this.step.home });
     if (!store) return;
-    const sources = [...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true)), ...(store.stdin ? stdin : [])];
+    const asCredential = (w: Word) => store.readsFiles === true || CREDENTIAL_OPTION.test(ws[ws.indexOf(w) - 1]?.value ?? '');
+    const sources = [
+      ...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true).filter((x) => !isProbe(x) || asCredential(w))),
+      ...(store.stdin || xargs ? stdin : [])
+    ];
     if (!sources.length) return;
     const write = { step: this.step, file: store.file, written: store.file ?? store.how, sources: dedupe(sources), how: store.how, removed: false };
     this.writes.push(write);
     this.stores.push({ write, store });
   }
 
-  private write(target: Word, sources: Source[], how: string): void {
+  private write(target: Word, all: Source[], how: string): void {
+    const sources = all.filter((x) => !isProbe(x));
     if (!sources.length || NOT_FILES.test(target.value) || /^&?-?\d*$/.test(target.value)) return;
-    this.writes.push({ step: this.step, file: this.resolve(target.value), written: target.value, sources: dedupe(sources), how, removed: false });
+    const file = this.resolve(target.value);
+    this.writes.push({ step: this.step, file, written: target.value, sources: dedupe(sources), how, removed: false });
+    if (file !== undefined) this.own.set(file, dedupe([...(this.own.get(file) ?? []), ...sources]));
   }
 
   private removed(targets: Word[]): void {
     for (const t of targets) {
       const gone = this.resolve(t.value);
+      for (const p of [...this.own.keys()]) if (gone !== undefined && (p === gone || p.startsWith(`${gone}/`) || gone === '/')) this.own.delete(p);
       for (const w of this.writes) {
         if (gone !== undefined && w.file !== undefined ? w.file === gone || w.file.startsWith(`${gone}/`) || gone === '/' : t.value === w.written)
           w.removed = true;
@@ -265,6 +316,31 @@ class Flow {
     if (v.startsWith('/')) return path.posix.normalize(v);
     return this.cwd === undefined ? undefined : path.posix.resolve(this.cwd, v);
   }
+}
+
+/** Options that keep a printer quiet: `grep -q`, `sed -i`. */
+const QUIET: Record<string, RegExp> = {
+  grep: /^(-[a-zA-Z]*[qclL]|--(quiet|silent|count|files-with(out)?-matches))$/,
+  sed: /^(-[a-zA-Z]*i|--in-place)/
+};
+
+/** `xargs [options] tool …`: the words from the tool on. */
+function afterXargs(words: Word[]): Word[] {
+  let k = 1;
+  while (words[k]?.value.startsWith('-')) k += XARGS_VALUED.includes(words[k].value) ? 2 : 1;
+  return words.slice(k);
+}
+
+/** The command's output goes to the build log: a printer, standard output not redirected to a file. */
+function printsToLog(c: Command): boolean {
+  const ws = toolWords(c.words);
+  const name = ws[0] ? base(ws[0]) : '';
+  if (!PRINTERS.has(name) || (QUIET[name] && ws.some((w) => QUIET[name].test(w.value)))) return false;
+  return !c.redirects.some((r) => {
+    const toStdout = r.fd === undefined || r.fd === '1' || r.op.startsWith('&');
+    const toLog = /^&?-?\d*$/.test(r.target.value) || /^\/(dev\/(stdout|stderr|fd\/[12])|proc\/self\/fd\/[12])$/.test(r.target.value);
+    return ['>', '>>', '>|', '&>', '&>>'].includes(r.op) && toStdout && !toLog;
+  });
 }
 
 function dedupe(sources: Source[]): Source[] {

@@ -1,14 +1,16 @@
 /**
  * Credentials written into a file by a RUN step (see flow.ts), by how far the file gets:
- * removed in the same RUN or under a tmpfs/cache mount → notice; in the final image
+ * removed in the same RUN or under a tmpfs/bind mount → notice; in the final image
  * (its stage, a stage it derives from, or COPY --from chains) → error; only in an
- * intermediate stage (build cache, a cache export) → warning. An ONBUILD trigger writes
+ * intermediate stage (build cache, a cache export) or under a cache mount (the builder
+ * keeps it for later builds) → warning. An ONBUILD trigger writes
  * in every build that uses the image: error when the trigger is in the final image.
  * A file written (and not removed) or a credential file copied in stays tainted for the
  * later steps of its stage and of the stages derived from it: reading it is reading the
  * credential (`gh auth login --with-token < .env`).
  */
-import { writesOf, type Source, type Tainted, type Write } from './flow.js';
+import { flowOf, type Source, type Tainted, type Write } from './flow.js';
+import type { CredentialCopy } from './context.js';
 import { reachesFinal, inFinalChain, type Model, type Stage, type Step } from './model.js';
 import type { MountUse } from './mounts.js';
 import type { Finding, Severity } from './types.js';
@@ -17,23 +19,34 @@ export interface LeakContext {
   mounts: Map<Step, MountUse[]>;
   isCredential: (name: string) => boolean;
   /** Credential files COPYed in from the context, where they land. */
-  copied: { step: Step; file?: string; name: string }[];
+  copied: CredentialCopy[];
+  /** The other files COPYed in from the context: credentials if a tool reads them as one. */
+  others: CredentialCopy[];
 }
 
-export function writtenCredentials(model: Model, ctx: LeakContext): Finding[] {
+/** The findings, and the files of `ctx.others` a tool read as a credential (credential copies, then). */
+export function writtenCredentials(model: Model, ctx: LeakContext): { findings: Finding[]; readAsCredential: CredentialCopy[] } {
   const taint = new Map<Stage, Tainted>();
   const findings: Finding[] = [];
+  const readAsCredential: CredentialCopy[] = [];
   for (const step of model.steps) {
     if (!taint.has(step.stage)) taint.set(step.stage, new Map(step.stage.base ? taint.get(step.stage.base) : []));
     const tainted = taint.get(step.stage)!;
+    for (const c of ctx.others.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name, probe: true }]);
     for (const c of ctx.copied.filter((x) => x.step === step && x.file)) tainted.set(c.file!, [{ kind: 'file', name: c.name }]);
-    const writes = merged(writesOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted));
+    const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted);
+    const writes = merged(all);
+    if (printed.length) findings.push(printFinding(step, printed));
     for (const w of writes) {
+      for (const s of w.sources.filter((x) => x.kind === 'file' && x.probe)) {
+        const copy = ctx.others.find((c) => c.name === (s as { name: string }).name);
+        if (copy && !readAsCredential.some((c) => c.step === copy.step && c.name === copy.name)) readAsCredential.push({ ...copy, readBy: w.how });
+      }
       findings.push(finding(model, w));
       if (w.file && !w.removed && !w.unlayered && !step.onbuild) tainted.set(w.file, w.sources);
     }
   }
-  return findings;
+  return { findings, readAsCredential };
 }
 
 /** One write per file and tool in a step (`echo A >> .env && echo B >> .env` is one cause). */
@@ -52,19 +65,35 @@ function merged(writes: Write[]): Write[] {
 }
 
 function severity(model: Model, w: Write): Severity {
-  if (w.removed || w.unlayered) return 'notice';
+  if (w.removed) return 'notice';
+  if (w.cached) return 'warning';
+  if (w.unlayered) return 'notice';
   if (w.step.onbuild) return inFinalChain(model, w.step.stage) ? 'error' : 'warning';
   return reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
 }
 
 const what = (s: Source) =>
-  s.kind === 'secret' ? `the mounted secret "${s.id}"` : s.kind === 'var' ? `${s.name} (a credential-named ARG/ENV)` : `the credential file ${s.name}`;
+  s.kind === 'secret'
+    ? `the mounted secret "${s.id}"`
+    : s.kind === 'var'
+      ? `${s.name} (a credential-named ARG/ENV)`
+      : `the ${s.probe ? 'file' : 'credential file'} ${s.name}${s.probe ? ' (read as a credential)' : ''}`;
 
 const WHY: Record<Severity, string> = {
   error: 'it ends up in the final image',
   warning: 'the layer keeps it (build cache, intermediate stage); no COPY --from takes it into the final image',
-  notice: 'the same RUN removes it (or it is on a tmpfs/cache mount), so the layer does not keep it'
+  notice: 'the same RUN removes it (or it is on a tmpfs/bind mount), so the layer does not keep it'
 };
+const CACHED = 'it is on a cache mount: the builder keeps it for every later build that mounts the same cache';
+
+/** A mounted secret printed to the build output: the action masks its own log, not the builder's record of the build. */
+function printFinding(step: Step, printed: Source[]): Finding {
+  return {
+    severity: 'warning',
+    line: step.line,
+    message: `${step.onbuild ? 'ONBUILD ' : ''}RUN prints ${printed.map(what).join(' and ')} to the build output: the action masks it in its own log, but the builder keeps the raw log with the build record (docker buildx history); don't print secrets`
+  };
+}
 
 function finding(model: Model, w: Write): Finding {
   const sev = severity(model, w);
@@ -72,6 +101,6 @@ function finding(model: Model, w: Write): Finding {
   return {
     severity: sev,
     line: w.step.line,
-    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${WHY[sev]}`
+    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`
   };
 }

@@ -4,7 +4,7 @@
  * camelCase, `-`/`.` separators, `pat` and `…key` compounds, and quiet for names that
  * hold a path or the name of a secret rather than a credential.
  */
-import { Add, Arg, Copy, Env, Run } from 'dockerfile-ast';
+import { Add, Arg, Copy, Env, Label, Run } from 'dockerfile-ast';
 import { argDecls, copyArgs, inFinalChain, lineOf, type Model, type Step } from './model.js';
 import { refsIn } from './shell.js';
 import type { Finding } from './types.js';
@@ -29,19 +29,26 @@ export function looksLikeCredential(name: string): boolean {
 
 /**
  * Variables that hold the name of a secret or a path, not a credential: used in a
- * `--mount` option (`id=$AUTH_SECRET`) or as a COPY/ADD source (`COPY $GCP_SA_KEY key.json`),
- * or set to a secret id or to an absolute path.
+ * `--mount` option (`id=$AUTH_SECRET`) or as a COPY/ADD source (`COPY $GCP_SA_KEY key.json`;
+ * not in a URL: `ADD https://$TOKEN@host/f` carries the credential), or set to a secret id
+ * or to an absolute path.
  */
 export function nameHolders(model: Model, ids: Set<string>): Set<string> {
   const holders = new Set<string>();
   for (const step of [...model.meta.map((ins) => ({ ins })), ...model.steps]) {
     const flags = step.ins instanceof Run ? step.ins.getFlags() : [];
     for (const f of flags.filter((x) => x.getName() === 'mount')) refsIn(f.getValue() ?? '').forEach((r) => holders.add(r));
-    if (step.ins instanceof Copy || step.ins instanceof Add) refsIn(copyArgs(step.ins)?.sources.join(' ') ?? '').forEach((r) => holders.add(r));
+    if (step.ins instanceof Copy || step.ins instanceof Add) {
+      const paths = (copyArgs(step.ins)?.sources ?? []).filter((src) => !URL_SOURCE.test(src));
+      refsIn(paths.join(' ')).forEach((r) => holders.add(r));
+    }
     for (const d of declarations(step)) if (d.value !== undefined && (ids.has(d.value) || d.value.startsWith('/'))) holders.add(d.name);
   }
   return holders;
 }
+
+/** An ADD source fetched by BuildKit: http(s) or a git URL. */
+const URL_SOURCE = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
 function declarations(step: Pick<Step, 'ins'>): { kw: string; name: string; value?: string }[] {
   if (step.ins instanceof Arg) return argDecls(step.ins).map((d) => ({ kw: 'ARG', ...d }));
@@ -50,25 +57,28 @@ function declarations(step: Pick<Step, 'ins'>): { kw: string; name: string; valu
 }
 
 /**
- * Credential-looking ARG/ENV names → warning. An ENV set from a credential variable
- * (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config itself: error when
- * the stage reaches the final image, instead of the name warning.
+ * Credential-looking ARG/ENV names → warning. An ENV or LABEL set from a credential
+ * variable (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config itself, and
+ * an ADD URL with one (`ADD https://u:${TOKEN}@host/f /f`) in the image history (BuildKit
+ * records ADD's sources, variables expanded): error when the stage reaches the final image,
+ * instead of the name warning.
  */
 export function credentialNames(model: Model, isCredential: (name: string) => boolean): Finding[] {
   const all = [...model.meta.map((ins) => ({ ins, line: lineOf(ins), stage: undefined })), ...model.steps.filter((s) => !s.onbuild)];
-  return all.flatMap((step) =>
-    declarations(step).flatMap((d): Finding[] => {
-      const from = d.kw === 'ENV' ? refsIn(d.value ?? '').filter(isCredential) : [];
+  const reach = (stage: Step['stage']) => (inFinalChain(model, stage) ? ('error' as const) : ('warning' as const));
+  return all.flatMap((step) => [
+    ...[...declarations(step), ...labels(step)].flatMap((d): Finding[] => {
+      const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter(isCredential);
       if (from.length && step.stage) {
         return [
           {
-            severity: inFinalChain(model, step.stage) ? 'error' : 'warning',
+            severity: reach(step.stage),
             line: step.line,
-            message: `ENV ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: every container and docker inspect show it; use a secret mount instead`
+            message: `${d.kw} ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: ${d.kw === 'ENV' ? 'every container and ' : ''}docker inspect show${d.kw === 'ENV' ? '' : 's'} it; use a secret mount instead`
           }
         ];
       }
-      if (!isCredential(d.name)) return [];
+      if (d.kw === 'LABEL' || !isCredential(d.name)) return [];
       return [
         {
           severity: 'warning',
@@ -76,6 +86,23 @@ export function credentialNames(model: Model, isCredential: (name: string) => bo
           message: `${d.kw} ${d.name} looks like a credential: ${d.kw} values are kept in the image history and provenance; use a secret mount instead`
         }
       ];
-    })
-  );
+    }),
+    ...(step.stage && step.ins instanceof Add ? urlCredentials(step.ins, isCredential) : []).map(({ src, from }): Finding => ({
+      severity: reach(step.stage!),
+      line: step.line,
+      message: `ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
+    }))
+  ]);
+}
+
+function labels(step: Pick<Step, 'ins'>): { kw: string; name: string; value?: string }[] {
+  return step.ins instanceof Label ? step.ins.getProperties().map((p) => ({ kw: 'LABEL', name: p.getName(), value: p.getValue() ?? undefined })) : [];
+}
+
+/** ADD sources that are URLs and carry a credential-named variable. */
+function urlCredentials(ins: Add, isCredential: (name: string) => boolean): { src: string; from: string[] }[] {
+  return (copyArgs(ins)?.sources ?? [])
+    .filter((src) => URL_SOURCE.test(src))
+    .map((src) => ({ src, from: refsIn(src).filter(isCredential) }))
+    .filter((u) => u.from.length);
 }
