@@ -573,8 +573,9 @@ function looksLikeCredential(name) {
 }
 /**
  * Variables that hold the name of a secret or a path, not a credential: used in a
- * `--mount` option (`id=$AUTH_SECRET`) or as a COPY/ADD source (`COPY $GCP_SA_KEY key.json`),
- * or set to a secret id or to an absolute path.
+ * `--mount` option (`id=$AUTH_SECRET`) or as a COPY/ADD source (`COPY $GCP_SA_KEY key.json`;
+ * not in a URL: `ADD https://$TOKEN@host/f` carries the credential), or set to a secret id
+ * or to an absolute path.
  */
 function nameHolders(model, ids) {
     const holders = new Set();
@@ -582,14 +583,18 @@ function nameHolders(model, ids) {
         const flags = step.ins instanceof main.Run ? step.ins.getFlags() : [];
         for (const f of flags.filter((x) => x.getName() === 'mount'))
             refsIn(f.getValue() ?? '').forEach((r) => holders.add(r));
-        if (step.ins instanceof main.Copy || step.ins instanceof main.Add)
-            refsIn(copyArgs(step.ins)?.sources.join(' ') ?? '').forEach((r) => holders.add(r));
+        if (step.ins instanceof main.Copy || step.ins instanceof main.Add) {
+            const paths = (copyArgs(step.ins)?.sources ?? []).filter((src) => !URL_SOURCE.test(src));
+            refsIn(paths.join(' ')).forEach((r) => holders.add(r));
+        }
         for (const d of declarations(step))
             if (d.value !== undefined && (ids.has(d.value) || d.value.startsWith('/')))
                 holders.add(d.name);
     }
     return holders;
 }
+/** An ADD source fetched by BuildKit: http(s) or a git URL. */
+const URL_SOURCE = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 function declarations(step) {
     if (step.ins instanceof main.Arg)
         return argDecls(step.ins).map((d) => ({ kw: 'ARG', ...d }));
@@ -598,33 +603,53 @@ function declarations(step) {
     return [];
 }
 /**
- * Credential-looking ARG/ENV names → warning. An ENV set from a credential variable
- * (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config itself: error when
- * the stage reaches the final image, instead of the name warning.
+ * Credential-looking ARG/ENV names → warning. An ENV or LABEL set from a credential
+ * variable (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config itself, and
+ * an ADD URL with one (`ADD https://u:${TOKEN}@host/f /f`) in the image history (BuildKit
+ * records ADD's sources, variables expanded): error when the stage reaches the final image,
+ * instead of the name warning.
  */
 function credentialNames(model, isCredential) {
     const all = [...model.meta.map((ins) => ({ ins, line: lineOf(ins), stage: undefined })), ...model.steps.filter((s) => !s.onbuild)];
-    return all.flatMap((step) => declarations(step).flatMap((d) => {
-        const from = d.kw === 'ENV' ? refsIn(d.value ?? '').filter(isCredential) : [];
-        if (from.length && step.stage) {
+    const reach = (stage) => (inFinalChain(model, stage) ? 'error' : 'warning');
+    return all.flatMap((step) => [
+        ...[...declarations(step), ...labels(step)].flatMap((d) => {
+            const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter(isCredential);
+            if (from.length && step.stage) {
+                return [
+                    {
+                        severity: reach(step.stage),
+                        line: step.line,
+                        message: `${d.kw} ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: ${d.kw === 'ENV' ? 'every container and ' : ''}docker inspect show${d.kw === 'ENV' ? '' : 's'} it; use a secret mount instead`
+                    }
+                ];
+            }
+            if (d.kw === 'LABEL' || !isCredential(d.name))
+                return [];
             return [
                 {
-                    severity: inFinalChain(model, step.stage) ? 'error' : 'warning',
+                    severity: 'warning',
                     line: step.line,
-                    message: `ENV ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: every container and docker inspect show it; use a secret mount instead`
+                    message: `${d.kw} ${d.name} looks like a credential: ${d.kw} values are kept in the image history and provenance; use a secret mount instead`
                 }
             ];
-        }
-        if (!isCredential(d.name))
-            return [];
-        return [
-            {
-                severity: 'warning',
-                line: step.line,
-                message: `${d.kw} ${d.name} looks like a credential: ${d.kw} values are kept in the image history and provenance; use a secret mount instead`
-            }
-        ];
-    }));
+        }),
+        ...(step.stage && step.ins instanceof main.Add ? urlCredentials(step.ins, isCredential) : []).map(({ src, from }) => ({
+            severity: reach(step.stage),
+            line: step.line,
+            message: `ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
+        }))
+    ]);
+}
+function labels(step) {
+    return step.ins instanceof main.Label ? step.ins.getProperties().map((p) => ({ kw: 'LABEL', name: p.getName(), value: p.getValue() ?? undefined })) : [];
+}
+/** ADD sources that are URLs and carry a credential-named variable. */
+function urlCredentials(ins, isCredential) {
+    return (copyArgs(ins)?.sources ?? [])
+        .filter((src) => URL_SOURCE.test(src))
+        .map((src) => ({ src, from: refsIn(src).filter(isCredential) }))
+        .filter((u) => u.from.length);
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/context.ts
@@ -712,13 +737,32 @@ function credentialCopies(model, input) {
     }
     return out;
 }
+/**
+ * The other files a COPY/ADD names outright from the context (no glob, not a directory
+ * such as `.`): not credentials by name, but one may be read later as a credential by a
+ * tool (`COPY hub_login .` then `cat hub_login | xargs huggingface-cli login --token`).
+ */
+function otherCopies(model, credential) {
+    const out = [];
+    for (const c of contextCopies(model)) {
+        for (const src of c.sources) {
+            const name = src.replace(/^\.?\/+/, '');
+            if (!name || name === '.' || name === '..' || name.endsWith('/') || /[*?[$]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(name))
+                continue;
+            if (credential.some((x) => x.step === c.step && x.name === name))
+                continue;
+            out.push({ step: c.step, name, file: destOf(c.step, c.dest, name, c.sources.length > 1) });
+        }
+    }
+    return out;
+}
 function copiedCredentialFiles(model, copies) {
     return copies.map((c) => {
         const sev = reachesFinal(model, c.step.stage, c.file) ? 'error' : 'warning';
         return {
             severity: sev,
             line: c.step.line,
-            message: `${c.step.ins.getKeyword()} takes the credential file ${c.name} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
+            message: `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
         };
     });
 }
@@ -968,13 +1012,20 @@ function undoes(store, words) {
 /**
  * Follows credentials through one RUN script: from a secret mount (its file, or its
  * variable with env=), a credential-named ARG/ENV, or a shell variable set from one of
- * these, to a file (a redirect of a command that prints it, tee, cp, sed -i, or a tool
- * that stores it). Records whether the same RUN removes the file again.
+ * these, to a file (a redirect of a command that prints it, tee, cp/mv, sed -i, or a tool
+ * that stores it), and from such a file to the next within the RUN (`cat s > /tmp/t && cp
+ * /tmp/t /out/`, `cp -r` of a directory holding one). Records whether the same RUN
+ * removes the file again.
  */
 
 
 
 
+const isProbe = (s) => s.kind === 'file' && s.probe === true;
+/** Options whose value is the credential itself. */
+const CREDENTIAL_OPTION = /^(-p|--(token|password|pass|secret|api-?key))$/;
+/** xargs options that take a value as the next word. */
+const XARGS_VALUED = ['-n', '-I', '-L', '-d', '-P', '-s', '-E', '-a'];
 /** Commands whose output holds what they read (their arguments, files or input). */
 const PRINTERS = new Set([
     'echo',
@@ -1027,7 +1078,7 @@ const READERS = new Set([
     'scp',
     'dd'
 ]);
-const COPIERS = new Set(['cp', 'install', 'rsync', 'scp']);
+const COPIERS = new Set(['cp', 'mv', 'install', 'rsync', 'scp']);
 const NOT_FILES = /^\/(dev|proc)\//;
 /** The script BuildKit gives the shell: exec form `["sh","-c","…"]`, a here-doc RUN, or the shell form. */
 function runScript(ins) {
@@ -1056,9 +1107,9 @@ function runScript(ins) {
  * itself holds a credential (a credential-named ARG/ENV, or one from the base image).
  * `tainted`: the stage's files that already hold one.
  */
-function writesOf(step, mounts, isCredential, tainted) {
+function flowOf(step, mounts, isCredential, tainted) {
     if (!(step.ins instanceof main.Run))
-        return [];
+        return { writes: [], printed: [] };
     const files = new Map();
     const vars = new Map();
     for (const m of mounts.filter((x) => x.type === 'secret' && x.id !== undefined)) {
@@ -1067,10 +1118,13 @@ function writesOf(step, mounts, isCredential, tainted) {
         if (m.env)
             vars.set(m.env, [{ kind: 'secret', id: m.id }]);
     }
-    const volatile = mounts.filter((m) => ['tmpfs', 'cache', 'bind'].includes(m.type) && m.target).map((m) => m.target);
+    const under = (types, file) => file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
     const flow = new Flow(step, files, tainted, vars, isCredential);
     flow.run(parseScript(runScript(step.ins)));
-    return flow.writes.map((w) => ({ ...w, unlayered: w.file !== undefined && volatile.some((v) => w.file === v || w.file.startsWith(`${v}/`)) }));
+    return {
+        writes: flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) })),
+        printed: dedupe(flow.printed)
+    };
 }
 class Flow {
     step;
@@ -1080,6 +1134,10 @@ class Flow {
     isCredential;
     writes = [];
     stores = [];
+    /** Mounted secrets a command prints to the build output (its standard output not redirected or piped on). */
+    printed = [];
+    /** Files this RUN has written a credential into so far (and not removed). */
+    own = new Map();
     cwd;
     constructor(step, 
     /** Secret mounts: named anywhere in a word (`$(cat /run/secrets/x)`). */
@@ -1095,8 +1153,11 @@ class Flow {
     }
     run(commands) {
         let piped = [];
-        for (const c of commands)
+        commands.forEach((c, k) => {
             piped = this.command(c, c.piped ? piped : []);
+            if (!commands[k + 1]?.piped && printsToLog(c))
+                this.printed.push(...piped.filter((x) => x.kind === 'secret'));
+        });
     }
     /** What the command prints of a credential; records the writes it makes. */
     command(c, stdinPiped) {
@@ -1160,18 +1221,33 @@ class Flow {
     }
     inText(script) {
         const mounted = [...this.files].filter(([p]) => script.includes(p)).flatMap(([, s]) => s);
-        const earlier = script.split(/\s+/).flatMap((w) => this.tainted.get(this.resolve(w) ?? '') ?? []);
+        const earlier = script.split(/\s+/).flatMap((w) => this.held(this.resolve(w)));
         return [...mounted, ...earlier, ...refsIn(script).flatMap((r) => this.variable(r))];
     }
     fileAt(value) {
         const mounted = [...this.files].filter(([p]) => p === this.resolve(value) || value.includes(p)).flatMap(([, s]) => s);
-        return [...mounted, ...(this.tainted.get(this.resolve(value) ?? '') ?? [])];
+        return [...mounted, ...this.held(this.resolve(value))];
     }
+    /** What a file written earlier (by an earlier step, or by this RUN) holds. */
+    held(file) {
+        return file === undefined ? [] : [...(this.own.get(file) ?? []), ...(this.tainted.get(file) ?? [])];
+    }
+    /** Credentials in files below a directory: a secret mounted there, or a file written earlier (`cp -r /root/.aws /srv/`). */
+    below(dir) {
+        const d = this.resolve(dir)?.replace(/(.)\/+$/, '$1');
+        if (d === undefined)
+            return [];
+        const inside = (p) => p.startsWith(d === '/' ? '/' : `${d}/`);
+        return [...this.files, ...this.own, ...this.tainted].filter(([p]) => inside(p)).flatMap(([, s]) => s);
+    }
+    /** cp, mv, install, rsync, scp: the last operand receives what the others hold; mv takes the sources away. */
     copy(args, how) {
         const pos = args.filter((w) => !w.value.startsWith('-'));
-        const from = pos.slice(0, -1).flatMap((w) => this.fileAt(w.value));
+        const from = pos.slice(0, -1).flatMap((w) => [...this.fileAt(w.value), ...this.below(w.value)]);
         if (pos.length > 1 && from.length)
             this.write(pos.at(-1), from, how);
+        if (how === 'mv')
+            this.removed(pos.slice(0, -1));
     }
     dd(args) {
         const opt = (k) => args.find((w) => w.value.startsWith(`${k}=`));
@@ -1187,25 +1263,39 @@ class Flow {
         const sources = scripts.flatMap((w) => this.of(w, false));
         pos.filter((w) => !scripts.includes(w)).forEach((w) => this.write(w, sources, 'sed -i'));
     }
-    tool(ws, stdin) {
+    tool(words, stdin) {
+        // `… | xargs tool …`: the tool gets its input as arguments.
+        const xargs = words[0] !== undefined && base(words[0]) === 'xargs';
+        const ws = xargs ? afterXargs(words) : words;
         const store = toolStore(ws, { cwd: this.cwd, home: this.step.home });
         if (!store)
             return;
-        const sources = [...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true)), ...(store.stdin ? stdin : [])];
+        const asCredential = (w) => store.readsFiles === true || CREDENTIAL_OPTION.test(ws[ws.indexOf(w) - 1]?.value ?? '');
+        const sources = [
+            ...store.carriers.flatMap((w) => this.of(w, store.readsFiles === true).filter((x) => !isProbe(x) || asCredential(w))),
+            ...(store.stdin || xargs ? stdin : [])
+        ];
         if (!sources.length)
             return;
         const write = { step: this.step, file: store.file, written: store.file ?? store.how, sources: dedupe(sources), how: store.how, removed: false };
         this.writes.push(write);
         this.stores.push({ write, store });
     }
-    write(target, sources, how) {
+    write(target, all, how) {
+        const sources = all.filter((x) => !isProbe(x));
         if (!sources.length || NOT_FILES.test(target.value) || /^&?-?\d*$/.test(target.value))
             return;
-        this.writes.push({ step: this.step, file: this.resolve(target.value), written: target.value, sources: dedupe(sources), how, removed: false });
+        const file = this.resolve(target.value);
+        this.writes.push({ step: this.step, file, written: target.value, sources: dedupe(sources), how, removed: false });
+        if (file !== undefined)
+            this.own.set(file, dedupe([...(this.own.get(file) ?? []), ...sources]));
     }
     removed(targets) {
         for (const t of targets) {
             const gone = this.resolve(t.value);
+            for (const p of [...this.own.keys()])
+                if (gone !== undefined && (p === gone || p.startsWith(`${gone}/`) || gone === '/'))
+                    this.own.delete(p);
             for (const w of this.writes) {
                 if (gone !== undefined && w.file !== undefined ? w.file === gone || w.file.startsWith(`${gone}/`) || gone === '/' : t.value === w.written)
                     w.removed = true;
@@ -1223,6 +1313,30 @@ class Flow {
         return this.cwd === undefined ? undefined : external_node_path_.posix.resolve(this.cwd, v);
     }
 }
+/** Options that keep a printer quiet: `grep -q`, `sed -i`. */
+const QUIET = {
+    grep: /^(-[a-zA-Z]*[qclL]|--(quiet|silent|count|files-with(out)?-matches))$/,
+    sed: /^(-[a-zA-Z]*i|--in-place)/
+};
+/** `xargs [options] tool …`: the words from the tool on. */
+function afterXargs(words) {
+    let k = 1;
+    while (words[k]?.value.startsWith('-'))
+        k += XARGS_VALUED.includes(words[k].value) ? 2 : 1;
+    return words.slice(k);
+}
+/** The command's output goes to the build log: a printer, standard output not redirected to a file. */
+function printsToLog(c) {
+    const ws = toolWords(c.words);
+    const name = ws[0] ? base(ws[0]) : '';
+    if (!PRINTERS.has(name) || (QUIET[name] && ws.some((w) => QUIET[name].test(w.value))))
+        return false;
+    return !c.redirects.some((r) => {
+        const toStdout = r.fd === undefined || r.fd === '1' || r.op.startsWith('&');
+        const toLog = /^&?-?\d*$/.test(r.target.value) || /^\/(dev\/(stdout|stderr|fd\/[12])|proc\/self\/fd\/[12])$/.test(r.target.value);
+        return ['>', '>>', '>|', '&>', '&>>'].includes(r.op) && toStdout && !toLog;
+    });
+}
 function dedupe(sources) {
     const key = (s) => (s.kind === 'secret' ? `s:${s.id}` : `${s.kind}:${s.name}`);
     return [...new Map(sources.map((s) => [key(s), s])).values()];
@@ -1231,9 +1345,10 @@ function dedupe(sources) {
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/leaks.ts
 /**
  * Credentials written into a file by a RUN step (see flow.ts), by how far the file gets:
- * removed in the same RUN or under a tmpfs/cache mount → notice; in the final image
+ * removed in the same RUN or under a tmpfs/bind mount → notice; in the final image
  * (its stage, a stage it derives from, or COPY --from chains) → error; only in an
- * intermediate stage (build cache, a cache export) → warning. An ONBUILD trigger writes
+ * intermediate stage (build cache, a cache export) or under a cache mount (the builder
+ * keeps it for later builds) → warning. An ONBUILD trigger writes
  * in every build that uses the image: error when the trigger is in the final image.
  * A file written (and not removed) or a credential file copied in stays tainted for the
  * later steps of its stage and of the stages derived from it: reading it is reading the
@@ -1241,23 +1356,35 @@ function dedupe(sources) {
  */
 
 
+/** The findings, and the files of `ctx.others` a tool read as a credential (credential copies, then). */
 function writtenCredentials(model, ctx) {
     const taint = new Map();
     const findings = [];
+    const readAsCredential = [];
     for (const step of model.steps) {
         if (!taint.has(step.stage))
             taint.set(step.stage, new Map(step.stage.base ? taint.get(step.stage.base) : []));
         const tainted = taint.get(step.stage);
+        for (const c of ctx.others.filter((x) => x.step === step && x.file))
+            tainted.set(c.file, [{ kind: 'file', name: c.name, probe: true }]);
         for (const c of ctx.copied.filter((x) => x.step === step && x.file))
             tainted.set(c.file, [{ kind: 'file', name: c.name }]);
-        const writes = merged(writesOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted));
+        const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted);
+        const writes = merged(all);
+        if (printed.length)
+            findings.push(printFinding(step, printed));
         for (const w of writes) {
+            for (const s of w.sources.filter((x) => x.kind === 'file' && x.probe)) {
+                const copy = ctx.others.find((c) => c.name === s.name);
+                if (copy && !readAsCredential.some((c) => c.step === copy.step && c.name === copy.name))
+                    readAsCredential.push({ ...copy, readBy: w.how });
+            }
             findings.push(finding(model, w));
             if (w.file && !w.removed && !w.unlayered && !step.onbuild)
                 tainted.set(w.file, w.sources);
         }
     }
-    return findings;
+    return { findings, readAsCredential };
 }
 /** One write per file and tool in a step (`echo A >> .env && echo B >> .env` is one cause). */
 function merged(writes) {
@@ -1275,25 +1402,42 @@ function merged(writes) {
     return [...byKey.values()];
 }
 function severity(model, w) {
-    if (w.removed || w.unlayered)
+    if (w.removed)
+        return 'notice';
+    if (w.cached)
+        return 'warning';
+    if (w.unlayered)
         return 'notice';
     if (w.step.onbuild)
         return inFinalChain(model, w.step.stage) ? 'error' : 'warning';
     return reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
 }
-const what = (s) => s.kind === 'secret' ? `the mounted secret "${s.id}"` : s.kind === 'var' ? `${s.name} (a credential-named ARG/ENV)` : `the credential file ${s.name}`;
+const what = (s) => s.kind === 'secret'
+    ? `the mounted secret "${s.id}"`
+    : s.kind === 'var'
+        ? `${s.name} (a credential-named ARG/ENV)`
+        : `the ${s.probe ? 'file' : 'credential file'} ${s.name}${s.probe ? ' (read as a credential)' : ''}`;
 const WHY = {
     error: 'it ends up in the final image',
     warning: 'the layer keeps it (build cache, intermediate stage); no COPY --from takes it into the final image',
-    notice: 'the same RUN removes it (or it is on a tmpfs/cache mount), so the layer does not keep it'
+    notice: 'the same RUN removes it (or it is on a tmpfs/bind mount), so the layer does not keep it'
 };
+const CACHED = 'it is on a cache mount: the builder keeps it for every later build that mounts the same cache';
+/** A mounted secret printed to the build output: the action masks its own log, not the builder's record of the build. */
+function printFinding(step, printed) {
+    return {
+        severity: 'warning',
+        line: step.line,
+        message: `${step.onbuild ? 'ONBUILD ' : ''}RUN prints ${printed.map(what).join(' and ')} to the build output: the action masks it in its own log, but the builder keeps the raw log with the build record (docker buildx history); don't print secrets`
+    };
+}
 function finding(model, w) {
     const sev = severity(model, w);
     const where = w.how === 'a redirect' || w.how === 'tee' ? w.written : `${w.written}, by ${w.how}`;
     return {
         severity: sev,
         line: w.step.line,
-        message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${WHY[sev]}`
+        message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`
     };
 }
 
@@ -1640,14 +1784,15 @@ function preflight(input) {
     const holders = nameHolders(model, ids);
     const isCredential = (name) => looksLikeCredential(name) && !holders.has(name);
     const copies = credentialCopies(model, input);
+    const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
     return mergeByCause([
         ...secretValues(model, input),
         ...invalidMounts(mounts),
         ...secretIds(mounts, input),
         ...(input.providedSshIds ? sshIds(mounts, input.providedSshIds) : []),
         ...credentialNames(model, isCredential),
-        ...writtenCredentials(model, { mounts: byStep, isCredential, copied: copies }),
-        ...copiedCredentialFiles(model, copies),
+        ...written.findings,
+        ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
         ...contextSecretFiles(model, input.contextSecretFiles)
     ]);
 }
