@@ -9,7 +9,7 @@
  *   most one byte, so it would slow every search; here only when there is one.
  */
 import { FragmentIndex, FRAGMENT_BYTES, GRAM, viewOf, type FragmentSource, type Span } from './fragments.js';
-import { PatternMatcher } from './matcher.js';
+import { PatternMatcher, ShortPatternScanner } from './matcher.js';
 import { secretForms } from './variants.js';
 import { contentEnd, contentStart, hexView, lineStartOf, textTail, textView, type View } from './views.js';
 
@@ -28,6 +28,8 @@ const NATIVE_SHORT = 16;
 interface Exact {
   matcher: PatternMatcher;
   tags: number[];
+  /** For many short patterns: a scan of every position (Wu-Manber would skip at most a byte). */
+  scanner?: ShortPatternScanner;
 }
 
 export interface Found {
@@ -50,7 +52,9 @@ export class SecretSearch {
   ) {
     const group = (keep: (p: Buffer) => boolean): Exact => {
       const ps = exact.filter((p) => keep(p.bytes));
-      return { matcher: new PatternMatcher(ps.map((p) => p.bytes)), tags: ps.map((p) => p.tag) };
+      const matcher = new PatternMatcher(ps.map((p) => p.bytes));
+      const short = matcher.maxLength < SHORT_BYTES && ps.length > NATIVE_SHORT;
+      return { matcher, tags: ps.map((p) => p.tag), scanner: short ? new ShortPatternScanner(matcher.patterns) : undefined };
     };
     this.long = group((b) => b.length >= SHORT_BYTES);
     this.short = group((b) => b.length < SHORT_BYTES);
@@ -155,6 +159,10 @@ export class SecretSearch {
   private exactIn(e: Exact, buf: Buffer, out: Match[]): void {
     const { matcher, tags } = e;
     if (tags.length === 0) return;
+    if (e.scanner) {
+      e.scanner.forEachMatch(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
+      return;
+    }
     if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
       matcher.patterns.forEach((p, k) => {
         for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1)) out.push({ start: i, end: i + p.length, tag: tags[k] });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { PatternMatcher } from '../../../src/secrets/matcher.js';
+import { PatternMatcher, ShortPatternScanner } from '../../../src/secrets/matcher.js';
 import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
 import type { SecretSearch } from '../../../src/secrets/search.js';
 
@@ -169,6 +169,26 @@ describe('PatternMatcher', () => {
         expect(got).toEqual(want);
       }),
       { numRuns: 300 }
+    );
+  });
+
+  test('ShortPatternScanner finds exactly what a naive search finds (property, 4-7 byte patterns over a small alphabet)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.uint8Array({ minLength: 4, maxLength: 7 }).map((a) => Buffer.from(a.map((x) => x % 3))),
+          { minLength: 1, maxLength: 40 }
+        ),
+        fc.uint8Array({ maxLength: 300 }),
+        (pats, bytes) => {
+          const data = Buffer.from(bytes.map((x) => x % 3));
+          const got: string[] = [];
+          new ShortPatternScanner(pats).forEachMatch(data, (s, k) => got.push(`${s}:${k}`));
+          const want: string[] = [];
+          for (let i = 0; i < data.length; i++) pats.forEach((p, k) => data.subarray(i, i + p.length).equals(p) && want.push(`${i}:${k}`));
+          expect(got.sort()).toEqual(want.sort());
+        }
+      )
     );
   });
 
