@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { StreamScrubber } from '../src/secrets/redactor.js';
 import { maskVariants, runnerMasks } from '../src/secrets/variants.js';
-import { fmt, makeSecrets, median, redactorOf } from './util.js';
+import { buildLog, fmt, makeSecrets, median, redactorOf } from './util.js';
 
 const LOG_BYTES = Number(process.env.BENCH_SCALING_MB ?? 24) * 1e6;
 const CHUNK = 64 * 1024;
@@ -30,27 +30,19 @@ function pem(bytes: number): Buffer {
 }
 
 /** A buildx plain-progress log in which the secrets show now and then: raw, base64-encoded, and as a hex dump line. */
-function logOf(secrets: Buffer[]): Buffer {
-  const lines: string[] = [];
-  for (let i = 0, size = 0; size < 4e6; i++, size += lines[lines.length - 1].length + 1) {
-    const step = (i % 40) + 1;
-    const t = (i / 1000).toFixed(3);
-    const kinds = [
-      `#${step} ${t} npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.`,
-      `#${step} ${t} added ${i % 900} packages, and audited ${i % 1200} packages in ${i % 60}s`,
-      `#${step} [build ${i % 7}/9] RUN --mount=type=secret,id=npm_token,required=true npm ci --omit=dev`,
-      `#${step} sha256:${(i * 2654435761).toString(16).padStart(16, '0').repeat(4)} ${(i % 100) / 10}MB / 25.3MB ${t}s`,
-      `#${step} DONE ${t}s`
-    ];
-    lines.push(kinds[i % kinds.length]);
-    if (i % 2000 === 1999) {
-      const s = secrets[i % secrets.length].subarray(0, 120);
-      lines.push(`#${step} ${t} token: ${s.toString('latin1')}`, `#${step} ${t} ${Buffer.concat([Buffer.from('k='), s]).toString('base64')}`);
-      lines.push(`#${step} ${t} 0000000 ${(s.subarray(0, 16).toString('hex').match(/../g) ?? []).join(' ')}`);
-    }
-  }
-  return Buffer.from(lines.join('\n') + '\n');
-}
+const logOf = (secrets: Buffer[]) =>
+  buildLog(
+    secrets,
+    (s) => {
+      const head = s.subarray(0, 120);
+      return [
+        `token: ${head.toString('latin1')}`,
+        Buffer.concat([Buffer.from('k='), head]).toString('base64'),
+        `0000000 ${(head.subarray(0, 16).toString('hex').match(/../g) ?? []).join(' ')}`
+      ];
+    },
+    2000
+  );
 
 function scrubRate(secrets: Buffer[], log: Buffer): number {
   const search = redactorOf(secrets).search;

@@ -4,30 +4,10 @@
  * the same chunks in the same process. Interleaved runs, medians.
  */
 import { PassThrough, Readable, Transform } from 'node:stream';
-import { fmt, makeSecrets, median, redactorOf, timeMs } from './util.js';
+import { buildLog, fmt, makeSecrets, median, redactorOf, timeMs } from './util.js';
 
 const TARGET_BYTES = Number(process.env.BENCH_LOG_MB ?? 200) * 1e6;
 const CHUNK = 64 * 1024;
-
-/** One block of log lines like `docker buildx build --progress plain` prints, a secret now and then. */
-function logBlock(secrets: Buffer[]): Buffer {
-  const lines: string[] = [];
-  for (let i = 0, size = 0; size < 4e6; i++, size += lines[lines.length - 1].length + 1) {
-    const step = (i % 40) + 1;
-    const t = (i / 1000).toFixed(3);
-    const kinds = [
-      `#${step} ${t} npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.`,
-      `#${step} ${t} added ${i % 900} packages, and audited ${i % 1200} packages in ${i % 60}s`,
-      `#${step} [build ${i % 7}/9] RUN --mount=type=secret,id=npm_token,required=true npm ci --omit=dev`,
-      `#${step} ${t} Step ${i}: Downloading https://registry.npmjs.org/pkg-${i % 500}/-/pkg-${i % 500}-1.${i % 30}.0.tgz`,
-      `#${step} sha256:${(i * 2654435761).toString(16).padStart(16, '0').repeat(4)} ${(i % 100) / 10}MB / 25.3MB ${t}s`,
-      `#${step} DONE ${t}s`
-    ];
-    lines.push(kinds[i % kinds.length]);
-    if (i % 5000 === 4999) lines.push(`#${step} ${t} echo ${secrets[i % secrets.length].toString()}`);
-  }
-  return Buffer.from(lines.join('\n') + '\n');
-}
 
 function copyingIdentity(): Transform {
   return new Transform({ transform: (chunk: Buffer, _e, done) => done(null, Buffer.from(chunk)) });
@@ -51,7 +31,7 @@ async function pump(block: Buffer, t: Transform): Promise<number> {
 export async function benchScrubber(): Promise<Record<string, string>> {
   const secrets = makeSecrets(100);
   const redactor = redactorOf(secrets);
-  const block = logBlock(secrets);
+  const block = buildLog(secrets, (s) => [`echo ${s.toString()}`], 5000);
   const scrub: number[] = [];
   const ident: number[] = [];
   const copy: number[] = [];

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { FragmentIndex, FRAGMENT_BYTES, type Span } from '../../../src/secrets/fragments.js';
-import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/secrets/redactor.js';
+import { streamIn } from '../../support/stream.js';
 import { hexView, textView } from '../../../src/secrets/views.js';
 import { ENCODINGS, hexdumpC, leakedFragments, od, wrap, xxd } from '../../support/encodings.js';
 
@@ -81,19 +82,6 @@ describe('views', () => {
   });
 });
 
-function streamIn(redactor: Redactor, data: Buffer, cuts: number[]): Buffer {
-  const s = new StreamScrubber(redactor.search);
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of [...points, data.length]) {
-    out.push(s.push(data.subarray(prev, p)));
-    prev = p;
-  }
-  out.push(s.flush());
-  return Buffer.concat(out);
-}
-
 const secretArb = fc.oneof(
   fc.uint8Array({ minLength: 16, maxLength: 200 }).map((a) => Buffer.from(a)),
   fc.stringMatching(/^[A-Za-z0-9_\-+/=.]{16,160}$/).map((s) => Buffer.from(s))
@@ -118,7 +106,7 @@ describe('no fragment of 16+ bytes of a secret reaches the log (property)', () =
             const piece = secret.subarray(a, a + FRAGMENT_BYTES + (len % (secret.length - a - FRAGMENT_BYTES + 1)));
             let text = encode(Buffer.concat([before, piece, after]));
             if (prefixed) text = text.replace(/^/gm, () => `#5 ${(Math.random() * 9).toFixed(3)} `);
-            const out = streamIn(Redactor.forSecrets([{ id: 's', value: secret }]), Buffer.from(`step 1\n${text}\ndone\n`, 'latin1'), cuts);
+            const out = streamIn(Redactor.forSecrets([{ id: 's', value: secret }]).search, Buffer.from(`step 1\n${text}\ndone\n`, 'latin1'), cuts);
             expect(leakedFragments(out.toString('latin1'), secret, name)).toEqual([]);
           }
         ),

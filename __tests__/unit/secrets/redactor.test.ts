@@ -2,27 +2,13 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { PatternMatcher, ShortPatternScanner } from '../../../src/secrets/matcher.js';
 import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
-import type { SecretSearch } from '../../../src/secrets/search.js';
+import { streamIn } from '../../support/stream.js';
 
 /** The exact path alone: each pattern its own secret. */
 const exactSearch = (patterns: Buffer[]) => Redactor.exact(patterns.map((bytes, k) => ({ bytes, tag: `s${k}` }))).search;
 
 const secretArb = fc.uint8Array({ minLength: 4, maxLength: 40 }).map((a) => Buffer.from(a));
 const alnum = fc.stringMatching(/^[a-z0-9]{4,24}$/).map((s) => Buffer.from(s));
-
-/** Cuts `data` at the given points and streams the pieces through a fresh scrubber. */
-function streamIn(search: SecretSearch, data: Buffer, cuts: number[]): Buffer {
-  const s = new StreamScrubber(search);
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of [...points, data.length]) {
-    out.push(s.push(data.subarray(prev, p)));
-    prev = p;
-  }
-  out.push(s.flush());
-  return Buffer.concat(out);
-}
 
 describe('StreamScrubber', () => {
   test('never lets a secret through, whatever the chunking (property)', () => {
