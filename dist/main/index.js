@@ -6305,10 +6305,10 @@ function secretFiles(r) {
  * text is probed only every 9th position. A shared stretch of 16 bytes has 9 gram
  * starts inside it, so one probe always lands in it; the hit is then extended byte by
  * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
- * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
+ * a test of two bits in one word (a filter of all gram hashes) in the common case of no secret: the cost
  * per text byte does not depend on the number or the length of the secrets.
  * Memory, per source byte: the byte, a 4-byte chain link, 4 to 8 bytes of bucket heads
- * and 2 to 4 bytes of filter: 11 to 17 bytes; a value has about 5 source bytes a byte
+ * and up to 2 bytes of filter (at most 4 MiB): 9 to 15 bytes; a value has about 5 source bytes a byte
  * (variants.ts).
  */
 const FRAGMENT_BYTES = 16;
@@ -6346,7 +6346,7 @@ class FragmentIndex {
     /** The position inserted into the same bucket before, -1 at the end. */
     next;
     mask;
-    /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
+    /** Two bits in one word for every gram hash of the sources (a blocked Bloom filter): most probes stop here. */
     filter;
     filterShift;
     constructor(sources) {
@@ -6361,11 +6361,15 @@ class FragmentIndex {
         this.mask = cap - 1;
         this.head = new Int32Array(cap).fill(-1);
         this.next = new Int32Array(this.corpus.length);
+        // 16 bits a gram, but at most 4 MiB: the filter is read at every probe, and a larger one
+        // missing the cache at each probe measured slower than more probes passing on to the
+        // buckets (at the cap, with a 500 KiB secret and 1000 others, 4 % pass by mistake).
         let bits = 1 << 16;
-        while (bits < this.corpus.length * 16 && bits < 1 << 28)
+        while (bits < this.corpus.length * 16 && bits < 1 << 25)
             bits *= 2;
         this.filter = new Int32Array(bits >>> 5);
-        this.filterShift = 32 - Math.log2(bits);
+        // The word from the hash's top bits, two bits of it from its low bits: the second bit costs no extra memory access.
+        this.filterShift = 32 - Math.log2(bits >>> 5);
         // Inserted last to first, so a bucket lists its grams in source order (the first occurrence of a repeated gram first).
         for (let s = usable.length - 1; s >= 0; s--) {
             for (let q = this.sourceStart[s + 1] - GRAM; q >= this.sourceStart[s]; q--)
@@ -6382,8 +6386,7 @@ class FragmentIndex {
     }
     insert(q) {
         const h = gramHash(this.corpusView, q);
-        const f = h >>> this.filterShift;
-        this.filter[f >>> 5] |= 1 << (f & 31);
+        this.filter[h >>> this.filterShift] |= filterBits(h);
         const b = h & this.mask;
         this.next[q] = this.head[b];
         this.head[b] = q;
@@ -6401,8 +6404,8 @@ class FragmentIndex {
         if (this.corpus.length === 0 || i < 0 || i + GRAM > b.length)
             return false;
         const h = gramHash(d, i);
-        const f = h >>> this.filterShift;
-        return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.firstWith(b, i, h) !== -1;
+        const m = filterBits(h);
+        return (this.filter[h >>> this.filterShift] & m) === m && this.firstWith(b, i, h) !== -1;
     }
     /**
      * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
@@ -6419,8 +6422,8 @@ class FragmentIndex {
         // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
         for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
             const h = gramHash(d, p);
-            const f = h >>> shift;
-            if ((filter[f >>> 5] & (1 << (f & 31))) === 0 || p + GRAM <= covered)
+            const m = filterBits(h);
+            if ((filter[h >>> shift] & m) !== m || p + GRAM <= covered)
                 continue;
             const span = this.probe(text, p, h);
             if (span && span.end - span.start >= FRAGMENT_BYTES) {
@@ -6471,6 +6474,10 @@ class FragmentIndex {
         }
         return lo;
     }
+}
+/** Two bits of a filter word, from the hash's low bits (the word comes from its top bits). */
+function filterBits(h) {
+    return (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
 }
 function sameGram(a, i, b, j) {
     for (let k = 0; k < GRAM; k++)
@@ -6612,6 +6619,41 @@ function push(map, key, value) {
         list.push(value);
     else
         map.set(key, [value]);
+}
+/**
+ * Many patterns of 4 to 7 bytes: Wu-Manber can skip at most one byte with them, so each
+ * position is looked at instead, as cheaply as possible: the 4-byte word there, one bit
+ * of a 128 KiB filter (fits L2), and only on a hit a map lookup and full compares.
+ */
+class ShortPatternScanner {
+    patterns;
+    filter = new Int32Array(1 << 15);
+    byWord = new Map();
+    constructor(patterns) {
+        this.patterns = patterns;
+        patterns.forEach((p, k) => {
+            const w = p.readUInt32LE(0);
+            const f = Math.imul(w, 0x9e3779b1) >>> 12;
+            this.filter[f >>> 5] |= 1 << (f & 31);
+            push(this.byWord, w, k);
+        });
+    }
+    /** Calls `onMatch(start, patternIndex)` for every occurrence in `buf`. */
+    forEachMatch(buf, onMatch) {
+        const d = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        const filter = this.filter;
+        for (let i = 0; i + 4 <= buf.length; i++) {
+            const w = d.getUint32(i, true);
+            const f = Math.imul(w, 0x9e3779b1) >>> 12;
+            if ((filter[f >>> 5] & (1 << (f & 31))) === 0)
+                continue;
+            for (const k of this.byWord.get(w) ?? []) {
+                const p = this.patterns[k];
+                if (i + p.length <= buf.length && buf.compare(p, 0, p.length, i, i + p.length) === 0)
+                    onMatch(i, k);
+            }
+        }
+    }
 }
 
 // EXTERNAL MODULE: ./src/secrets/variants.ts
@@ -6964,7 +7006,9 @@ class SecretSearch {
         this.ids = ids;
         const group = (keep) => {
             const ps = exact.filter((p) => keep(p.bytes));
-            return { matcher: new PatternMatcher(ps.map((p) => p.bytes)), tags: ps.map((p) => p.tag) };
+            const matcher = new PatternMatcher(ps.map((p) => p.bytes));
+            const short = matcher.maxLength < SHORT_BYTES && ps.length > NATIVE_SHORT;
+            return { matcher, tags: ps.map((p) => p.tag), scanner: short ? new ShortPatternScanner(matcher.patterns) : undefined };
         };
         this.long = group((b) => b.length >= SHORT_BYTES);
         this.short = group((b) => b.length < SHORT_BYTES);
@@ -7062,6 +7106,10 @@ class SecretSearch {
         const { matcher, tags } = e;
         if (tags.length === 0)
             return;
+        if (e.scanner) {
+            e.scanner.forEachMatch(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
+            return;
+        }
         if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
             matcher.patterns.forEach((p, k) => {
                 for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1))

@@ -7,10 +7,10 @@
  * text is probed only every 9th position. A shared stretch of 16 bytes has 9 gram
  * starts inside it, so one probe always lands in it; the hit is then extended byte by
  * byte both ways to the whole shared stretch. A probe is two 4-byte reads, a hash and
- * one bit test (a filter of all gram hashes) in the common case of no secret: the cost
+ * a test of two bits in one word (a filter of all gram hashes) in the common case of no secret: the cost
  * per text byte does not depend on the number or the length of the secrets.
  * Memory, per source byte: the byte, a 4-byte chain link, 4 to 8 bytes of bucket heads
- * and up to 4 bytes of filter (at most 1 MiB): 9 to 17 bytes; a value has about 5 source bytes a byte
+ * and up to 2 bytes of filter (at most 4 MiB): 9 to 15 bytes; a value has about 5 source bytes a byte
  * (variants.ts).
  */
 export const FRAGMENT_BYTES = 16;
@@ -65,7 +65,7 @@ export class FragmentIndex {
   /** The position inserted into the same bucket before, -1 at the end. */
   private readonly next: Int32Array;
   private readonly mask: number;
-  /** One bit a gram hash, set for every gram of the sources: most probes stop here. */
+  /** Two bits in one word for every gram hash of the sources (a blocked Bloom filter): most probes stop here. */
   private readonly filter: Int32Array;
   private readonly filterShift: number;
 
@@ -80,13 +80,14 @@ export class FragmentIndex {
     this.mask = cap - 1;
     this.head = new Int32Array(cap).fill(-1);
     this.next = new Int32Array(this.corpus.length);
-    // 16 bits a gram (a probe passes by mistake 6 % of the time), but at most 1 MiB: the
-    // filter is read at every probe and must stay in L2; a larger one, missing the cache
-    // at each probe, measured slower than more probes passing on to the buckets.
+    // 16 bits a gram, but at most 4 MiB: the filter is read at every probe, and a larger one
+    // missing the cache at each probe measured slower than more probes passing on to the
+    // buckets (at the cap, with a 500 KiB secret and 1000 others, 4 % pass by mistake).
     let bits = 1 << 16;
-    while (bits < this.corpus.length * 16 && bits < 1 << 23) bits *= 2;
+    while (bits < this.corpus.length * 16 && bits < 1 << 25) bits *= 2;
     this.filter = new Int32Array(bits >>> 5);
-    this.filterShift = 32 - Math.log2(bits);
+    // The word from the hash's top bits, two bits of it from its low bits: the second bit costs no extra memory access.
+    this.filterShift = 32 - Math.log2(bits >>> 5);
     // Inserted last to first, so a bucket lists its grams in source order (the first occurrence of a repeated gram first).
     for (let s = usable.length - 1; s >= 0; s--) {
       for (let q = this.sourceStart[s + 1] - GRAM; q >= this.sourceStart[s]; q--) this.insert(q);
@@ -105,8 +106,7 @@ export class FragmentIndex {
 
   private insert(q: number): void {
     const h = gramHash(this.corpusView, q);
-    const f = h >>> this.filterShift;
-    this.filter[f >>> 5] |= 1 << (f & 31);
+    this.filter[h >>> this.filterShift] |= filterBits(h);
     const b = h & this.mask;
     this.next[q] = this.head[b];
     this.head[b] = q;
@@ -123,8 +123,8 @@ export class FragmentIndex {
   hasGram(b: Uint8Array, d: DataView, i: number): boolean {
     if (this.corpus.length === 0 || i < 0 || i + GRAM > b.length) return false;
     const h = gramHash(d, i);
-    const f = h >>> this.filterShift;
-    return (this.filter[f >>> 5] & (1 << (f & 31))) !== 0 && this.firstWith(b, i, h) !== -1;
+    const m = filterBits(h);
+    return (this.filter[h >>> this.filterShift] & m) === m && this.firstWith(b, i, h) !== -1;
   }
 
   /**
@@ -141,8 +141,8 @@ export class FragmentIndex {
     // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
     for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
       const h = gramHash(d, p);
-      const f = h >>> shift;
-      if ((filter[f >>> 5] & (1 << (f & 31))) === 0 || p + GRAM <= covered) continue;
+      const m = filterBits(h);
+      if ((filter[h >>> shift] & m) !== m || p + GRAM <= covered) continue;
       const span = this.probe(text, p, h);
       if (span && span.end - span.start >= FRAGMENT_BYTES) {
         onSpan(span);
@@ -192,6 +192,11 @@ export class FragmentIndex {
     }
     return lo;
   }
+}
+
+/** Two bits of a filter word, from the hash's low bits (the word comes from its top bits). */
+function filterBits(h: number): number {
+  return (1 << (h & 31)) | (1 << ((h >>> 5) & 31));
 }
 
 function sameGram(a: Uint8Array, i: number, b: Uint8Array, j: number): boolean {
