@@ -4806,11 +4806,12 @@ async function runStreamed(args, log, o = {}) {
 }
 function pipeScrubbed(src, redactor, dest, tap) {
     const scrubbed = redactor.stream();
-    src.pipe(scrubbed);
+    // Before the scrubber: a line the runner will see is a line the scrubber looks through.
+    src.pipe(bareCrToLf()).pipe(scrubbed);
     if (tap)
         scrubbed.on('data', tap);
     if (dest)
-        scrubbed.pipe(bareCrToLf()).pipe(dest, { end: false });
+        scrubbed.pipe(dest, { end: false });
     else if (!tap)
         scrubbed.resume();
     return (0,promises_namespaceObject.finished)(scrubbed);
@@ -6819,13 +6820,21 @@ function hexParts(buf) {
         const end = nl === -1 ? buf.length : nl;
         add(contentStart(buf, start, end), contentEnd(buf, start, end), start, 0);
     };
+    // The line of the last probe that hit, found once however many probes hit it (a long line is not searched again each time).
+    let s = -1;
+    let e = -1;
+    let end = -1;
+    let dump = false;
     for (let p = 0; p + 8 <= buf.length; p += HEX_PROBE) {
         if (!hexishWindow(buf, p))
             continue;
-        const s = lineStartOf(buf, p + 1);
-        const e = buf.indexOf(0x0a, p);
-        const end = e === -1 ? buf.length : e;
-        if (isDumpLine(buf, contentStart(buf, s, end), end)) {
+        if (p >= end || p < s) {
+            s = lineStartOf(buf, p + 1);
+            e = buf.indexOf(0x0a, p);
+            end = e === -1 ? buf.length : e;
+            dump = isDumpLine(buf, contentStart(buf, s, end), end);
+        }
+        if (dump) {
             if (s > 0)
                 addLine(lineStartOf(buf, s - 1));
             addLine(s);
@@ -6943,9 +6952,12 @@ function decodeRunsIn(buf, t, u, out, pos) {
         const end = hexRunEnd(buf, i, u);
         const n = end - i;
         if (i === t && end === u) {
-            // A whole token of odd length: an offset alone on a line (od's last) is short; a longer one is read from its start.
-            if (n > 8)
+            // A whole token of odd length: an offset alone on a line (od's last) is short; a longer
+            // one is hex folded at an odd width, read both ways (half its lines start mid-byte).
+            if (n > 8) {
                 decodePairs(buf, i, i + (n & ~1), out, pos);
+                decodePairs(buf, i + 1, end, out, pos);
+            }
         }
         else if (i === t && n >= 2)
             decodePairs(buf, i, i + (n & ~1), out, pos);
@@ -6993,6 +7005,8 @@ function lastCompleteLineStart(buf) {
     return lastLf <= 0 ? 0 : lineStartOf(buf, lastLf);
 }
 const SHORT_BYTES = 8;
+/** 15 bytes in any dump format (od spends 3 characters a byte, and an offset column): what a dump's next line may complete. */
+const HEX_HOLD_BYTES = 96;
 /** Up to this many short patterns are found with Buffer#indexOf (memchr speed) each. */
 const NATIVE_SHORT = 16;
 class SecretSearch {
@@ -7038,18 +7052,30 @@ class SecretSearch {
     find(buf) {
         const matches = [];
         let fragmentHold = buf.length;
+        const exact = this.long.tags.length + this.short.tags.length > 0;
+        const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
         if (this.fragments.size > 0) {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
             this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
             for (const [a, b] of this.seamRegions(buf))
                 this.inView(textView(buf, a, b), matches);
-            const hex = hexView(buf);
             if (hex.bytes.length)
                 this.inView(hex, matches);
-            fragmentHold = Math.min(textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), hex.lastLineStart >= lastCompleteLineStart(buf) ? hex.lastLineStart : buf.length);
+            // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
+            const dumpHold = hex.lastLineStart >= lastCompleteLineStart(buf) ? Math.max(hex.lastLineStart, buf.length - HEX_HOLD_BYTES) : buf.length;
+            fragmentHold = Math.min(textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), dumpHold);
         }
         this.exactIn(this.long, buf, matches);
         this.exactIn(this.short, buf, matches);
+        // A short value spelled in a hex dump's columns: the exact patterns over the decoded bytes.
+        if (exact && hex.bytes.length) {
+            const decoded = [];
+            this.exactIn(this.long, hex.bytes, decoded);
+            this.exactIn(this.short, hex.bytes, decoded);
+            for (const m of decoded)
+                for (const [start, end] of hex.sources(m.start, m.end))
+                    matches.push({ start, end, tag: m.tag });
+        }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
         return { matches, fragmentHold };
     }
@@ -7206,18 +7232,35 @@ class StreamScrubber {
     constructor(search) {
         this.search = search;
     }
+    /** Chunks too small to be worth searching the kept context again for (one byte at a time), waiting. */
+    pending = [];
+    pendingBytes = 0;
     push(chunk) {
-        return this.process(chunk, 'more');
+        // Each search reads the kept context again: tiny chunks wait until they are worth it (or the stream pauses).
+        if (this.carry.length >= 1024 && (this.pendingBytes + chunk.length) * 16 < this.carry.length) {
+            this.pending.push(chunk);
+            this.pendingBytes += chunk.length;
+            return Buffer.alloc(0);
+        }
+        return this.process(this.takePending(chunk), 'more');
     }
     /** Sends what is held only because a fragment might continue. */
     idle() {
-        return this.process(Buffer.alloc(0), 'idle');
+        return this.process(this.takePending(Buffer.alloc(0)), 'idle');
     }
     flush() {
-        return this.process(Buffer.alloc(0), 'final');
+        return this.process(this.takePending(Buffer.alloc(0)), 'final');
     }
     get holding() {
-        return this.emitted < this.carryStart + this.carry.length;
+        return this.pendingBytes > 0 || this.emitted < this.carryStart + this.carry.length;
+    }
+    takePending(chunk) {
+        if (!this.pending.length)
+            return chunk;
+        const all = Buffer.concat([...this.pending, chunk]);
+        this.pending = [];
+        this.pendingBytes = 0;
+        return all;
     }
     process(chunk, mode) {
         if (this.search.empty)
@@ -7402,7 +7445,7 @@ function tooBig(spec, size) {
 /* harmony export */   Gc: () => (/* binding */ runnerMasks),
 /* harmony export */   eo: () => (/* binding */ secretForms)
 /* harmony export */ });
-/* unused harmony exports maskVariants, lines, base64Core, RUNNER_EXTRA_LINES */
+/* unused harmony exports secretWords, looksSecret, maskVariants, lines, base64Core, RUNNER_EXTRA_LINES */
 /* harmony import */ var _fragments_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5500);
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3795);
 /**
@@ -7421,27 +7464,73 @@ function tooBig(spec, size) {
 /** Values up to this size are also searched in their JSON and URI escapes, and as they are in hex dumps. */
 const ESCAPED_SOURCE_MAX = 4096;
 function secretForms(value) {
-    // A piece is left to the fragment search only when both views hold 16+ bytes of it.
-    const exact = maskVariants(value, (piece) => withoutLineBreaks(piece).length < _fragments_js__WEBPACK_IMPORTED_MODULE_0__/* .FRAGMENT_BYTES */ .ZU);
-    return { sources: dedupe(secretParts(value).flatMap(partSources)), exact };
+    const words = secretWords(value);
+    // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
+    // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
+    if (words.length)
+        return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
+    return { sources: [], exact: maskVariants(value) };
 }
-/** Sources of one part of a value: see secretForms. */
-function partSources(part) {
-    if (part.length < _fragments_js__WEBPACK_IMPORTED_MODULE_0__/* .FRAGMENT_BYTES */ .ZU)
-        return [];
-    const compact = withoutLineBreaks(part);
-    // The text view leaves out line breaks, so a value printed over several lines is one stretch there. The hex view
-    // keeps them: a small value is also a source as it is; in a large one (a key, a bundle) the lines are long enough.
-    const sources = [compact, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(part, shift)))];
-    if (part.length <= ESCAPED_SOURCE_MAX)
-        sources.push(part);
-    const text = utf8(part);
-    // A long value (a key, a certificate) keeps long unescaped runs in its escapes, found as raw stretches; a short one with quotes or '%' may not.
-    if (text !== undefined && part.length <= ESCAPED_SOURCE_MAX) {
-        for (const esc of textEscapes(text))
-            if (!esc.equals(compact))
-                sources.push(esc);
+/**
+ * The secret-looking words of a value, for the fragment search. Text is cut at what
+ * structures config files and never is part of a token (blanks, control bytes such as
+ * line breaks and NUL padding, quotes, `,;:=<>{}[]()` and backslash); a word counts when it has 16+ bytes and at least four
+ * capitals or digits: tokens, keys, base64 and hex do, URLs, field names and words don't
+ * (`//registry.npmjs.org/` is in every package-lock.json; an `.npmrc` must not make it a
+ * finding). Bytes that are not UTF-8 are cut at runs of 4+ equal bytes (padding) and
+ * count with 8+ distinct bytes. PEM armor and header lines are left out first (secretParts).
+ */
+function secretWords(value) {
+    return secretParts(value).flatMap((part) => (utf8(part) !== undefined ? textWords(part).filter(looksSecret) : binaryPieces(part)));
+}
+const WORD_BREAK = new Uint8Array(256);
+for (const c of ' "\'`,;:=<>{}[]()\\')
+    WORD_BREAK[c.charCodeAt(0)] = 1;
+for (let c = 0; c < 0x20; c++)
+    WORD_BREAK[c] = 1; // control bytes: line breaks, tabs, NUL padding
+WORD_BREAK[0x7f] = 1;
+function textWords(b) {
+    const words = [];
+    for (let i = 0; i < b.length;) {
+        while (i < b.length && WORD_BREAK[b[i]])
+            i++;
+        const start = i;
+        while (i < b.length && !WORD_BREAK[b[i]])
+            i++;
+        if (i - start >= _fragments_js__WEBPACK_IMPORTED_MODULE_0__/* .FRAGMENT_BYTES */ .ZU)
+            words.push(b.subarray(start, i));
     }
+    return words;
+}
+/** A word a search should find pieces of: 16+ bytes with four or more capitals or digits. */
+function looksSecret(word) {
+    let n = 0;
+    for (const c of word)
+        if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))
+            n++;
+    return word.length >= _fragments_js__WEBPACK_IMPORTED_MODULE_0__/* .FRAGMENT_BYTES */ .ZU && n >= 4;
+}
+function binaryPieces(b) {
+    const pieces = [];
+    let start = 0;
+    for (let i = 0; i <= b.length; i++) {
+        const run = i + 3 < b.length && b[i] === b[i + 1] && b[i] === b[i + 2] && b[i] === b[i + 3];
+        if (i < b.length && !run)
+            continue;
+        if (i - start >= _fragments_js__WEBPACK_IMPORTED_MODULE_0__/* .FRAGMENT_BYTES */ .ZU && new Set(b.subarray(start, i)).size >= 8)
+            pieces.push(b.subarray(start, i));
+        while (i < b.length && b[i] === b[i + 1])
+            i++;
+        start = i + 1;
+    }
+    return pieces;
+}
+/** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
+function wordSources(word) {
+    const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+    const text = utf8(word);
+    if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX)
+        sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
     return sources;
 }
 /**
@@ -7490,20 +7579,6 @@ function maskVariants(value, keep = () => true) {
 }
 function dedupe(bufs) {
     return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
-}
-/** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
-function withoutLineBreaks(b) {
-    if (!b.includes(0x0a))
-        return b;
-    const out = Buffer.allocUnsafe(b.length);
-    let n = 0;
-    for (let start = 0; start < b.length;) {
-        const nl = b.indexOf(0x0a, start);
-        const end = nl === -1 ? b.length : nl;
-        n += b.copy(out, n, start, end > start && b[end - 1] === 0x0d && nl !== -1 ? end - 1 : end);
-        start = end + 1;
-    }
-    return out.subarray(0, n);
 }
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value) {
@@ -7563,7 +7638,13 @@ function textEscapes(text) {
     const json = JSON.stringify(text).slice(1, -1);
     // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
     const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-    return [Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson)];
+    // Python's json.dumps writes every non-ASCII character as \uXXXX.
+    const pyJson = json.replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const uri = encodeURIComponent(text);
+    // Forms write a blank as +, and many encoders write %2f where encodeURIComponent writes %2F.
+    const form = uri.replaceAll('%20', '+');
+    const lower = uri.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    return [uri, json, goJson, pyJson, form, lower].map((e) => Buffer.from(e));
 }
 /**
  * The part of base64(x) that is the same wherever `piece` sits in x, given that it
@@ -7593,15 +7674,18 @@ const RUNNER_EXTRA_LINES = 64;
  * masks its base64 (padded, after dropping 0, 1 or 2 leading bytes), JSON, URI, XML and
  * shell escapes (actions/runner ValueEncoders). It cannot derive base64 of the value in
  * the middle of other bytes (unpadded, at each alignment, base64url too), hex, Go's JSON
- * escapes, or the first line of wrapped base64. Lines are registered one by one: a
+ * escapes, or the first line of wrapped base64. What is registered is the value's
+ * secret-looking words (secretWords) when it has any, else its lines one by one: a
  * command is one line, and the runner would split a multi-line mask into lines and mask
- * even a one-character line (a JSON brace) in every later log. A value with more than
- * RUNNER_EXTRA_LINES lines registers its lines only, so the runner's cost per log line
- * stays bounded; this step's own scrubber keeps every variant regardless.
+ * even a one-character line (a JSON brace) in every later log. With more than
+ * RUNNER_EXTRA_LINES of them, only they are registered, so the runner's cost per log
+ * line stays bounded; this step's own scrubber keeps every form regardless.
  */
 function runnerMasks(value) {
+    // A value with secret-looking words (a config file, a kubeconfig) registers those, not its public lines.
+    const words = secretWords(value);
     const ls = lines(value);
-    const parts = (ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= _values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
+    const parts = (words.length ? words : ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= _values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
     const extras = parts.length <= RUNNER_EXTRA_LINES;
     const out = new Set();
     for (const part of parts) {

@@ -88,9 +88,10 @@ export async function runStreamed(args: string[], log: Log, o: StreamOptions = {
 
 function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefined, tap?: (b: Buffer) => void): Promise<void> {
   const scrubbed = redactor.stream();
-  src.pipe(scrubbed);
+  // Before the scrubber: a line the runner will see is a line the scrubber looks through.
+  src.pipe(bareCrToLf()).pipe(scrubbed);
   if (tap) scrubbed.on('data', tap);
-  if (dest) scrubbed.pipe(bareCrToLf()).pipe(dest, { end: false });
+  if (dest) scrubbed.pipe(dest, { end: false });
   else if (!tap) scrubbed.resume();
   return finished(scrubbed);
 }
@@ -100,7 +101,7 @@ function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefi
  * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
  * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
  */
-function bareCrToLf(): Transform {
+export function bareCrToLf(): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       done(null, Buffer.from(chunk.toString('latin1').replace(/\r(?!\n)/g, '\n'), 'latin1'));

@@ -97,21 +97,39 @@ export class StreamScrubber {
 
   constructor(private readonly search: SecretSearch) {}
 
+  /** Chunks too small to be worth searching the kept context again for (one byte at a time), waiting. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
   push(chunk: Buffer): Buffer {
-    return this.process(chunk, 'more');
+    // Each search reads the kept context again: tiny chunks wait until they are worth it (or the stream pauses).
+    if (this.carry.length >= 1024 && (this.pendingBytes + chunk.length) * 16 < this.carry.length) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      return Buffer.alloc(0);
+    }
+    return this.process(this.takePending(chunk), 'more');
   }
 
   /** Sends what is held only because a fragment might continue. */
   idle(): Buffer {
-    return this.process(Buffer.alloc(0), 'idle');
+    return this.process(this.takePending(Buffer.alloc(0)), 'idle');
   }
 
   flush(): Buffer {
-    return this.process(Buffer.alloc(0), 'final');
+    return this.process(this.takePending(Buffer.alloc(0)), 'final');
   }
 
   get holding(): boolean {
-    return this.emitted < this.carryStart + this.carry.length;
+    return this.pendingBytes > 0 || this.emitted < this.carryStart + this.carry.length;
+  }
+
+  private takePending(chunk: Buffer): Buffer {
+    if (!this.pending.length) return chunk;
+    const all = Buffer.concat([...this.pending, chunk]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return all;
   }
 
   private process(chunk: Buffer, mode: 'more' | 'idle' | 'final'): Buffer {

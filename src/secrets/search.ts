@@ -22,6 +22,8 @@ function lastCompleteLineStart(buf: Buffer): number {
 }
 
 const SHORT_BYTES = 8;
+/** 15 bytes in any dump format (od spends 3 characters a byte, and an offset column): what a dump's next line may complete. */
+const HEX_HOLD_BYTES = 96;
 /** Up to this many short patterns are found with Buffer#indexOf (memchr speed) each. */
 const NATIVE_SHORT = 16;
 
@@ -92,16 +94,26 @@ export class SecretSearch {
   find(buf: Buffer): Found {
     const matches: Match[] = [];
     let fragmentHold = buf.length;
+    const exact = this.long.tags.length + this.short.tags.length > 0;
+    const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
     if (this.fragments.size > 0) {
       // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
       this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
       for (const [a, b] of this.seamRegions(buf)) this.inView(textView(buf, a, b), matches);
-      const hex = hexView(buf);
-      if (hex.bytes.length) this.inView(hex, matches);
-      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), hex.lastLineStart >= lastCompleteLineStart(buf) ? hex.lastLineStart : buf.length);
+      if (hex!.bytes.length) this.inView(hex!, matches);
+      // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
+      const dumpHold = hex!.lastLineStart >= lastCompleteLineStart(buf) ? Math.max(hex!.lastLineStart, buf.length - HEX_HOLD_BYTES) : buf.length;
+      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), dumpHold);
     }
     this.exactIn(this.long, buf, matches);
     this.exactIn(this.short, buf, matches);
+    // A short value spelled in a hex dump's columns: the exact patterns over the decoded bytes.
+    if (exact && hex!.bytes.length) {
+      const decoded: Match[] = [];
+      this.exactIn(this.long, hex!.bytes, decoded);
+      this.exactIn(this.short, hex!.bytes, decoded);
+      for (const m of decoded) for (const [start, end] of hex!.sources(m.start, m.end)) matches.push({ start, end, tag: m.tag });
+    }
     matches.sort((a, b) => a.start - b.start || b.end - a.end);
     return { matches, fragmentHold };
   }

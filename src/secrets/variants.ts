@@ -21,24 +21,67 @@ export interface SecretForms {
 const ESCAPED_SOURCE_MAX = 4096;
 
 export function secretForms(value: Buffer): SecretForms {
-  // A piece is left to the fragment search only when both views hold 16+ bytes of it.
-  const exact = maskVariants(value, (piece) => withoutLineBreaks(piece).length < FRAGMENT_BYTES);
-  return { sources: dedupe(secretParts(value).flatMap(partSources)), exact };
+  const words = secretWords(value);
+  // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
+  // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
+  if (words.length) return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
+  return { sources: [], exact: maskVariants(value) };
 }
 
-/** Sources of one part of a value: see secretForms. */
-function partSources(part: Buffer): Buffer[] {
-  if (part.length < FRAGMENT_BYTES) return [];
-  const compact = withoutLineBreaks(part);
-  // The text view leaves out line breaks, so a value printed over several lines is one stretch there. The hex view
-  // keeps them: a small value is also a source as it is; in a large one (a key, a bundle) the lines are long enough.
-  const sources = [compact, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(part, shift)))];
-  if (part.length <= ESCAPED_SOURCE_MAX) sources.push(part);
-  const text = utf8(part);
-  // A long value (a key, a certificate) keeps long unescaped runs in its escapes, found as raw stretches; a short one with quotes or '%' may not.
-  if (text !== undefined && part.length <= ESCAPED_SOURCE_MAX) {
-    for (const esc of textEscapes(text)) if (!esc.equals(compact)) sources.push(esc);
+/**
+ * The secret-looking words of a value, for the fragment search. Text is cut at what
+ * structures config files and never is part of a token (blanks, control bytes such as
+ * line breaks and NUL padding, quotes, `,;:=<>{}[]()` and backslash); a word counts when it has 16+ bytes and at least four
+ * capitals or digits: tokens, keys, base64 and hex do, URLs, field names and words don't
+ * (`//registry.npmjs.org/` is in every package-lock.json; an `.npmrc` must not make it a
+ * finding). Bytes that are not UTF-8 are cut at runs of 4+ equal bytes (padding) and
+ * count with 8+ distinct bytes. PEM armor and header lines are left out first (secretParts).
+ */
+export function secretWords(value: Buffer): Buffer[] {
+  return secretParts(value).flatMap((part) => (utf8(part) !== undefined ? textWords(part).filter(looksSecret) : binaryPieces(part)));
+}
+
+const WORD_BREAK = new Uint8Array(256);
+for (const c of ' "\'`,;:=<>{}[]()\\') WORD_BREAK[c.charCodeAt(0)] = 1;
+for (let c = 0; c < 0x20; c++) WORD_BREAK[c] = 1; // control bytes: line breaks, tabs, NUL padding
+WORD_BREAK[0x7f] = 1;
+
+function textWords(b: Buffer): Buffer[] {
+  const words: Buffer[] = [];
+  for (let i = 0; i < b.length;) {
+    while (i < b.length && WORD_BREAK[b[i]]) i++;
+    const start = i;
+    while (i < b.length && !WORD_BREAK[b[i]]) i++;
+    if (i - start >= FRAGMENT_BYTES) words.push(b.subarray(start, i));
   }
+  return words;
+}
+
+/** A word a search should find pieces of: 16+ bytes with four or more capitals or digits. */
+export function looksSecret(word: Buffer): boolean {
+  let n = 0;
+  for (const c of word) if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) n++;
+  return word.length >= FRAGMENT_BYTES && n >= 4;
+}
+
+function binaryPieces(b: Buffer): Buffer[] {
+  const pieces: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i <= b.length; i++) {
+    const run = i + 3 < b.length && b[i] === b[i + 1] && b[i] === b[i + 2] && b[i] === b[i + 3];
+    if (i < b.length && !run) continue;
+    if (i - start >= FRAGMENT_BYTES && new Set(b.subarray(start, i)).size >= 8) pieces.push(b.subarray(start, i));
+    while (i < b.length && b[i] === b[i + 1]) i++;
+    start = i + 1;
+  }
+  return pieces;
+}
+
+/** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
+function wordSources(word: Buffer): Buffer[] {
+  const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+  const text = utf8(word);
+  if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX) sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
   return sources;
 }
 
@@ -85,20 +128,6 @@ export function maskVariants(value: Buffer, keep: (piece: Buffer) => boolean = (
 
 function dedupe(bufs: Buffer[]): Buffer[] {
   return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
-}
-
-/** The value as the text view reads it: without LF, and without the CR of a CRLF (views.ts). */
-function withoutLineBreaks(b: Buffer): Buffer {
-  if (!b.includes(0x0a)) return b;
-  const out = Buffer.allocUnsafe(b.length);
-  let n = 0;
-  for (let start = 0; start < b.length;) {
-    const nl = b.indexOf(0x0a, start);
-    const end = nl === -1 ? b.length : nl;
-    n += b.copy(out, n, start, end > start && b[end - 1] === 0x0d && nl !== -1 ? end - 1 : end);
-    start = end + 1;
-  }
-  return out.subarray(0, n);
 }
 
 /** The whole value, without its trailing line break, and each line (CR dropped). */
@@ -159,7 +188,13 @@ function textEscapes(text: string): Buffer[] {
   const json = JSON.stringify(text).slice(1, -1);
   // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
   const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
-  return [Buffer.from(encodeURIComponent(text)), Buffer.from(json), Buffer.from(goJson)];
+  // Python's json.dumps writes every non-ASCII character as \uXXXX.
+  const pyJson = json.replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const uri = encodeURIComponent(text);
+  // Forms write a blank as +, and many encoders write %2f where encodeURIComponent writes %2F.
+  const form = uri.replaceAll('%20', '+');
+  const lower = uri.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+  return [uri, json, goJson, pyJson, form, lower].map((e) => Buffer.from(e));
 }
 
 /**
@@ -192,15 +227,18 @@ export const RUNNER_EXTRA_LINES = 64;
  * masks its base64 (padded, after dropping 0, 1 or 2 leading bytes), JSON, URI, XML and
  * shell escapes (actions/runner ValueEncoders). It cannot derive base64 of the value in
  * the middle of other bytes (unpadded, at each alignment, base64url too), hex, Go's JSON
- * escapes, or the first line of wrapped base64. Lines are registered one by one: a
+ * escapes, or the first line of wrapped base64. What is registered is the value's
+ * secret-looking words (secretWords) when it has any, else its lines one by one: a
  * command is one line, and the runner would split a multi-line mask into lines and mask
- * even a one-character line (a JSON brace) in every later log. A value with more than
- * RUNNER_EXTRA_LINES lines registers its lines only, so the runner's cost per log line
- * stays bounded; this step's own scrubber keeps every variant regardless.
+ * even a one-character line (a JSON brace) in every later log. With more than
+ * RUNNER_EXTRA_LINES of them, only they are registered, so the runner's cost per log
+ * line stays bounded; this step's own scrubber keeps every form regardless.
  */
 export function runnerMasks(value: Buffer): string[] {
+  // A value with secret-looking words (a config file, a kubeconfig) registers those, not its public lines.
+  const words = secretWords(value);
   const ls = lines(value);
-  const parts = (ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= MIN_SECRET_BYTES);
+  const parts = (words.length ? words : ls.length ? ls : [trimTrailingNewlines(value)]).filter((p) => p.length >= MIN_SECRET_BYTES);
   const extras = parts.length <= RUNNER_EXTRA_LINES;
   const out = new Set<string>();
   for (const part of parts) {

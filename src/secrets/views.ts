@@ -173,12 +173,20 @@ function hexParts(buf: Buffer): Positions {
     const end = nl === -1 ? buf.length : nl;
     add(contentStart(buf, start, end), contentEnd(buf, start, end), start, 0);
   };
+  // The line of the last probe that hit, found once however many probes hit it (a long line is not searched again each time).
+  let s = -1;
+  let e = -1;
+  let end = -1;
+  let dump = false;
   for (let p = 0; p + 8 <= buf.length; p += HEX_PROBE) {
     if (!hexishWindow(buf, p)) continue;
-    const s = lineStartOf(buf, p + 1);
-    const e = buf.indexOf(0x0a, p);
-    const end = e === -1 ? buf.length : e;
-    if (isDumpLine(buf, contentStart(buf, s, end), end)) {
+    if (p >= end || p < s) {
+      s = lineStartOf(buf, p + 1);
+      e = buf.indexOf(0x0a, p);
+      end = e === -1 ? buf.length : e;
+      dump = isDumpLine(buf, contentStart(buf, s, end), end);
+    }
+    if (dump) {
       if (s > 0) addLine(lineStartOf(buf, s - 1));
       addLine(s);
       if (e !== -1 && e + 1 < buf.length) addLine(e + 1);
@@ -288,8 +296,12 @@ function decodeRunsIn(buf: Buffer, t: number, u: number, out: Buffer, pos: Posit
     const end = hexRunEnd(buf, i, u);
     const n = end - i;
     if (i === t && end === u) {
-      // A whole token of odd length: an offset alone on a line (od's last) is short; a longer one is read from its start.
-      if (n > 8) decodePairs(buf, i, i + (n & ~1), out, pos);
+      // A whole token of odd length: an offset alone on a line (od's last) is short; a longer
+      // one is hex folded at an odd width, read both ways (half its lines start mid-byte).
+      if (n > 8) {
+        decodePairs(buf, i, i + (n & ~1), out, pos);
+        decodePairs(buf, i + 1, end, out, pos);
+      }
     } else if (i === t && n >= 2) decodePairs(buf, i, i + (n & ~1), out, pos);
     else if (end === u && n >= 2) decodePairs(buf, end - (n & ~1), end, out, pos);
     else if (n >= 2 * FRAGMENT_HEX_PAIRS) {

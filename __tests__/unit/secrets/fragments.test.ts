@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { FragmentIndex, FRAGMENT_BYTES, type Span } from '../../../src/secrets/fragments.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 import { streamIn } from '../../support/stream.js';
+import { looksSecret } from '../../../src/secrets/variants.js';
 import { hexView, textView } from '../../../src/secrets/views.js';
 import { ENCODINGS, hexdumpC, leakedFragments, od, wrap, xxd } from '../../support/encodings.js';
 
@@ -82,9 +83,20 @@ describe('views', () => {
   });
 });
 
+/**
+ * Secrets as the search sees them (README, "What the scrubber and the scan find"): a token
+ * (16+ bytes with four or more capitals or digits), or bytes that are not text (no run of
+ * four equal bytes, eight or more distinct).
+ */
 const secretArb = fc.oneof(
-  fc.uint8Array({ minLength: 16, maxLength: 200 }).map((a) => Buffer.from(a)),
-  fc.stringMatching(/^[A-Za-z0-9_\-+/=.]{16,160}$/).map((s) => Buffer.from(s))
+  fc
+    .uint8Array({ minLength: 15, maxLength: 150 })
+    .map((a) => Buffer.concat([Buffer.from([0xff]), Buffer.from(a)]))
+    .filter((b) => new Set(b).size >= 8 && !/(.)\1\1\1/s.test(b.toString('latin1'))),
+  fc
+    .stringMatching(/^[A-Za-z0-9_\-+/.]{16,160}$/)
+    .map((s) => Buffer.from(s))
+    .filter(looksSecret)
 );
 const noise = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a));
 

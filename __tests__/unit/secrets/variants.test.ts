@@ -53,13 +53,20 @@ describe('maskVariants', () => {
 });
 
 describe('secretForms', () => {
-  test('a value of 16+ bytes is left to the fragment search: its forms are sources, only its short lines stay exact', () => {
-    const f = secretForms(Buffer.from('user=alice\npassword=correct-horse-battery\n'));
+  test('a config file: its secret-looking words are the sources, its public text (URL, key names) is not', () => {
+    const token = 'npm_AbCd1234EfGh5678IjKl';
+    const f = secretForms(Buffer.from(`//registry.npmjs.org/:_authToken=${token}\nalways-auth=true\n`));
     const src = f.sources.map((b) => b.toString('latin1'));
-    expect(src).toContain('user=alicepassword=correct-horse-battery');
-    expect(src).toContain(base64Core(Buffer.from('user=alice\npassword=correct-horse-battery\n'), 1));
-    expect(f.exact.map((b) => b.toString())).toContain('user=alice');
-    expect(f.exact.map((b) => b.toString())).not.toContain('password=correct-horse-battery');
+    expect(src).toContain(token);
+    expect(src).toContain(base64Core(Buffer.from(token), 1));
+    expect(src.some((x) => x.includes('registry'))).toBe(false);
+    expect(f.exact).toEqual([]);
+  });
+
+  test('a passphrase of ordinary words has no fragment sources: it is matched whole, with its encodings', () => {
+    const f = secretForms(Buffer.from('correct horse battery staple'));
+    expect(f.sources).toEqual([]);
+    expect(f.exact.map((b) => b.toString())).toEqual(expect.arrayContaining(['correct horse battery staple', 'correct+horse+battery+staple']));
   });
 
   test('a short value is matched exactly, with its encodings', () => {
