@@ -92,16 +92,18 @@ RUN --mount=type=secret,id=tok cat /run/secrets/tok; echo; base64 /run/secrets/t
     for (const c of run.children) expect(c.env.some((e) => e.startsWith('INPUT_') || e.startsWith('MY_ENV_SECRET='))).toBe(false);
   });
 
-  test('every value, each line of the multi-line one, and encodings were registered with the runner', () => {
+  test('every value, the body lines of the multi-line one, and encodings were registered with the runner', () => {
     const masks = new Set(
       run.main.stdout
         .split('\n')
         .filter((l) => l.startsWith('::add-mask::'))
         .map((l) => l.slice('::add-mask::'.length))
     );
-    // PEM armor lines are the same in every key: not masks on their own (the whole value is one).
-    const lines = PEM.split('\n').filter((l) => l.length >= 4 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(l));
-    expect(lines).toHaveLength(3);
+    // The PEM value is registered by its secret-looking words, its body lines; not by its armor.
+    const lines = PEM.split('\n')
+      .filter((l) => l.length >= 4 && !l.startsWith('-----'))
+      .map((l) => l.replace(/=+$/, '')); // '=' ends a word (base64 padding is no secret)
+    expect(lines).toHaveLength(2);
     for (const v of [TOKEN, ENV_VALUE, ...lines]) {
       expect(masks.has(v)).toBe(true);
       expect(masks.has(Buffer.from(v).toString('base64').replace(/=+$/, '').slice(0, -1)) || masks.has(Buffer.from(v).toString('base64'))).toBe(true);
