@@ -6694,8 +6694,21 @@ const contentStart = afterProgressPrefix;
 function contentEnd(buf, s, e) {
     return e > s && buf[e - 1] === 0x0d && e < buf.length ? e - 1 : e;
 }
-/** The text view of the lines in [from, to) (`from` at a line start). */
-function textView(buf, from = 0, to = buf.length) {
+/** The step number of a line's `#7 0.512 ` prefix (content starting at `s`), -1 when it has none. */
+function progressStep(buf, lineStart, s) {
+    if (s === lineStart)
+        return -1;
+    let n = 0;
+    for (let i = lineStart + 1; isDigit(buf[i]); i++)
+        n = n * 10 + buf[i] - 0x30;
+    return n;
+}
+/**
+ * The text view of the lines in [from, to) (`from` at a line start); with `step`, only the
+ * lines of that build step: BuildKit prints parallel steps' lines in turns, and a secret
+ * one step prints over several lines is one stretch only among that step's lines.
+ */
+function textView(buf, from = 0, to = buf.length, step) {
     const bytes = Buffer.allocUnsafe(to - from);
     // Segment k copies buf[segBuf[k], …) to bytes[segView[k], segView[k + 1]).
     const segView = new Positions();
@@ -6706,7 +6719,7 @@ function textView(buf, from = 0, to = buf.length) {
         const end = nl === -1 || nl > to ? to : nl;
         const s = contentStart(buf, pos, end);
         const e = contentEnd(buf, pos, end);
-        if (e > s) {
+        if (e > s && (step === undefined || progressStep(buf, pos, s) === step)) {
             segView.push(n);
             segBuf.push(s);
             n += buf.copy(bytes, n, s, e);
@@ -7057,8 +7070,8 @@ class SecretSearch {
         if (this.fragments.size > 0) {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
             this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
-            for (const [a, b] of this.seamRegions(buf))
-                this.inView(textView(buf, a, b), matches);
+            for (const r of this.seamRegions(buf))
+                this.inView(textView(buf, r.from, r.to, r.step), matches);
             if (hex.bytes.length)
                 this.inView(hex, matches);
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
@@ -7080,35 +7093,34 @@ class SecretSearch {
         return { matches, fragmentHold };
     }
     /**
-     * Pairs of lines (merged when they touch) where a stretch may cross the break: the
-     * last 8 content bytes of the first, or the first 8 of the second, are a source gram.
-     * A stretch of 16 has 8 bytes on one side. (Lines shorter than 8 bytes in the middle
-     * of a stretch are not looked through: README, leak guard.)
+     * Pairs of lines of one build step (merged when they touch) where a stretch may cross the
+     * break: the last 8 content bytes of the first, or the first 8 of the second, are a source
+     * gram. A stretch of 16 has 8 bytes on one side. A step's next line is the next line with
+     * the same `#N` prefix (parallel steps print in turns); lines without one follow each other.
+     * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: README.)
      */
     seamRegions(buf) {
         const d = (0,fragments/* viewOf */.du)(buf);
         const regions = [];
-        let start = 0;
-        let nl = buf.indexOf(0x0a);
-        let s = contentStart(buf, 0, nl === -1 ? buf.length : nl);
-        let e = contentEnd(buf, 0, nl === -1 ? buf.length : nl);
-        while (nl !== -1) {
-            const nextStart = nl + 1;
-            const nextNl = buf.indexOf(0x0a, nextStart);
-            const nextEnd = nextNl === -1 ? buf.length : nextNl;
-            const ns = contentStart(buf, nextStart, nextEnd);
-            const ne = contentEnd(buf, nextStart, nextEnd);
-            if ((e - s >= fragments/* GRAM */.m9 && this.fragments.hasGram(buf, d, e - fragments/* GRAM */.m9)) || (ne - ns >= fragments/* GRAM */.m9 && this.fragments.hasGram(buf, d, ns))) {
-                const last = regions[regions.length - 1];
-                if (last && last[1] >= start)
-                    last[1] = nextEnd;
+        const open = new Map();
+        for (let start = 0; start < buf.length;) {
+            const nl = buf.indexOf(0x0a, start);
+            const end = nl === -1 ? buf.length : nl;
+            const s = contentStart(buf, start, end);
+            const e = contentEnd(buf, start, end);
+            const step = progressStep(buf, start, s);
+            const prev = open.get(step);
+            let region = prev?.region;
+            if (prev && ((prev.e - prev.s >= fragments/* GRAM */.m9 && this.fragments.hasGram(buf, d, prev.e - fragments/* GRAM */.m9)) || (e - s >= fragments/* GRAM */.m9 && this.fragments.hasGram(buf, d, s)))) {
+                if (region && region.to >= prev.start)
+                    region.to = end;
                 else
-                    regions.push([start, nextEnd]);
+                    regions.push((region = { from: prev.start, to: end, step }));
             }
-            start = nextStart;
-            nl = nextNl;
-            s = ns;
-            e = ne;
+            open.set(step, { region, start, s, e });
+            if (nl === -1)
+                break;
+            start = nl + 1;
         }
         return regions;
     }

@@ -11,7 +11,7 @@
 import { FragmentIndex, FRAGMENT_BYTES, GRAM, viewOf, type FragmentSource, type Span } from './fragments.js';
 import { PatternMatcher, ShortPatternScanner } from './matcher.js';
 import { secretForms } from './variants.js';
-import { contentEnd, contentStart, hexView, lineStartOf, textTail, textView, type View } from './views.js';
+import { contentEnd, contentStart, hexView, lineStartOf, progressStep, textTail, textView, type View } from './views.js';
 
 export type Match = Span;
 
@@ -99,7 +99,7 @@ export class SecretSearch {
     if (this.fragments.size > 0) {
       // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
       this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
-      for (const [a, b] of this.seamRegions(buf)) this.inView(textView(buf, a, b), matches);
+      for (const r of this.seamRegions(buf)) this.inView(textView(buf, r.from, r.to, r.step), matches);
       if (hex!.bytes.length) this.inView(hex!, matches);
       // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
       const dumpHold = hex!.lastLineStart >= lastCompleteLineStart(buf) ? Math.max(hex!.lastLineStart, buf.length - HEX_HOLD_BYTES) : buf.length;
@@ -119,33 +119,31 @@ export class SecretSearch {
   }
 
   /**
-   * Pairs of lines (merged when they touch) where a stretch may cross the break: the
-   * last 8 content bytes of the first, or the first 8 of the second, are a source gram.
-   * A stretch of 16 has 8 bytes on one side. (Lines shorter than 8 bytes in the middle
-   * of a stretch are not looked through: README, leak guard.)
+   * Pairs of lines of one build step (merged when they touch) where a stretch may cross the
+   * break: the last 8 content bytes of the first, or the first 8 of the second, are a source
+   * gram. A stretch of 16 has 8 bytes on one side. A step's next line is the next line with
+   * the same `#N` prefix (parallel steps print in turns); lines without one follow each other.
+   * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: README.)
    */
-  private seamRegions(buf: Buffer): [number, number][] {
+  private seamRegions(buf: Buffer): { from: number; to: number; step: number }[] {
     const d = viewOf(buf);
-    const regions: [number, number][] = [];
-    let start = 0;
-    let nl = buf.indexOf(0x0a);
-    let s = contentStart(buf, 0, nl === -1 ? buf.length : nl);
-    let e = contentEnd(buf, 0, nl === -1 ? buf.length : nl);
-    while (nl !== -1) {
-      const nextStart = nl + 1;
-      const nextNl = buf.indexOf(0x0a, nextStart);
-      const nextEnd = nextNl === -1 ? buf.length : nextNl;
-      const ns = contentStart(buf, nextStart, nextEnd);
-      const ne = contentEnd(buf, nextStart, nextEnd);
-      if ((e - s >= GRAM && this.fragments.hasGram(buf, d, e - GRAM)) || (ne - ns >= GRAM && this.fragments.hasGram(buf, d, ns))) {
-        const last = regions[regions.length - 1];
-        if (last && last[1] >= start) last[1] = nextEnd;
-        else regions.push([start, nextEnd]);
+    const regions: { from: number; to: number; step: number }[] = [];
+    const open = new Map<number, { region?: { from: number; to: number; step: number }; start: number; s: number; e: number }>();
+    for (let start = 0; start < buf.length;) {
+      const nl = buf.indexOf(0x0a, start);
+      const end = nl === -1 ? buf.length : nl;
+      const s = contentStart(buf, start, end);
+      const e = contentEnd(buf, start, end);
+      const step = progressStep(buf, start, s);
+      const prev = open.get(step);
+      let region = prev?.region;
+      if (prev && ((prev.e - prev.s >= GRAM && this.fragments.hasGram(buf, d, prev.e - GRAM)) || (e - s >= GRAM && this.fragments.hasGram(buf, d, s)))) {
+        if (region && region.to >= prev.start) region.to = end;
+        else regions.push((region = { from: prev.start, to: end, step }));
       }
-      start = nextStart;
-      nl = nextNl;
-      s = ns;
-      e = ne;
+      open.set(step, { region, start, s, e });
+      if (nl === -1) break;
+      start = nl + 1;
     }
     return regions;
   }

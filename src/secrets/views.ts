@@ -50,8 +50,20 @@ export function contentEnd(buf: Buffer, s: number, e: number): number {
   return e > s && buf[e - 1] === 0x0d && e < buf.length ? e - 1 : e;
 }
 
-/** The text view of the lines in [from, to) (`from` at a line start). */
-export function textView(buf: Buffer, from = 0, to = buf.length): View {
+/** The step number of a line's `#7 0.512 ` prefix (content starting at `s`), -1 when it has none. */
+export function progressStep(buf: Buffer, lineStart: number, s: number): number {
+  if (s === lineStart) return -1;
+  let n = 0;
+  for (let i = lineStart + 1; isDigit(buf[i]); i++) n = n * 10 + buf[i] - 0x30;
+  return n;
+}
+
+/**
+ * The text view of the lines in [from, to) (`from` at a line start); with `step`, only the
+ * lines of that build step: BuildKit prints parallel steps' lines in turns, and a secret
+ * one step prints over several lines is one stretch only among that step's lines.
+ */
+export function textView(buf: Buffer, from = 0, to = buf.length, step?: number): View {
   const bytes = Buffer.allocUnsafe(to - from);
   // Segment k copies buf[segBuf[k], …) to bytes[segView[k], segView[k + 1]).
   const segView = new Positions();
@@ -62,7 +74,7 @@ export function textView(buf: Buffer, from = 0, to = buf.length): View {
     const end = nl === -1 || nl > to ? to : nl;
     const s = contentStart(buf, pos, end);
     const e = contentEnd(buf, pos, end);
-    if (e > s) {
+    if (e > s && (step === undefined || progressStep(buf, pos, s) === step)) {
       segView.push(n);
       segBuf.push(s);
       n += buf.copy(bytes, n, s, e);

@@ -34,6 +34,14 @@ function longestHexLeak(out: string, secret: Buffer): number {
 
 /** What step `n` printed, as a reader of the log sees it: its lines, prefixes dropped, joined. */
 
+/** The lines one build step printed, prefixes dropped, as a reader of that step's output sees them. */
+const stepOutput = (log: string, n: number) =>
+  log
+    .split('\n')
+    .filter((l) => l.startsWith(`#${n} `))
+    .map((l) => l.replace(/^#\d+ [\d.]+ /, ''))
+    .join('');
+
 async function makeTar(files: Record<string, Buffer>): Promise<Buffer> {
   const pack = tar.pack();
   for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
@@ -85,6 +93,26 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     t.end(text);
     await new Promise((r) => setTimeout(r, 50));
     expect(longestLeak(Buffer.concat(got).toString(), SECRET)).toBeLessThan(16);
+  });
+
+  // Parallel steps print their lines in turns: the text view joins each step's lines (views.ts).
+  test('a secret wrapped by step #7 is redacted when lines of step #8 are interleaved (raw)', () => {
+    const raw = SECRET.toString()
+      .match(/.{1,12}/g)!
+      .map((l, i) => `#7 0.${500 + i} ${l}\n#8 0.${500 + i} npm WARN deprecated inflight@1.0.6\n`)
+      .join('');
+    expect(longestLeak(stepOutput(redactor().scrub(raw), 7), SECRET)).toBeLessThan(16);
+  });
+
+  test('a secret wrapped by step #7 is redacted when lines of step #8 are interleaved (base64 -w 12)', () => {
+    const b64 = SECRET.toString('base64');
+    const text = b64
+      .match(/.{1,12}/g)!
+      .map((l, i) => `#7 0.${500 + i} ${l}\n#8 0.${500 + i} sha256:4f4fb700ef54 1.05MB / 3.2MB 0.${i}s\n`)
+      .join('');
+    const out = redactor().scrub(text);
+    // Stretches of the base64 text itself (20+ chars = 15+ secret bytes) must not survive.
+    expect(longestLeak(stepOutput(out, 7), b64)).toBeLessThan(20);
   });
 
   // README: "shorter values and lines (4 to 15 bytes) exactly, with their encodings (base64 at
