@@ -4810,8 +4810,9 @@ function pipeScrubbed(src, redactor, dest, tap) {
     src.pipe(bareCrToLf()).pipe(scrubbed);
     if (tap)
         scrubbed.on('data', tap);
+    // stdout and stderr share the log: each writes whole lines, so one cannot cut into the other's line.
     if (dest)
-        scrubbed.pipe(dest, { end: false });
+        scrubbed.pipe(wholeLines()).pipe(dest, { end: false });
     else if (!tap)
         scrubbed.resume();
     return (0,promises_namespaceObject.finished)(scrubbed);
@@ -4821,6 +4822,32 @@ function pipeScrubbed(src, redactor, dest, tap) {
  * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
  * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
  */
+/** Passes on whole lines only; a partial line goes on at the end, or after a pause (a stalled build's prompt). */
+function wholeLines() {
+    let rest = Buffer.alloc(0);
+    let timer;
+    const t = new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            clearTimeout(timer);
+            const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+            const cut = buf.lastIndexOf(0x0a) + 1;
+            rest = buf.subarray(cut);
+            if (rest.length)
+                timer = setTimeout(() => {
+                    const out = rest;
+                    rest = Buffer.alloc(0);
+                    if (out.length)
+                        t.push(out);
+                }, 500).unref();
+            done(null, cut ? buf.subarray(0, cut) : undefined);
+        },
+        flush(done) {
+            clearTimeout(timer);
+            done(null, rest.length ? rest : undefined);
+        }
+    });
+    return t;
+}
 function bareCrToLf() {
     return new external_node_stream_.Transform({
         transform(chunk, _enc, done) {

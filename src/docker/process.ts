@@ -91,7 +91,8 @@ function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefi
   // Before the scrubber: a line the runner will see is a line the scrubber looks through.
   src.pipe(bareCrToLf()).pipe(scrubbed);
   if (tap) scrubbed.on('data', tap);
-  if (dest) scrubbed.pipe(dest, { end: false });
+  // stdout and stderr share the log: each writes whole lines, so one cannot cut into the other's line.
+  if (dest) scrubbed.pipe(wholeLines()).pipe(dest, { end: false });
   else if (!tap) scrubbed.resume();
   return finished(scrubbed);
 }
@@ -101,6 +102,32 @@ function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefi
  * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
  * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
  */
+/** Passes on whole lines only; a partial line goes on at the end, or after a pause (a stalled build's prompt). */
+function wholeLines(): Transform {
+  let rest: Buffer = Buffer.alloc(0);
+  let timer: NodeJS.Timeout | undefined;
+  const t: Transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      clearTimeout(timer);
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const cut = buf.lastIndexOf(0x0a) + 1;
+      rest = buf.subarray(cut);
+      if (rest.length)
+        timer = setTimeout(() => {
+          const out = rest;
+          rest = Buffer.alloc(0);
+          if (out.length) t.push(out);
+        }, 500).unref();
+      done(null, cut ? buf.subarray(0, cut) : undefined);
+    },
+    flush(done) {
+      clearTimeout(timer);
+      done(null, rest.length ? rest : undefined);
+    }
+  });
+  return t;
+}
+
 export function bareCrToLf(): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
