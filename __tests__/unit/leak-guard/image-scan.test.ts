@@ -6,18 +6,10 @@ import * as tar from 'tar-stream';
 import { ImageScanner } from '../../../src/leak-guard/image-scan.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 import { ENCODINGS } from '../../support/encodings.js';
+import { makeTar } from '../../support/tar.js';
 
 const SECRET = Buffer.from('scan-secret-value-0123');
 const redactor = () => Redactor.forSecrets([{ id: 'tok', value: SECRET }]);
-
-async function makeTar(files: Record<string, Buffer>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 /** A stream that hands out `data` in chunks of the given size. */
 const chunked = (data: Buffer, size: number) =>

@@ -7,10 +7,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import * as tar from 'tar-stream';
 import { ImageScanner } from '../../../src/leak-guard/image-scan.js';
 import { bareCrToLf } from '../../../src/docker/process.js';
 import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
+import { makeTar } from '../../support/tar.js';
 
 /** 42 random-looking bytes, no structure. */
 const SECRET = Buffer.from('Zq8vLp3xTn6wRb1yHc5kMd7sFg2jXa4eUo9iVt0hQr');
@@ -41,15 +41,6 @@ const stepOutput = (log: string, n: number) =>
     .filter((l) => l.startsWith(`#${n} `))
     .map((l) => l.replace(/^#\d+ [\d.]+ /, ''))
     .join('');
-
-async function makeTar(files: Record<string, Buffer>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 /** Ids the image scan reports for an image with one gzip layer holding `content` at `path`. */
 async function scanImageWith(r: Redactor, path: string, content: Buffer): Promise<string[]> {
