@@ -6816,10 +6816,15 @@ function hexView(buf) {
     const bytes = Buffer.allocUnsafe(room);
     const pos = new Positions();
     let lastLineStart = -1;
+    let lastDumpStart = -1;
     for (let k = 0; k < parts.length; k += 4) {
         const d = parts.data;
-        if (d[k + 3] ? decodeRun(buf, d[k], d[k + 1], bytes, pos) : decodeHexLine(buf, d[k], d[k + 1], bytes, pos))
-            lastLineStart = d[k + 2];
+        if (d[k + 3]) {
+            if (decodeRun(buf, d[k], d[k + 1], bytes, pos))
+                lastLineStart = d[k + 2];
+        }
+        else if (decodeHexLine(buf, d[k], d[k + 1], bytes, pos))
+            lastLineStart = lastDumpStart = d[k + 2];
     }
     return {
         bytes: bytes.subarray(0, pos.length),
@@ -6835,7 +6840,8 @@ function hexView(buf) {
             }
             return res;
         },
-        lastLineStart
+        lastLineStart,
+        lastDumpStart
     };
 }
 /**
@@ -7092,6 +7098,7 @@ class SecretSearch {
     find(buf) {
         const matches = [];
         let fragmentHold = buf.length;
+        let dumpHold = buf.length;
         const exact = this.long.tags.length + this.short.tags.length > 0;
         const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
         if (this.fragments.size > 0) {
@@ -7102,8 +7109,9 @@ class SecretSearch {
             if (hex.bytes.length)
                 this.inView(hex, matches);
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
-            const dumpHold = hex.lastLineStart >= lastCompleteLineStart(buf) ? Math.max(hex.lastLineStart, buf.length - HEX_HOLD_BYTES) : buf.length;
-            fragmentHold = Math.min(textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), dumpHold);
+            const held = (start) => (start >= lastCompleteLineStart(buf) ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
+            dumpHold = held(hex.lastDumpStart);
+            fragmentHold = Math.min(textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), held(hex.lastLineStart));
         }
         this.exactIn(this.long, buf, matches);
         this.exactIn(this.short, buf, matches);
@@ -7117,7 +7125,7 @@ class SecretSearch {
                     matches.push({ start, end, tag: m.tag });
         }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
-        return { matches, fragmentHold };
+        return { matches, fragmentHold, dumpHold };
     }
     /**
      * Pairs of lines of one build step (merged when they touch) where a stretch may cross the
@@ -7306,8 +7314,8 @@ class StreamScrubber {
             return chunk;
         const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
         const base = this.carryStart;
-        const { matches, fragmentHold } = this.search.find(buf);
-        const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? buf.length : fragmentHold));
+        const { matches, fragmentHold, dumpHold } = this.search.find(buf);
+        const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? dumpHold : fragmentHold));
         const out = [];
         let pos = this.emitted;
         for (const m of matches) {

@@ -39,6 +39,8 @@ export interface Found {
   matches: Match[];
   /** Where output must stop so that a fragment running on into the next bytes is still found. */
   fragmentHold: number;
+  /** The part of that held even through a pause: a hex dump's last line, which a dump printed a line at a time continues. */
+  dumpHold: number;
 }
 
 export class SecretSearch {
@@ -94,6 +96,7 @@ export class SecretSearch {
   find(buf: Buffer): Found {
     const matches: Match[] = [];
     let fragmentHold = buf.length;
+    let dumpHold = buf.length;
     const exact = this.long.tags.length + this.short.tags.length > 0;
     const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
     if (this.fragments.size > 0) {
@@ -102,8 +105,9 @@ export class SecretSearch {
       for (const r of this.seamRegions(buf)) this.inView(textView(buf, r.from, r.to, r.step), matches);
       if (hex!.bytes.length) this.inView(hex!, matches);
       // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
-      const dumpHold = hex!.lastLineStart >= lastCompleteLineStart(buf) ? Math.max(hex!.lastLineStart, buf.length - HEX_HOLD_BYTES) : buf.length;
-      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), dumpHold);
+      const held = (start: number) => (start >= lastCompleteLineStart(buf) ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
+      dumpHold = held(hex!.lastDumpStart);
+      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), held(hex!.lastLineStart));
     }
     this.exactIn(this.long, buf, matches);
     this.exactIn(this.short, buf, matches);
@@ -115,7 +119,7 @@ export class SecretSearch {
       for (const m of decoded) for (const [start, end] of hex!.sources(m.start, m.end)) matches.push({ start, end, tag: m.tag });
     }
     matches.sort((a, b) => a.start - b.start || b.end - a.end);
-    return { matches, fragmentHold };
+    return { matches, fragmentHold, dumpHold };
   }
 
   /**

@@ -137,16 +137,19 @@ for (const c of '0123456789abcdefABCDEF :\r\n') HEXISH[c.charCodeAt(0)] = 1;
 const HEX_PROBE = 16;
 
 /** The hex view of the lines that have a long hexish run, and of the lines next to them (a dump's short first or last line). */
-export function hexView(buf: Buffer): View & { lastLineStart: number } {
+export function hexView(buf: Buffer): View & { lastLineStart: number; lastDumpStart: number } {
   const parts = hexParts(buf);
   let room = 0;
   for (let k = 0; k < parts.length; k += 4) room += parts.data[k + 1] - parts.data[k];
   const bytes = Buffer.allocUnsafe(room);
   const pos = new Positions();
   let lastLineStart = -1;
+  let lastDumpStart = -1;
   for (let k = 0; k < parts.length; k += 4) {
     const d = parts.data;
-    if (d[k + 3] ? decodeRun(buf, d[k], d[k + 1], bytes, pos) : decodeHexLine(buf, d[k], d[k + 1], bytes, pos)) lastLineStart = d[k + 2];
+    if (d[k + 3]) {
+      if (decodeRun(buf, d[k], d[k + 1], bytes, pos)) lastLineStart = d[k + 2];
+    } else if (decodeHexLine(buf, d[k], d[k + 1], bytes, pos)) lastLineStart = lastDumpStart = d[k + 2];
   }
   return {
     bytes: bytes.subarray(0, pos.length),
@@ -160,7 +163,8 @@ export function hexView(buf: Buffer): View & { lastLineStart: number } {
       }
       return res;
     },
-    lastLineStart
+    lastLineStart,
+    lastDumpStart
   };
 }
 

@@ -86,6 +86,24 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(longestLeak(Buffer.concat(got).toString(), SECRET)).toBeLessThan(16);
   });
 
+  // README: "after 250 ms of silence it sends them ... (a secret printed in pieces across such
+  // pauses is still redacted from the first 16 bytes on)". Hex printed one short line at a time
+  // with a pause after each (`xxd -p -c 5 key | while read l; do echo "$l"; sleep 1; done`):
+  // a short hex line is found only next to a longer one or when a fixed 16-byte probe happens to
+  // land on 8 hexish bytes, so the first four lines (20 bytes) are sent before the search sees
+  // 16 decoded bytes. idle() is what the stream's 250 ms timer calls.
+  test('hex printed 5 bytes a line with pauses is redacted from the 16th byte on', () => {
+    const s = new StreamScrubber(redactor().search);
+    const lines = SECRET.toString('hex').match(/.{1,10}/g)!;
+    const out: Buffer[] = [s.push(Buffer.from('start\n'))];
+    for (const l of lines) {
+      out.push(s.push(Buffer.from(`${l}\n`)));
+      out.push(s.idle());
+    }
+    out.push(s.flush());
+    expect(longestHexLeak(Buffer.concat(out).toString(), SECRET)).toBeLessThan(16);
+  });
+
   // Parallel steps print their lines in turns: the text view joins each step's lines (views.ts).
   test('a secret wrapped by step #7 is redacted when lines of step #8 are interleaved (raw)', () => {
     const raw = SECRET.toString()
