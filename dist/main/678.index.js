@@ -125,12 +125,9 @@ class ImageScanner {
                 kept.push(chunk);
             this.stats.bytes += chunk.length;
             const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-            const { fragmentHold } = report(buf);
-            // A match may run into the next chunk: it is found again there with the bytes kept here (findings are a set).
-            carry = Buffer.from(buf.subarray((0,_secrets_redactor_js__WEBPACK_IMPORTED_MODULE_4__/* .contextStart */ .QX)(buf, Math.min(search.exactHold(buf), fragmentHold))));
+            // A match may run into the next chunk: it is found there with the bytes kept here (findings are a set).
+            carry = Buffer.from(buf.subarray((0,_secrets_redactor_js__WEBPACK_IMPORTED_MODULE_4__/* .contextStart */ .QX)(buf, report(buf).hold)));
         }
-        if (carry.length)
-            report(carry);
         if (keep !== undefined)
             this.documents.set(keep, Buffer.concat(kept));
     }

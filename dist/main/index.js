@@ -6435,20 +6435,17 @@ class FragmentIndex {
         const m = filterBits(h);
         return (this.filter[h >>> this.filterShift] & m) === m && this.firstWith(b, i, h) !== -1;
     }
-    /**
-     * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
-     * FRAGMENT_BYTES shared with a source (it may run outside [from, to)).
-     */
-    find(text, from, to, onSpan) {
+    /** Calls `onSpan` for each maximal stretch of `text` of at least FRAGMENT_BYTES shared with a source. */
+    find(text, onSpan) {
         if (this.corpus.length === 0)
             return;
         const d = viewOf(text);
         const filter = this.filter;
         const shift = this.filterShift;
-        const last = Math.min(to, text.length) - GRAM;
-        let covered = from;
-        // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
-        for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
+        const last = text.length - GRAM;
+        let covered = 0;
+        // Every STRIDE-th position is probed: a shared stretch of FRAGMENT_BYTES holds one of them.
+        for (let p = 0; p <= last; p += STRIDE) {
             const h = gramHash(d, p);
             const m = filterBits(h);
             if ((filter[h >>> shift] & m) !== m || p + GRAM <= covered)
@@ -6701,8 +6698,8 @@ class Positions {
     }
 }
 const isDigit = (c) => c >= 0x30 && c <= 0x39;
-/** The end of a `#<step> <seconds> ` prefix at `s`, or `s` when the line has none. */
-function afterProgressPrefix(b, s, e) {
+/** Where the content of the line [s, e) starts: after a `#<step> <seconds> ` prefix, or at `s` when it has none. */
+function contentStart(b, s, e) {
     let i = s;
     if (b[i] !== 0x23)
         return s; // '#'
@@ -6715,8 +6712,6 @@ function afterProgressPrefix(b, s, e) {
         ;
     return i > t && b[i] === 0x20 ? i + 1 : s;
 }
-/** Where the content of the line [s, e) starts: after the progress prefix. */
-const contentStart = afterProgressPrefix;
 /** Where the content of the line [s, e) ends (`e` at its LF or the buffer's end): before the CR of a CRLF. */
 function contentEnd(buf, s, e) {
     return e > s && buf[e - 1] === 0x0d && e < buf.length ? e - 1 : e;
@@ -7034,10 +7029,11 @@ function decodePairs(buf, t, u, out, pos) {
 /**
  * The one search for secrets in bytes, used by the log scrubber, the argv and
  * environment checks, the Dockerfile preflight and the image scan. Three paths:
- * - fragments (fragments.ts) in the text view and the hex view (views.ts): any stretch
- *   of 16+ bytes of a value, or of its base64/base64url at any alignment and wrapping,
- *   its hex at any width, its JSON or URI escape;
- * - exact variants of 8+ bytes (pieces shorter than a fragment and their encodings);
+ * - fragments (fragments.ts) of a value's secret-looking words (variants.ts), in the
+ *   bytes as they are, in the text view per build step and in the hex view (views.ts):
+ *   any stretch of 16+ bytes of a word, of its base64/base64url at any alignment and
+ *   wrapping, its hex, its JSON or URI escapes;
+ * - exact variants of 8+ bytes (values without such words, and their encodings);
  * - exact variants of 4–7 bytes, kept apart: a 4-byte pattern lets Wu-Manber skip at
  *   most one byte, so it would slow every search; here only when there is one.
  */
@@ -7067,8 +7063,7 @@ class SecretSearch {
         const group = (keep) => {
             const ps = exact.filter((p) => keep(p.bytes));
             const matcher = new PatternMatcher(ps.map((p) => p.bytes));
-            const short = matcher.maxLength < SHORT_BYTES && ps.length > NATIVE_SHORT;
-            return { matcher, tags: ps.map((p) => p.tag), scanner: short ? new ShortPatternScanner(matcher.patterns) : undefined };
+            return { matcher, tags: ps.map((p) => p.tag), each: matchingWay(matcher) };
         };
         this.long = group((b) => b.length >= SHORT_BYTES);
         this.short = group((b) => b.length < SHORT_BYTES);
@@ -7097,35 +7092,35 @@ class SecretSearch {
     }
     find(buf) {
         const matches = [];
-        let fragmentHold = buf.length;
-        let dumpHold = buf.length;
+        const exactHold = Math.min(partialHold(this.long, buf), partialHold(this.short, buf));
+        let hold = exactHold;
+        let idleHold = exactHold;
         const exact = this.long.tags.length + this.short.tags.length > 0;
         const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
         if (this.fragments.size > 0) {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
-            this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
+            this.fragments.find(buf, (span) => matches.push(span));
             for (const r of this.seamRegions(buf))
                 this.inView(textView(buf, r.from, r.to, r.step), matches);
             if (hex.bytes.length)
                 this.inView(hex, matches);
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
-            const held = (start) => (start >= lastCompleteLineStart(buf) ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
-            dumpHold = held(hex.lastDumpStart);
-            fragmentHold = Math.min(textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), held(hex.lastLineStart));
+            const lastComplete = lastCompleteLineStart(buf);
+            const held = (start) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
+            idleHold = Math.min(idleHold, held(hex.lastDumpStart));
+            hold = Math.min(hold, textTail(buf, fragments/* FRAGMENT_BYTES */.ZU - 1), held(hex.lastLineStart));
         }
-        this.exactIn(this.long, buf, matches);
-        this.exactIn(this.short, buf, matches);
+        this.exactIn(buf, matches);
         // A short value spelled in a hex dump's columns: the exact patterns over the decoded bytes.
         if (exact && hex.bytes.length) {
             const decoded = [];
-            this.exactIn(this.long, hex.bytes, decoded);
-            this.exactIn(this.short, hex.bytes, decoded);
+            this.exactIn(hex.bytes, decoded);
             for (const m of decoded)
                 for (const [start, end] of hex.sources(m.start, m.end))
                     matches.push({ start, end, tag: m.tag });
         }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
-        return { matches, fragmentHold, dumpHold };
+        return { matches, hold, idleHold };
     }
     /**
      * Pairs of lines of one build step (merged when they touch) where a stretch may cross the
@@ -7164,34 +7159,41 @@ class SecretSearch {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
     }
-    /** The first position where an exact pattern may still complete once more bytes arrive; `buf.length` when none can. */
-    exactHold(buf) {
-        const hold = ({ matcher: m }) => (m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length);
-        return Math.min(hold(this.long), hold(this.short));
-    }
     inView(view, out) {
-        this.fragments.find(view.bytes, 0, view.bytes.length, (s) => {
+        this.fragments.find(view.bytes, (s) => {
             for (const [start, end] of view.sources(s.start, s.end))
                 out.push({ start, end, tag: s.tag });
         });
     }
-    exactIn(e, buf, out) {
-        const { matcher, tags } = e;
-        if (tags.length === 0)
-            return;
-        if (e.scanner) {
-            e.scanner.forEachMatch(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
-            return;
+    /** Occurrences of every exact pattern in `buf`. */
+    exactIn(buf, out) {
+        for (const { matcher, tags, each } of [this.long, this.short]) {
+            if (tags.length)
+                each(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
         }
-        if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
-            matcher.patterns.forEach((p, k) => {
-                for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1))
-                    out.push({ start: i, end: i + p.length, tag: tags[k] });
-            });
-            return;
-        }
-        matcher.forEachMatch(buf, 0, buf.length, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
     }
+}
+/** The first position where a pattern of the group may still complete once more bytes arrive; `buf.length` when none can. */
+function partialHold({ matcher: m }, buf) {
+    return m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length;
+}
+/**
+ * How a group's patterns are found: a few short ones with Buffer#indexOf each (memchr
+ * speed), many short ones by a scan of every position (Wu-Manber would skip at most a
+ * byte), longer ones by Wu-Manber.
+ */
+function matchingWay(matcher) {
+    const { patterns } = matcher;
+    if (matcher.maxLength >= SHORT_BYTES)
+        return (buf, onMatch) => matcher.forEachMatch(buf, 0, buf.length, onMatch);
+    if (patterns.length > NATIVE_SHORT) {
+        const scanner = new ShortPatternScanner(patterns);
+        return (buf, onMatch) => scanner.forEachMatch(buf, onMatch);
+    }
+    return (buf, onMatch) => patterns.forEach((p, k) => {
+        for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1))
+            onMatch(i, k);
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/secrets/redactor.ts
@@ -7314,8 +7316,8 @@ class StreamScrubber {
             return chunk;
         const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
         const base = this.carryStart;
-        const { matches, fragmentHold, dumpHold } = this.search.find(buf);
-        const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? dumpHold : fragmentHold));
+        const { matches, hold, idleHold } = this.search.find(buf);
+        const safe = base + (mode === 'final' ? buf.length : mode === 'idle' ? idleHold : hold);
         const out = [];
         let pos = this.emitted;
         for (const m of matches) {
@@ -7496,19 +7498,19 @@ function tooBig(spec, size) {
 /* harmony import */ var _fragments_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5500);
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3795);
 /**
- * The byte strings that reveal a secret when they appear in a log or an image:
- * the value, each of its lines, and their common encodings. Pure.
+ * The byte strings that reveal a secret when they appear in a log or an image, and what
+ * to register with the runner. Pure.
  *
  * Two kinds, for the two halves of the search (search.ts):
- * - fragment sources: the value and its whole encodings, in which any shared stretch of
- *   FRAGMENT_BYTES or more is found (fragments.ts): a piece of a value, or of its
- *   base64 at any alignment, is a stretch of one of these;
- * - exact variants: pieces (the value, its lines) too short for that, and their
- *   encodings, matched whole.
+ * - fragment sources: a value's secret-looking words and their whole encodings, in which
+ *   any shared stretch of FRAGMENT_BYTES or more is found (fragments.ts): a piece of a
+ *   word, or of its base64 at any alignment, is a stretch of one of these;
+ * - exact variants: a value without such words (a passphrase, a short value), its lines,
+ *   and their encodings, matched whole.
  */
 
 
-/** Values up to this size are also searched in their JSON and URI escapes, and as they are in hex dumps. */
+/** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
 function secretForms(value) {
     const words = secretWords(value);
@@ -7597,7 +7599,7 @@ function secretParts(value) {
     let at = 0;
     for (const line of text.split(/(?<=\n)/)) {
         const bare = line.replace(/\r?\n$/, '');
-        const armor = isArmor(Buffer.from(bare, 'latin1'));
+        const armor = isArmor(bare);
         if (armor || skip > 0) {
             if (at > start)
                 parts.push(value.subarray(start, at));
@@ -7610,19 +7612,9 @@ function secretParts(value) {
         parts.push(value.subarray(start, at));
     return parts;
 }
-/** Every exact variant of the pieces `keep` accepts (all by default), deduplicated, each at least MIN_SECRET_BYTES long. */
-function maskVariants(value, keep = () => true) {
-    const out = new Map();
-    const add = (b) => {
-        if (b.length >= _values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI)
-            out.set(b.toString('latin1'), b);
-    };
-    for (const piece of pieces(value).filter(keep)) {
-        add(piece);
-        for (const enc of encodings(piece))
-            add(enc);
-    }
-    return [...out.values()];
+/** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
+function maskVariants(value) {
+    return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= _values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
 }
 function dedupe(bufs) {
     return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
@@ -7640,7 +7632,7 @@ function lines(value) {
     for (let i = 0; i <= value.length; i++) {
         if (i === value.length || value[i] === 0x0a || value[i] === 0x0d) {
             const line = value.subarray(start, i);
-            if (line.length && !isArmor(line))
+            if (line.length && !isArmor(line.toString('latin1')))
                 res.push(line);
             start = i + 1;
         }
@@ -7653,7 +7645,7 @@ function lines(value) {
  * secret and turns every such file into a finding. The whole value still contains it.
  */
 function isArmor(line) {
-    return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
+    return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line);
 }
 function trimTrailingNewlines(b) {
     let end = b.length;
@@ -7664,27 +7656,35 @@ function trimTrailingNewlines(b) {
 /** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
 const BASE64_WRAPS = [76, 64];
 function encodings(piece) {
+    const text = utf8(piece);
+    return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+}
+/**
+ * What any bytes read as: unpadded base64 at each alignment, also base64url; the first
+ * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
+ * its first line still gives it away); hex in both cases.
+ */
+function byteEncodings(piece) {
     const res = [];
     for (let shift = 0; shift < 3; shift++) {
         const core = base64Core(piece, shift);
-        res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
+        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
     }
-    // A long value encoded on its own is wrapped: its first line still gives it away.
     const whole = base64Core(piece, 0);
     for (const width of BASE64_WRAPS)
         if (whole.length > width)
-            res.push(Buffer.from(whole.slice(0, width)));
-    res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
-    const text = utf8(piece);
-    if (text !== undefined)
-        res.push(...textEscapes(text));
+            res.push(whole.slice(0, width));
+    res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
     return res;
 }
-/** The value as URI data, in a JSON string, and in a JSON string written by Go. */
-function textEscapes(text) {
+/** A JSON string's content as JSON.stringify writes it, and as Go's encoding/json does (BuildKit's progress, metadata: <, > and & as \u003c, \u003e, \u0026). */
+function jsonForms(text) {
     const json = JSON.stringify(text).slice(1, -1);
-    // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
-    const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    return { json, goJson: json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) };
+}
+/** The text as URI data (also form-encoded and with lowercase escapes) and in a JSON string (also as Go and Python write it). */
+function textEscapes(text) {
+    const { json, goJson } = jsonForms(text);
     // Python's json.dumps writes every non-ASCII character as \uXXXX.
     const pyJson = json.replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     const uri = encodeURIComponent(text);
@@ -7745,19 +7745,11 @@ function runnerMasks(value) {
     }
     return [...out];
 }
+/** What the runner cannot derive from `part`: byteEncodings, and Go's JSON escape where it differs from the runner's JSON. */
 function underivable(part, text) {
-    const res = [];
-    for (let shift = 0; shift < 3; shift++) {
-        const core = base64Core(part, shift);
-        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
-    }
-    const whole = base64Core(part, 0);
-    for (const width of BASE64_WRAPS)
-        if (whole.length > width)
-            res.push(whole.slice(0, width));
-    res.push(part.toString('hex'), part.toString('hex').toUpperCase());
+    const res = byteEncodings(part);
     if (text !== undefined) {
-        const [, json, goJson] = textEscapes(text).map((b) => b.toString());
+        const { json, goJson } = jsonForms(text);
         if (goJson !== json)
             res.push(goJson);
     }

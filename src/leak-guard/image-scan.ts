@@ -122,11 +122,9 @@ export class ImageScanner {
       if (keep !== undefined) kept.push(chunk);
       this.stats.bytes += chunk.length;
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const { fragmentHold } = report(buf);
-      // A match may run into the next chunk: it is found again there with the bytes kept here (findings are a set).
-      carry = Buffer.from(buf.subarray(contextStart(buf, Math.min(search.exactHold(buf), fragmentHold))));
+      // A match may run into the next chunk: it is found there with the bytes kept here (findings are a set).
+      carry = Buffer.from(buf.subarray(contextStart(buf, report(buf).hold)));
     }
-    if (carry.length) report(carry);
     if (keep !== undefined) this.documents.set(keep, Buffer.concat(kept));
   }
 }

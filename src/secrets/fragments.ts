@@ -127,19 +127,16 @@ export class FragmentIndex {
     return (this.filter[h >>> this.filterShift] & m) === m && this.firstWith(b, i, h) !== -1;
   }
 
-  /**
-   * Calls `onSpan` for each maximal stretch of `text`, probed in [from, to), of at least
-   * FRAGMENT_BYTES shared with a source (it may run outside [from, to)).
-   */
-  find(text: Buffer, from: number, to: number, onSpan: (span: Span) => void): void {
+  /** Calls `onSpan` for each maximal stretch of `text` of at least FRAGMENT_BYTES shared with a source. */
+  find(text: Buffer, onSpan: (span: Span) => void): void {
     if (this.corpus.length === 0) return;
     const d = viewOf(text);
     const filter = this.filter;
     const shift = this.filterShift;
-    const last = Math.min(to, text.length) - GRAM;
-    let covered = from;
-    // Probe positions are fixed multiples of STRIDE, so a stretch is found wherever the text starts.
-    for (let p = Math.ceil(from / STRIDE) * STRIDE; p <= last; p += STRIDE) {
+    const last = text.length - GRAM;
+    let covered = 0;
+    // Every STRIDE-th position is probed: a shared stretch of FRAGMENT_BYTES holds one of them.
+    for (let p = 0; p <= last; p += STRIDE) {
       const h = gramHash(d, p);
       const m = filterBits(h);
       if ((filter[h >>> shift] & m) !== m || p + GRAM <= covered) continue;

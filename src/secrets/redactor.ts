@@ -136,8 +136,8 @@ export class StreamScrubber {
     if (this.search.empty) return chunk;
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const base = this.carryStart;
-    const { matches, fragmentHold, dumpHold } = this.search.find(buf);
-    const safe = base + (mode === 'final' ? buf.length : Math.min(this.search.exactHold(buf), mode === 'idle' ? dumpHold : fragmentHold));
+    const { matches, hold, idleHold } = this.search.find(buf);
+    const safe = base + (mode === 'final' ? buf.length : mode === 'idle' ? idleHold : hold);
     const out: Buffer[] = [];
     let pos = this.emitted;
     for (const m of matches) {

@@ -1,10 +1,11 @@
 /**
  * The one search for secrets in bytes, used by the log scrubber, the argv and
  * environment checks, the Dockerfile preflight and the image scan. Three paths:
- * - fragments (fragments.ts) in the text view and the hex view (views.ts): any stretch
- *   of 16+ bytes of a value, or of its base64/base64url at any alignment and wrapping,
- *   its hex at any width, its JSON or URI escape;
- * - exact variants of 8+ bytes (pieces shorter than a fragment and their encodings);
+ * - fragments (fragments.ts) of a value's secret-looking words (variants.ts), in the
+ *   bytes as they are, in the text view per build step and in the hex view (views.ts):
+ *   any stretch of 16+ bytes of a word, of its base64/base64url at any alignment and
+ *   wrapping, its hex, its JSON or URI escapes;
+ * - exact variants of 8+ bytes (values without such words, and their encodings);
  * - exact variants of 4–7 bytes, kept apart: a 4-byte pattern lets Wu-Manber skip at
  *   most one byte, so it would slow every search; here only when there is one.
  */
@@ -30,17 +31,17 @@ const NATIVE_SHORT = 16;
 interface Exact {
   matcher: PatternMatcher;
   tags: number[];
-  /** For many short patterns: a scan of every position (Wu-Manber would skip at most a byte). */
-  scanner?: ShortPatternScanner;
+  /** Calls back each occurrence in `buf`, by the way that suits the group (chosen once, see `group`). */
+  each: (buf: Buffer, onMatch: (start: number, pattern: number) => void) => void;
 }
 
 export interface Found {
   /** Sorted by start. */
   matches: Match[];
-  /** Where output must stop so that a fragment running on into the next bytes is still found. */
-  fragmentHold: number;
-  /** The part of that held even through a pause: a hex dump's last line, which a dump printed a line at a time continues. */
-  dumpHold: number;
+  /** Where output must stop: an exact pattern may be starting there, or a fragment may run on into the next bytes. */
+  hold: number;
+  /** What is held even through a pause: an exact pattern's start, a hex dump's last line (a dump printed a line at a time continues it). */
+  idleHold: number;
 }
 
 export class SecretSearch {
@@ -57,8 +58,7 @@ export class SecretSearch {
     const group = (keep: (p: Buffer) => boolean): Exact => {
       const ps = exact.filter((p) => keep(p.bytes));
       const matcher = new PatternMatcher(ps.map((p) => p.bytes));
-      const short = matcher.maxLength < SHORT_BYTES && ps.length > NATIVE_SHORT;
-      return { matcher, tags: ps.map((p) => p.tag), scanner: short ? new ShortPatternScanner(matcher.patterns) : undefined };
+      return { matcher, tags: ps.map((p) => p.tag), each: matchingWay(matcher) };
     };
     this.long = group((b) => b.length >= SHORT_BYTES);
     this.short = group((b) => b.length < SHORT_BYTES);
@@ -95,31 +95,31 @@ export class SecretSearch {
 
   find(buf: Buffer): Found {
     const matches: Match[] = [];
-    let fragmentHold = buf.length;
-    let dumpHold = buf.length;
+    const exactHold = Math.min(partialHold(this.long, buf), partialHold(this.short, buf));
+    let hold = exactHold;
+    let idleHold = exactHold;
     const exact = this.long.tags.length + this.short.tags.length > 0;
     const hex = this.fragments.size > 0 || exact ? hexView(buf) : undefined;
     if (this.fragments.size > 0) {
       // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
-      this.fragments.find(buf, 0, buf.length, (span) => matches.push(span));
+      this.fragments.find(buf, (span) => matches.push(span));
       for (const r of this.seamRegions(buf)) this.inView(textView(buf, r.from, r.to, r.step), matches);
       if (hex!.bytes.length) this.inView(hex!, matches);
       // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
-      const held = (start: number) => (start >= lastCompleteLineStart(buf) ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
-      dumpHold = held(hex!.lastDumpStart);
-      fragmentHold = Math.min(textTail(buf, FRAGMENT_BYTES - 1), held(hex!.lastLineStart));
+      const lastComplete = lastCompleteLineStart(buf);
+      const held = (start: number) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
+      idleHold = Math.min(idleHold, held(hex!.lastDumpStart));
+      hold = Math.min(hold, textTail(buf, FRAGMENT_BYTES - 1), held(hex!.lastLineStart));
     }
-    this.exactIn(this.long, buf, matches);
-    this.exactIn(this.short, buf, matches);
+    this.exactIn(buf, matches);
     // A short value spelled in a hex dump's columns: the exact patterns over the decoded bytes.
     if (exact && hex!.bytes.length) {
       const decoded: Match[] = [];
-      this.exactIn(this.long, hex!.bytes, decoded);
-      this.exactIn(this.short, hex!.bytes, decoded);
+      this.exactIn(hex!.bytes, decoded);
       for (const m of decoded) for (const [start, end] of hex!.sources(m.start, m.end)) matches.push({ start, end, tag: m.tag });
     }
     matches.sort((a, b) => a.start - b.start || b.end - a.end);
-    return { matches, fragmentHold, dumpHold };
+    return { matches, hold, idleHold };
   }
 
   /**
@@ -158,31 +158,39 @@ export class SecretSearch {
     return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
   }
 
-  /** The first position where an exact pattern may still complete once more bytes arrive; `buf.length` when none can. */
-  exactHold(buf: Buffer): number {
-    const hold = ({ matcher: m }: Exact) => (m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length);
-    return Math.min(hold(this.long), hold(this.short));
-  }
-
   private inView(view: View, out: Match[]): void {
-    this.fragments.find(view.bytes, 0, view.bytes.length, (s) => {
+    this.fragments.find(view.bytes, (s) => {
       for (const [start, end] of view.sources(s.start, s.end)) out.push({ start, end, tag: s.tag });
     });
   }
 
-  private exactIn(e: Exact, buf: Buffer, out: Match[]): void {
-    const { matcher, tags } = e;
-    if (tags.length === 0) return;
-    if (e.scanner) {
-      e.scanner.forEachMatch(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
-      return;
+  /** Occurrences of every exact pattern in `buf`. */
+  private exactIn(buf: Buffer, out: Match[]): void {
+    for (const { matcher, tags, each } of [this.long, this.short]) {
+      if (tags.length) each(buf, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
     }
-    if (matcher.maxLength < SHORT_BYTES && tags.length <= NATIVE_SHORT) {
-      matcher.patterns.forEach((p, k) => {
-        for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1)) out.push({ start: i, end: i + p.length, tag: tags[k] });
-      });
-      return;
-    }
-    matcher.forEachMatch(buf, 0, buf.length, (start, k) => out.push({ start, end: start + matcher.patterns[k].length, tag: tags[k] }));
   }
+}
+
+/** The first position where a pattern of the group may still complete once more bytes arrive; `buf.length` when none can. */
+function partialHold({ matcher: m }: Exact, buf: Buffer): number {
+  return m.patterns.length ? m.partialStart(buf, buf.length - (m.maxLength - 1)) : buf.length;
+}
+
+/**
+ * How a group's patterns are found: a few short ones with Buffer#indexOf each (memchr
+ * speed), many short ones by a scan of every position (Wu-Manber would skip at most a
+ * byte), longer ones by Wu-Manber.
+ */
+function matchingWay(matcher: PatternMatcher): Exact['each'] {
+  const { patterns } = matcher;
+  if (matcher.maxLength >= SHORT_BYTES) return (buf, onMatch) => matcher.forEachMatch(buf, 0, buf.length, onMatch);
+  if (patterns.length > NATIVE_SHORT) {
+    const scanner = new ShortPatternScanner(patterns);
+    return (buf, onMatch) => scanner.forEachMatch(buf, onMatch);
+  }
+  return (buf, onMatch) =>
+    patterns.forEach((p, k) => {
+      for (let i = buf.indexOf(p); i !== -1; i = buf.indexOf(p, i + 1)) onMatch(i, k);
+    });
 }

@@ -1,13 +1,13 @@
 /**
- * The byte strings that reveal a secret when they appear in a log or an image:
- * the value, each of its lines, and their common encodings. Pure.
+ * The byte strings that reveal a secret when they appear in a log or an image, and what
+ * to register with the runner. Pure.
  *
  * Two kinds, for the two halves of the search (search.ts):
- * - fragment sources: the value and its whole encodings, in which any shared stretch of
- *   FRAGMENT_BYTES or more is found (fragments.ts): a piece of a value, or of its
- *   base64 at any alignment, is a stretch of one of these;
- * - exact variants: pieces (the value, its lines) too short for that, and their
- *   encodings, matched whole.
+ * - fragment sources: a value's secret-looking words and their whole encodings, in which
+ *   any shared stretch of FRAGMENT_BYTES or more is found (fragments.ts): a piece of a
+ *   word, or of its base64 at any alignment, is a stretch of one of these;
+ * - exact variants: a value without such words (a passphrase, a short value), its lines,
+ *   and their encodings, matched whole.
  */
 import { FRAGMENT_BYTES } from './fragments.js';
 import { MIN_SECRET_BYTES } from './values.js';
@@ -17,7 +17,7 @@ export interface SecretForms {
   exact: Buffer[];
 }
 
-/** Values up to this size are also searched in their JSON and URI escapes, and as they are in hex dumps. */
+/** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
 
 export function secretForms(value: Buffer): SecretForms {
@@ -101,7 +101,7 @@ function secretParts(value: Buffer): Buffer[] {
   let at = 0;
   for (const line of text.split(/(?<=\n)/)) {
     const bare = line.replace(/\r?\n$/, '');
-    const armor = isArmor(Buffer.from(bare, 'latin1'));
+    const armor = isArmor(bare);
     if (armor || skip > 0) {
       if (at > start) parts.push(value.subarray(start, at));
       skip = armor ? (bare.startsWith('-----BEGIN ') ? (bare.includes('OPENSSH PRIVATE KEY') ? 2 : 1) : 0) : skip - 1;
@@ -113,17 +113,9 @@ function secretParts(value: Buffer): Buffer[] {
   return parts;
 }
 
-/** Every exact variant of the pieces `keep` accepts (all by default), deduplicated, each at least MIN_SECRET_BYTES long. */
-export function maskVariants(value: Buffer, keep: (piece: Buffer) => boolean = () => true): Buffer[] {
-  const out = new Map<string, Buffer>();
-  const add = (b: Buffer) => {
-    if (b.length >= MIN_SECRET_BYTES) out.set(b.toString('latin1'), b);
-  };
-  for (const piece of pieces(value).filter(keep)) {
-    add(piece);
-    for (const enc of encodings(piece)) add(enc);
-  }
-  return [...out.values()];
+/** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
+export function maskVariants(value: Buffer): Buffer[] {
+  return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= MIN_SECRET_BYTES);
 }
 
 function dedupe(bufs: Buffer[]): Buffer[] {
@@ -143,7 +135,7 @@ export function lines(value: Buffer): Buffer[] {
   for (let i = 0; i <= value.length; i++) {
     if (i === value.length || value[i] === 0x0a || value[i] === 0x0d) {
       const line = value.subarray(start, i);
-      if (line.length && !isArmor(line)) res.push(line);
+      if (line.length && !isArmor(line.toString('latin1'))) res.push(line);
       start = i + 1;
     }
   }
@@ -155,8 +147,8 @@ export function lines(value: Buffer): Buffer[] {
  * in the tools that read keys (ssh-add holds it): masking it alone says nothing about the
  * secret and turns every such file into a finding. The whole value still contains it.
  */
-function isArmor(line: Buffer): boolean {
-  return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line.toString('latin1'));
+function isArmor(line: string): boolean {
+  return /^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line);
 }
 
 function trimTrailingNewlines(b: Buffer): Buffer {
@@ -169,25 +161,36 @@ function trimTrailingNewlines(b: Buffer): Buffer {
 const BASE64_WRAPS = [76, 64];
 
 function encodings(piece: Buffer): Buffer[] {
-  const res: Buffer[] = [];
+  const text = utf8(piece);
+  return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+}
+
+/**
+ * What any bytes read as: unpadded base64 at each alignment, also base64url; the first
+ * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
+ * its first line still gives it away); hex in both cases.
+ */
+function byteEncodings(piece: Buffer): string[] {
+  const res: string[] = [];
   for (let shift = 0; shift < 3; shift++) {
     const core = base64Core(piece, shift);
-    res.push(Buffer.from(core), Buffer.from(core.replaceAll('+', '-').replaceAll('/', '_')));
+    res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
   }
-  // A long value encoded on its own is wrapped: its first line still gives it away.
   const whole = base64Core(piece, 0);
-  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(Buffer.from(whole.slice(0, width)));
-  res.push(Buffer.from(piece.toString('hex')), Buffer.from(piece.toString('hex').toUpperCase()));
-  const text = utf8(piece);
-  if (text !== undefined) res.push(...textEscapes(text));
+  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(whole.slice(0, width));
+  res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
   return res;
 }
 
-/** The value as URI data, in a JSON string, and in a JSON string written by Go. */
-function textEscapes(text: string): Buffer[] {
+/** A JSON string's content as JSON.stringify writes it, and as Go's encoding/json does (BuildKit's progress, metadata: <, > and & as \u003c, \u003e, \u0026). */
+function jsonForms(text: string): { json: string; goJson: string } {
   const json = JSON.stringify(text).slice(1, -1);
-  // Go's encoding/json (BuildKit's progress, metadata) also escapes <, > and & as \u003c, \u003e, \u0026.
-  const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return { json, goJson: json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) };
+}
+
+/** The text as URI data (also form-encoded and with lowercase escapes) and in a JSON string (also as Go and Python write it). */
+function textEscapes(text: string): Buffer[] {
+  const { json, goJson } = jsonForms(text);
   // Python's json.dumps writes every non-ASCII character as \uXXXX.
   const pyJson = json.replace(/[^ -~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const uri = encodeURIComponent(text);
@@ -249,17 +252,11 @@ export function runnerMasks(value: Buffer): string[] {
   return [...out];
 }
 
+/** What the runner cannot derive from `part`: byteEncodings, and Go's JSON escape where it differs from the runner's JSON. */
 function underivable(part: Buffer, text: string | undefined): string[] {
-  const res: string[] = [];
-  for (let shift = 0; shift < 3; shift++) {
-    const core = base64Core(part, shift);
-    res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
-  }
-  const whole = base64Core(part, 0);
-  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(whole.slice(0, width));
-  res.push(part.toString('hex'), part.toString('hex').toUpperCase());
+  const res = byteEncodings(part);
   if (text !== undefined) {
-    const [, json, goJson] = textEscapes(text).map((b) => b.toString());
+    const { json, goJson } = jsonForms(text);
     if (goJson !== json) res.push(goJson);
   }
   return res.filter((v) => v.length >= MIN_SECRET_BYTES);

@@ -1,13 +1,11 @@
 /**
  * Views of a buffer in which a secret's pieces are contiguous again, each with the way
  * back to the buffer's positions for redaction:
- * - the text view: line contents one after another, without line breaks and without
- *   BuildKit's plain-progress prefix (`#7 0.512 `), so base64 wrapped at any width and
- *   a multi-line value printed by a RUN step read as one stretch;
+ * - the text view: line contents one after another (per build step when asked), without
+ *   line breaks and without BuildKit's plain-progress prefix (`#7 0.512 `), so base64
+ *   wrapped at any width and a token printed over several lines read as one stretch;
  * - the hex view: the bytes that hex dumps spell (`xxd`, `xxd -p`, `od -t x1`,
  *   `hexdump -C`, plain hex at any line width), decoded, offset columns dropped.
- * The text view leaves out LF and the CR of a CRLF, so its fragment source is the value
- * without them; the hex view keeps every byte (variants.ts).
  */
 export interface View {
   bytes: Buffer;
@@ -31,8 +29,8 @@ class Positions {
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-/** The end of a `#<step> <seconds> ` prefix at `s`, or `s` when the line has none. */
-export function afterProgressPrefix(b: Buffer, s: number, e: number): number {
+/** Where the content of the line [s, e) starts: after a `#<step> <seconds> ` prefix, or at `s` when it has none. */
+export function contentStart(b: Buffer, s: number, e: number): number {
   let i = s;
   if (b[i] !== 0x23) return s; // '#'
   for (i++; i < e && isDigit(b[i]); i++);
@@ -41,9 +39,6 @@ export function afterProgressPrefix(b: Buffer, s: number, e: number): number {
   for (; i < e && (isDigit(b[i]) || b[i] === 0x2e); i++);
   return i > t && b[i] === 0x20 ? i + 1 : s;
 }
-
-/** Where the content of the line [s, e) starts: after the progress prefix. */
-export const contentStart = afterProgressPrefix;
 
 /** Where the content of the line [s, e) ends (`e` at its LF or the buffer's end): before the CR of a CRLF. */
 export function contentEnd(buf: Buffer, s: number, e: number): number {
