@@ -64,7 +64,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  credentialFileKind: () => (/* reexport */ credentialFileKind),
+  credentialFileKind: () => (/* reexport */ credential_files/* credentialFileKind */.W),
   looksLikeCredential: () => (/* reexport */ looksLikeCredential),
   plausiblySecret: () => (/* reexport */ plausiblySecret),
   preflight: () => (/* binding */ preflight)
@@ -293,6 +293,8 @@ function mapDest(src, file, dest, workdir, many) {
     return external_node_path_.posix.join(to, file.slice(src === '/' ? 0 : src.length));
 }
 
+// EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
+var credential_files = __webpack_require__(5060);
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/shell.ts
 /**
  * Just enough of the POSIX shell grammar to follow data in a RUN script: words (quotes
@@ -664,38 +666,7 @@ function urlCredentials(ins, isCredential) {
 
 
 
-/** Files that are credentials whatever they hold. */
-const CREDENTIAL_FILES = [
-    /(^|\/)[._]netrc$/,
-    /(^|\/)\.pgpass$/,
-    /(^|\/)\.pypirc$/,
-    /(^|\/)\.git-credentials$/,
-    /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/,
-    /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults$|vault$)[^/]+)?$/,
-    /(^|\/)(secring\.(gpg|kbx)|private-keys-v1\.d)$/,
-    /(^|\/)\.(ssh|gnupg)$/,
-    /(^|\/)\.aws\/credentials$/,
-    /(^|\/)\.docker\/config\.json$/,
-    /(^|\/)\.kube\/config$/,
-    /(^|\/)(application_default_credentials|credentials|service[-_]?account[^/]*)\.json$/
-];
-/** Config files that may hold a credential or only `${VAR}` references to one: flagged only when the guard read a literal one. */
-const CONFIG_FILES = [
-    /(^|\/)\.npmrc$/,
-    /(^|\/)\.yarnrc(\.yml)?$/,
-    /(^|\/)pip\.conf$/,
-    /(^|\/)nuget\.config$/i,
-    /(^|\/)settings\.xml$/,
-    /(^|\/)auth\.json$/,
-    /(^|\/)\.gemrc$/
-];
-function credentialFileKind(rel) {
-    if (CREDENTIAL_FILES.some((re) => re.test(rel)))
-        return 'credential';
-    if (CONFIG_FILES.some((re) => re.test(rel)))
-        return 'config';
-    return undefined;
-}
+
 /** COPY/ADD from the build context (no --from), with their sources and destination. */
 function contextCopies(model) {
     return model.steps
@@ -720,15 +691,15 @@ function credentialCopies(model, input) {
     const out = [];
     for (const c of contextCopies(model)) {
         const hits = new Set();
-        const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && credentialFileKind(c.dest) === 'credential';
+        const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && (0,credential_files/* credentialFileKind */.W)(c.dest) === 'credential';
         for (const src of c.sources) {
             const explicit = src.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-            const named = credentialFileKind(explicit) === 'credential' && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
+            const named = (0,credential_files/* credentialFileKind */.W)(explicit) === 'credential' && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
             const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(src);
             if (named || intoCredential || (variable && looksLikeCredential(variable[1])))
                 hits.add(explicit);
             for (const f of known ?? []) {
-                if (!f.ignored && (f.literal || credentialFileKind(f.relPath) === 'credential') && (0,dockerignore.sourceCovers)(src, f.relPath))
+                if (!f.ignored && (f.literal || (0,credential_files/* credentialFileKind */.W)(f.relPath) === 'credential') && (0,dockerignore.sourceCovers)(src, f.relPath))
                     hits.add(f.relPath);
             }
         }

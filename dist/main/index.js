@@ -66,6 +66,52 @@ function messageOf(e) {
 
 /***/ }),
 
+/***/ 5060:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ credentialFileKind)
+/* harmony export */ });
+/**
+ * Credential files by name. No Dockerfile parsing here: the guard walks the build context
+ * with this at every preflight, without loading the parser's chunk for it.
+ */
+/** Files that are credentials whatever they hold. */
+const CREDENTIAL_FILES = [
+    /(^|\/)[._]netrc$/,
+    /(^|\/)\.pgpass$/,
+    /(^|\/)\.pypirc$/,
+    /(^|\/)\.git-credentials$/,
+    /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/,
+    /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults$|vault$)[^/]+)?$/,
+    /(^|\/)(secring\.(gpg|kbx)|private-keys-v1\.d)$/,
+    /(^|\/)\.(ssh|gnupg)$/,
+    /(^|\/)\.aws\/credentials$/,
+    /(^|\/)\.docker\/config\.json$/,
+    /(^|\/)\.kube\/config$/,
+    /(^|\/)(application_default_credentials|credentials|service[-_]?account[^/]*)\.json$/
+];
+/** Config files that may hold a credential or only `${VAR}` references to one: flagged only when the guard read a literal one. */
+const CONFIG_FILES = [
+    /(^|\/)\.npmrc$/,
+    /(^|\/)\.yarnrc(\.yml)?$/,
+    /(^|\/)pip\.conf$/,
+    /(^|\/)nuget\.config$/i,
+    /(^|\/)settings\.xml$/,
+    /(^|\/)auth\.json$/,
+    /(^|\/)\.gemrc$/
+];
+function credentialFileKind(rel) {
+    if (CREDENTIAL_FILES.some((re) => re.test(rel)))
+        return 'credential';
+    if (CONFIG_FILES.some((re) => re.test(rel)))
+        return 'config';
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 7915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4940,6 +4986,8 @@ function legacyImages(docs) {
     });
 }
 
+// EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
+var credential_files = __nccwpck_require__(5060);
 ;// CONCATENATED MODULE: ./src/leak-guard/guard.ts
 /**
  * The leak guard: the Dockerfile preflight before the build and the scan of what the
@@ -4947,6 +4995,7 @@ function legacyImages(docs) {
  * whether findings fail the step. It fails closed: what it could not read counts
  * as a finding under `leak-check: error`.
  */
+
 
 
 
@@ -4970,10 +5019,7 @@ async function runPreflight(g, log) {
         return { errors: 0, summary: 'off' };
     if (!external_node_fs_.existsSync(g.dockerfile))
         return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
-    const [{ preflight, plausiblySecret, credentialFileKind }, { readDockerignore }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(761)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4761)),
-        __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))
-    ]);
+    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(761)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4761)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
     const inContext = g.secretFiles
@@ -4988,7 +5034,7 @@ async function runPreflight(g, log) {
         allowMissingOptional: g.allowMissingOptional,
         redactor: log.redactor,
         plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
-        contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor, credentialFileKind),
+        contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
         buildArgs: buildArgMap(g.buildArgs),
         target: g.target || undefined
     });
@@ -5019,7 +5065,7 @@ const CONFIG_READ_LIMIT = 256 * 1024;
  * whether they hold a credential themselves: a given secret's value, or a literal after a
  * credential key (`_authToken=abc…`, `<password>abc…</password>`) rather than `${VAR}`.
  */
-function credentialFilesIn(contextDir, ignored, redactor, credentialFileKind) {
+function credentialFilesIn(contextDir, ignored, redactor) {
     const found = [];
     const queue = [''];
     let seen = 0;
@@ -5038,11 +5084,11 @@ function credentialFilesIn(contextDir, ignored, redactor, credentialFileKind) {
             if (e.isDirectory()) {
                 if (e.name !== '.git' && e.name !== 'node_modules' && !ignored(rel))
                     queue.push(rel);
-                if (credentialFileKind(rel) === 'credential')
+                if ((0,credential_files/* credentialFileKind */.W)(rel) === 'credential')
                     found.push({ relPath: rel, ignored: ignored(rel), literal: true });
                 continue;
             }
-            const kind = credentialFileKind(rel);
+            const kind = (0,credential_files/* credentialFileKind */.W)(rel);
             if (kind)
                 found.push({ relPath: rel, ignored: ignored(rel), literal: kind === 'credential' || holdsLiteralCredential(external_node_path_.join(contextDir, rel), redactor) });
         }

@@ -16,7 +16,8 @@ import { scannedImages, type ScannedImage } from './image-index.js';
 // runs (ncc puts each in a chunk of its own), not at every start.
 import type { PathFilter } from './dockerignore.js';
 import type { ImageScanner } from './image-scan.js';
-import type { credentialFileKind as CredentialFileKind, Finding } from './preflight/index.js';
+import { credentialFileKind } from './preflight/credential-files.js';
+import type { Finding } from './preflight/index.js';
 import type { Redactor } from '../secrets/redactor.js';
 
 export interface GuardContext {
@@ -56,10 +57,7 @@ export function annotationPath(file: string): string {
 export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResult> {
   if (g.mode === 'off') return { errors: 0, summary: 'off' };
   if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
-  const [{ preflight, plausiblySecret, credentialFileKind }, { readDockerignore }] = await Promise.all([
-    import('./preflight/index.js'),
-    import('./dockerignore.js')
-  ]);
+  const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([import('./preflight/index.js'), import('./dockerignore.js')]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
   const inContext = g.secretFiles
@@ -74,7 +72,7 @@ export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResu
     allowMissingOptional: g.allowMissingOptional,
     redactor: log.redactor,
     plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
-    contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor, credentialFileKind),
+    contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
     buildArgs: buildArgMap(g.buildArgs),
     target: g.target || undefined
   });
@@ -107,12 +105,7 @@ const CONFIG_READ_LIMIT = 256 * 1024;
  * whether they hold a credential themselves: a given secret's value, or a literal after a
  * credential key (`_authToken=abc…`, `<password>abc…</password>`) rather than `${VAR}`.
  */
-export function credentialFilesIn(
-  contextDir: string,
-  ignored: PathFilter,
-  redactor: Redactor,
-  credentialFileKind: typeof CredentialFileKind
-): { relPath: string; ignored: boolean; literal: boolean }[] {
+export function credentialFilesIn(contextDir: string, ignored: PathFilter, redactor: Redactor): { relPath: string; ignored: boolean; literal: boolean }[] {
   const found: { relPath: string; ignored: boolean; literal: boolean }[] = [];
   const queue = [''];
   let seen = 0;

@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { credentialFilesIn } from '../../../src/leak-guard/guard.js';
 import { parseDockerignore } from '../../../src/leak-guard/dockerignore.js';
-import { credentialFileKind } from '../../../src/leak-guard/preflight/index.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 
 describe('guard: credential files of the build context', () => {
@@ -23,7 +22,7 @@ describe('guard: credential files of the build context', () => {
     put('node_modules/x/.env', 'skipped');
     put('src/main.ts', '');
     const redactor = Redactor.exact([{ bytes: Buffer.from('Given-Secret-99'), tag: 'pip' }]);
-    const found = credentialFilesIn(dir, parseDockerignore('keys/\n'), redactor, credentialFileKind).sort((a, b) => a.relPath.localeCompare(b.relPath));
+    const found = credentialFilesIn(dir, parseDockerignore('keys/\n'), redactor).sort((a, b) => a.relPath.localeCompare(b.relPath));
     expect(found).toEqual([
       { relPath: '.env', ignored: false, literal: true },
       { relPath: '.npmrc', ignored: false, literal: false },

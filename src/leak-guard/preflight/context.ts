@@ -8,40 +8,9 @@ import * as path from 'node:path';
 import { Add, Copy } from 'dockerfile-ast';
 import { sourceCovers } from '../dockerignore.js';
 import { copyArgs, expand, reachesFinal, type Model, type Step } from './model.js';
+import { credentialFileKind } from './credential-files.js';
 import { looksLikeCredential } from './names.js';
 import type { Finding, PreflightInput } from './types.js';
-
-/** Files that are credentials whatever they hold. */
-const CREDENTIAL_FILES = [
-  /(^|\/)[._]netrc$/,
-  /(^|\/)\.pgpass$/,
-  /(^|\/)\.pypirc$/,
-  /(^|\/)\.git-credentials$/,
-  /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/,
-  /(^|\/)\.env(\.(?!example$|sample$|template$|dist$|defaults$|vault$)[^/]+)?$/,
-  /(^|\/)(secring\.(gpg|kbx)|private-keys-v1\.d)$/,
-  /(^|\/)\.(ssh|gnupg)$/,
-  /(^|\/)\.aws\/credentials$/,
-  /(^|\/)\.docker\/config\.json$/,
-  /(^|\/)\.kube\/config$/,
-  /(^|\/)(application_default_credentials|credentials|service[-_]?account[^/]*)\.json$/
-];
-/** Config files that may hold a credential or only `${VAR}` references to one: flagged only when the guard read a literal one. */
-const CONFIG_FILES = [
-  /(^|\/)\.npmrc$/,
-  /(^|\/)\.yarnrc(\.yml)?$/,
-  /(^|\/)pip\.conf$/,
-  /(^|\/)nuget\.config$/i,
-  /(^|\/)settings\.xml$/,
-  /(^|\/)auth\.json$/,
-  /(^|\/)\.gemrc$/
-];
-
-export function credentialFileKind(rel: string): 'credential' | 'config' | undefined {
-  if (CREDENTIAL_FILES.some((re) => re.test(rel))) return 'credential';
-  if (CONFIG_FILES.some((re) => re.test(rel))) return 'config';
-  return undefined;
-}
 
 /** COPY/ADD from the build context (no --from), with their sources and destination. */
 function contextCopies(model: Model): { step: Step; sources: string[]; dest?: string }[] {

@@ -17,7 +17,7 @@ import { secretValues } from './values.js';
 export type { Finding, PreflightInput, Severity } from './types.js';
 export { looksLikeCredential } from './names.js';
 export { plausiblySecret } from './values.js';
-export { credentialFileKind } from './context.js';
+export { credentialFileKind } from './credential-files.js';
 
 export function preflight(input: PreflightInput): Finding[] {
   const model = buildModel(input.dockerfile, input.buildArgs, input.target);
