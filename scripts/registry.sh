@@ -93,10 +93,22 @@ auth:
 EOF
 }
 
+# Whether process $1 still lives (a zombie does not). Right after the start it may still be the
+# subshell, env or setsid on their way to exec docker-registry, so its exe is not checked here:
+# running_pid's exe check made a slow machine report a registry that was starting as exited.
+alive() {
+  [ -r "/proc/$1/stat" ] || return 1
+  case "$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null)" in
+    " Z"*|" X"*|"") return 1 ;;
+  esac
+}
+
+# Waits until GET /v2/ answers as expected while process $1 lives.
 wait_ready() {
+  local p="$1"
   for _ in $(seq 1 40); do
     [ "$(v2_status)" = "$READY" ] && return 0
-    if ! running_pid >/dev/null; then
+    if ! alive "$p"; then
       log "docker-registry exited; last log lines:"; tail -n 20 "$DIR/registry.log" >&2; return 1
     fi
     sleep 0.25
@@ -106,8 +118,9 @@ wait_ready() {
 }
 
 start() {
-  if running_pid >/dev/null; then
-    wait_ready || exit 1
+  local p
+  if p=$(running_pid); then
+    wait_ready "$p" || exit 1
     printf '%s\n' "$ADDR"; return
   fi
   local s; s=$(v2_status)
@@ -122,8 +135,9 @@ start() {
   local unset=() v
   for v in $(compgen -e | grep '^REGISTRY_' || true); do unset+=(-u "$v"); done
   (cd / && exec env "${unset[@]}" setsid "$bin" serve "$DIR/config.yml" > "$DIR/registry.log" 2>&1 < /dev/null) &
-  echo $! > "$PIDFILE"
-  wait_ready || exit 1
+  p=$!
+  echo "$p" > "$PIDFILE"
+  wait_ready "$p" || exit 1
   printf '%s\n' "$ADDR"
 }
 
