@@ -19,6 +19,23 @@ import { fmt, median, timeMs } from './util.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = 11;
+
+/**
+ * The buildx plugin binary, where the docker CLI looks for it on Linux (the config
+ * directory's cli-plugins, then the system directories): to time the same call without the
+ * CLI's dispatch (it runs `docker-buildx docker-cli-plugin-metadata` before every call).
+ */
+function buildxPlugin(): string | undefined {
+  const config = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+  const dirs = [
+    path.join(config, 'cli-plugins'),
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins'
+  ];
+  return dirs.map((d) => path.join(d, 'docker-buildx')).find((f) => fs.existsSync(f));
+}
 const PEER = process.env.SB_PEER_BPA ?? path.resolve(ROOT, '../shared/peers/build-push-action');
 
 export async function benchOverhead(): Promise<Record<string, string>> {
@@ -60,10 +77,12 @@ export async function benchOverhead(): Promise<Record<string, string>> {
       () => false
     );
     if (peer) await step(peer, {})(); // and its first run (buildx's refs directory, the builder's history)
-    const t: Record<string, number[]> = { direct: [], buildxCall: [], off: [], on: [], bpa: [], bpaNoSummary: [], push: [], onPush: [] };
+    const plugin = buildxPlugin();
+    const t: Record<string, number[]> = { direct: [], buildxCall: [], pluginCall: [], off: [], on: [], bpa: [], bpaNoSummary: [], push: [], onPush: [] };
     for (let r = 0; r < RUNS; r++) {
       t.direct.push(await timeMs(direct));
       t.buildxCall.push(await timeMs(() => run('docker', ['buildx', 'history', 'ls', '--format', 'json'])));
+      if (plugin) t.pluginCall.push(await timeMs(() => run(plugin, ['history', 'ls', '--format', 'json'])));
       t.off.push(await timeMs(action('off')));
       t.on.push(await timeMs(action('error')));
       if (peer) {
@@ -81,6 +100,8 @@ export async function benchOverhead(): Promise<Record<string, string>> {
       'docker buildx build, cached (baseline)': `${fmt(d, 0)} ms`,
       // What one more buildx call costs here: the action's look for concurrent builds is one, after the build.
       'one buildx call (docker buildx history ls)': `${fmt(median(t.buildxCall), 0)} ms`,
+      // The same call without the docker CLI in front: what its plugin dispatch costs each of the action's buildx calls.
+      'the same call run as docker-buildx directly (standalone)': plugin ? `${fmt(median(t.pluginCall), 0)} ms` : 'skipped: no docker-buildx found',
       'secret-build, leak-check: off (one build; main + post)': line(t.off, d),
       'secret-build, leak-check: error (build to the runner, scan, cached publishing build; main + post)': line(t.on, d),
       'cost of verify-then-publish (error minus off)': `${fmt(median(t.on) - median(t.off), 0)} ms`

@@ -4863,11 +4863,6 @@ function pipeScrubbed(src, redactor, dest, tap) {
         scrubbed.resume();
     return (0,promises_namespaceObject.finished)(scrubbed);
 }
-/**
- * The runner ends a line at a bare CR: what follows one would start a line of its own in
- * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
- * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
- */
 /** Passes on whole lines only; a partial line goes on at the end, or after a pause (a stalled build's prompt). */
 function wholeLines() {
     let rest = Buffer.alloc(0);
@@ -4894,6 +4889,11 @@ function wholeLines() {
     });
     return t;
 }
+/**
+ * The runner ends a line at a bare CR: what follows one would start a line of its own in
+ * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
+ * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
+ */
 function bareCrToLf() {
     return new external_node_stream_.Transform({
         transform(chunk, _enc, done) {

@@ -97,11 +97,6 @@ function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefi
   return finished(scrubbed);
 }
 
-/**
- * The runner ends a line at a bare CR: what follows one would start a line of its own in
- * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
- * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
- */
 /** Passes on whole lines only; a partial line goes on at the end, or after a pause (a stalled build's prompt). */
 function wholeLines(): Transform {
   let rest: Buffer = Buffer.alloc(0);
@@ -128,6 +123,11 @@ function wholeLines(): Transform {
   return t;
 }
 
+/**
+ * The runner ends a line at a bare CR: what follows one would start a line of its own in
+ * the log. Turned into a line feed, so the log shows what the runner sees (and a terminal
+ * cannot be made to overwrite a line). A CR that ends a chunk becomes a line feed too.
+ */
 export function bareCrToLf(): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
