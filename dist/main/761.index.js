@@ -129,11 +129,12 @@ function buildModel(dockerfile, buildArgs, target) {
             }
         }
         if (ins instanceof main.Workdir) {
-            const w = expand(ins.getArgumentsContent() ?? '', at.vars);
+            // BuildKit's lexer takes the quotes off (`WORKDIR "/app"` is /app), as for ENV.
+            const w = expand(unquote(ins.getArgumentsContent() ?? ''), at.vars);
             at.workdir = w === undefined || at.workdir === undefined ? undefined : external_node_path_.posix.resolve(at.workdir, w);
         }
         if (ins instanceof main.User)
-            at.user = expand((ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
+            at.user = expand(unquote(ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
         const home = at.vars.get('HOME') ?? (at.user === undefined || at.user === 'root' || at.user === '0' ? '/root' : `/home/${at.user}`);
         const step = { ins, line: lineOf(ins), stage: at.stage, onbuild: false, vars: new Map(at.vars), workdir: at.workdir, home };
         steps.push(step);
@@ -616,7 +617,7 @@ function credentialNames(model, isCredential) {
     const reach = (stage) => (inFinalChain(model, stage) ? 'error' : 'warning');
     return all.flatMap((step) => [
         ...[...declarations(step), ...labels(step)].flatMap((d) => {
-            const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter(isCredential);
+            const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter((r) => isCredential(r) && argInScope(step, r));
             if (from.length && step.stage) {
                 return [
                     {
@@ -636,12 +637,24 @@ function credentialNames(model, isCredential) {
                 }
             ];
         }),
-        ...(step.stage && step.ins instanceof main.Add ? urlCredentials(step.ins, isCredential) : []).map(({ src, from }) => ({
+        ...(step.stage && step.ins instanceof main.Add ? urlCredentials(step.ins, (r) => isCredential(r) && argInScope(step, r)) : []).map(({ src, from }) => ({
             severity: reach(step.stage),
             line: step.line,
             message: `ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
         }))
     ]);
+}
+/**
+ * Whether `name` is an ARG declared in the step's stage before it: only then can a
+ * build-arg put a value there. An undeclared name expands to nothing (a value the base
+ * image set is in its config already), and a global ARG not declared again in the stage
+ * is not in scope.
+ */
+function argInScope(step, name) {
+    if (!step.stage)
+        return false;
+    const before = step.stage.steps.slice(0, step.stage.steps.findIndex((s) => s.ins === step.ins));
+    return before.some((s) => !s.onbuild && s.ins instanceof main.Arg && argDecls(s.ins).some((d) => d.name === name));
 }
 function labels(step) {
     return step.ins instanceof main.Label ? step.ins.getProperties().map((p) => ({ kw: 'LABEL', name: p.getName(), value: p.getValue() ?? undefined })) : [];
@@ -893,7 +906,8 @@ function toolStore(words, where) {
         case 'gcloud':
             if (!/^auth (activate-service-account|login)$/.test(sub))
                 return undefined;
-            return { how: `gcloud ${sub}`, file: at(home, '.config/gcloud'), carriers: args, readsFiles: true };
+            // `--key-file=-` reads the key from standard input (`echo "$KEY" | gcloud auth activate-service-account --key-file=-`).
+            return { how: `gcloud ${sub}`, file: at(home, '.config/gcloud'), carriers: args, readsFiles: true, stdin: tools_option(args, '--key-file')?.value === '-' };
         case 'huggingface-cli':
         case 'hf':
             if (!(pos[0] === 'login' || sub === 'auth login'))
@@ -1436,7 +1450,13 @@ function mountsOf(step) {
     return step.ins
         .getFlags()
         .filter((f) => f.getName() === 'mount')
-        .map((f) => parseMount(flagWord(f.getValue() ?? ''), step));
+        .map((f) => {
+        const value = f.getValue();
+        // `RUN --mount type=secret,…` (a blank, not `=`): BuildKit's flag parser refuses it with this message.
+        if (value === null)
+            return { step, type: 'bind', required: false, error: 'missing a value on flag: --mount' };
+        return parseMount(flagWord(value), step);
+    });
 }
 /** extractBuilderFlags: quotes are removed and the escape character takes the next character literally. */
 function flagWord(raw) {

@@ -344,6 +344,10 @@ describe('parsing as BuildKit does (commands_runmount.go, convert_secrets.go)', 
     const found = check(df('FROM a', `RUN --mount=${mount} true`), { providedIds: ['a'] }).filter((f) => /invalid/.test(f.message));
     expect(found).toEqual([{ at: 'error@2', message: `RUN --mount is invalid, BuildKit refuses it: ${why}` }]);
   });
+  test('`--mount type=…` (a blank, not `=`) is refused with the message BuildKit gives', () => {
+    const found = check(df('FROM a', 'RUN --mount type=secret,id=a true'), { providedIds: ['a'] }).filter((f) => /invalid/.test(f.message));
+    expect(found).toEqual([{ at: 'error@2', message: 'RUN --mount is invalid, BuildKit refuses it: missing a value on flag: --mount' }]);
+  });
   test('flag words and CSV fields as BuildKit reads them', () => {
     expect(flagWord('"type=secret,id=a"')).toBe('type=secret,id=a');
     expect(csvFields('type=secret,"target=/a,b"')).toEqual(['type=secret', 'target=/a,b']);
@@ -405,6 +409,34 @@ describe('false positives', () => {
     expect(found).toHaveLength(1);
     expect(found[0].at).toBe('error@2');
     expect(found[0].message).toMatch(/"npm".*\(lines 2, 3\)$/);
+  });
+});
+
+describe('held-out corpus (43 real files not used to write the rules)', () => {
+  test('ENV from a credential name that is not an ARG of the stage: the name warning, not an error (it expands to nothing)', () => {
+    expect(at(df('FROM a', 'ENV OPENAI_API_KEY=${OPENAI_API_KEY}'))).toEqual(['warning@2']);
+    // A global ARG is in scope only where the stage declares it again.
+    expect(at(df('ARG NPM_TOKEN', 'FROM a', 'ENV NPM_TOKEN=$NPM_TOKEN'))).toEqual(['warning@1', 'warning@3']);
+    expect(at(df('ARG NPM_TOKEN', 'FROM a', 'ARG NPM_TOKEN', 'ENV NPM_TOKEN=$NPM_TOKEN'))).toEqual(['warning@1', 'error@4']);
+    // Declared after the ENV: not in scope there either.
+    expect(at(df('FROM a', 'ENV X=$API_TOKEN', 'ARG API_TOKEN'))).toEqual(['warning@3']);
+    expect(at(df('FROM a', 'ADD https://u:${API_TOKEN}@host/f /f'))).toEqual([]);
+    expect(at(df('FROM a', 'ARG API_TOKEN', 'ADD https://u:${API_TOKEN}@host/f /f'))).toEqual(['warning@2', 'error@3']);
+  });
+  test('gcloud --key-file=- reads the key from standard input, and stores it', () => {
+    expect(
+      matching(/gcloud auth activate-service-account/, df('FROM a', 'ARG GCP_KEY', 'RUN echo "$GCP_KEY" | gcloud auth activate-service-account --key-file=-'))
+    ).toEqual(['error@3']);
+    const mounted = df('FROM a', 'RUN --mount=type=secret,id=gcp cat /run/secrets/gcp | gcloud auth activate-service-account --key-file -');
+    expect(matching(/gcloud/, mounted, { providedIds: ['gcp'] })).toEqual(['error@2']);
+    // Without `-`, what is piped in is not the key.
+    expect(matching(/gcloud/, df('FROM a', 'ARG GCP_KEY', 'RUN echo "$GCP_KEY" | gcloud auth activate-service-account --key-file=/k.json'))).toEqual([]);
+  });
+  test('a quoted WORKDIR is the path without its quotes (a write there reaches COPY --from of it)', () => {
+    const copied = df('FROM a AS src', 'WORKDIR "/application"', 'COPY .env .env.local', 'FROM a', 'COPY --from=src /application/ /application/');
+    expect(at(copied)).toEqual(['error@3']);
+    const written = df('FROM a AS b', "WORKDIR '/app'", 'ARG NPM_TOKEN', 'RUN echo "//r/:_authToken=$NPM_TOKEN" > .npmrc', 'FROM a', 'COPY --from=b /app /app');
+    expect(matching(/\.npmrc/, written)).toEqual(['error@4']);
   });
 });
 

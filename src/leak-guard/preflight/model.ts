@@ -83,10 +83,11 @@ export function buildModel(dockerfile: string, buildArgs: Record<string, string>
       }
     }
     if (ins instanceof Workdir) {
-      const w = expand(ins.getArgumentsContent() ?? '', at.vars);
+      // BuildKit's lexer takes the quotes off (`WORKDIR "/app"` is /app), as for ENV.
+      const w = expand(unquote(ins.getArgumentsContent() ?? ''), at.vars);
       at.workdir = w === undefined || at.workdir === undefined ? undefined : path.posix.resolve(at.workdir, w);
     }
-    if (ins instanceof User) at.user = expand((ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
+    if (ins instanceof User) at.user = expand(unquote(ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
     const home = at.vars.get('HOME') ?? (at.user === undefined || at.user === 'root' || at.user === '0' ? '/root' : `/home/${at.user}`);
     const step: Step = { ins, line: lineOf(ins), stage: at.stage, onbuild: false, vars: new Map(at.vars), workdir: at.workdir, home };
     steps.push(step);

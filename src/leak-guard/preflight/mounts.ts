@@ -38,7 +38,12 @@ export function mountsOf(step: Step): MountUse[] {
   return step.ins
     .getFlags()
     .filter((f) => f.getName() === 'mount')
-    .map((f) => parseMount(flagWord(f.getValue() ?? ''), step));
+    .map((f) => {
+      const value = f.getValue();
+      // `RUN --mount type=secret,…` (a blank, not `=`): BuildKit's flag parser refuses it with this message.
+      if (value === null) return { step, type: 'bind', required: false, error: 'missing a value on flag: --mount' };
+      return parseMount(flagWord(value), step);
+    });
 }
 
 /** extractBuilderFlags: quotes are removed and the escape character takes the next character literally. */

@@ -68,7 +68,7 @@ export function credentialNames(model: Model, isCredential: (name: string) => bo
   const reach = (stage: Step['stage']) => (inFinalChain(model, stage) ? ('error' as const) : ('warning' as const));
   return all.flatMap((step) => [
     ...[...declarations(step), ...labels(step)].flatMap((d): Finding[] => {
-      const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter(isCredential);
+      const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter((r) => isCredential(r) && argInScope(step, r));
       if (from.length && step.stage) {
         return [
           {
@@ -87,12 +87,27 @@ export function credentialNames(model: Model, isCredential: (name: string) => bo
         }
       ];
     }),
-    ...(step.stage && step.ins instanceof Add ? urlCredentials(step.ins, isCredential) : []).map(({ src, from }): Finding => ({
+    ...(step.stage && step.ins instanceof Add ? urlCredentials(step.ins, (r) => isCredential(r) && argInScope(step, r)) : []).map(({ src, from }): Finding => ({
       severity: reach(step.stage!),
       line: step.line,
       message: `ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
     }))
   ]);
+}
+
+/**
+ * Whether `name` is an ARG declared in the step's stage before it: only then can a
+ * build-arg put a value there. An undeclared name expands to nothing (a value the base
+ * image set is in its config already), and a global ARG not declared again in the stage
+ * is not in scope.
+ */
+function argInScope(step: { ins: Step['ins']; stage?: Step['stage'] }, name: string): boolean {
+  if (!step.stage) return false;
+  const before = step.stage.steps.slice(
+    0,
+    step.stage.steps.findIndex((s) => s.ins === step.ins)
+  );
+  return before.some((s) => !s.onbuild && s.ins instanceof Arg && argDecls(s.ins).some((d) => d.name === name));
 }
 
 function labels(step: Pick<Step, 'ins'>): { kw: string; name: string; value?: string }[] {

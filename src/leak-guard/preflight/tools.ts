@@ -130,7 +130,8 @@ export function toolStore(words: Word[], where: Where): ToolStore | undefined {
       return { how: 'gh auth login', file: at(home, '.config/gh/hosts.yml'), carriers: args, stdin: has(args, '--with-token') };
     case 'gcloud':
       if (!/^auth (activate-service-account|login)$/.test(sub)) return undefined;
-      return { how: `gcloud ${sub}`, file: at(home, '.config/gcloud'), carriers: args, readsFiles: true };
+      // `--key-file=-` reads the key from standard input (`echo "$KEY" | gcloud auth activate-service-account --key-file=-`).
+      return { how: `gcloud ${sub}`, file: at(home, '.config/gcloud'), carriers: args, readsFiles: true, stdin: option(args, '--key-file')?.value === '-' };
     case 'huggingface-cli':
     case 'hf':
       if (!(pos[0] === 'login' || sub === 'auth login')) return undefined;
