@@ -693,6 +693,33 @@ function contextCopies(model) {
     });
 }
 /**
+ * Credential files (by name, or named for a token) a `COPY --from` takes out of an image the
+ * build does not make: `COPY --from=registry/tok:1 /tmp/GithubToken /gt`, or from a stage
+ * that is only a name for one (`FROM registry/tok:1 AS token`). What a stage's own steps
+ * write is followed by what they write instead.
+ */
+function imageCopies(model) {
+    const external = (step) => {
+        const stage = copyFromStage(model, step);
+        return !stage || (!stage.base && stage.steps.length === 0);
+    };
+    return model.steps
+        .filter((s) => !s.onbuild && s.ins instanceof main.Copy && external(s))
+        .flatMap((step) => {
+        const image = step.ins
+            .getFlags()
+            .find((f) => f.getName().toLowerCase() === 'from')
+            ?.getValue();
+        const args = copyArgs(step.ins);
+        if (!image || !args)
+            return [];
+        const sources = args.sources.map((src) => expand(src, step.vars) ?? src);
+        return sources
+            .filter((src) => !/[*?[]/.test(src) && ((0,credential_files/* credentialFileKind */.W)(src.replace(/\/+$/, '')) === 'credential' || (0,credential_files/* tokenFileName */.L)(src)))
+            .map((src) => ({ step, name: src, image, file: destOf(step, expand(args.dest, step.vars), src, sources.length > 1) }));
+    });
+}
+/**
  * Credential files a COPY/ADD takes from the context: named outright (a credential whatever
  * it holds, if it is there: BuildKit fails the COPY otherwise), copied to a credential's
  * place (`COPY key /root/.ssh/id_rsa`), named by a credential-named variable
@@ -707,7 +734,8 @@ function credentialCopies(model, input) {
         const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && (0,credential_files/* credentialFileKind */.W)(c.dest) === 'credential';
         for (const src of c.sources) {
             const explicit = src.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-            const named = (0,credential_files/* credentialFileKind */.W)(explicit) === 'credential' && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
+            const byName = (0,credential_files/* credentialFileKind */.W)(explicit) === 'credential' || (0,credential_files/* tokenFileName */.L)(explicit);
+            const named = byName && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
             const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(src);
             if (named || intoCredential || (variable && looksLikeCredential(variable[1])))
                 hits.add(explicit);
@@ -746,7 +774,9 @@ function copiedCredentialFiles(model, copies) {
         return {
             severity: sev,
             line: c.step.line,
-            message: `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
+            message: c.image
+                ? `COPY --from=${c.image} takes the credential file ${c.name} into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead`
+                : `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
         };
     });
 }
@@ -1152,7 +1182,7 @@ class Flow {
         const reads = READERS.has(name);
         const stdin = [...stdinPiped, ...this.stdinOf(c, name)];
         for (const a of c.assigns.filter(() => ws.length === 0))
-            this.vars.set(a.name, this.of(a.word, false));
+            this.vars.set(a.name, this.assigned(a.name, a.word));
         if (name === 'read')
             for (const v of args.filter((w) => /^[A-Za-z_]\w*$/.test(w.value)))
                 this.vars.set(v.value, stdin);
@@ -1199,6 +1229,17 @@ class Flow {
     /** Credentials a word carries: variables it expands, command substitutions that read a secret file, or (readsFile) a secret file's path. */
     of(w, readsFile) {
         return [...w.refs.flatMap((r) => this.variable(r)), ...w.subs.flatMap((s) => this.inText(s)), ...(readsFile ? this.fileAt(w.value) : [])];
+    }
+    /**
+     * What an assignment puts in a variable. A credential-named one set from a command's
+     * output that holds nothing known here (`gitToken=$(cat /gt)`, `TOKEN=$(curl …)`) is
+     * taken at its name, as a credential from outside would be; a literal (`TOKEN=dummy`)
+     * or an empty value stays clean.
+     */
+    assigned(name, w) {
+        const found = this.of(w, false);
+        const known = found.filter((x) => !isProbe(x));
+        return known.length || !w.subs.length || !this.isCredential(name) ? found : [...found, { kind: 'var', name }];
     }
     /** A variable set in the script, a secret's env=, or a credential-named one from outside. */
     variable(name) {
@@ -1400,7 +1441,7 @@ function severity(model, w) {
 const what = (s) => s.kind === 'secret'
     ? `the mounted secret "${s.id}"`
     : s.kind === 'var'
-        ? `${s.name} (a credential-named ARG/ENV)`
+        ? `${s.name} (a credential-named variable)`
         : `the ${s.probe ? 'file' : 'credential file'} ${s.name}${s.probe ? ' (read as a credential)' : ''}`;
 const WHY = {
     error: 'it ends up in the final image',
@@ -1774,7 +1815,7 @@ function preflight(input) {
     const ids = new Set([...input.providedIds, ...mounts.flatMap((m) => (m.type === 'secret' && m.id ? [m.id] : []))]);
     const holders = nameHolders(model, ids);
     const isCredential = (name) => looksLikeCredential(name) && !holders.has(name);
-    const copies = credentialCopies(model, input);
+    const copies = [...credentialCopies(model, input), ...imageCopies(model)];
     const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
     return mergeByCause([
         ...secretValues(model, input),

@@ -70,6 +70,7 @@ function messageOf(e) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ tokenFileName),
 /* harmony export */   W: () => (/* binding */ credentialFileKind)
 /* harmony export */ });
 /**
@@ -107,6 +108,21 @@ function credentialFileKind(rel) {
     if (CONFIG_FILES.some((re) => re.test(rel)))
         return 'config';
     return undefined;
+}
+/**
+ * A file named for a token (`GithubToken`, `github_token`, `.token`, `gh-token.txt`): the
+ * name's last word is `token`, with no extension or `.txt`. Not `tokenizer.json`,
+ * `tokens.css` or `token.go`. Only for files a COPY names outright: as a context walk
+ * would also take a directory such as `src/token`.
+ */
+function tokenFileName(rel) {
+    const name = (rel.split('/').pop() ?? '').replace(/\.txt$/i, '');
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split(/[._-]+/)
+        .filter(Boolean);
+    return words.at(-1) === 'token';
 }
 
 

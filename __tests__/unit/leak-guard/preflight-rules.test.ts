@@ -128,7 +128,7 @@ describe('missed: credential-named ARGs written into files, every name of ARG a 
   test('the write of an ARG is reported by where it goes, besides the name', () => {
     const text = df('FROM node', 'ARG NPM_TOKEN', 'RUN echo "//r/:_authToken=${NPM_TOKEN}" > ~/.npmrc && npm ci');
     expect(at(text)).toEqual(['warning@2', 'error@3']);
-    expect(check(text)[1].message).toMatch(/RUN writes NPM_TOKEN \(a credential-named ARG\/ENV\) into ~\/\.npmrc/);
+    expect(check(text)[1].message).toMatch(/RUN writes NPM_TOKEN \(a credential-named variable\) into ~\/\.npmrc/);
   });
   test('used and removed in the same RUN: notice', () => {
     expect(at(df('FROM node', 'ARG NPM_TOKEN', 'RUN echo "t=${NPM_TOKEN}" > .npmrc && npm ci && rm -f .npmrc'))).toEqual(['warning@2', 'notice@3']);
@@ -437,6 +437,32 @@ describe('held-out corpus (43 real files not used to write the rules)', () => {
     expect(at(copied)).toEqual(['error@3']);
     const written = df('FROM a AS b', "WORKDIR '/app'", 'ARG NPM_TOKEN', 'RUN echo "//r/:_authToken=$NPM_TOKEN" > .npmrc', 'FROM a', 'COPY --from=b /app /app');
     expect(matching(/\.npmrc/, written)).toEqual(['error@4']);
+  });
+});
+
+describe('second held-out corpus (25 more real files)', () => {
+  test('a credential-named shell variable set from a command whose output is not known here is a credential', () => {
+    const git = (v: string) => `git config --global url."https://u:$${v}@github.com".insteadOf "https://github.com"`;
+    expect(at(df('FROM a', 'COPY --from=tok:1 /tmp/blob /gt', `RUN gitToken=$(cat /gt) && ${git('gitToken')}`))).toEqual(['error@3']);
+    expect(at(df('FROM a', `RUN export TOKEN=$(curl -s http://meta/t) && ${git('TOKEN')}`))).toEqual(['error@2']);
+    // A literal, an empty value, a name that says nothing: clean.
+    expect(at(df('FROM a', `RUN TOKEN=dummy && ${git('TOKEN')}`))).toEqual([]);
+    expect(at(df('FROM a', `RUN TOKEN= && ${git('TOKEN')}`))).toEqual([]);
+    expect(at(df('FROM a', 'RUN STAMP=$(date) && echo "$STAMP" > /stamp'))).toEqual([]);
+    // A secret read keeps what it is.
+    const mounted = df('FROM a', `RUN --mount=type=secret,id=t TOKEN=$(cat /run/secrets/t) && ${git('TOKEN')}`);
+    expect(matching(/mounted secret "t"/, mounted, { providedIds: ['t'] })).toEqual(['error@2']);
+  });
+  test('a file named for a token, copied from the context or from an image the build does not make', () => {
+    expect(at(df('FROM a', 'COPY github_token /gt'))).toEqual(['error@2']);
+    expect(at(df('FROM a', 'COPY .token GithubToken gh-token.txt /app/'))).toEqual(['error@2', 'error@2', 'error@2']);
+    expect(at(df('FROM a', 'COPY tokenizer.json tokens.css token.go id_token.json /app/'))).toEqual([]);
+    expect(matching(/--from=tok:1 takes the credential file \/tmp\/GithubToken/, df('FROM a', 'COPY --from=tok:1 /tmp/GithubToken /gt'))).toEqual(['error@2']);
+    expect(at(df('FROM tok:1 AS t', 'FROM a', 'COPY --from=t /root/.ssh/id_rsa /root/.ssh/'))).toEqual(['error@3']);
+    // A stage of the build is followed by what its steps write, not by names.
+    expect(at(df('FROM a AS t', 'RUN date > /tmp/GithubToken', 'FROM a', 'COPY --from=t /tmp/GithubToken /gt'))).toEqual([]);
+    // In an intermediate stage only: a warning.
+    expect(at(df('FROM a AS b', 'COPY --from=tok:1 /tmp/GithubToken /gt', 'FROM a', 'RUN true'))).toEqual(['warning@2']);
   });
 });
 

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import { Add, Copy } from 'dockerfile-ast';
 import { sourceCovers } from '../dockerignore.js';
-import { copyArgs, expand, reachesFinal, type Model, type Step } from './model.js';
-import { credentialFileKind } from './credential-files.js';
+import { copyArgs, copyFromStage, expand, reachesFinal, type Model, type Step } from './model.js';
+import { credentialFileKind, tokenFileName } from './credential-files.js';
 import { looksLikeCredential } from './names.js';
 import type { Finding, PreflightInput } from './types.js';
 
@@ -32,6 +32,35 @@ export interface CredentialCopy {
   file?: string;
   /** Not a credential by name: a later step reads it as one (the tool, for the message). */
   readBy?: string;
+  /** Copied from an image the build does not make (`COPY --from=<image or its stage name>`), not from the build context. */
+  image?: string;
+}
+
+/**
+ * Credential files (by name, or named for a token) a `COPY --from` takes out of an image the
+ * build does not make: `COPY --from=registry/tok:1 /tmp/GithubToken /gt`, or from a stage
+ * that is only a name for one (`FROM registry/tok:1 AS token`). What a stage's own steps
+ * write is followed by what they write instead.
+ */
+export function imageCopies(model: Model): CredentialCopy[] {
+  const external = (step: Step) => {
+    const stage = copyFromStage(model, step);
+    return !stage || (!stage.base && stage.steps.length === 0);
+  };
+  return model.steps
+    .filter((s) => !s.onbuild && s.ins instanceof Copy && external(s))
+    .flatMap((step) => {
+      const image = (step.ins as Copy)
+        .getFlags()
+        .find((f) => f.getName().toLowerCase() === 'from')
+        ?.getValue();
+      const args = copyArgs(step.ins);
+      if (!image || !args) return [];
+      const sources = args.sources.map((src) => expand(src, step.vars) ?? src);
+      return sources
+        .filter((src) => !/[*?[]/.test(src) && (credentialFileKind(src.replace(/\/+$/, '')) === 'credential' || tokenFileName(src)))
+        .map((src) => ({ step, name: src, image, file: destOf(step, expand(args.dest, step.vars), src, sources.length > 1) }));
+    });
 }
 
 /**
@@ -49,7 +78,8 @@ export function credentialCopies(model: Model, input: PreflightInput): Credentia
     const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && credentialFileKind(c.dest) === 'credential';
     for (const src of c.sources) {
       const explicit = src.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-      const named = credentialFileKind(explicit) === 'credential' && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
+      const byName = credentialFileKind(explicit) === 'credential' || tokenFileName(explicit);
+      const named = byName && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
       const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(src);
       if (named || intoCredential || (variable && looksLikeCredential(variable[1]))) hits.add(explicit);
       for (const f of known ?? []) {
@@ -85,7 +115,9 @@ export function copiedCredentialFiles(model: Model, copies: CredentialCopy[]): F
     return {
       severity: sev,
       line: c.step.line,
-      message: `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
+      message: c.image
+        ? `COPY --from=${c.image} takes the credential file ${c.name} into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead`
+        : `${c.step.ins.getKeyword()} takes the credential file ${c.name}${c.readBy ? ` (read as a credential by ${c.readBy})` : ''} from the build context into the image${sev === 'error' ? '' : ' (an intermediate stage: its layers keep it)'}; mount it with RUN --mount=type=secret instead, or exclude it in .dockerignore`
     };
   });
 }

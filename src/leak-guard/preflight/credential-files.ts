@@ -33,3 +33,19 @@ export function credentialFileKind(rel: string): 'credential' | 'config' | undef
   if (CONFIG_FILES.some((re) => re.test(rel))) return 'config';
   return undefined;
 }
+
+/**
+ * A file named for a token (`GithubToken`, `github_token`, `.token`, `gh-token.txt`): the
+ * name's last word is `token`, with no extension or `.txt`. Not `tokenizer.json`,
+ * `tokens.css` or `token.go`. Only for files a COPY names outright: as a context walk
+ * would also take a directory such as `src/token`.
+ */
+export function tokenFileName(rel: string): boolean {
+  const name = (rel.split('/').pop() ?? '').replace(/\.txt$/i, '');
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[._-]+/)
+    .filter(Boolean);
+  return words.at(-1) === 'token';
+}

@@ -182,7 +182,7 @@ class Flow {
     const args = ws.slice(1);
     const reads = READERS.has(name);
     const stdin = [...stdinPiped, ...this.stdinOf(c, name)];
-    for (const a of c.assigns.filter(() => ws.length === 0)) this.vars.set(a.name, this.of(a.word, false));
+    for (const a of c.assigns.filter(() => ws.length === 0)) this.vars.set(a.name, this.assigned(a.name, a.word));
     if (name === 'read') for (const v of args.filter((w) => /^[A-Za-z_]\w*$/.test(w.value))) this.vars.set(v.value, stdin);
     if (name === 'cd') this.cwd = this.resolve(args[0]?.value ?? '~');
     if (['rm', 'shred', 'unlink'].includes(name)) this.removed(args.filter((w) => !w.value.startsWith('-')));
@@ -218,6 +218,18 @@ class Flow {
   /** Credentials a word carries: variables it expands, command substitutions that read a secret file, or (readsFile) a secret file's path. */
   private of(w: Word, readsFile: boolean): Source[] {
     return [...w.refs.flatMap((r) => this.variable(r)), ...w.subs.flatMap((s) => this.inText(s)), ...(readsFile ? this.fileAt(w.value) : [])];
+  }
+
+  /**
+   * What an assignment puts in a variable. A credential-named one set from a command's
+   * output that holds nothing known here (`gitToken=$(cat /gt)`, `TOKEN=$(curl …)`) is
+   * taken at its name, as a credential from outside would be; a literal (`TOKEN=dummy`)
+   * or an empty value stays clean.
+   */
+  private assigned(name: string, w: Word): Source[] {
+    const found = this.of(w, false);
+    const known = found.filter((x) => !isProbe(x));
+    return known.length || !w.subs.length || !this.isCredential(name) ? found : [...found, { kind: 'var', name }];
   }
 
   /** A variable set in the script, a secret's env=, or a credential-named one from outside. */

@@ -5,7 +5,7 @@
  * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. One finding
  * per cause: the same finding on several lines is reported once, listing the lines.
  */
-import { copiedCredentialFiles, contextSecretFiles, credentialCopies, otherCopies } from './context.js';
+import { copiedCredentialFiles, contextSecretFiles, credentialCopies, imageCopies, otherCopies } from './context.js';
 import { writtenCredentials } from './leaks.js';
 import { buildModel, type Step } from './model.js';
 import { mountsOf, type MountUse } from './mounts.js';
@@ -26,7 +26,7 @@ export function preflight(input: PreflightInput): Finding[] {
   const ids = new Set([...input.providedIds, ...mounts.flatMap((m) => (m.type === 'secret' && m.id ? [m.id] : []))]);
   const holders = nameHolders(model, ids);
   const isCredential = (name: string) => looksLikeCredential(name) && !holders.has(name);
-  const copies = credentialCopies(model, input);
+  const copies = [...credentialCopies(model, input), ...imageCopies(model)];
   const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
   return mergeByCause([
     ...secretValues(model, input),

@@ -76,7 +76,7 @@ const what = (s: Source) =>
   s.kind === 'secret'
     ? `the mounted secret "${s.id}"`
     : s.kind === 'var'
-      ? `${s.name} (a credential-named ARG/ENV)`
+      ? `${s.name} (a credential-named variable)`
       : `the ${s.probe ? 'file' : 'credential file'} ${s.name}${s.probe ? ' (read as a credential)' : ''}`;
 
 const WHY: Record<Severity, string> = {
