@@ -12,7 +12,7 @@ import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type Buil
 import { inspectBuilder } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
-import { evaluatesOnly, planBuilds, pushes, type BuildPlan } from './docker/plan.js';
+import { evaluatesOnly, planBuilds, pushedNames, type BuildPlan } from './docker/plan.js';
 import { concurrentBuilds } from './docker/history.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
@@ -179,7 +179,7 @@ function publishAndVerify(r: Run, publish: BuildInputs, scanned: ScannedImage[],
     const files = buildFiles(work, 'publish');
     failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
     const outputs = readBuildOutputs(files);
-    const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(publish), scanned, log);
+    const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
     report.checks.push({ name: 'published = scanned', outcome: check.detail });
     if (!check.ok && inputs.leakCheck === 'error') throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
     if (!check.ok) log.warning(`leak guard: ${check.detail}`);

@@ -4,6 +4,7 @@
  * the leak guard fails closed when it cannot read what the build produced.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -129,6 +130,21 @@ e2e('verify before publishing', () => {
   test('the same builder-stage secret without a cache export: the final image is clean and is built', async () => {
     const run = await act(workspace(STAGE_LEAK), { 'no-cache': 'true' });
     expect(run.main.code).toBe(0);
+  });
+
+  test("build-push-action's multi-output: a pushed image, a type=docker load and an OCI tarball; the push is read back by its own name", async () => {
+    const repo = `sb-e2e/multi-${nonce}`;
+    const ws = workspace(CLEAN);
+    const oci = path.join(ws.dir, 'oci.tar');
+    const local = `sb-e2e-multi-${nonce}:local`;
+    const run = await act(ws, { outputs: `type=image,name=${REGISTRY}/${repo}:latest,push=true\ntype=docker,name=${local}\ntype=oci,dest=${oci}` });
+    expect(errors(run)).toEqual([]);
+    expect(run.main.code).toBe(0);
+    expect(run.summary).toMatch(/published image = scanned image/);
+    expect(await registryDigest(repo, 'latest')).toMatch(/^sha256:/);
+    expect(fs.statSync(oci).size).toBeGreaterThan(0);
+    expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', local], { encoding: 'utf8' })).toMatch(/sha256:/);
+    execFileSync('docker', ['image', 'rm', local]);
   });
 
   test('file outputs are exported next to their destination, scanned, then renamed into place', async () => {

@@ -2062,7 +2062,7 @@ function parseFields(input, spec, entry) {
     return attrs;
 }
 const what = (input) => (input === 'outputs' ? 'output' : 'cache export');
-function parseOutput(spec, entry) {
+function outputs_parseOutput(spec, entry) {
     if (spec === '-')
         return { type: 'tar', attrs: new Map([['dest', '-']]) };
     if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec))
@@ -2099,7 +2099,7 @@ function writesToStdout(o) {
     return (['tar', 'oci'].includes(o.type) && (dest === undefined || dest === '' || dest === '-')) || dest === '-';
 }
 /** Leaves the runner: a registry push (`push=` with no value counts as true in BuildKit). */
-function isPush(o) {
+function outputs_isPush(o) {
     const push = o.attrs.get('push');
     return o.type === 'registry' || (o.type === 'image' && push !== undefined && (push === '' || goBool(push, false)));
 }
@@ -2212,7 +2212,7 @@ function buildxArgs(b, mounts, files, ssh = []) {
     for (const k of ssh)
         args.push('--ssh', `${k.id}=${k.file}`);
     // buildx refuses an image id file with the local and tar exporters (no image is made).
-    if (!b.outputs.some((o, k) => ['local', 'tar'].includes(parseOutput(o, k + 1).type)))
+    if (!b.outputs.some((o, k) => ['local', 'tar'].includes(outputs_parseOutput(o, k + 1).type)))
         args.push('--iidfile', files.iidFile);
     args.push('--metadata-file', files.metadataFile);
     args.push(...b['extra-args'], b.context);
@@ -5505,7 +5505,7 @@ async function inspectBuilder(builder, log) {
 /** Flags in extra-args that would publish from the verify build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
 function planBuilds(b, mode, builder, work, suffix) {
-    const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1));
+    const outputs = b.outputs.map((o, k) => outputs_parseOutput(o, k + 1));
     outputs.forEach((o, k) => {
         if (writesToStdout(o))
             throw new errors/* InputError */.dz('outputs', 'this output goes to stdout, which would write the build result into the log: give dest= a file or directory', k + 1);
@@ -5605,6 +5605,19 @@ function evaluatesOnly(b) {
 function pushes(b) {
     return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
 }
+/**
+ * The names a plan pushes under: the tags with `push`, and each pushing output's `name=`
+ * (the tags when it has none). A `type=docker` output in the same build is loaded, not pushed.
+ */
+function pushedNames(b) {
+    const outputs = b.outputs.map((o, k) => outputs_parseOutput(o, k + 1)).filter(outputs_isPush);
+    const named = outputs.flatMap((o) => (o.attrs.get('name') ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean));
+    const tagged = b.push || outputs.some((o) => !o.attrs.get('name'));
+    return [...new Set([...(tagged ? b.tags : []), ...named])];
+}
 
 ;// CONCATENATED MODULE: ./src/docker/history.ts
 
@@ -5655,29 +5668,33 @@ async function concurrentBuilds(ref, builder, log) {
 
 /** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
 async function publishedConfigs(meta, pushed, scanned, log) {
-    const config = meta['containerimage.config.digest'];
-    if (typeof config === 'string')
-        return [config];
-    const digest = meta['containerimage.digest'];
-    if (typeof digest !== 'string')
-        return 'the publish build reported no image digest';
-    const known = scanned.find((s) => s.manifest === digest);
-    if (known)
-        return [known.config];
-    const name = pushedName(meta);
-    if (!pushed || !name)
-        return localConfigs(digest, scanned, log);
-    const top = await rawManifest(`${name}@${digest}`, log);
+    const target = pushedTarget(meta, pushed);
+    if (!target?.byName) {
+        const config = meta['containerimage.config.digest'];
+        if (typeof config === 'string')
+            return [config];
+        const digest = meta['containerimage.digest'];
+        if (typeof digest !== 'string')
+            return 'the publish build reported no image digest';
+        const known = scanned.find((s) => s.manifest === digest);
+        if (known)
+            return [known.config];
+        if (!target)
+            return localConfigs(digest, scanned, log);
+    }
+    const top = await rawManifest(target.ref, log);
     if (typeof top === 'string')
         return top;
+    if (top.config)
+        return [top.config.digest];
     const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
     const configs = [];
-    for (const m of top.config ? [{ digest }] : platforms) {
+    for (const m of platforms) {
         const hit = scanned.find((s) => s.manifest === m.digest);
         if (hit)
             configs.push(hit.config);
         else {
-            const man = m.digest === digest ? top : await rawManifest(`${name}@${m.digest}`, log);
+            const man = await rawManifest(`${target.name}@${m.digest}`, log);
             if (typeof man === 'string')
                 return man;
             configs.push(man.config?.digest ?? '');
@@ -5685,15 +5702,34 @@ async function publishedConfigs(meta, pushed, scanned, log) {
     }
     return configs;
 }
-/** The first name the image was pushed under, without a digest, from the metadata; empty when none. */
-function pushedName(meta) {
-    return typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
-}
-/** name@digest of what was pushed, from the metadata. */
-function pushedRef(meta) {
-    const name = pushedName(meta);
+/**
+ * Where to read what was pushed: `name@digest` when the metadata describes the pushed image
+ * (one of its names is in a repository the plan pushed to). With several exporters it may
+ * describe another one (a `type=docker` load beside the push: its name and digest only);
+ * then the push is read by the first name it was pushed under. Undefined when nothing was
+ * pushed, or the metadata names no image: read from the image store instead.
+ */
+function pushedTarget(meta, pushed) {
+    const listed = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',').map((n) => n.trim().replace(/@.*$/, '')) : [];
+    if (!pushed.length || !listed.length)
+        return undefined;
+    const repos = new Set(pushed.map(repository));
+    const name = listed.find((n) => repos.has(repository(n)));
     const digest = meta['containerimage.digest'];
-    return name && typeof digest === 'string' ? `${name}@${digest}` : undefined;
+    if (name)
+        return { ref: `${name}@${typeof digest === 'string' ? digest : ''}`, name, byName: false };
+    return { ref: pushed[0], name: pushed[0].replace(/@.*$/, ''), byName: true };
+}
+/** The repository of a reference as Docker normalises it (`app:1` is docker.io/library/app). */
+function repository(ref) {
+    const r = ref
+        .trim()
+        .replace(/@.*$/, '')
+        .replace(/:[^:/]*$/, '');
+    const first = r.split('/')[0];
+    const domain = r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const full = domain ? r : `docker.io/${r}`;
+    return /^docker\.io\/[^/]+$/.test(full) ? full.replace(/^docker\.io\//, 'docker.io/library/') : full;
 }
 async function rawManifest(ref, log) {
     const r = await capture(['buildx', 'imagetools', 'inspect', '--raw', ref], log);
@@ -5762,6 +5798,10 @@ async function sameConfigAsScanned(ref, scanned, log) {
     const known = new Set(scanned.map((s) => ociConfig(s.configDoc)));
     return published.length > 0 && published.every((p) => known.has(ociConfig(p)));
 }
+/**
+ * `pushed`: the names the plan pushed under (docker/plan.ts pushedNames), empty when it
+ * pushed nothing: the result is then read from the image store it was loaded into.
+ */
 async function verifyPublished(meta, pushed, scanned, log) {
     // No image exporter ran (cacheonly, cache exports): there is nothing to compare.
     const published = 'containerimage.digest' in meta || 'containerimage.config.digest' in meta;
@@ -5776,8 +5816,8 @@ async function verifyPublished(meta, pushed, scanned, log) {
     const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
     if (!unknown.length)
         return { ok: true, detail: `published image = scanned image (${n})` };
-    const ref = pushedRef(meta);
-    if (pushed && ref && (await sameConfigAsScanned(ref, scanned, log)))
+    const ref = pushedTarget(meta, pushed)?.ref;
+    if (ref && (await sameConfigAsScanned(ref, scanned, log)))
         return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
     return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
 }
@@ -6163,7 +6203,7 @@ function publishAndVerify(r, publish, scanned, work) {
         const files = buildFiles(work, 'publish');
         failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
         const outputs = readBuildOutputs(files);
-        const check = await verifyPublished(parseMetadata(outputs.metadata), pushes(publish), scanned, log);
+        const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
         report.checks.push({ name: 'published = scanned', outcome: check.detail });
         if (!check.ok && inputs.leakCheck === 'error')
             throw new errors/* ActionError */.lZ(`leak guard: ${check.detail}; the published result was not the one scanned`);

@@ -138,3 +138,19 @@ export function evaluatesOnly(b: BuildInputs): boolean {
 export function pushes(b: BuildInputs): boolean {
   return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
 }
+
+/**
+ * The names a plan pushes under: the tags with `push`, and each pushing output's `name=`
+ * (the tags when it has none). A `type=docker` output in the same build is loaded, not pushed.
+ */
+export function pushedNames(b: BuildInputs): string[] {
+  const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1)).filter(isPush);
+  const named = outputs.flatMap((o) =>
+    (o.attrs.get('name') ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)
+  );
+  const tagged = b.push || outputs.some((o) => !o.attrs.get('name'));
+  return [...new Set([...(tagged ? b.tags : []), ...named])];
+}

@@ -19,24 +19,27 @@ interface Raw {
 }
 
 /** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
-async function publishedConfigs(meta: Record<string, unknown>, pushed: boolean, scanned: ScannedImage[], log: Log): Promise<string[] | string> {
-  const config = meta['containerimage.config.digest'];
-  if (typeof config === 'string') return [config];
-  const digest = meta['containerimage.digest'];
-  if (typeof digest !== 'string') return 'the publish build reported no image digest';
-  const known = scanned.find((s) => s.manifest === digest);
-  if (known) return [known.config];
-  const name = pushedName(meta);
-  if (!pushed || !name) return localConfigs(digest, scanned, log);
-  const top = await rawManifest(`${name}@${digest}`, log);
+async function publishedConfigs(meta: Record<string, unknown>, pushed: string[], scanned: ScannedImage[], log: Log): Promise<string[] | string> {
+  const target = pushedTarget(meta, pushed);
+  if (!target?.byName) {
+    const config = meta['containerimage.config.digest'];
+    if (typeof config === 'string') return [config];
+    const digest = meta['containerimage.digest'];
+    if (typeof digest !== 'string') return 'the publish build reported no image digest';
+    const known = scanned.find((s) => s.manifest === digest);
+    if (known) return [known.config];
+    if (!target) return localConfigs(digest, scanned, log);
+  }
+  const top = await rawManifest(target.ref, log);
   if (typeof top === 'string') return top;
+  if (top.config) return [top.config.digest];
   const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
   const configs: string[] = [];
-  for (const m of top.config ? [{ digest }] : platforms) {
+  for (const m of platforms) {
     const hit = scanned.find((s) => s.manifest === m.digest);
     if (hit) configs.push(hit.config);
     else {
-      const man = m.digest === digest ? top : await rawManifest(`${name}@${m.digest}`, log);
+      const man = await rawManifest(`${target.name}@${m.digest}`, log);
       if (typeof man === 'string') return man;
       configs.push(man.config?.digest ?? '');
     }
@@ -44,16 +47,33 @@ async function publishedConfigs(meta: Record<string, unknown>, pushed: boolean, 
   return configs;
 }
 
-/** The first name the image was pushed under, without a digest, from the metadata; empty when none. */
-function pushedName(meta: Record<string, unknown>): string {
-  return typeof meta['image.name'] === 'string' ? meta['image.name'].split(',')[0].replace(/@.*$/, '') : '';
+/**
+ * Where to read what was pushed: `name@digest` when the metadata describes the pushed image
+ * (one of its names is in a repository the plan pushed to). With several exporters it may
+ * describe another one (a `type=docker` load beside the push: its name and digest only);
+ * then the push is read by the first name it was pushed under. Undefined when nothing was
+ * pushed, or the metadata names no image: read from the image store instead.
+ */
+function pushedTarget(meta: Record<string, unknown>, pushed: string[]): { ref: string; name: string; byName: boolean } | undefined {
+  const listed = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',').map((n) => n.trim().replace(/@.*$/, '')) : [];
+  if (!pushed.length || !listed.length) return undefined;
+  const repos = new Set(pushed.map(repository));
+  const name = listed.find((n) => repos.has(repository(n)));
+  const digest = meta['containerimage.digest'];
+  if (name) return { ref: `${name}@${typeof digest === 'string' ? digest : ''}`, name, byName: false };
+  return { ref: pushed[0], name: pushed[0].replace(/@.*$/, ''), byName: true };
 }
 
-/** name@digest of what was pushed, from the metadata. */
-function pushedRef(meta: Record<string, unknown>): string | undefined {
-  const name = pushedName(meta);
-  const digest = meta['containerimage.digest'];
-  return name && typeof digest === 'string' ? `${name}@${digest}` : undefined;
+/** The repository of a reference as Docker normalises it (`app:1` is docker.io/library/app). */
+export function repository(ref: string): string {
+  const r = ref
+    .trim()
+    .replace(/@.*$/, '')
+    .replace(/:[^:/]*$/, '');
+  const first = r.split('/')[0];
+  const domain = r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const full = domain ? r : `docker.io/${r}`;
+  return /^docker\.io\/[^/]+$/.test(full) ? full.replace(/^docker\.io\//, 'docker.io/library/') : full;
 }
 
 async function rawManifest(ref: string, log: Log): Promise<Raw | string> {
@@ -122,7 +142,11 @@ async function sameConfigAsScanned(ref: string, scanned: ScannedImage[], log: Lo
   return published.length > 0 && published.every((p) => known.has(ociConfig(p)));
 }
 
-export async function verifyPublished(meta: Record<string, unknown>, pushed: boolean, scanned: ScannedImage[], log: Log): Promise<Verification> {
+/**
+ * `pushed`: the names the plan pushed under (docker/plan.ts pushedNames), empty when it
+ * pushed nothing: the result is then read from the image store it was loaded into.
+ */
+export async function verifyPublished(meta: Record<string, unknown>, pushed: string[], scanned: ScannedImage[], log: Log): Promise<Verification> {
   // No image exporter ran (cacheonly, cache exports): there is nothing to compare.
   const published = 'containerimage.digest' in meta || 'containerimage.config.digest' in meta;
   if (!published) return { ok: true, detail: 'no image was published (cache or file outputs only)' };
@@ -132,8 +156,8 @@ export async function verifyPublished(meta: Record<string, unknown>, pushed: boo
   const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
   const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
   if (!unknown.length) return { ok: true, detail: `published image = scanned image (${n})` };
-  const ref = pushedRef(meta);
-  if (pushed && ref && (await sameConfigAsScanned(ref, scanned, log)))
+  const ref = pushedTarget(meta, pushed)?.ref;
+  if (ref && (await sameConfigAsScanned(ref, scanned, log)))
     return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
   return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
 }

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { InputError } from '../../../src/errors.js';
 import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/outputs.js';
-import { planBuilds, pushes, type BuilderInfo, type PlannedTarget } from '../../../src/docker/plan.js';
+import { planBuilds, pushedNames, pushes, type BuilderInfo, type PlannedTarget } from '../../../src/docker/plan.js';
 import { parseCall } from '../../../src/inputs/call.js';
 import type { LeakCheck } from '../../../src/inputs/read.js';
 import type { BuildInputs } from '../../../src/inputs/table.js';
@@ -478,6 +478,20 @@ describe('pushes', () => {
     [{}, false]
   ])('%j → %s', (inputs, expected) => {
     expect(pushes({ ...empty, ...inputs })).toBe(expected);
+  });
+});
+
+describe('pushedNames', () => {
+  test.each<[Partial<BuildInputs>, string[]]>([
+    [{ push: true, tags: ['r/a:1', 'r/a:2'] }, ['r/a:1', 'r/a:2']],
+    [{ tags: ['r/a:1'], outputs: ['type=registry'] }, ['r/a:1']],
+    // build-push-action's multi-output: the type=docker name is loaded, not pushed.
+    [{ outputs: ['type=image,name=r/a:latest,push=true', 'type=docker,name=app:local', 'type=oci,dest=/tmp/o.tar'] }, ['r/a:latest']],
+    [{ outputs: ['type=image,"name=r/a:1,r/b:1",push=true'] }, ['r/a:1', 'r/b:1']],
+    [{ tags: ['r/a:1'], load: true }, []],
+    [{}, []]
+  ])('%j → %j', (inputs, expected) => {
+    expect(pushedNames({ ...empty, ...inputs })).toEqual(expected);
   });
 });
 

@@ -21,7 +21,7 @@ const capture = jest.fn((args: string[], _log: LogType): Promise<Captured> => {
   return Promise.resolve(script.get(args.join(' ')) ?? { code: 125, stdout: '', stderr: `unscripted: docker ${args.join(' ')}\n` });
 });
 jest.unstable_mockModule('../../../src/docker/process.js', () => ({ capture }));
-const { verifyPublished } = await import('../../../src/leak-guard/verify.js');
+const { repository, verifyPublished } = await import('../../../src/leak-guard/verify.js');
 const { Log } = await import('../../../src/output/log.js');
 
 const log = Log.forSecrets([]);
@@ -33,6 +33,8 @@ const ARM: ScannedImage = { manifest: digest('manifest arm64'), config: digest('
 const LEGACY: ScannedImage = { manifest: '', config: digest('config legacy'), diffIds: [digest('legacy layer')] };
 const INDEX = digest('index');
 const NAME = 'localhost:5000/o/app';
+/** What the plan pushed under (pushedNames). */
+const PUSHED = [`${NAME}:1`];
 const imagetools = (ref: string) => `buildx imagetools inspect --raw ${ref}`;
 const imageInspect = (ref: string) => `image inspect --format {{json .RootFS.Layers}} ${ref}`;
 
@@ -64,32 +66,32 @@ describe('verifyPublished', () => {
   describe('from the metadata alone', () => {
     test('containerimage.config.digest equal to a scanned config: ok, nothing inspected', async () => {
       const meta = { 'containerimage.config.digest': AMD.config, 'containerimage.digest': digest('other manifest media types'), 'image.name': `${NAME}:1` };
-      await expect(verifyPublished(meta, true, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (1 platform)' });
+      await expect(verifyPublished(meta, PUSHED, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (1 platform)' });
       expect(calls).toEqual([]);
     });
 
     test('a config digest of a legacy docker save image matches too', async () => {
-      await expect(verifyPublished({ 'containerimage.config.digest': LEGACY.config }, false, [LEGACY], log)).resolves.toMatchObject({ ok: true });
+      await expect(verifyPublished({ 'containerimage.config.digest': LEGACY.config }, [], [LEGACY], log)).resolves.toMatchObject({ ok: true });
     });
 
     test('a different config digest: not ok, naming it', async () => {
       const other = digest('config of something else');
       const meta = { 'containerimage.config.digest': other, 'containerimage.digest': AMD.manifest };
-      await expect(verifyPublished(meta, true, [AMD], log)).resolves.toEqual({ ok: false, detail: `the published image (${other}) is not the scanned one` });
+      await expect(verifyPublished(meta, PUSHED, [AMD], log)).resolves.toEqual({ ok: false, detail: `the published image (${other}) is not the scanned one` });
       expect(calls).toEqual([]);
     });
 
     test('an image published but none scanned: not ok (nothing to compare it with)', async () => {
-      await expect(verifyPublished({ 'containerimage.digest': INDEX }, true, [], log)).resolves.toEqual({
+      await expect(verifyPublished({ 'containerimage.digest': INDEX }, PUSHED, [], log)).resolves.toEqual({
         ok: false,
         detail: 'an image was published, but the scan read no image to compare it with'
       });
-      await expect(verifyPublished({}, false, [], log)).resolves.toEqual({ ok: true, detail: 'no image was published (cache or file outputs only)' });
+      await expect(verifyPublished({}, [], [], log)).resolves.toEqual({ ok: true, detail: 'no image was published (cache or file outputs only)' });
       expect(calls).toEqual([]);
     });
 
     test('containerimage.digest equal to a scanned manifest: ok, nothing inspected', async () => {
-      await expect(verifyPublished({ 'containerimage.digest': ARM.manifest, 'image.name': `${NAME}:1` }, true, [AMD, ARM], log)).resolves.toEqual({
+      await expect(verifyPublished({ 'containerimage.digest': ARM.manifest, 'image.name': `${NAME}:1` }, PUSHED, [AMD, ARM], log)).resolves.toEqual({
         ok: true,
         detail: 'published image = scanned image (1 platform)'
       });
@@ -97,7 +99,7 @@ describe('verifyPublished', () => {
     });
 
     test('no image exporter ran (type=cacheonly, cache exports only): nothing to compare, ok', async () => {
-      await expect(verifyPublished({ 'buildx.build.ref': 'default/default/x' }, true, [AMD], log)).resolves.toEqual({
+      await expect(verifyPublished({ 'buildx.build.ref': 'default/default/x' }, PUSHED, [AMD], log)).resolves.toEqual({
         ok: true,
         detail: 'no image was published (cache or file outputs only)'
       });
@@ -107,11 +109,44 @@ describe('verifyPublished', () => {
       ['a digest that is not a string', { 'containerimage.digest': 42 }],
       ['a config digest that is not a string and no digest', { 'containerimage.config.digest': null }]
     ])('%s: not ok', async (_name, meta) => {
-      await expect(verifyPublished(meta, true, [AMD], log)).resolves.toEqual({ ok: false, detail: 'the publish build reported no image digest' });
+      await expect(verifyPublished(meta, PUSHED, [AMD], log)).resolves.toEqual({ ok: false, detail: 'the publish build reported no image digest' });
     });
   });
 
   describe('pushed: read back from the registry', () => {
+    test('with a type=docker load in the same build the metadata describes the load: the push is read back by its name', async () => {
+      // What buildx 0.29 writes for build-push-action's multi-output: the docker exporter's name and digests only.
+      const meta = {
+        'containerimage.config.digest': digest('docker exporter config'),
+        'containerimage.digest': digest('docker manifest'),
+        'image.name': 'docker.io/library/app:local'
+      };
+      script.set(imagetools(`${NAME}:latest`), ok(index(platformDesc(AMD.manifest, 'amd64'), attestation(AMD.manifest))));
+      await expect(verifyPublished(meta, [`${NAME}:latest`], [AMD], log)).resolves.toEqual({
+        ok: true,
+        detail: 'published image = scanned image (1 platform)'
+      });
+      expect(calls).toEqual([['buildx', 'imagetools', 'inspect', '--raw', `${NAME}:latest`]]);
+      // Pushed under a name the metadata does list: read at the published digest, as before.
+      calls.length = 0;
+      script.set(imagetools(`${NAME}:latest@${INDEX}`), ok(index(platformDesc(AMD.manifest, 'amd64'))));
+      const both = { 'containerimage.digest': INDEX, 'image.name': `docker.io/library/app:local,${NAME}:latest` };
+      await expect(verifyPublished(both, [`${NAME}:latest`], [AMD], log)).resolves.toMatchObject({ ok: true });
+      expect(calls).toEqual([['buildx', 'imagetools', 'inspect', '--raw', `${NAME}:latest@${INDEX}`]]);
+    });
+
+    test.each([
+      ['app', 'docker.io/library/app'],
+      ['app:local', 'docker.io/library/app'],
+      ['o/app:1', 'docker.io/o/app'],
+      ['docker.io/library/app:1@sha256:00', 'docker.io/library/app'],
+      ['localhost:5000/o/app:1', 'localhost:5000/o/app'],
+      ['localhost/app', 'localhost/app'],
+      ['ghcr.io/o/app', 'ghcr.io/o/app']
+    ])('the repository of %s is %s', (ref, repo) => {
+      expect(repository(ref)).toBe(repo);
+    });
+
     const meta = { 'containerimage.digest': INDEX, 'image.name': `${NAME}:1,${NAME}:latest` };
 
     test('an index whose platform manifests were scanned: ok; attestations are not read', async () => {
@@ -119,7 +154,7 @@ describe('verifyPublished', () => {
         imagetools(`${NAME}:1@${INDEX}`),
         ok(index(platformDesc(AMD.manifest, 'amd64'), platformDesc(ARM.manifest, 'arm64'), attestation(AMD.manifest), attestation(ARM.manifest)))
       );
-      await expect(verifyPublished(meta, true, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (2 platforms)' });
+      await expect(verifyPublished(meta, PUSHED, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (2 platforms)' });
       expect(calls).toEqual([['buildx', 'imagetools', 'inspect', '--raw', `${NAME}:1@${INDEX}`]]);
     });
 
@@ -128,7 +163,7 @@ describe('verifyPublished', () => {
       const strangeConfig = digest('config riscv64');
       script.set(imagetools(`${NAME}:1@${INDEX}`), ok(index(platformDesc(AMD.manifest, 'amd64'), platformDesc(strange, 'riscv64'))));
       script.set(imagetools(`${NAME}:1@${strange}`), ok(manifestDoc(strangeConfig)));
-      await expect(verifyPublished(meta, true, [AMD, ARM], log)).resolves.toEqual({
+      await expect(verifyPublished(meta, PUSHED, [AMD, ARM], log)).resolves.toEqual({
         ok: false,
         detail: `the published image (${strangeConfig}) is not the scanned one`
       });
@@ -144,31 +179,31 @@ describe('verifyPublished', () => {
         ok(index(platformDesc(dockerTypes, 'amd64'), platformDesc(ARM.manifest, 'arm64'), attestation(dockerTypes)))
       );
       script.set(imagetools(`${NAME}:1@${dockerTypes}`), ok({ ...manifestDoc(AMD.config), mediaType: 'application/vnd.docker.distribution.manifest.v2+json' }));
-      await expect(verifyPublished(meta, true, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (2 platforms)' });
+      await expect(verifyPublished(meta, PUSHED, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (2 platforms)' });
       expect(calls).toHaveLength(2);
     });
 
     test('a single manifest (no index) is checked by its own config', async () => {
       const single = digest('single manifest');
       script.set(imagetools(`${NAME}:1@${single}`), ok(manifestDoc(AMD.config)));
-      await expect(verifyPublished({ 'containerimage.digest': single, 'image.name': `${NAME}:1` }, true, [AMD], log)).resolves.toEqual({
+      await expect(verifyPublished({ 'containerimage.digest': single, 'image.name': `${NAME}:1` }, PUSHED, [AMD], log)).resolves.toEqual({
         ok: true,
         detail: 'published image = scanned image (1 platform)'
       });
       script.set(imagetools(`${NAME}:1@${single}`), ok(manifestDoc(digest('another config'))));
-      await expect(verifyPublished({ 'containerimage.digest': single, 'image.name': `${NAME}:1` }, true, [AMD], log)).resolves.toMatchObject({ ok: false });
+      await expect(verifyPublished({ 'containerimage.digest': single, 'image.name': `${NAME}:1` }, PUSHED, [AMD], log)).resolves.toMatchObject({ ok: false });
     });
 
     test('a name that already carries a digest is read at the published digest', async () => {
       script.set(imagetools(`${NAME}@${INDEX}`), ok(index(platformDesc(AMD.manifest, 'amd64'))));
       const named = { 'containerimage.digest': INDEX, 'image.name': `${NAME}@${digest('older')}` };
-      await expect(verifyPublished(named, true, [AMD], log)).resolves.toMatchObject({ ok: true });
+      await expect(verifyPublished(named, PUSHED, [AMD], log)).resolves.toMatchObject({ ok: true });
       expect(calls).toEqual([['buildx', 'imagetools', 'inspect', '--raw', `${NAME}@${INDEX}`]]);
     });
 
     test('the index cannot be read: not ok, naming what could not be read and the last stderr line', async () => {
       script.set(imagetools(`${NAME}:1@${INDEX}`), { code: 1, stdout: '', stderr: '#1 resolving\nERROR: localhost:5000/o/app:1@sha256:…: not found\n' });
-      await expect(verifyPublished(meta, true, [AMD], log)).resolves.toEqual({
+      await expect(verifyPublished(meta, PUSHED, [AMD], log)).resolves.toEqual({
         ok: false,
         detail: `could not read ${NAME}:1@${INDEX} back from the registry: ERROR: localhost:5000/o/app:1@sha256:…: not found`
       });
@@ -178,7 +213,7 @@ describe('verifyPublished', () => {
       const strange = digest('manifest s390x');
       script.set(imagetools(`${NAME}:1@${INDEX}`), ok(index(platformDesc(strange, 's390x'))));
       script.set(imagetools(`${NAME}:1@${strange}`), { code: 1, stdout: '', stderr: 'ERROR: unexpected status 401 Unauthorized\n' });
-      await expect(verifyPublished(meta, true, [AMD], log)).resolves.toEqual({
+      await expect(verifyPublished(meta, PUSHED, [AMD], log)).resolves.toEqual({
         ok: false,
         detail: `could not read ${NAME}:1@${strange} back from the registry: ERROR: unexpected status 401 Unauthorized`
       });
@@ -186,7 +221,7 @@ describe('verifyPublished', () => {
 
     test('pushed without an image name: read from the image store instead', async () => {
       script.set(imageInspect(INDEX), ok(AMD.diffIds));
-      await expect(verifyPublished({ 'containerimage.digest': INDEX }, true, [AMD], log)).resolves.toMatchObject({ ok: true });
+      await expect(verifyPublished({ 'containerimage.digest': INDEX }, PUSHED, [AMD], log)).resolves.toMatchObject({ ok: true });
       expect(calls).toEqual([['image', 'inspect', '--format', '{{json .RootFS.Layers}}', INDEX]]);
     });
 
@@ -197,7 +232,7 @@ describe('verifyPublished', () => {
     // (:57). Suggested fix: try/catch around JSON.parse, returning the "could not read" text.
     test('an answer that is not JSON: not ok, not an exception', async () => {
       script.set(imagetools(`${NAME}:1@${INDEX}`), { code: 0, stdout: '<html>502 Bad Gateway</html>', stderr: '' });
-      await expect(verifyPublished(meta, true, [AMD], log)).resolves.toMatchObject({ ok: false });
+      await expect(verifyPublished(meta, PUSHED, [AMD], log)).resolves.toMatchObject({ ok: false });
     });
   });
 
@@ -207,13 +242,13 @@ describe('verifyPublished', () => {
 
     test('layers equal to a scanned image’s diff ids: ok', async () => {
       script.set(imageInspect(loaded), ok(ARM.diffIds));
-      await expect(verifyPublished(meta, false, [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (1 platform)' });
+      await expect(verifyPublished(meta, [], [AMD, ARM], log)).resolves.toEqual({ ok: true, detail: 'published image = scanned image (1 platform)' });
       expect(calls).toEqual([['image', 'inspect', '--format', '{{json .RootFS.Layers}}', loaded]]);
     });
 
     test('layers equal to a legacy docker save image’s diff ids: ok', async () => {
       script.set(imageInspect(loaded), ok(LEGACY.diffIds));
-      await expect(verifyPublished(meta, false, [LEGACY], log)).resolves.toMatchObject({ ok: true });
+      await expect(verifyPublished(meta, [], [LEGACY], log)).resolves.toMatchObject({ ok: true });
     });
 
     test.each([
@@ -223,25 +258,25 @@ describe('verifyPublished', () => {
       ['no layers', []]
     ])('%s: not ok, naming the layers', async (_name, layers) => {
       script.set(imageInspect(loaded), ok(layers));
-      const r = await verifyPublished(meta, false, [AMD], log);
+      const r = await verifyPublished(meta, [], [AMD], log);
       expect(r).toEqual({ ok: false, detail: `the published image (layers:${JSON.stringify(layers)}) is not the scanned one` });
     });
 
     test('the image cannot be inspected: not ok, naming it', async () => {
       script.set(imageInspect(loaded), { code: 1, stdout: '', stderr: `Error response from daemon: No such image: ${loaded}\n` });
-      await expect(verifyPublished(meta, false, [AMD], log)).resolves.toEqual({ ok: false, detail: `could not inspect the loaded image ${loaded}` });
+      await expect(verifyPublished(meta, [], [AMD], log)).resolves.toEqual({ ok: false, detail: `could not inspect the loaded image ${loaded}` });
     });
 
     test('the registry is never asked', async () => {
       script.set(imageInspect(loaded), ok(AMD.diffIds));
-      await verifyPublished(meta, false, [AMD], log);
+      await verifyPublished(meta, [], [AMD], log);
       expect(calls.some((c) => c[0] === 'buildx')).toBe(false);
     });
   });
 
   test('every docker call goes through capture with the Log', async () => {
     script.set(imageInspect(INDEX), ok(AMD.diffIds));
-    await verifyPublished({ 'containerimage.digest': INDEX }, false, [AMD], log);
+    await verifyPublished({ 'containerimage.digest': INDEX }, [], [AMD], log);
     expect(capture).toHaveBeenCalledTimes(1);
     expect(capture.mock.calls[0][1]).toBe(log);
   });
