@@ -7,7 +7,7 @@
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
 import { ActionError, InputError, messageOf, MissingSecretsError } from './errors.js';
-import { gitAuthSecretId } from './inputs/workflow-defaults.js';
+import { envSwitch, gitAuthSecretId } from './inputs/workflow-defaults.js';
 import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './output/log.js';
@@ -43,7 +43,9 @@ export async function run(): Promise<void> {
     cancel.dispose();
     report.durationMs = Date.now() - started;
     const out = log ?? Log.forSecrets([]);
-    await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
+    // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
+    if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
+      await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
   }
 }
 

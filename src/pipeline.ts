@@ -17,6 +17,7 @@ import { concurrentBuilds } from './docker/history.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
+import { envSwitch } from './inputs/workflow-defaults.js';
 import type { BuildInputs } from './inputs/table.js';
 import type { ScannedImage } from './leak-guard/image-index.js';
 import { runScan, type ScanTarget } from './leak-guard/guard.js';
@@ -55,7 +56,10 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
   report.vaultKind = base.kind;
   // With nothing secret to find, the leak guard has nothing to verify: one build.
   const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
-  const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
+  // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
+  const probe = guard !== 'off' || inputs.provenanceDefault !== '';
+  const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
+  if (builder.defaultProvenance) inputs.build.provenance = inputs.provenanceDefault;
   const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   try {
     const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
@@ -127,9 +131,13 @@ function warnIfConcurrent(r: Run, others: string[]): void {
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
   const checks = checkResults(parseMetadata(outputs.metadata));
-  annotateChecks(r, checks, 'error');
+  const shown = annotateChecks(r, checks, 'error');
+  // The check result is the metadata output even when it fails the step, as build-push-action sets it.
+  if (result.code !== 0 && checks.length) r.log.setOutput('metadata', outputs.metadata);
   if (result.code !== 0 && checks.length)
-    throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
+    throw new ActionError(
+      `BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)'}`
+    );
   failOn(result, r, 'build');
   return outputs;
 }
@@ -151,9 +159,15 @@ function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): vo
   throw new ActionError(d.message, d.line);
 }
 
-/** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
-function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'error'): void {
+/**
+ * BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their
+ * Dockerfile lines, unless DOCKER_BUILD_CHECKS_ANNOTATIONS turns them off as it does for
+ * build-push-action. Whether they were shown.
+ */
+function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'error'): boolean {
+  if (!envSwitch(process.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true)) return false;
   for (const c of checks) r.log[level](`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+  return true;
 }
 
 /** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
@@ -177,7 +191,8 @@ function publishAndVerify(r: Run, publish: BuildInputs, scanned: ScannedImage[],
   const { inputs, log, report } = r;
   return log.group('Publish: cached rebuild, no secrets mounted', async () => {
     const files = buildFiles(work, 'publish');
-    failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
+    // As for the first build: the build checks' warnings go into the metadata output.
+    failOn(await runBuildx(r, buildxArgs(publish, [], files), { BUILDX_METADATA_WARNINGS: '1' }), r, 'publish');
     const outputs = readBuildOutputs(files);
     const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
     report.checks.push({ name: 'published = scanned', outcome: check.detail });

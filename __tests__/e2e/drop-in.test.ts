@@ -27,6 +27,8 @@ e2e('call: check', () => {
       /::error title=BuildKit build check,file=Dockerfile,line=2::SecretsUsedInArgOrEnv: Do not use ARG or ENV instructions for sensitive data \(ARG "NPM_TOKEN"\)/
     );
     expect(run.main.stdout).toMatch(/::error::BuildKit's build checks found 1 problem, see the annotations/);
+    // The check result is the metadata output, as build-push-action sets it before failing.
+    expect(Object.keys(JSON.parse(run.outputs.metadata ?? '{}') as object)).toEqual(expect.arrayContaining(['result.json', 'result.statuscode']));
     expect(run.children.filter((c) => c.argv[1] === 'build')).toHaveLength(1);
   });
 
@@ -58,6 +60,46 @@ e2e('annotations', () => {
       doc = (await m.json()) as typeof doc;
     }
     expect(doc.annotations).toMatchObject({ 'org.opencontainers.image.title': 'app', 'org.opencontainers.image.description': 'Hello, world' });
+  });
+});
+
+e2e('default provenance, as build-push-action decides it', () => {
+  // This engine's docker driver reports BuildKit v0.0.0+unknown (GitHub's runners: v0.18.2), without
+  // Docker Engine's -moby tag: build-push-action adds no default provenance there, and on the classic
+  // image store an attestation would fail the build ("Attestation is not supported for the docker driver").
+  test.each(['off', 'error'])('leak-check %s: the builder is inspected and no --provenance is passed', async (leakCheck) => {
+    const run = await act(`${BASE}\n${USES_TOK}\n`, { 'leak-check': leakCheck });
+    expect(run.main.code).toBe(0);
+    expect(run.children.some((c) => c.argv[0] === 'buildx' && c.argv[1] === 'inspect')).toBe(true);
+    for (const b of run.children.filter((c) => c.argv[1] === 'build')) expect(b.argv.filter((a) => a.startsWith('--provenance'))).toEqual([]);
+  });
+
+  test('an explicit provenance input is passed as it is, without inspecting for it', async () => {
+    const run = await act(`${BASE}\n${USES_TOK}\n`, { 'leak-check': 'off', provenance: 'mode=min' });
+    expect(run.main.code).toBe(0);
+    expect(run.children.some((c) => c.argv[1] === 'inspect')).toBe(false);
+    expect(run.children.find((c) => c.argv[1] === 'build')!.argv).toContain('--provenance=mode=min');
+  });
+});
+
+e2e("build-push-action's environment switches", () => {
+  const LINT = `${BASE}\nARG NPM_TOKEN\n${USES_TOK}\n`;
+  test('DOCKER_BUILD_CHECKS_ANNOTATIONS=false: no build-check annotations; the warnings are still in the metadata output, from the publishing build too', async () => {
+    const shown = await act(LINT, { push: 'true', tags: `${REGISTRY}/sb-e2e/switches-${randomBytes(4).toString('hex')}:1` });
+    expect(shown.main.code).toBe(0);
+    expect(shown.main.stdout).toMatch(/::warning title=BuildKit build check,file=Dockerfile,line=2::SecretsUsedInArgOrEnv/);
+    expect(Object.keys(JSON.parse(shown.outputs.metadata) as object)).toContain('buildx.build.warnings');
+    const hidden = await act(LINT, {}, { DOCKER_BUILD_CHECKS_ANNOTATIONS: 'false' });
+    expect(hidden.main.code).toBe(0);
+    expect(hidden.main.stdout).not.toContain('title=BuildKit build check');
+  });
+
+  test('DOCKER_BUILD_SUMMARY=false: no job summary', async () => {
+    const on = await act(`${BASE}\n${USES_TOK}\n`, {});
+    expect(on.summary).toContain('secret-build');
+    const off = await act(`${BASE}\n${USES_TOK}\n`, {}, { DOCKER_BUILD_SUMMARY: 'false' });
+    expect(off.main.code).toBe(0);
+    expect(off.summary).toBe('');
   });
 });
 

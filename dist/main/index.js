@@ -2243,8 +2243,10 @@ var external_node_fs_ = __nccwpck_require__(3024);
 
 /**
  * The default context: the workflow's own repository as a Git context,
- * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), also
- * what `{{defaultContext}}` stands for in `context` and `build-contexts`.
+ * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), or with
+ * BUILDX_SEND_GIT_QUERY_AS_INPUT true its "query" format `….git?ref=<sha>` (which needs
+ * buildx 0.29: build-push-action checks the version, this action leaves it to buildx);
+ * also what `{{defaultContext}}` stands for in `context` and `build-contexts`.
  */
 const DEFAULT_CONTEXT = '{{defaultContext}}';
 function defaultGitContext(env) {
@@ -2255,7 +2257,23 @@ function defaultGitContext(env) {
     const raw = env.GITHUB_REF ?? '';
     const ref = raw && !raw.startsWith('refs/') ? `refs/heads/${raw}` : raw;
     const at = env.GITHUB_SHA || ref;
-    return `${server.replace(/\/+$/, '')}/${repo}.git${at ? `#${at}` : ''}`;
+    const url = `${server.replace(/\/+$/, '')}/${repo}.git`;
+    if (at && envSwitch(env, 'BUILDX_SEND_GIT_QUERY_AS_INPUT', false))
+        return `${url}?ref=${at}`;
+    return `${url}${at ? `#${at}` : ''}`;
+}
+/**
+ * A switch build-push-action reads from the environment (DOCKER_BUILD_SUMMARY,
+ * DOCKER_BUILD_CHECKS_ANNOTATIONS, BUILDX_SEND_GIT_QUERY_AS_INPUT): `fallback` when unset,
+ * else Go's boolean words (`1`, `t`, `true`… / `0`, `f`, `false`…).
+ */
+function envSwitch(env, name, fallback) {
+    const v = (env[name] ?? '').trim();
+    if (/^(1|t|true)$/i.test(v))
+        return true;
+    if (/^(0|f|false)$/i.test(v))
+        return false;
+    return fallback;
 }
 /** A context BuildKit fetches itself (Git or HTTP), not a directory on the runner. */
 function isRemoteContext(context) {
@@ -2312,7 +2330,8 @@ function repositoryIsPrivate(env) {
  * build-push-action's provenance when the input is empty: `mode=max` for a public
  * repository, `mode=min,inline-only=true` for a private one, with the run as builder-id;
  * none when BUILDX_NO_DEFAULT_ATTESTATIONS is set or the image goes to the docker
- * exporter (load), which cannot store attestations on the classic image store.
+ * exporter (load), which cannot store attestations on the classic image store. Added only
+ * on a builder that build-push-action adds it on (docker/builder.ts takesDefaultProvenance).
  */
 function defaultProvenance(env, loads) {
     if (loads || /^(1|true)$/i.test(env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? ''))
@@ -4710,14 +4729,22 @@ function readBuildInputs() {
     if (b.call)
         parseCall(b.call);
     resolveDefaultContext(b);
-    if (b.provenance === '')
-        b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
     b['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new errors/* InputError */.dz('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
     return b;
+}
+/**
+ * What build-push-action would attest when the provenance input is empty: none with an
+ * attestation of type provenance in `attests`, else defaultProvenance. The pipeline adds it
+ * once it knows the builder takes it (build-push-action's builder test).
+ */
+function provenanceDefault(b) {
+    if (b.provenance !== '' || b.attests.some((a) => /(^|,)\s*type\s*=\s*provenance\s*(,|$)/i.test(a)))
+        return '';
+    return defaultProvenance(process.env, b.load || b.outputs.some((o) => /(^|,)\s*"?type=docker"?\s*(,|$)/i.test(o)));
 }
 /** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
 function resolveDefaultContext(b) {
@@ -4767,11 +4794,13 @@ function readSshSecrets(specs) {
 }
 function readInputs() {
     const secrets = readSecretSpecs();
+    const build = readBuildInputs();
     return {
         secrets,
         sshSecrets: readSshSecrets(secrets),
         secretsJson: raw('secrets-json'),
-        build: readBuildInputs(),
+        build,
+        provenanceDefault: provenanceDefault(build),
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: read_bool('allow-disk-fallback'),
         leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values),
@@ -5477,11 +5506,32 @@ function parseBuilderInfo(inspect) {
     const containerd = /org\.mobyproject\.buildkit\.worker\.containerd\./.test(inspect) || /worker\.executor:\s*containerd/.test(inspect);
     return { driver, ociExport: driver !== 'docker' || containerd };
 }
+/**
+ * build-push-action's test before it adds its default provenance (BuildKit.versionSatisfies
+ * '>=0.11.0' in @docker/actions-toolkit): every node's BuildKit version is known and 0.11 or
+ * newer (semver: a pre-release or `v0.0.0+unknown` is not), and on the docker driver it is
+ * one Docker Engine tagged `-moby`. Engines today report the docker driver's BuildKit
+ * without that suffix (`v0.18.2` on GitHub's runners), so build-push-action adds none there,
+ * and an attestation on the classic image store would fail the build.
+ */
+function takesDefaultProvenance(inspect) {
+    const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+    // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
+    const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
+    return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));
+}
+function atLeast011(version) {
+    const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]*)?$/.exec(version);
+    if (!m)
+        return false;
+    const [major, minor] = [Number(m[1]), Number(m[2])];
+    return major > 0 || minor >= 11;
+}
 /** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
 async function inspectBuilder(builder, log) {
     const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
     if (r.code === 0)
-        return parseBuilderInfo(r.stdout);
+        return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
     if (buildxMissing(r.stdout + r.stderr))
         throw new errors/* ActionError */.lZ(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
     return { driver: '', ociExport: true };
@@ -6069,6 +6119,7 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
+
 /** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
 async function buildVerifyPublish(r) {
     const work = external_node_fs_.mkdtempSync(external_node_path_.join(defaultRunnerTemp(), 'secret-build-work-'));
@@ -6088,7 +6139,11 @@ async function inWorkDir(r, work) {
     report.vaultKind = base.kind;
     // With nothing secret to find, the leak guard has nothing to verify: one build.
     const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
-    const builder = guard === 'off' ? { driver: '', ociExport: true } : await inspectBuilder(inputs.build.builder, log);
+    // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
+    const probe = guard !== 'off' || inputs.provenanceDefault !== '';
+    const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
+    if (builder.defaultProvenance)
+        inputs.build.provenance = inputs.provenanceDefault;
     const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
     try {
         const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
@@ -6153,9 +6208,12 @@ function warnIfConcurrent(r, others) {
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r, result, outputs) {
     const checks = checkResults(parseMetadata(outputs.metadata));
-    annotateChecks(r, checks, 'error');
+    const shown = annotateChecks(r, checks, 'error');
+    // The check result is the metadata output even when it fails the step, as build-push-action sets it.
     if (result.code !== 0 && checks.length)
-        throw new errors/* ActionError */.lZ(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see the annotations`);
+        r.log.setOutput('metadata', outputs.metadata);
+    if (result.code !== 0 && checks.length)
+        throw new errors/* ActionError */.lZ(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)'}`);
     failOn(result, r, 'build');
     return outputs;
 }
@@ -6174,10 +6232,17 @@ function failOn(result, r, phase) {
     const d = diagnoseBuildFailure(result, { ids: r.secrets.map((s) => s.id), phase });
     throw new errors/* ActionError */.lZ(d.message, d.line);
 }
-/** BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their Dockerfile lines. */
+/**
+ * BuildKit's build checks (SecretsUsedInArgOrEnv and the rest) as annotations on their
+ * Dockerfile lines, unless DOCKER_BUILD_CHECKS_ANNOTATIONS turns them off as it does for
+ * build-push-action. Whether they were shown.
+ */
 function annotateChecks(r, checks, level) {
+    if (!envSwitch(process.env, 'DOCKER_BUILD_CHECKS_ANNOTATIONS', true))
+        return false;
     for (const c of checks)
         r.log[level](`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
+    return true;
 }
 /** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
 async function scanThenPublish(r, plan, built, work) {
@@ -6201,7 +6266,8 @@ function publishAndVerify(r, publish, scanned, work) {
     const { inputs, log, report } = r;
     return log.group('Publish: cached rebuild, no secrets mounted', async () => {
         const files = buildFiles(work, 'publish');
-        failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
+        // As for the first build: the build checks' warnings go into the metadata output.
+        failOn(await runBuildx(r, buildxArgs(publish, [], files), { BUILDX_METADATA_WARNINGS: '1' }), r, 'publish');
         const outputs = readBuildOutputs(files);
         const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
         report.checks.push({ name: 'published = scanned', outcome: check.detail });
@@ -6329,7 +6395,9 @@ async function run() {
         cancel.dispose();
         report.durationMs = Date.now() - started;
         const out = log ?? Log.forSecrets([]);
-        await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
+        // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
+        if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
+            await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
     }
 }
 /** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */

@@ -16,10 +16,32 @@ export function parseBuilderInfo(inspect: string): BuilderInfo {
   return { driver, ociExport: driver !== 'docker' || containerd };
 }
 
+/**
+ * build-push-action's test before it adds its default provenance (BuildKit.versionSatisfies
+ * '>=0.11.0' in @docker/actions-toolkit): every node's BuildKit version is known and 0.11 or
+ * newer (semver: a pre-release or `v0.0.0+unknown` is not), and on the docker driver it is
+ * one Docker Engine tagged `-moby`. Engines today report the docker driver's BuildKit
+ * without that suffix (`v0.18.2` on GitHub's runners), so build-push-action adds none there,
+ * and an attestation on the classic image store would fail the build.
+ */
+export function takesDefaultProvenance(inspect: string): boolean {
+  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+  // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
+  const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
+  return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));
+}
+
+function atLeast011(version: string): boolean {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]*)?$/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 0 || minor >= 11;
+}
+
 /** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
 export async function inspectBuilder(builder: string, log: Log): Promise<BuilderInfo> {
   const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
-  if (r.code === 0) return parseBuilderInfo(r.stdout);
+  if (r.code === 0) return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
   if (buildxMissing(r.stdout + r.stderr))
     throw new ActionError(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
   return { driver: '', ociExport: true };

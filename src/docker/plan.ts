@@ -20,6 +20,8 @@ export interface BuilderInfo {
   driver: string;
   /** The docker driver on the classic image store can export neither OCI nor caches. */
   ociExport: boolean;
+  /** build-push-action would add its default provenance on this builder (builder.ts takesDefaultProvenance). */
+  defaultProvenance?: boolean;
 }
 
 /** What the verify build leaves on the runner for the scan; a loaded image is known by its id only after the build. */

@@ -25,6 +25,8 @@ export interface Inputs {
   /** `${{ toJSON(secrets) }}`: read only for the names in secret-map, then dropped. */
   secretsJson: string;
   build: BuildInputs;
+  /** The provenance build-push-action would add when the input is empty; '' for none. */
+  provenanceDefault: string;
   tmpfsDir: string;
   allowDiskFallback: boolean;
   leakCheck: LeakCheck;
@@ -80,13 +82,22 @@ export function readBuildInputs(): BuildInputs {
   const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
   if (b.call) parseCall(b.call);
   resolveDefaultContext(b);
-  if (b.provenance === '') b.provenance = defaultProvenance(process.env, b.load || b.outputs.some((o) => /^type=docker(,|$)/i.test(o.trim())));
   b['extra-args'].forEach((a, k) => {
     if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
     }
   });
   return b;
+}
+
+/**
+ * What build-push-action would attest when the provenance input is empty: none with an
+ * attestation of type provenance in `attests`, else defaultProvenance. The pipeline adds it
+ * once it knows the builder takes it (build-push-action's builder test).
+ */
+function provenanceDefault(b: BuildInputs): string {
+  if (b.provenance !== '' || b.attests.some((a) => /(^|,)\s*type\s*=\s*provenance\s*(,|$)/i.test(a))) return '';
+  return defaultProvenance(process.env, b.load || b.outputs.some((o) => /(^|,)\s*"?type=docker"?\s*(,|$)/i.test(o)));
 }
 
 /** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
@@ -141,11 +152,13 @@ function readSshSecrets(specs: SecretSpec[]): SshSecret[] {
 
 export function readInputs(): Inputs {
   const secrets = readSecretSpecs();
+  const build = readBuildInputs();
   return {
     secrets,
     sshSecrets: readSshSecrets(secrets),
     secretsJson: raw('secrets-json'),
-    build: readBuildInputs(),
+    build,
+    provenanceDefault: provenanceDefault(build),
     tmpfsDir: tmpfsDir(),
     allowDiskFallback: bool('allow-disk-fallback'),
     leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values) as LeakCheck,

@@ -7,8 +7,10 @@ import * as fs from 'node:fs';
 
 /**
  * The default context: the workflow's own repository as a Git context,
- * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), also
- * what `{{defaultContext}}` stands for in `context` and `build-contexts`.
+ * `<server>/<owner>/<repo>.git#<sha>` (build-push-action's "fragment" format), or with
+ * BUILDX_SEND_GIT_QUERY_AS_INPUT true its "query" format `….git?ref=<sha>` (which needs
+ * buildx 0.29: build-push-action checks the version, this action leaves it to buildx);
+ * also what `{{defaultContext}}` stands for in `context` and `build-contexts`.
  */
 export const DEFAULT_CONTEXT = '{{defaultContext}}';
 
@@ -19,7 +21,21 @@ export function defaultGitContext(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.GITHUB_REF ?? '';
   const ref = raw && !raw.startsWith('refs/') ? `refs/heads/${raw}` : raw;
   const at = env.GITHUB_SHA || ref;
-  return `${server.replace(/\/+$/, '')}/${repo}.git${at ? `#${at}` : ''}`;
+  const url = `${server.replace(/\/+$/, '')}/${repo}.git`;
+  if (at && envSwitch(env, 'BUILDX_SEND_GIT_QUERY_AS_INPUT', false)) return `${url}?ref=${at}`;
+  return `${url}${at ? `#${at}` : ''}`;
+}
+
+/**
+ * A switch build-push-action reads from the environment (DOCKER_BUILD_SUMMARY,
+ * DOCKER_BUILD_CHECKS_ANNOTATIONS, BUILDX_SEND_GIT_QUERY_AS_INPUT): `fallback` when unset,
+ * else Go's boolean words (`1`, `t`, `true`… / `0`, `f`, `false`…).
+ */
+export function envSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const v = (env[name] ?? '').trim();
+  if (/^(1|t|true)$/i.test(v)) return true;
+  if (/^(0|f|false)$/i.test(v)) return false;
+  return fallback;
 }
 
 /** A context BuildKit fetches itself (Git or HTTP), not a directory on the runner. */
@@ -75,7 +91,8 @@ function repositoryIsPrivate(env: NodeJS.ProcessEnv): boolean {
  * build-push-action's provenance when the input is empty: `mode=max` for a public
  * repository, `mode=min,inline-only=true` for a private one, with the run as builder-id;
  * none when BUILDX_NO_DEFAULT_ATTESTATIONS is set or the image goes to the docker
- * exporter (load), which cannot store attestations on the classic image store.
+ * exporter (load), which cannot store attestations on the classic image store. Added only
+ * on a builder that build-push-action adds it on (docker/builder.ts takesDefaultProvenance).
  */
 export function defaultProvenance(env: NodeJS.ProcessEnv, loads: boolean): string {
   if (loads || /^(1|true)$/i.test(env.BUILDX_NO_DEFAULT_ATTESTATIONS ?? '')) return '';

@@ -1,6 +1,6 @@
 /** parseBuilderInfo on real `docker buildx inspect` texts: which builders can export an OCI tarball. */
 import { describe, expect, test } from '@jest/globals';
-import { parseBuilderInfo } from '../../../src/docker/builder.js';
+import { parseBuilderInfo, takesDefaultProvenance } from '../../../src/docker/builder.js';
 
 /**
  * The docker driver on the containerd image store (Docker Desktop 28.5.1, buildx v0.29.1-desktop.1,
@@ -185,5 +185,25 @@ describe('parseBuilderInfo', () => {
   test('no Driver: line (an unexpected text): no driver, OCI export assumed', () => {
     expect(parseBuilderInfo('')).toEqual({ driver: '', ociExport: true });
     expect(parseBuilderInfo('ERROR: no builder "nope" found\n')).toEqual({ driver: '', ociExport: true });
+  });
+});
+
+describe("takesDefaultProvenance: build-push-action's builder test before its default provenance", () => {
+  const version = (text: string, v: string) => text.replace(/^BuildKit( version)?:.*$/m, `BuildKit version: ${v}`);
+  test.each<[string, string, boolean]>([
+    // GitHub's runners and Docker Desktop report the docker driver's BuildKit without -moby: build-push-action adds none.
+    ['docker driver, classic store (v0.18.2, a GitHub runner)', DOCKER_CLASSIC, false],
+    ['docker driver, containerd store (v0.25.1, Docker Desktop)', DOCKER_CONTAINERD, false],
+    ['docker driver, a Debian build (v0.0.0+unknown)', version(DOCKER_CLASSIC, 'v0.0.0+unknown'), false],
+    ['docker driver tagged by Docker Engine (v0.11.0-moby)', version(DOCKER_CLASSIC, 'v0.11.0-moby'), true],
+    ['docker driver, v0.10.6-moby: too old for attestations', version(DOCKER_CLASSIC, 'v0.10.6-moby'), false],
+    ['docker-container, BuildKit v0.20.2', version(DOCKER_CONTAINER, 'v0.20.2'), true],
+    ['docker-container, BuildKit v0.10.6 (an older buildx prints "BuildKit:")', DOCKER_CONTAINER, false],
+    ['docker-container, a pre-release (semver: not >=0.11.0)', version(DOCKER_CONTAINER, 'v0.13.0-rc1'), false],
+    ['remote, v0.26.0', `${REMOTE_CONTAINERD}BuildKit version: v0.26.0\n`, true],
+    ['no BuildKit version printed (a builder not started)', REMOTE_CONTAINERD, false],
+    ['CRLF line ends', version(DOCKER_CONTAINER, 'v0.20.2').replaceAll('\n', '\r\n'), true]
+  ])('%s → %s', (_name, text, expected) => {
+    expect(takesDefaultProvenance(text)).toBe(expected);
   });
 });

@@ -151,6 +151,20 @@ describe('the default context: the repository as a Git context, as build-push-ac
     expect(b['build-contexts']).toEqual(buildContexts);
   });
 
+  test('BUILDX_SEND_GIT_QUERY_AS_INPUT=true: the query format', async () => {
+    const { defaultGitContext } = await import('../../../src/inputs/workflow-defaults.js');
+    expect(defaultGitContext({ ...env, BUILDX_SEND_GIT_QUERY_AS_INPUT: 'true' })).toBe(`https://github.example/acme/app.git?ref=${'a'.repeat(40)}`);
+    expect(defaultGitContext({ ...env, BUILDX_SEND_GIT_QUERY_AS_INPUT: 'false' })).toBe(git);
+  });
+
+  test('build-push-action switches read from the environment', async () => {
+    const { envSwitch } = await import('../../../src/inputs/workflow-defaults.js');
+    for (const v of ['1', 't', 'true', 'TRUE', ' True ']) expect(envSwitch({ X: v }, 'X', false)).toBe(true);
+    for (const v of ['0', 'f', 'false', 'FALSE']) expect(envSwitch({ X: v }, 'X', true)).toBe(false);
+    expect(envSwitch({}, 'X', true)).toBe(true);
+    expect(envSwitch({ X: 'maybe' }, 'X', false)).toBe(false);
+  });
+
   test('without a repository to build, an empty context is an error naming the input', () => {
     core.reset();
     const saved = { ...process.env };

@@ -51,8 +51,6 @@ function blank(name: BuildInputName): string | string[] | boolean {
   if (kind === 'bool') return def.default === 'true';
   if (kind === 'list' || kind === 'lines') return [];
   if (name === 'context') return GIT_CONTEXT;
-  // build-push-action's default attestation (a public repository, no run id in this environment).
-  if (name === 'provenance') return 'mode=max';
   return def.default ?? '';
 }
 
@@ -73,6 +71,15 @@ describe.each(STYLES)('with getInput in %s style', (style) => {
 
     test('every build input left blank reads as its default, derived from the table', () => {
       expect(readBuildInputs()).toEqual(Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, blank(n)])));
+    });
+
+    test("a blank provenance stays blank; build-push-action's default is kept aside for the builder test", () => {
+      // A public repository, no run id in this environment.
+      expect(readInputs()).toMatchObject({ build: { provenance: '' }, provenanceDefault: 'mode=max' });
+      given({ attests: 'type=provenance,mode=min' });
+      expect(readInputs().provenanceDefault).toBe('');
+      given({ outputs: 'name=app,type=docker' });
+      expect(readInputs().provenanceDefault).toBe('');
     });
 
     test('every getInput call asks for the untrimmed text', () => {
