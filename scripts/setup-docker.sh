@@ -11,7 +11,8 @@
 # docker-registry are extracted (not installed) into $ENGINE_PREFIX/root (package versions in
 # $ENGINE_PREFIX/.engine-ok and .registry-ok); dockerd runs from there with its log in
 # /var/log/secret-build-dockerd.log and its pid in /var/run/secret-build-dockerd.pid. The
-# registries are scripts/registry.sh's (127.0.0.1:5000, and :5001 with a login).
+# registries are scripts/registry.sh's (127.0.0.1:5000, and :5001 with a login); a second
+# engine on the classic image store is scripts/classic-engine.sh's.
 #
 # A daemon that already answers on /var/run/docker.sock is kept when it is Docker 28 with the
 # containerd image store. One this script started that is not (an older engine) is stopped and
@@ -366,4 +367,6 @@ build_ssh_image
 bash "$HERE/registry.sh" start
 # A second one that wants a login: the tests push to it without one.
 SB_REGISTRY_AUTH=secret-build:local-only-password REGISTRY_PORT=5001 bash "$HERE/registry.sh" start
+# A second engine on the classic image store, as GitHub's runners have by default.
+bash "$HERE/classic-engine.sh" start >/dev/null
 report
