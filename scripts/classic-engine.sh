@@ -15,6 +15,8 @@
 # data root, exec root, pid file and log under $CLASSIC_DIR (default /var/lib/secret-build-classic).
 # `start` also copies the base image the tests build FROM from the main engine.
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 DIR="${CLASSIC_DIR:-/var/lib/secret-build-classic}"
 RUN_DIR=/run/secret-build-classic
@@ -30,14 +32,6 @@ die() { log "$*"; exit 1; }
 
 answers() { DOCKER_HOST="$HOST" timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 classic() { [ "$(DOCKER_HOST="$HOST" docker info --format '{{.Driver}}' 2>/dev/null)" = overlay2 ]; }
-
-# Whether process $1 lives (a zombie does not).
-alive() {
-  [ -r "/proc/$1/stat" ] || return 1
-  case "$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null)" in
-    " Z"*|" X"*|"") return 1 ;;
-  esac
-}
 
 dockerd_bin() {
   local b

@@ -12,6 +12,8 @@
 # per port the config, the storage, the pid file and the log. The binary is the one
 # scripts/setup-docker.sh extracts, or REGISTRY_BIN, or docker-registry on PATH.
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 PORT="${REGISTRY_PORT:-5000}"
 ADDR="127.0.0.1:$PORT"
@@ -93,17 +95,9 @@ auth:
 EOF
 }
 
-# Whether process $1 still lives (a zombie does not). Right after the start it may still be the
-# subshell, env or setsid on their way to exec docker-registry, so its exe is not checked here:
-# running_pid's exe check made a slow machine report a registry that was starting as exited.
-alive() {
-  [ -r "/proc/$1/stat" ] || return 1
-  case "$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null)" in
-    " Z"*|" X"*|"") return 1 ;;
-  esac
-}
-
-# Waits until GET /v2/ answers as expected while process $1 lives.
+# Waits until GET /v2/ answers as expected while process $1 lives. Right after the start it may
+# still be the subshell, env or setsid on their way to exec docker-registry, so its exe is not
+# checked here: running_pid's exe check made a slow machine report a starting registry as exited.
 wait_ready() {
   local p="$1"
   for _ in $(seq 1 40); do

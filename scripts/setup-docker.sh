@@ -33,6 +33,8 @@ LOG=/var/log/secret-build-dockerd.log
 PIDFILE=/var/run/secret-build-dockerd.pid
 SOCKET=/var/run/docker.sock
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 log() { printf '[setup-docker] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -82,12 +84,6 @@ daemon_suitable() {
     "$DOCKER_MAJOR".*io.containerd.snapshotter.v1*) return 0 ;;
     *) return 1 ;;
   esac
-}
-
-# Whether a process runs (a zombie, which a killed dockerd stays until reaped, does not).
-alive() {
-  local s
-  s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ]
 }
 
 # Up to 60 s for a daemon to answer; gives up early when the dockerd we started ($1) has exited.
