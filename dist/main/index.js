@@ -5527,9 +5527,13 @@ function atLeast011(version) {
     const [major, minor] = [Number(m[1]), Number(m[2])];
     return major > 0 || minor >= 11;
 }
-/** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
+/**
+ * Fails at once when buildx itself is missing; otherwise an empty driver when the builder
+ * cannot be inspected: the build then reports why. `--bootstrap` starts a builder that is
+ * not running yet (which the build would do anyway), so its BuildKit version is known.
+ */
 async function inspectBuilder(builder, log) {
-    const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
+    const r = await capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
     if (r.code === 0)
         return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
     if (buildxMissing(r.stdout + r.stderr))

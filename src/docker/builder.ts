@@ -38,9 +38,13 @@ function atLeast011(version: string): boolean {
   return major > 0 || minor >= 11;
 }
 
-/** Fails at once when buildx itself is missing; otherwise an empty driver when the builder cannot be inspected: the build then reports why. */
+/**
+ * Fails at once when buildx itself is missing; otherwise an empty driver when the builder
+ * cannot be inspected: the build then reports why. `--bootstrap` starts a builder that is
+ * not running yet (which the build would do anyway), so its BuildKit version is known.
+ */
 export async function inspectBuilder(builder: string, log: Log): Promise<BuilderInfo> {
-  const r = await capture(['buildx', 'inspect', ...(builder ? [builder] : [])], log);
+  const r = await capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
   if (r.code === 0) return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
   if (buildxMissing(r.stdout + r.stderr))
     throw new ActionError(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
