@@ -132,12 +132,12 @@ function warnIfConcurrent(r: Run, others: string[]): void {
 function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
   const checks = checkResults(parseMetadata(outputs.metadata));
   const shown = annotateChecks(r, checks, 'error');
-  // The check result is the metadata output even when it fails the step, as build-push-action sets it.
-  if (result.code !== 0 && checks.length) r.log.setOutput('metadata', outputs.metadata);
-  if (result.code !== 0 && checks.length)
-    throw new ActionError(
-      `BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)'}`
-    );
+  if (result.code !== 0 && checks.length) {
+    // The check result is the metadata output even when it fails the step, as build-push-action sets it.
+    r.log.setOutput('metadata', outputs.metadata);
+    const where = shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)';
+    throw new ActionError(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${where}`);
+  }
   failOn(result, r, 'build');
   return outputs;
 }

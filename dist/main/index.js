@@ -6213,11 +6213,12 @@ function warnIfConcurrent(r, others) {
 function checked(r, result, outputs) {
     const checks = checkResults(parseMetadata(outputs.metadata));
     const shown = annotateChecks(r, checks, 'error');
-    // The check result is the metadata output even when it fails the step, as build-push-action sets it.
-    if (result.code !== 0 && checks.length)
+    if (result.code !== 0 && checks.length) {
+        // The check result is the metadata output even when it fails the step, as build-push-action sets it.
         r.log.setOutput('metadata', outputs.metadata);
-    if (result.code !== 0 && checks.length)
-        throw new errors/* ActionError */.lZ(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)'}`);
+        const where = shown ? 'the annotations' : 'the build output (DOCKER_BUILD_CHECKS_ANNOTATIONS is off)';
+        throw new errors/* ActionError */.lZ(`BuildKit's build checks found ${checks.length} problem${checks.length === 1 ? '' : 's'}, see ${where}`);
+    }
     failOn(result, r, 'build');
     return outputs;
 }
