@@ -5426,7 +5426,7 @@ function readBuildOutputs(files) {
 }
 
 ;// CONCATENATED MODULE: ./src/docker/diagnose.ts
-const BUILDX_MISSING = /unknown flag: --(secret|iidfile|metadata-file)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
+const BUILDX_MISSING = /unknown flag: --(secret|iidfile|metadata-file|bootstrap|progress)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
 const HINTS = [
     [
         /secret ([^\s:]+):? not found/,

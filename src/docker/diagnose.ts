@@ -19,7 +19,7 @@ export interface DiagnosisContext {
 }
 
 const BUILDX_MISSING =
-  /unknown flag: --(secret|iidfile|metadata-file)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
+  /unknown flag: --(secret|iidfile|metadata-file|bootstrap|progress)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
 
 type Hint = [RegExp, (m: RegExpExecArray, c: DiagnosisContext) => string];
 

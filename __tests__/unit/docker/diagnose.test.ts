@@ -97,6 +97,9 @@ describe('diagnoseBuildFailure', () => {
   test('buildxMissing', () => {
     expect(buildxMissing('docker: unknown command: docker buildx\n')).toBe(true);
     expect(buildxMissing("docker: 'buildx' is not a docker command.")).toBe(true);
+    // Docker CLI 28 without the plugin parses the flags before it finds no command: `buildx inspect --bootstrap`, `buildx build --progress`.
+    expect(buildxMissing('unknown flag: --bootstrap\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n')).toBe(true);
+    expect(buildxMissing('unknown flag: --progress\n')).toBe(true);
     expect(buildxMissing('ERROR: no builder "x" found')).toBe(false);
   });
 });
