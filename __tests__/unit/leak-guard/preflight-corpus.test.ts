@@ -42,10 +42,7 @@
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { preflight } from '../../../src/leak-guard/preflight/index.js';
-import { buildModel } from '../../../src/leak-guard/preflight/model.js';
-import { mountsOf } from '../../../src/leak-guard/preflight/mounts.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { corpusFindings } from '../../support/preflight.js';
 
 /** The corpus directory; no default: it is not part of this repository. */
 const dir = process.env.SECRET_BUILD_CORPUS;
@@ -199,21 +196,6 @@ const expected: Record<string, { expect: string[]; missed?: string[] }> = {
   '87-ihorlapka-Registry-Service-maven-copy-settings-arg.Dockerfile': { expect: ['warning@8'] }
 };
 
-function findings(text: string): string[] {
-  const mounts = buildModel(text, undefined).steps.flatMap(mountsOf);
-  const ids = (type: string) => [...new Set(mounts.filter((m) => m.type === type && m.id && !m.step.onbuild).map((m) => m.id!))];
-  return preflight({
-    dockerfile: text,
-    providedIds: ids('secret'),
-    providedSshIds: ids('ssh'),
-    contextSecretFiles: [],
-    allowMissingOptional: false,
-    redactor: Redactor.exact([{ bytes: Buffer.from('Harmless-Value-0123456789'), tag: 'unrelated' }])
-  })
-    .map((f) => `${f.severity}@${f.line ?? '-'}`)
-    .sort();
-}
-
 const title = dir
   ? `preflight on the corpus of real Dockerfiles (${dir})`
   : 'preflight on the corpus of real Dockerfiles (skipped: set SECRET_BUILD_CORPUS to the corpus directory to run it)';
@@ -229,7 +211,7 @@ const title = dir
   });
 
   test.each(manifest.map((e) => [e.file]))('%s', (file) => {
-    expect(findings(fs.readFileSync(path.join(dir!, file), 'utf8'))).toEqual(expected[file].expect);
+    expect(corpusFindings(fs.readFileSync(path.join(dir!, file), 'utf8'))).toEqual(expected[file].expect);
   });
 
   test('misses stay as documented: none', () => {
