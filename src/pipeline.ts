@@ -97,24 +97,25 @@ async function buildWithSecrets(
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
       const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-      return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys), { BUILDX_METADATA_WARNINGS: '1' });
+      return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys));
     })
   );
   log.info('secret vault wiped');
   const outputs = readBuildOutputs(files);
-  const ref = parseMetadata(outputs.metadata)['buildx.build.ref'];
+  const meta = parseMetadata(outputs.metadata);
+  const ref = meta['buildx.build.ref'];
   // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
   const concurrent = guarded
     ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch((): string[] => [])
     : Promise.resolve([]);
   try {
-    if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs), concurrent };
+    if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs, meta), concurrent };
     failOn(result, r, 'build');
   } catch (e) {
     warnIfConcurrent(r, await concurrent);
     throw e;
   }
-  annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
+  annotateChecks(r, buildWarnings(meta), 'warning');
   return { outputs, concurrent };
 }
 
@@ -129,8 +130,8 @@ function warnIfConcurrent(r: Run, others: string[]): void {
 }
 
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
-function checked(r: Run, result: RunResult, outputs: BuildOutputs): BuildOutputs {
-  const checks = checkResults(parseMetadata(outputs.metadata));
+function checked(r: Run, result: RunResult, outputs: BuildOutputs, meta: Record<string, unknown>): BuildOutputs {
+  const checks = checkResults(meta);
   const shown = annotateChecks(r, checks, 'error');
   if (result.code !== 0 && checks.length) {
     // The check result is the metadata output even when it fails the step, as build-push-action sets it.
@@ -149,8 +150,9 @@ function splitMounts(mounts: readonly SecretMount[], ssh: SshSecret[]): { secret
   return { secretMounts, sshKeys };
 }
 
-function runBuildx(r: Run, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return runStreamed(args, r.log, { onSpawn: (child: ChildProcess) => r.cancel.setChild(child), env, echo: true });
+/** A build, streamed; both builds put BuildKit's build-check warnings into their metadata (the `metadata` output keeps them). */
+function runBuildx(r: Run, args: string[]): Promise<RunResult> {
+  return runStreamed(args, r.log, { onSpawn: (child: ChildProcess) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
 }
 
 function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): void {
@@ -191,8 +193,7 @@ function publishAndVerify(r: Run, publish: BuildInputs, scanned: ScannedImage[],
   const { inputs, log, report } = r;
   return log.group('Publish: cached rebuild, no secrets mounted', async () => {
     const files = buildFiles(work, 'publish');
-    // As for the first build: the build checks' warnings go into the metadata output.
-    failOn(await runBuildx(r, buildxArgs(publish, [], files), { BUILDX_METADATA_WARNINGS: '1' }), r, 'publish');
+    failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
     const outputs = readBuildOutputs(files);
     const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
     report.checks.push({ name: 'published = scanned', outcome: check.detail });

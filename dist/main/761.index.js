@@ -64,7 +64,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  credentialFileKind: () => (/* reexport */ credential_files/* credentialFileKind */.W),
+  credentialFileKind: () => (/* reexport */ credential_files/* credentialFileKind */.Wq),
   looksLikeCredential: () => (/* reexport */ looksLikeCredential),
   plausiblySecret: () => (/* reexport */ plausiblySecret),
   preflight: () => (/* binding */ preflight)
@@ -211,12 +211,18 @@ function expand(text, vars) {
     });
     return unknown ? undefined : out;
 }
+/** The value of a COPY's (or ADD's) `--from` flag as written, '' when it has none; undefined without the flag. */
+function copyFrom(ins) {
+    if (!(ins instanceof main.Copy || ins instanceof main.Add))
+        return undefined;
+    const flag = ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
+    return flag ? (flag.getValue() ?? '') : undefined;
+}
 /** `COPY --from=<stage>`: the stage it copies from, by name or index; undefined for an image or a build context. */
 function copyFromStage(model, step) {
     if (!(step.ins instanceof main.Copy))
         return undefined;
-    const flag = step.ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
-    const raw = flag?.getValue();
+    const raw = copyFrom(step.ins);
     if (!raw)
         return undefined;
     const from = expand(unquote(raw), step.vars)?.toLowerCase();
@@ -557,6 +563,7 @@ function expandShellC(c) {
 
 
 
+
 /** BuildKit's deny words (any `_`-separated word of the name, case-insensitive), plus `pat` (personal access token). */
 const CREDENTIAL_WORDS = new Set(['apikey', 'auth', 'credential', 'credentials', 'key', 'password', 'pword', 'passwd', 'secret', 'token', 'pat']);
 /**
@@ -565,10 +572,7 @@ const CREDENTIAL_WORDS = new Set(['apikey', 'auth', 'credential', 'credentials',
  */
 const ALLOW_WORDS = new Set(['public', 'file', 'version', 'path']);
 function looksLikeCredential(name) {
-    const parts = name
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toLowerCase()
-        .split(/[_\-.]+/);
+    const parts = (0,credential_files/* nameWords */.Lo)(name);
     if (parts.some((p) => ALLOW_WORDS.has(p)))
         return false;
     // Compounds written as one word (LBHPACKAGESTOKEN, apiKey, privatekey) end in a credential word.
@@ -684,7 +688,7 @@ function urlCredentials(ins, isCredential) {
 function contextCopies(model) {
     return model.steps
         .filter((s) => !s.onbuild && (s.ins instanceof main.Copy || s.ins instanceof main.Add))
-        .filter((s) => !s.ins.getFlags().some((f) => f.getName().toLowerCase() === 'from'))
+        .filter((s) => copyFrom(s.ins) === undefined)
         .flatMap((step) => {
         const args = copyArgs(step.ins);
         if (!args)
@@ -706,16 +710,13 @@ function imageCopies(model) {
     return model.steps
         .filter((s) => !s.onbuild && s.ins instanceof main.Copy && external(s))
         .flatMap((step) => {
-        const image = step.ins
-            .getFlags()
-            .find((f) => f.getName().toLowerCase() === 'from')
-            ?.getValue();
+        const image = copyFrom(step.ins);
         const args = copyArgs(step.ins);
         if (!image || !args)
             return [];
         const sources = args.sources.map((src) => expand(src, step.vars) ?? src);
         return sources
-            .filter((src) => !/[*?[]/.test(src) && ((0,credential_files/* credentialFileKind */.W)(src.replace(/\/+$/, '')) === 'credential' || (0,credential_files/* tokenFileName */.L)(src)))
+            .filter((src) => !/[*?[]/.test(src) && ((0,credential_files/* credentialFileKind */.Wq)(src.replace(/\/+$/, '')) === 'credential' || (0,credential_files/* tokenFileName */.L8)(src)))
             .map((src) => ({ step, name: src, image, file: destOf(step, expand(args.dest, step.vars), src, sources.length > 1) }));
     });
 }
@@ -731,16 +732,16 @@ function credentialCopies(model, input) {
     const out = [];
     for (const c of contextCopies(model)) {
         const hits = new Set();
-        const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && (0,credential_files/* credentialFileKind */.W)(c.dest) === 'credential';
+        const intoCredential = c.dest !== undefined && !c.dest.endsWith('/') && c.sources.length === 1 && (0,credential_files/* credentialFileKind */.Wq)(c.dest) === 'credential';
         for (const src of c.sources) {
             const explicit = src.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-            const byName = (0,credential_files/* credentialFileKind */.W)(explicit) === 'credential' || (0,credential_files/* tokenFileName */.L)(explicit);
+            const byName = (0,credential_files/* credentialFileKind */.Wq)(explicit) === 'credential' || (0,credential_files/* tokenFileName */.L8)(explicit);
             const named = byName && (!known || known.some((f) => f.relPath === explicit && !f.ignored));
             const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(src);
             if (named || intoCredential || (variable && looksLikeCredential(variable[1])))
                 hits.add(explicit);
             for (const f of known ?? []) {
-                if (!f.ignored && (f.literal || (0,credential_files/* credentialFileKind */.W)(f.relPath) === 'credential') && (0,dockerignore.sourceCovers)(src, f.relPath))
+                if (!f.ignored && (f.literal || (0,credential_files/* credentialFileKind */.Wq)(f.relPath) === 'credential') && (0,dockerignore.sourceCovers)(src, f.relPath))
                     hits.add(f.relPath);
             }
         }

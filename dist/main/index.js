@@ -70,8 +70,9 @@ function messageOf(e) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ tokenFileName),
-/* harmony export */   W: () => (/* binding */ credentialFileKind)
+/* harmony export */   L8: () => (/* binding */ tokenFileName),
+/* harmony export */   Lo: () => (/* binding */ nameWords),
+/* harmony export */   Wq: () => (/* binding */ credentialFileKind)
 /* harmony export */ });
 /**
  * Credential files by name. No Dockerfile parsing here: the guard walks the build context
@@ -116,13 +117,15 @@ function credentialFileKind(rel) {
  * would also take a directory such as `src/token`.
  */
 function tokenFileName(rel) {
-    const name = (rel.split('/').pop() ?? '').replace(/\.txt$/i, '');
-    const words = name
+    return nameWords((rel.split('/').pop() ?? '').replace(/\.txt$/i, '')).at(-1) === 'token';
+}
+/** The words of a name, lowercase: split at camelCase humps and at `_`, `-`, `.` (`GithubToken`, `NPM_TOKEN`, `gh-token`). */
+function nameWords(name) {
+    return name
         .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
         .toLowerCase()
         .split(/[._-]+/)
         .filter(Boolean);
-    return words.at(-1) === 'token';
 }
 
 
@@ -5129,11 +5132,11 @@ function credentialFilesIn(contextDir, ignored, redactor) {
             if (e.isDirectory()) {
                 if (e.name !== '.git' && e.name !== 'node_modules' && !ignored(rel))
                     queue.push(rel);
-                if ((0,credential_files/* credentialFileKind */.W)(rel) === 'credential')
+                if ((0,credential_files/* credentialFileKind */.Wq)(rel) === 'credential')
                     found.push({ relPath: rel, ignored: ignored(rel), literal: true });
                 continue;
             }
-            const kind = (0,credential_files/* credentialFileKind */.W)(rel);
+            const kind = (0,credential_files/* credentialFileKind */.Wq)(rel);
             if (kind)
                 found.push({ relPath: rel, ignored: ignored(rel), literal: kind === 'credential' || holdsLiteralCredential(external_node_path_.join(contextDir, rel), redactor) });
         }
@@ -5515,7 +5518,7 @@ function parseBuilderInfo(inspect) {
  * and an attestation on the classic image store would fail the build.
  */
 function takesDefaultProvenance(inspect) {
-    const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+    const { driver } = parseBuilderInfo(inspect);
     // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
     const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
     return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));
@@ -5721,8 +5724,7 @@ async function concurrentBuilds(ref, builder, log) {
  */
 
 /** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
-async function publishedConfigs(meta, pushed, scanned, log) {
-    const target = pushedTarget(meta, pushed);
+async function publishedConfigs(meta, target, scanned, log) {
     if (!target?.byName) {
         const config = meta['containerimage.config.digest'];
         if (typeof config === 'string')
@@ -5756,13 +5758,6 @@ async function publishedConfigs(meta, pushed, scanned, log) {
     }
     return configs;
 }
-/**
- * Where to read what was pushed: `name@digest` when the metadata describes the pushed image
- * (one of its names is in a repository the plan pushed to). With several exporters it may
- * describe another one (a `type=docker` load beside the push: its name and digest only);
- * then the push is read by the first name it was pushed under. Undefined when nothing was
- * pushed, or the metadata names no image: read from the image store instead.
- */
 function pushedTarget(meta, pushed) {
     const listed = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',').map((n) => n.trim().replace(/@.*$/, '')) : [];
     if (!pushed.length || !listed.length)
@@ -5863,15 +5858,15 @@ async function verifyPublished(meta, pushed, scanned, log) {
         return { ok: true, detail: 'no image was published (cache or file outputs only)' };
     if (scanned.length === 0)
         return { ok: false, detail: 'an image was published, but the scan read no image to compare it with' };
-    const configs = await publishedConfigs(meta, pushed, scanned, log);
+    const target = pushedTarget(meta, pushed);
+    const configs = await publishedConfigs(meta, target, scanned, log);
     if (typeof configs === 'string')
         return { ok: false, detail: configs };
     const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
     const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
     if (!unknown.length)
         return { ok: true, detail: `published image = scanned image (${n})` };
-    const ref = pushedTarget(meta, pushed)?.ref;
-    if (ref && (await sameConfigAsScanned(ref, scanned, log)))
+    if (target && (await sameConfigAsScanned(target.ref, scanned, log)))
         return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
     return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
 }
@@ -6180,25 +6175,26 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
         const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-        return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys), { BUILDX_METADATA_WARNINGS: '1' });
+        return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys));
     }));
     log.info('secret vault wiped');
     const outputs = readBuildOutputs(files);
-    const ref = parseMetadata(outputs.metadata)['buildx.build.ref'];
+    const meta = parseMetadata(outputs.metadata);
+    const ref = meta['buildx.build.ref'];
     // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
     const concurrent = guarded
         ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch(() => [])
         : Promise.resolve([]);
     try {
         if (evaluatesOnly(r.inputs.build))
-            return { outputs: checked(r, result, outputs), concurrent };
+            return { outputs: checked(r, result, outputs, meta), concurrent };
         failOn(result, r, 'build');
     }
     catch (e) {
         warnIfConcurrent(r, await concurrent);
         throw e;
     }
-    annotateChecks(r, buildWarnings(parseMetadata(outputs.metadata)), 'warning');
+    annotateChecks(r, buildWarnings(meta), 'warning');
     return { outputs, concurrent };
 }
 /** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
@@ -6210,8 +6206,8 @@ function warnIfConcurrent(r, others) {
         'or shared its output with it. Give each job a builder of its own (docker/setup-buildx-action creates one per job) for builds with different secrets.');
 }
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
-function checked(r, result, outputs) {
-    const checks = checkResults(parseMetadata(outputs.metadata));
+function checked(r, result, outputs, meta) {
+    const checks = checkResults(meta);
     const shown = annotateChecks(r, checks, 'error');
     if (result.code !== 0 && checks.length) {
         // The check result is the metadata output even when it fails the step, as build-push-action sets it.
@@ -6228,8 +6224,9 @@ function splitMounts(mounts, ssh) {
     const secretMounts = mounts.filter((m) => !ssh.some((s) => s.secret === m.id));
     return { secretMounts, sshKeys };
 }
-function runBuildx(r, args, env = {}) {
-    return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env, echo: true });
+/** A build, streamed; both builds put BuildKit's build-check warnings into their metadata (the `metadata` output keeps them). */
+function runBuildx(r, args) {
+    return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
 }
 function failOn(result, r, phase) {
     if (result.code === 0)
@@ -6271,8 +6268,7 @@ function publishAndVerify(r, publish, scanned, work) {
     const { inputs, log, report } = r;
     return log.group('Publish: cached rebuild, no secrets mounted', async () => {
         const files = buildFiles(work, 'publish');
-        // As for the first build: the build checks' warnings go into the metadata output.
-        failOn(await runBuildx(r, buildxArgs(publish, [], files), { BUILDX_METADATA_WARNINGS: '1' }), r, 'publish');
+        failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
         const outputs = readBuildOutputs(files);
         const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
         report.checks.push({ name: 'published = scanned', outcome: check.detail });

@@ -25,7 +25,7 @@ export function parseBuilderInfo(inspect: string): BuilderInfo {
  * and an attestation on the classic image store would fail the build.
  */
 export function takesDefaultProvenance(inspect: string): boolean {
-  const driver = /^Driver:\s*(\S+)/m.exec(inspect)?.[1] ?? '';
+  const { driver } = parseBuilderInfo(inspect);
   // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
   const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
   return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));

@@ -19,8 +19,12 @@ interface Raw {
 }
 
 /** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
-async function publishedConfigs(meta: Record<string, unknown>, pushed: string[], scanned: ScannedImage[], log: Log): Promise<string[] | string> {
-  const target = pushedTarget(meta, pushed);
+async function publishedConfigs(
+  meta: Record<string, unknown>,
+  target: PushedTarget | undefined,
+  scanned: ScannedImage[],
+  log: Log
+): Promise<string[] | string> {
   if (!target?.byName) {
     const config = meta['containerimage.config.digest'];
     if (typeof config === 'string') return [config];
@@ -54,7 +58,13 @@ async function publishedConfigs(meta: Record<string, unknown>, pushed: string[],
  * then the push is read by the first name it was pushed under. Undefined when nothing was
  * pushed, or the metadata names no image: read from the image store instead.
  */
-function pushedTarget(meta: Record<string, unknown>, pushed: string[]): { ref: string; name: string; byName: boolean } | undefined {
+interface PushedTarget {
+  ref: string;
+  name: string;
+  byName: boolean;
+}
+
+function pushedTarget(meta: Record<string, unknown>, pushed: string[]): PushedTarget | undefined {
   const listed = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',').map((n) => n.trim().replace(/@.*$/, '')) : [];
   if (!pushed.length || !listed.length) return undefined;
   const repos = new Set(pushed.map(repository));
@@ -151,13 +161,13 @@ export async function verifyPublished(meta: Record<string, unknown>, pushed: str
   const published = 'containerimage.digest' in meta || 'containerimage.config.digest' in meta;
   if (!published) return { ok: true, detail: 'no image was published (cache or file outputs only)' };
   if (scanned.length === 0) return { ok: false, detail: 'an image was published, but the scan read no image to compare it with' };
-  const configs = await publishedConfigs(meta, pushed, scanned, log);
+  const target = pushedTarget(meta, pushed);
+  const configs = await publishedConfigs(meta, target, scanned, log);
   if (typeof configs === 'string') return { ok: false, detail: configs };
   const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
   const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
   if (!unknown.length) return { ok: true, detail: `published image = scanned image (${n})` };
-  const ref = pushedTarget(meta, pushed)?.ref;
-  if (ref && (await sameConfigAsScanned(ref, scanned, log)))
+  if (target && (await sameConfigAsScanned(target.ref, scanned, log)))
     return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
   return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
 }

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { Add, Copy } from 'dockerfile-ast';
 import { sourceCovers } from '../dockerignore.js';
-import { copyArgs, copyFromStage, expand, reachesFinal, type Model, type Step } from './model.js';
+import { copyArgs, copyFrom, copyFromStage, expand, reachesFinal, type Model, type Step } from './model.js';
 import { credentialFileKind, tokenFileName } from './credential-files.js';
 import { looksLikeCredential } from './names.js';
 import type { Finding, PreflightInput } from './types.js';
@@ -16,7 +16,7 @@ import type { Finding, PreflightInput } from './types.js';
 function contextCopies(model: Model): { step: Step; sources: string[]; dest?: string }[] {
   return model.steps
     .filter((s) => !s.onbuild && (s.ins instanceof Copy || s.ins instanceof Add))
-    .filter((s) => !(s.ins as Copy).getFlags().some((f) => f.getName().toLowerCase() === 'from'))
+    .filter((s) => copyFrom(s.ins) === undefined)
     .flatMap((step) => {
       const args = copyArgs(step.ins);
       if (!args) return [];
@@ -50,10 +50,7 @@ export function imageCopies(model: Model): CredentialCopy[] {
   return model.steps
     .filter((s) => !s.onbuild && s.ins instanceof Copy && external(s))
     .flatMap((step) => {
-      const image = (step.ins as Copy)
-        .getFlags()
-        .find((f) => f.getName().toLowerCase() === 'from')
-        ?.getValue();
+      const image = copyFrom(step.ins);
       const args = copyArgs(step.ins);
       if (!image || !args) return [];
       const sources = args.sources.map((src) => expand(src, step.vars) ?? src);

@@ -41,11 +41,14 @@ export function credentialFileKind(rel: string): 'credential' | 'config' | undef
  * would also take a directory such as `src/token`.
  */
 export function tokenFileName(rel: string): boolean {
-  const name = (rel.split('/').pop() ?? '').replace(/\.txt$/i, '');
-  const words = name
+  return nameWords((rel.split('/').pop() ?? '').replace(/\.txt$/i, '')).at(-1) === 'token';
+}
+
+/** The words of a name, lowercase: split at camelCase humps and at `_`, `-`, `.` (`GithubToken`, `NPM_TOKEN`, `gh-token`). */
+export function nameWords(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .split(/[._-]+/)
     .filter(Boolean);
-  return words.at(-1) === 'token';
 }

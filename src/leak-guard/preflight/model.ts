@@ -4,7 +4,7 @@
  * the final image (the stage itself, a stage derived from it, or COPY --from chains).
  */
 import * as path from 'node:path';
-import { Copy, DockerfileParser, Env, From, Onbuild, User, Workdir, type Instruction } from 'dockerfile-ast';
+import { Add, Copy, DockerfileParser, Env, From, Onbuild, User, Workdir, type Instruction } from 'dockerfile-ast';
 
 /** A variable's value; undefined: declared but not known before the build (a build-arg not given to the preflight). */
 export type Vars = Map<string, string | undefined>;
@@ -180,11 +180,17 @@ export function expand(text: string, vars: Vars): string | undefined {
   return unknown ? undefined : out;
 }
 
+/** The value of a COPY's (or ADD's) `--from` flag as written, '' when it has none; undefined without the flag. */
+export function copyFrom(ins: Instruction): string | undefined {
+  if (!(ins instanceof Copy || ins instanceof Add)) return undefined;
+  const flag = ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
+  return flag ? (flag.getValue() ?? '') : undefined;
+}
+
 /** `COPY --from=<stage>`: the stage it copies from, by name or index; undefined for an image or a build context. */
 export function copyFromStage(model: Model, step: Step): Stage | undefined {
   if (!(step.ins instanceof Copy)) return undefined;
-  const flag = step.ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
-  const raw = flag?.getValue();
+  const raw = copyFrom(step.ins);
   if (!raw) return undefined;
   const from = expand(unquote(raw), step.vars)?.toLowerCase();
   if (from === undefined) return undefined;

@@ -6,6 +6,7 @@
  */
 import { Add, Arg, Copy, Env, Label, Run } from 'dockerfile-ast';
 import { argDecls, copyArgs, inFinalChain, lineOf, type Model, type Step } from './model.js';
+import { nameWords } from './credential-files.js';
 import { refsIn } from './shell.js';
 import type { Finding } from './types.js';
 
@@ -18,10 +19,7 @@ const CREDENTIAL_WORDS = new Set(['apikey', 'auth', 'credential', 'credentials',
 const ALLOW_WORDS = new Set(['public', 'file', 'version', 'path']);
 
 export function looksLikeCredential(name: string): boolean {
-  const parts = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[_\-.]+/);
+  const parts = nameWords(name);
   if (parts.some((p) => ALLOW_WORDS.has(p))) return false;
   // Compounds written as one word (LBHPACKAGESTOKEN, apiKey, privatekey) end in a credential word.
   return parts.some((p) => CREDENTIAL_WORDS.has(p)) || /(api|access|private|secret)key$|(token|password|passwd|secret)$/i.test(name);
