@@ -178,6 +178,8 @@ base_packages() {
   [ -e /etc/ssl/certs/ca-certificates.crt ] || echo ca-certificates
   static_busybox >/dev/null || echo busybox-static
   command -v ssh-add >/dev/null || echo openssh-client
+  # The leak guard pushes the scanned OCI export with skopeo (GitHub's ubuntu runners have it too).
+  command -v skopeo >/dev/null || echo skopeo
 }
 
 # Docker 28 + containerd 2.1 + buildx 0.29 are only in Debian sid; their binaries need glibc 2.34

@@ -1,7 +1,7 @@
 /**
- * Build, verify, then publish (see docker/plan.ts for the plan): the one build that
- * mounts the secrets, the scan of what it left on the runner once the vault is gone,
- * and the cached publishing build whose result is checked against the scan.
+ * Build, scan, then publish the scanned bytes (see leak-guard/plan.ts for the plan): the
+ * one build that mounts the secrets, the scan of what it left on the runner once the
+ * vault is gone, and the publishing of exactly that (leak-guard/publish.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,19 +9,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cancellation, Disposable } from './cancel.js';
 import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs, type BuildWarning } from './docker/build-outputs.js';
-import { inspectBuilder } from './docker/builder.js';
+import { inspectBuilder, type BuilderInfo } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
-import { evaluatesOnly, planBuilds, pushedNames, type BuildPlan } from './docker/plan.js';
 import { concurrentBuilds } from './docker/history.js';
 import { capture, runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
 import { envSwitch } from './inputs/workflow-defaults.js';
-import type { BuildInputs } from './inputs/table.js';
-import type { ScannedImage } from './leak-guard/image-index.js';
 import { runScan, type ScanTarget } from './leak-guard/guard.js';
-import { verifyPublished } from './leak-guard/verify.js';
+import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication } from './leak-guard/plan.js';
+import { checkPublishing, publishScanned } from './leak-guard/publish.js';
 import type { Log } from './output/log.js';
 import type { RunReport } from './output/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
@@ -58,18 +56,20 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
   const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
   // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
   const probe = guard !== 'off' || inputs.provenanceDefault !== '';
-  const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
-  if (builder.defaultProvenance) inputs.build.provenance = inputs.provenanceDefault;
-  const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
+  const builder: BuilderInfo = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
+  const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
+  const plan = planGuard(build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
+  // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
+  if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
   try {
-    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
+    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
     try {
-      return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+      return plan.publish ? await scanThenPublish(r, plan, plan.publish, built, work) : built;
     } finally {
       warnIfConcurrent(r, await concurrent);
     }
   } finally {
-    for (const m of plan.moves) fs.rmSync(m.from, { recursive: true, force: true });
+    for (const m of plan.publish?.moves ?? []) fs.rmSync(m.from, { recursive: true, force: true });
   }
 }
 
@@ -82,7 +82,7 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
 async function buildWithSecrets(
   r: Run,
   base: VaultBase,
-  plan: BuildPlan,
+  plan: GuardPlan,
   files: BuildFiles,
   guarded: boolean
 ): Promise<{ outputs: BuildOutputs; concurrent: Promise<string[]> }> {
@@ -97,7 +97,7 @@ async function buildWithSecrets(
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
       const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-      return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys));
+      return runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
     })
   );
   log.info('secret vault wiped');
@@ -150,7 +150,7 @@ function splitMounts(mounts: readonly SecretMount[], ssh: SshSecret[]): { secret
   return { secretMounts, sshKeys };
 }
 
-/** A build, streamed; both builds put BuildKit's build-check warnings into their metadata (the `metadata` output keeps them). */
+/** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
 function runBuildx(r: Run, args: string[]): Promise<RunResult> {
   return runStreamed(args, r.log, { onSpawn: (child: ChildProcess) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
 }
@@ -172,63 +172,24 @@ function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'erro
   return true;
 }
 
-/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
-async function scanThenPublish(r: Run, plan: BuildPlan, built: BuildOutputs, work: string): Promise<BuildOutputs> {
+/** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
+async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, built: BuildOutputs, work: string): Promise<BuildOutputs> {
   const { inputs, log, report } = r;
   const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
   report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
   report.notScanned.push(...scan.unreadable);
   if (scan.errors) {
-    if (plan.targets.some((t) => t.kind === 'loaded-image') && built.imageid) await capture(['image', 'rm', '--force', built.imageid], log);
+    if (publish.image?.kind === 'loaded' && built.imageid) await capture(['image', 'rm', '--force', built.imageid], log);
     throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
   }
-  const outputs = plan.publish ? await publishAndVerify(r, plan.publish, scan.images, work) : built;
-  // Last: a file output moved into the build context earlier would change what the publishing build sees.
-  for (const m of plan.moves) moveIntoPlace(m.from, m.to);
-  return outputs;
-}
-
-function publishAndVerify(r: Run, publish: BuildInputs, scanned: ScannedImage[], work: string): Promise<BuildOutputs> {
-  const { inputs, log, report } = r;
-  return log.group('Publish: cached rebuild, no secrets mounted', async () => {
-    const files = buildFiles(work, 'publish');
-    failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
-    const outputs = readBuildOutputs(files);
-    const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
-    report.checks.push({ name: 'published = scanned', outcome: check.detail });
-    if (!check.ok && inputs.leakCheck === 'error') throw new ActionError(`leak guard: ${check.detail}; the published result was not the one scanned`);
-    if (!check.ok) log.warning(`leak guard: ${check.detail}`);
-    return outputs;
+  return log.group('Publish the scanned result', async () => {
+    const published = await publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images);
+    report.checks.push({ name: 'published = scanned', outcome: published.detail });
+    return published.outputs;
   });
 }
 
-function buildFiles(work: string, phase: string): BuildFiles {
-  return { iidFile: path.join(work, `${phase}-iid`), metadataFile: path.join(work, `${phase}-metadata.json`) };
-}
-
-/**
- * A scanned file output takes its destination's place: a tarball replaces the file, a
- * directory's entries go into the existing directory as buildx would write them. Renames
- * on the same filesystem (no copy, no window); through a symlinked destination, a copy.
- */
-function moveIntoPlace(from: string, to: string): void {
-  if (!fs.existsSync(from)) return;
-  const target = fs.existsSync(to) ? fs.realpathSync(to) : to;
-  if (!fs.statSync(from).isDirectory() || !fs.existsSync(target)) return move(from, target);
-  for (const name of fs.readdirSync(from)) {
-    fs.rmSync(path.join(target, name), { recursive: true, force: true });
-    move(path.join(from, name), path.join(target, name));
-  }
-  fs.rmSync(from, { recursive: true, force: true });
-}
-
-function move(from: string, to: string): void {
-  try {
-    fs.renameSync(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    fs.cpSync(from, to, { recursive: true });
-    fs.rmSync(from, { recursive: true, force: true });
-  }
+function buildFiles(work: string): BuildFiles {
+  return { iidFile: path.join(work, 'iid'), metadataFile: path.join(work, 'metadata.json') };
 }

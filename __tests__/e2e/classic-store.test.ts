@@ -50,13 +50,14 @@ async function act(dockerfile: string, inputs: Record<string, string>): Promise<
 }
 
 e2e('docker driver on the classic image store (a real second engine)', () => {
-  test('a clean build: loaded untagged, read with docker save, published by the cached build, no attestation added', async () => {
+  test('a clean build: loaded untagged, read with docker save, then that very image tagged (no second build), no attestation added', async () => {
     const tag = `sb-e2e-classic/app:${randomBytes(4).toString('hex')}`;
     const run = await act(CLEAN, { load: 'true', tags: tag });
     expect(run.main.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([]);
     expect(run.main.code).toBe(0);
     expect(run.summary).toMatch(/scanned image \(loaded untagged\)/);
-    expect(run.summary).toMatch(/published image = scanned image/);
+    expect(run.summary).toMatch(/tagged the scanned image sb-e2e-classic\/app:/);
+    expect(builds(run)).toHaveLength(1);
     expect(run.children.some((c) => c.argv[0] === 'save')).toBe(true);
     for (const b of builds(run)) expect(b.argv.filter((a) => a.startsWith('--provenance') || a.startsWith('--attest'))).toEqual([]);
     expect(classicDocker(['image', 'inspect', '--format', '{{.Id}}', tag]).trim()).toBe(run.outputs.imageid);
@@ -88,5 +89,22 @@ e2e('docker driver on the classic image store (a real second engine)', () => {
     expect(builds(run)).toHaveLength(1);
     const after = classicDocker(['image', 'ls', '-q', '--no-trunc']).split('\n').filter(Boolean);
     expect(after.filter((id) => !before.includes(id))).toEqual([]);
+  });
+
+  test("two platforms: buildx's own words on this store, before any build, with the leak guard on and off", async () => {
+    const inputs = { platforms: 'linux/amd64,linux/arm64', load: 'true' };
+    const guarded = await act(CLEAN, inputs);
+    expect(guarded.main.code).toBe(1);
+    expect(guarded.main.stdout).toMatch(
+      /^::error::Multi-platform build is not supported for the docker driver. Switch to a different driver, or turn on the containerd image store/m
+    );
+    expect(guarded.main.stdout).not.toMatch(/docker exporter does not currently support exporting manifest lists/);
+    expect(builds(guarded)).toEqual([]);
+    const off = await act(CLEAN, { ...inputs, 'leak-check': 'off' });
+    expect(off.main.code).toBe(1);
+    // buildx's own error names the exporter; the hint says what to do.
+    expect(off.main.stdout).toMatch(
+      /::error::docker exporter does not currently support exporting manifest lists%0Aa multi-platform image cannot be loaded into the classic image store: turn on the containerd image store/
+    );
   });
 });

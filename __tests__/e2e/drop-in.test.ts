@@ -84,7 +84,7 @@ e2e('default provenance, as build-push-action decides it', () => {
 
 e2e("build-push-action's environment switches", () => {
   const LINT = `${BASE}\nARG NPM_TOKEN\n${USES_TOK}\n`;
-  test('DOCKER_BUILD_CHECKS_ANNOTATIONS=false: no build-check annotations; the warnings are still in the metadata output, from the publishing build too', async () => {
+  test('DOCKER_BUILD_CHECKS_ANNOTATIONS=false: no build-check annotations; the warnings are still in the metadata output', async () => {
     const shown = await act(LINT, { push: 'true', tags: `${REGISTRY}/sb-e2e/switches-${randomBytes(4).toString('hex')}:1` });
     expect(shown.main.code).toBe(0);
     expect(shown.main.stdout).toMatch(/::warning title=BuildKit build check,file=Dockerfile,line=2::SecretsUsedInArgOrEnv/);

@@ -11,9 +11,23 @@ import { randomBytes, createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+import {
+  dockerReady,
+  everythingVisible,
+  exportedImage,
+  KEEP_SCANNED_EXPORT,
+  leaksIn,
+  leftovers,
+  makeWorkspace,
+  REGISTRY,
+  registryDigest,
+  registryReady,
+  runAction,
+  type ActionRun,
+  type Workspace
+} from './harness.js';
 
-const ready = dockerReady();
+const ready = dockerReady() && (await registryReady());
 const TOK = `git-tok-${randomBytes(8).toString('hex')}`;
 const TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
 
@@ -50,10 +64,12 @@ async function listening(port: number): Promise<void> {
   let server: string;
   let ws: Workspace;
   let run: ActionRun;
+  let work: string;
+  let bare: string;
 
   beforeAll(async () => {
     root = fs.mkdtempSync('/tmp/sb-git-');
-    const work = path.join(root, 'work');
+    work = path.join(root, 'work');
     fs.mkdirSync(work);
     const sum = createHash('sha256').update(TOK).digest('hex');
     fs.writeFileSync(
@@ -69,7 +85,8 @@ async function listening(port: number): Promise<void> {
     git('commit', '-qm', 'e2e');
     sha = git('rev-parse', 'HEAD');
     fs.mkdirSync(path.join(root, 'srv', 'acme'), { recursive: true });
-    git('clone', '-q', '--bare', '.', path.join(root, 'srv', 'acme', 'app.git'));
+    bare = path.join(root, 'srv', 'acme', 'app.git');
+    git('clone', '-q', '--bare', '.', bare);
     const port = await freePort();
     daemon = spawn(
       'git',
@@ -114,5 +131,37 @@ async function listening(port: number): Promise<void> {
   test('the preflight does not call the token an unused secret, and says the Dockerfile is remote', () => {
     expect(run.main.stdout).not.toMatch(/GIT_AUTH_TOKEN[^\n]*is given but no RUN/);
     expect(run.summary).toMatch(/skipped: remote context/);
+  });
+
+  test('a branch that moves after the scan: what is pushed is the scanned build of the old commit, nothing is resolved again', async () => {
+    const repo = `sb-e2e/git-moved-${randomBytes(4).toString('hex')}`;
+    const moved = makeWorkspace({});
+    // Right after the build, the branch moves to a commit whose Dockerfile writes the secret into the image.
+    const leaky = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked\n';
+    const move = [
+      'if [ "$SHIM_PROGRAM $1 $2" = "docker buildx build" ]; then',
+      `  printf '%s' '${leaky.replace(/\n/g, '\\n')}' | sed 's/\\\\n/\\n/g' > '${work}/Dockerfile'`,
+      `  git -C '${work}' -c user.email=e2e@example.org -c user.name=e2e commit -qam leak && git -C '${work}' push -q '${bare}' HEAD:main`,
+      'fi',
+      ''
+    ].join('\n');
+    fs.writeFileSync(path.join(moved.shimDir, 'after.sh'), `${KEEP_SCANNED_EXPORT}${move}`);
+    try {
+      const r = await runAction(
+        moved,
+        { context: `${server}/acme/app.git#main`, secrets: `tok=${TOK}`, 'no-cache': 'true', push: 'true', tags: `${REGISTRY}/${repo}:v1` },
+        { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main' }
+      );
+      expect({ code: r.main.code, log: r.main.code ? r.main.stdout.slice(-2500) : '' }).toEqual({ code: 0, log: '' });
+      // The branch did move: its tip is the leaky commit now.
+      expect(execFileSync('git', ['--git-dir', bare, 'show', 'main:Dockerfile']).toString()).toContain('/leaked');
+      expect(r.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build')).toHaveLength(1);
+      const scanned = await exportedImage(path.join(moved.shimDir, 'scanned.tar'));
+      expect(await registryDigest(repo, 'v1')).toBe(scanned.digest);
+      expect(r.outputs.digest).toBe(scanned.digest);
+      expect(leaksIn(everythingVisible(r), [TOK, TOKEN])).toEqual([]);
+    } finally {
+      moved.cleanup();
+    }
   });
 });

@@ -43,22 +43,30 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
   fs.chmodSync(runtimeDir, 0o700);
   const shimDir = path.join(dir, '.shim');
   fs.mkdirSync(shimDir);
-  const realDocker = spawnSync('sh', ['-c', 'command -v docker']).stdout.toString().trim();
   // Hooks a test may drop into the shim dir: before.sh runs first (it may answer and exit),
-  // after.sh runs once the real docker has exited, with "$@" and $rc set.
-  const shim = [
-    '#!/bin/sh',
-    'n=$$',
-    `printf '%s\\0' "$@" > "${shimDir}/argv.$n"`,
-    `env -0 > "${shimDir}/env.$n"`,
-    `[ -f "${shimDir}/before.sh" ] && . "${shimDir}/before.sh"`,
-    `[ -f "${shimDir}/after.sh" ] || exec ${realDocker} "$@"`,
-    `${realDocker} "$@"; rc=$?`,
-    `. "${shimDir}/after.sh"`,
-    'exit $rc',
-    ''
-  ];
-  fs.writeFileSync(path.join(shimDir, 'docker'), shim.join('\n'), { mode: 0o755 });
+  // after.sh runs once the real program has exited, with "$@", $rc and $SHIM_PROGRAM set.
+  for (const program of ['docker', 'skopeo']) {
+    const real = spawnSync('sh', ['-c', `command -v ${program}`])
+      .stdout.toString()
+      .trim();
+    // No skopeo on this machine: none in the workspace either (the action must say so).
+    if (!real) continue;
+    const shim = [
+      '#!/bin/sh',
+      'n=$$',
+      `SHIM_PROGRAM=${program}`,
+      `printf '%s' ${program} > "${shimDir}/program.$n"`,
+      `printf '%s\\0' "$@" > "${shimDir}/argv.$n"`,
+      `env -0 > "${shimDir}/env.$n"`,
+      `[ -f "${shimDir}/before.sh" ] && . "${shimDir}/before.sh"`,
+      `[ -f "${shimDir}/after.sh" ] || exec ${real} "$@"`,
+      `${real} "$@"; rc=$?`,
+      `. "${shimDir}/after.sh"`,
+      'exit $rc',
+      ''
+    ];
+    fs.writeFileSync(path.join(shimDir, program), shim.join('\n'), { mode: 0o755 });
+  }
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -81,14 +89,20 @@ export interface StepRun {
   stderr: string;
 }
 
+export interface Child {
+  program: 'docker' | 'skopeo';
+  argv: string[];
+  env: string[];
+}
+
 export interface ActionRun {
   main: StepRun;
   post: StepRun;
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
-  /** argv and environment of every docker child, as the shim recorded them. */
-  children: { argv: string[]; env: string[] }[];
+  /** argv and environment of every docker child (and skopeo child, `program: 'skopeo'`), as the shims recorded them. */
+  children: Child[];
 }
 
 function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
@@ -283,7 +297,7 @@ export function readFileCommands(file: string): Record<string, string> {
   return out;
 }
 
-function readChildren(ws: Workspace): { argv: string[]; env: string[] }[] {
+function readChildren(ws: Workspace): Child[] {
   // In the order they started (the shim writes argv first): readdir order is by name, and "argv.10001" sorts before "argv.9999".
   const started = (f: string) => fs.statSync(path.join(ws.shimDir, f)).mtimeMs;
   return fs
@@ -291,6 +305,7 @@ function readChildren(ws: Workspace): { argv: string[]; env: string[] }[] {
     .filter((f) => f.startsWith('argv.'))
     .sort((a, b) => started(a) - started(b) || Number(a.slice(5)) - Number(b.slice(5)))
     .map((f) => ({
+      program: fs.readFileSync(path.join(ws.shimDir, f.replace('argv.', 'program.')), 'utf8') as Child['program'],
       argv: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').split('\0').slice(0, -1),
       env: fs
         .readFileSync(path.join(ws.shimDir, f.replace('argv.', 'env.')), 'utf8')
@@ -385,4 +400,59 @@ export async function registryDigest(repo: string, reference: string): Promise<s
   if (r.status === 404) return undefined;
   if (!r.ok) throw new Error(`registry answered ${r.status} for ${repo}:${reference}`);
   return r.headers.get('docker-content-digest') ?? undefined;
+}
+
+/**
+ * An after.sh hook that keeps a copy of the OCI export the action's build wrote (the one
+ * it scans), as `scanned.tar` in the shim dir, for a test to compare what was published with.
+ */
+export const KEEP_SCANNED_EXPORT = [
+  'if [ "$SHIM_PROGRAM $1 $2" = "docker buildx build" ]; then',
+  '  for a in "$@"; do case "$a" in type=oci,dest=*/image.tar*) f="${a#type=oci,dest=}"; cp "${f%%,*}" "$(dirname "$0")/scanned.tar";; esac; done',
+  'fi',
+  ''
+].join('\n');
+
+/** The documents of an OCI archive: index.json, and every blob that parses as JSON, by digest. */
+export async function ociDocuments(file: string): Promise<{ index: OciIndex; blobs: Map<string, OciIndex> }> {
+  const { extract } = await import('tar-stream');
+  const ex = extract();
+  fs.createReadStream(file).pipe(ex);
+  const blobs = new Map<string, OciIndex>();
+  let index: OciIndex = {};
+  for await (const entry of ex) {
+    const chunks: Buffer[] = [];
+    for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c);
+    const text = Buffer.concat(chunks);
+    if (text[0] !== 0x7b) continue;
+    const doc = JSON.parse(text.toString('utf8')) as OciIndex;
+    if (entry.header.name === 'index.json') index = doc;
+    const m = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(entry.header.name);
+    if (m) blobs.set(`sha256:${m[1]}`, doc);
+  }
+  return { index, blobs };
+}
+
+export interface OciIndex {
+  manifests?: { digest: string; platform?: { os: string; architecture: string }; annotations?: Record<string, string> }[];
+}
+
+/** The digest of what an OCI export holds (its one top-level entry), and its platform manifests by `os/arch` (attestations under `attestation`). */
+export async function exportedImage(file: string): Promise<{ digest: string; platforms: Record<string, string> }> {
+  const { index, blobs } = await ociDocuments(file);
+  const digest = index.manifests?.[0]?.digest ?? '';
+  const platforms: Record<string, string> = {};
+  for (const m of blobs.get(digest)?.manifests ?? []) {
+    const attestation = m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+    platforms[attestation ? `attestation of ${m.annotations!['vnd.docker.reference.digest']}` : `${m.platform?.os}/${m.platform?.architecture}`] = m.digest;
+  }
+  return { digest, platforms };
+}
+
+/** A manifest or index as the registry serves it, with its digest. */
+export async function registryManifest(repo: string, reference: string): Promise<{ digest: string; doc: OciIndex } | undefined> {
+  const r = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${reference}`, { headers: { Accept: MANIFEST_TYPES } });
+  if (r.status === 404) return undefined;
+  if (!r.ok) throw new Error(`registry answered ${r.status} for ${repo}:${reference}`);
+  return { digest: r.headers.get('docker-content-digest') ?? '', doc: (await r.json()) as OciIndex };
 }

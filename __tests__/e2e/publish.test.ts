@@ -1,22 +1,26 @@
 /**
- * Build, verify, then publish, against the real engine and a real registry: nothing
- * leaves the runner before the scan is clean, what is pushed is what was scanned, and
- * the leak guard fails closed when it cannot read what the build produced.
+ * Build, scan, then publish the scanned bytes, against the real engine and a real
+ * registry: one build; nothing leaves the runner before the scan is clean; what is pushed,
+ * loaded, cached or moved is what was scanned (the same digests); and the leak guard fails
+ * closed when it cannot read what the build produced.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   dockerReady,
   everythingVisible,
+  exportedImage,
   hidden,
+  KEEP_SCANNED_EXPORT,
   leaksIn,
   leftovers,
   makeWorkspace,
   REGISTRY,
   registryDigest,
+  registryManifest,
   registryReady,
   runAction,
   type ActionRun,
@@ -50,14 +54,18 @@ async function act(ws: Workspace, inputs: Record<string, string>, env: Record<st
   const run = await runAction(ws, { secrets: `tok=${TOK}`, ...inputs }, env);
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
   expect(leftovers(ws.runtimeDir)).toEqual([]);
+  // The build that mounts the secrets is the only build, whatever is published.
+  expect(builds(run).length).toBeLessThanOrEqual(1);
   return run;
 }
+
+const skopeos = (run: ActionRun) => run.children.filter((c) => c.program === 'skopeo' && c.argv[0] === 'copy');
 
 const builds = (run: ActionRun) => run.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
-/** Records, at the start of each buildx build, what the vault base holds. */
-const VAULT_PROBE = `if [ "$1 $2" = "buildx build" ]; then find "$XDG_RUNTIME_DIR" -mindepth 1 | sort > "$(dirname "$0")/vault.$$"; fi\n`;
+/** Records, at the start of the build and of each push, what the vault base holds. */
+const VAULT_PROBE = `if [ "$1 $2" = "buildx build" ] || [ "$SHIM_PROGRAM $1" = "skopeo copy" ]; then find "$XDG_RUNTIME_DIR" -mindepth 1 | sort > "$(dirname "$0")/vault.$$"; fi\n`;
 
 e2e('verify before publishing', () => {
   test('a leaky image with push: true fails naming the secret, and the registry has no manifest', async () => {
@@ -72,39 +80,52 @@ e2e('verify before publishing', () => {
     expect(await registryDigest(repo, 'v1')).toBeUndefined();
   });
 
-  test('a clean image is pushed only by the second build, the digest output is the registry digest, and the vault is empty by then', async () => {
+  test('a clean image: one build; its scanned OCI export itself is pushed (registry digest = digest output = export digest); the vault is empty by then', async () => {
     const repo = `sb-e2e/clean-${nonce}`;
-    const ws = workspace(CLEAN, { before: VAULT_PROBE });
-    const run = await act(ws, { push: 'true', tags: `${REGISTRY}/${repo}:v1` });
+    const ws = workspace(CLEAN, { before: VAULT_PROBE, after: KEEP_SCANNED_EXPORT });
+    const run = await act(ws, { push: 'true', tags: `${REGISTRY}/${repo}:v1,${REGISTRY}/${repo}:latest` });
     expect(run.main.code).toBe(0);
-    const [verify, publish] = builds(run);
-    expect(verify.argv.filter((a) => a.startsWith('--secret'))).toHaveLength(1);
-    expect(verify.argv.some((a) => a.startsWith('type=oci,dest='))).toBe(true);
-    expect(verify.argv).not.toContain('--push');
-    expect(publish.argv).toContain('--push');
-    expect(publish.argv.some((a) => a.startsWith('--secret') || a.startsWith('id='))).toBe(false);
-    expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await registryDigest(repo, 'v1')).toBe(run.outputs.digest);
+    const [build] = builds(run);
+    expect(builds(run)).toHaveLength(1);
+    expect(build.argv.filter((a) => a.startsWith('--secret'))).toHaveLength(1);
+    expect(build.argv.some((a) => a.startsWith('type=oci,dest='))).toBe(true);
+    expect(build.argv).not.toContain('--push');
+    const scanned = await exportedImage(path.join(ws.shimDir, 'scanned.tar'));
+    expect(run.outputs.digest).toBe(scanned.digest);
+    expect(await registryDigest(repo, 'v1')).toBe(scanned.digest);
+    expect(await registryDigest(repo, 'latest')).toBe(scanned.digest);
+    // skopeo copies the scanned archive, all of it, keeping its digests; one copy a name.
+    expect(skopeos(run).map((c) => c.argv.filter((a) => a.startsWith('--') || a.startsWith('oci-archive:')).slice(0, 3))).toEqual([
+      ['--all', '--preserve-digests', '--digestfile'],
+      ['--all', '--preserve-digests', '--digestfile']
+    ]);
+    expect(JSON.parse(run.outputs.metadata)['image.name']).toBe(`${REGISTRY}/${repo}:v1,${REGISTRY}/${repo}:latest`);
     expect(run.summary).toMatch(/scanned image \(OCI export\)/);
-    expect(run.summary).toMatch(/published image = scanned image/);
-    // The vault held one secret file while the first build ran, and nothing when the publishing build started.
-    const probes = fs
+    expect(run.summary).toMatch(/pushed the scanned image sha256:[0-9a-f]{12} to /);
+    // The vault held one secret file while the build ran, and nothing when each push started.
+    const byTime = fs
       .readdirSync(ws.shimDir)
       .filter((f) => f.startsWith('vault.'))
-      .map((f) => ({ pid: Number(f.slice(6)), files: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').trim() }))
-      .sort((a, b) => a.pid - b.pid);
-    expect(probes).toHaveLength(2);
-    expect(probes[0].files).toMatch(/secret-build-[^/\n]+\/secret-0$/m);
-    expect(probes[1].files).toBe('');
+      .map((f) => ({ t: fs.statSync(path.join(ws.shimDir, f)).mtimeMs, files: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').trim() }))
+      .sort((a, b) => a.t - b.t);
+    expect(byTime).toHaveLength(3);
+    expect(byTime[0].files).toMatch(/secret-build-[^/\n]+\/secret-0$/m);
+    expect(byTime.slice(1).map((p) => p.files)).toEqual(['', '']);
   });
 
-  test('push without load, with provenance: still scanned, and every pushed platform manifest is a scanned one', async () => {
+  test('push with provenance: the attestation that reaches the registry is the scanned one', async () => {
     const repo = `sb-e2e/prov-${nonce}`;
-    const run = await act(workspace(CLEAN), { push: 'true', tags: `${REGISTRY}/${repo}:v1`, provenance: 'mode=max' });
+    const ws = workspace(CLEAN, { after: KEEP_SCANNED_EXPORT });
+    const run = await act(ws, { push: 'true', tags: `${REGISTRY}/${repo}:v1`, provenance: 'mode=max' });
     expect(run.main.code).toBe(0);
-    expect(run.summary).toMatch(/scanned image \(OCI export\)/);
-    expect(run.summary).toMatch(/published image = scanned image \(1 platform\)/);
-    expect(await registryDigest(repo, 'v1')).toBe(run.outputs.digest);
+    const scanned = await exportedImage(path.join(ws.shimDir, 'scanned.tar'));
+    const attestations = Object.keys(scanned.platforms).filter((p) => p.startsWith('attestation'));
+    expect(attestations).toHaveLength(1);
+    const pushed = await registryManifest(repo, 'v1');
+    expect(pushed?.digest).toBe(scanned.digest);
+    expect(run.outputs.digest).toBe(scanned.digest);
+    // The registry serves the scanned attestation manifest itself.
+    expect(await registryDigest(repo, scanned.platforms[attestations[0]])).toBe(scanned.platforms[attestations[0]]);
   });
 
   test('a builder-stage leak with cache-to type=local,mode=max: found in the cache, nothing exported', async () => {
@@ -125,6 +146,38 @@ e2e('verify before publishing', () => {
     expect(run.main.code).toBe(1);
     expect(errors(run).join('\n')).toMatch(/secret "tok" found/);
     expect(await registryDigest(repo, 'cache')).toBeUndefined();
+    expect(skopeos(run)).toEqual([]);
+  });
+
+  test('a clean cache-to type=registry,mode=max: the scanned cache layout itself is pushed, and a build can import it', async () => {
+    const repo = `sb-e2e/cache-ok-${nonce}`;
+    const ws = workspace(CLEAN, {
+      after:
+        'if [ "$SHIM_PROGRAM $1 $2" = "docker buildx build" ]; then for a in "$@"; do case "$a" in type=local,*dest=*cache-0*) d="${a##*dest=}"; cp -r "${d%%,*}" "$(dirname "$0")/scanned-cache";; esac; done; fi\n'
+    });
+    const ref = `${REGISTRY}/${repo}:cache`;
+    const run = await act(ws, { 'cache-to': `type=registry,ref=${ref},mode=max` });
+    expect(run.main.code).toBe(0);
+    const layout = JSON.parse(fs.readFileSync(path.join(ws.shimDir, 'scanned-cache', 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    expect(await registryDigest(repo, 'cache')).toBe(layout.manifests[0].digest);
+    expect(run.summary).toMatch(/build cache 1/);
+    expect(run.summary).toMatch(/pushed the scanned cache to /);
+    // BuildKit reads it back as a cache.
+    const again = spawnSync(
+      'docker',
+      ['buildx', 'build', '--progress=plain', '--cache-from', `type=registry,ref=${ref}`, '--output', 'type=cacheonly', '--secret', 'id=tok,env=HOME', ws.dir],
+      { encoding: 'utf8' }
+    );
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`importing cache manifest from ${ref}`);
+    expect(again.stderr).not.toMatch(/failed to import|error/i);
+  });
+
+  test.each(['type=gha,mode=max', 'type=s3,bucket=b,region=r'])('cache-to %s: refused before any build, naming what works instead', async (cacheTo) => {
+    const run = await act(workspace(CLEAN), { 'cache-to': cacheTo });
+    expect(run.main.code).toBe(1);
+    expect(errors(run).join('\n')).toMatch(/input "cache-to", entry 1: type=\w+ cannot be published from the scanned build: .*type=registry/);
+    expect(builds(run)).toEqual([]);
   });
 
   test('the same builder-stage secret without a cache export: the final image is clean and is built', async () => {
@@ -140,10 +193,11 @@ e2e('verify before publishing', () => {
     const run = await act(ws, { outputs: `type=image,name=${REGISTRY}/${repo}:latest,push=true\ntype=docker,name=${local}\ntype=oci,dest=${oci}` });
     expect(errors(run)).toEqual([]);
     expect(run.main.code).toBe(0);
-    expect(run.summary).toMatch(/published image = scanned image/);
-    expect(await registryDigest(repo, 'latest')).toMatch(/^sha256:/);
-    expect(fs.statSync(oci).size).toBeGreaterThan(0);
-    expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', local], { encoding: 'utf8' })).toMatch(/sha256:/);
+    expect(builds(run)).toHaveLength(1);
+    expect(await registryDigest(repo, 'latest')).toBe(run.outputs.digest);
+    // The OCI file output and the image pushed and loaded are one image: the one scanned.
+    expect((await exportedImage(oci)).digest).toBe(run.outputs.digest);
+    expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', local], { encoding: 'utf8' }).trim()).toBe(run.outputs.digest);
     execFileSync('docker', ['image', 'rm', local]);
   });
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7915);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8020);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -131,13 +131,13 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 7915:
+/***/ 8020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: ./src/cancel.ts
@@ -2065,7 +2065,7 @@ function parseFields(input, spec, entry) {
     return attrs;
 }
 const what = (input) => (input === 'outputs' ? 'output' : 'cache export');
-function outputs_parseOutput(spec, entry) {
+function parseOutput(spec, entry) {
     if (spec === '-')
         return { type: 'tar', attrs: new Map([['dest', '-']]) };
     if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec))
@@ -2102,7 +2102,7 @@ function writesToStdout(o) {
     return (['tar', 'oci'].includes(o.type) && (dest === undefined || dest === '' || dest === '-')) || dest === '-';
 }
 /** Leaves the runner: a registry push (`push=` with no value counts as true in BuildKit). */
-function outputs_isPush(o) {
+function isPush(o) {
     const push = o.attrs.get('push');
     return o.type === 'registry' || (o.type === 'image' && push !== undefined && (push === '' || goBool(push, false)));
 }
@@ -2215,7 +2215,7 @@ function buildxArgs(b, mounts, files, ssh = []) {
     for (const k of ssh)
         args.push('--ssh', `${k.id}=${k.file}`);
     // buildx refuses an image id file with the local and tar exporters (no image is made).
-    if (!b.outputs.some((o, k) => ['local', 'tar'].includes(outputs_parseOutput(o, k + 1).type)))
+    if (!b.outputs.some((o, k) => ['local', 'tar'].includes(parseOutput(o, k + 1).type)))
         args.push('--iidfile', files.iidFile);
     args.push('--metadata-file', files.metadataFile);
     args.push(...b['extra-args'], b.context);
@@ -4820,6 +4820,89 @@ function forgetSecretsJson(inputs) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/docker/diagnose.ts
+const BUILDX_MISSING = /unknown flag: --(secret|iidfile|metadata-file|bootstrap|progress)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
+const HINTS = [
+    [
+        /secret ([^\s:]+):? not found/,
+        (m, c) => `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
+    ],
+    [BUILDX_MISSING, () => 'the docker buildx plugin is missing (or older than 0.6): add docker/setup-buildx-action before this step, or install docker-buildx'],
+    [
+        /Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i,
+        () => 'the Docker daemon is not reachable: check that dockerd runs and DOCKER_HOST points at it, or set builder to a reachable builder'
+    ],
+    [
+        /use `docker --context=(\S+) buildx` to switch to context/,
+        (m) => `builder "${m[1]}" is the docker driver of Docker context "${m[1]}": set DOCKER_CONTEXT: ${m[1]} in the step's env, or use a builder of another driver`
+    ],
+    [
+        /no builder .* found|failed to find builder/i,
+        () => 'the builder named in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty'
+    ],
+    [
+        /401 Unauthorized|unauthorized|authentication required|no basic auth credentials|insufficient_scope|denied: /i,
+        () => 'the registry refused the push: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write'
+    ],
+    [
+        /failed to read dockerfile|Dockerfile: no such file or directory/i,
+        () => 'no Dockerfile there: check the file and context inputs (file defaults to <context>/Dockerfile)'
+    ],
+    [
+        /docker exporter does not currently support exporting manifest lists|Multi-platform build is not supported for the docker driver/,
+        () => 'a multi-platform image cannot be loaded into the classic image store: turn on the containerd image store, use a builder of another driver (docker/setup-buildx-action), or build one platform'
+    ],
+    [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
+    [
+        /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,
+        () => 'a COPY or ADD source is not in the build context: check context and .dockerignore'
+    ],
+    [/did not complete successfully: exit code/, () => 'a RUN step failed: its output is in the build log above']
+];
+/**
+ * buildx's last `ERROR:` line without the wrappers every failure repeats; for skopeo its
+ * fatal `msg="…"`; after a build, the last line (docker push and docker load print their
+ * error alone).
+ */
+function cause(text, phase) {
+    const errors = [...text.matchAll(/^ERROR: (.+)$/gm)].map((m) => m[1].trim());
+    const skopeo = [...text.matchAll(/level=(?:fatal|error) msg="((?:[^"\\]|\\.)*)"/g)].pop()?.[1].replace(/\\"/g, '"');
+    const last = errors.pop() ??
+        [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1] ??
+        skopeo ??
+        (phase === 'publish' ? lastLine(text, '') || undefined : undefined);
+    return last?.replace(/^(failed to build: )?(failed to solve: )?/, '');
+}
+/** `Dockerfile:3` above BuildKit's source excerpt, or the line of a parse error. */
+function diagnose_location(text) {
+    const excerpt = [...text.matchAll(/^\S+:(\d+)\n-{20}$/gm)].pop();
+    const parse = /dockerfile parse error on line (\d+)/.exec(text);
+    const line = excerpt?.[1] ?? parse?.[1];
+    return line ? Number(line) : undefined;
+}
+function diagnoseBuildFailure(r, c) {
+    const t = r.stderrTail;
+    const found = cause(t, c.phase);
+    const command = c.command ?? 'docker buildx build';
+    const hint = HINTS.map(([re, f]) => [re.exec(t), f]).find(([m]) => m);
+    // A signal is the cause whatever the child printed as it went down.
+    const head = r.signal ? `${command} was killed by ${r.signal}${found ? ` (${found})` : ''}` : (found ?? `${command} exited with code ${r.code}`);
+    const message = hint ? `${head}\n${hint[1](hint[0], c)}` : `${head}\nsee the ${c.phase === 'publish' ? 'log' : 'build log'} above`;
+    return { message: c.phase === 'publish' ? `publishing failed: ${message}` : message, line: diagnose_location(t) };
+}
+/** The last line of a command's output that says something: what a short call's failure is reported with. */
+function lastLine(text, none = 'no message') {
+    return (text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? none);
+}
+/** A failed `docker buildx inspect` that means buildx itself is missing. */
+function buildxMissing(text) {
+    return BUILDX_MISSING.test(text);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:stream"
@@ -4828,7 +4911,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/docker/process.ts
 /**
- * The only place that starts docker. Every call goes through `prepare`, which
+ * The only place that starts docker (and skopeo, which publishes a scanned export). Every call goes through `prepare`, which
  * refuses an argv that carries a secret and gives the child an environment without
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
@@ -4843,7 +4926,10 @@ const TAIL_BYTES = 64 * 1024;
 const ESSENTIAL = new Set(['PATH', 'HOME']);
 /** The action owns the progress format: rawjson would print output base64-encoded per chunk, past the scrubber. */
 const WITHHELD = new Set(['BUILDKIT_PROGRESS']);
-const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
+const NOT_FOUND = {
+    docker: 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)',
+    skopeo: "skopeo was not found on PATH: the leak guard pushes the scanned image with it (GitHub's ubuntu runners have it; elsewhere apt-get install skopeo), or set leak-check: off"
+};
 /** The child's environment, and the names of variables withheld because their value carries a secret. */
 function childEnv(env, redactor) {
     const out = {};
@@ -4871,9 +4957,9 @@ function prepare(args, log) {
         log.info(`withheld from docker's environment because their values carry a secret: ${withheld.join(', ')}`);
     return env;
 }
-function exitOf(child) {
+function exitOf(child, program = 'docker') {
     return new Promise((resolve, reject) => {
-        child.once('error', (e) => reject(e.code === 'ENOENT' ? new errors/* ActionError */.lZ(NOT_FOUND) : e));
+        child.once('error', (e) => reject(e.code === 'ENOENT' ? new errors/* ActionError */.lZ(NOT_FOUND[program]) : e));
         child.once('close', (code, signal) => resolve({ code, signal }));
     });
 }
@@ -4886,14 +4972,15 @@ function exitOf(child) {
 async function runStreamed(args, log, o = {}) {
     const env = { ...prepare(args, log), ...o.env };
     return log.fenced(async () => {
+        const program = o.program ?? 'docker';
         if (o.echo)
-            process.stdout.write(`${log.scrub(`[command]docker ${args.join(' ')}`)}\n`);
-        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+            process.stdout.write(`${log.scrub(`[command]${program} ${args.join(' ')}`)}\n`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
         const tail = new Tail();
         const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
         const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
-        const { code, signal } = await exitOf(child);
+        const { code, signal } = await exitOf(child, program);
         await Promise.all([out, err]);
         return { code, signal, stderrTail: tail.text() };
     });
@@ -4969,16 +5056,17 @@ function streamStdout(args, log) {
     const done = Promise.all([exitOf(child), err]).then(([r]) => ({ ...r, stderr: tail.text() }), (e) => ({ code: -1, signal: null, stderr: e.message }));
     return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
-/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
-async function capture(args, log) {
+/** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
+async function capture(args, log, program = 'docker') {
     const env = prepare(args, log);
     try {
-        const r = await getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
+        // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
+        const r = await getExecOutput(program, args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
         return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
     }
     catch (e) {
         if (/ENOENT|Unable to locate executable/.test(String(e)))
-            throw new errors/* ActionError */.lZ(NOT_FOUND);
+            throw new errors/* ActionError */.lZ(NOT_FOUND[program]);
         throw e;
     }
 }
@@ -5033,6 +5121,46 @@ function legacyImages(docs) {
         return [{ manifest: '', config: `sha256:${hex}`, diffIds: config?.rootfs?.diff_ids ?? [] }];
     });
 }
+const platformText = (p) => (p?.os && p.architecture ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : undefined);
+/**
+ * Which platform each blob of a multi-platform archive belongs to (`blobs/sha256/…` →
+ * `linux/arm64`), so a finding names it; an attestation's blobs are named for the
+ * platform they describe. Blobs shared by platforms are named for all of them. Pure.
+ */
+function blobPlatforms(docs) {
+    const out = new Map();
+    const add = (digest, label) => {
+        if (typeof digest !== 'string')
+            return;
+        const name = blobName(digest);
+        out.set(name, (out.get(name) ?? new Set()).add(label));
+    };
+    const visit = (name, depth) => {
+        const doc = json(docs, name);
+        if (!isObject(doc) || depth > 4)
+            return;
+        const entries = (Array.isArray(doc.manifests) ? doc.manifests : []).filter((d) => isObject(d) && typeof d.digest === 'string');
+        const byDigest = new Map(entries.map((d) => [d.digest, platformText(d.platform)]));
+        for (const d of entries) {
+            const described = d.annotations?.['vnd.docker.reference.type'] === ATTESTATION ? byDigest.get(d.annotations['vnd.docker.reference.digest']) : undefined;
+            const label = described ? `attestation of ${described}` : byDigest.get(d.digest);
+            if (!label) {
+                visit(blobName(d.digest), depth + 1);
+                continue;
+            }
+            add(d.digest, label);
+            const manifest = json(docs, blobName(d.digest));
+            if (!isObject(manifest))
+                continue;
+            add(manifest.config?.digest, label);
+            for (const l of Array.isArray(manifest.layers) ? manifest.layers : [])
+                if (isObject(l))
+                    add(l.digest, label);
+        }
+    };
+    visit('index.json', 0);
+    return new Map([...out].map(([k, v]) => [k, [...v].join(', ')]));
+}
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
 var credential_files = __nccwpck_require__(5060);
@@ -5043,6 +5171,7 @@ var credential_files = __nccwpck_require__(5060);
  * whether findings fail the step. It fails closed: what it could not read counts
  * as a finding under `leak-check: error`.
  */
+
 
 
 
@@ -5191,7 +5320,7 @@ async function scanTarget(scanner, t, log) {
     try {
         const [exit] = await Promise.all([save.done, read]);
         if (exit.code !== 0)
-            throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+            throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}`);
     }
     catch (e) {
         // Killed for stalling: that, not the truncated read it caused, is the cause.
@@ -5221,6 +5350,9 @@ async function runScan(mode, targets, metadata, log) {
             await scanTarget(scanner, t, log);
             scanned.push(t.label);
             images.push(...scannedImages(scanner.documents));
+            const platforms = blobPlatforms(scanner.documents);
+            for (const f of scanner.findings)
+                f.platform ??= platforms.get(f.layer);
         }
         catch (e) {
             unreadable.push(`${t.label} (${e.message})`);
@@ -5230,12 +5362,16 @@ async function runScan(mode, targets, metadata, log) {
     metadata.forEach((m) => scanner.scanText(m, '(build metadata)', 'metadata.json'));
     const findings = scanner.findings;
     for (const f of findings)
-        annotate(log, mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
+        annotate(log, mode, {
+            severity: 'error',
+            message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}${f.platform ? ` (platform ${f.platform})` : ''}`
+        });
     for (const u of unreadable)
         annotate(log, mode, { severity: 'error', message: `could not scan ${u}; set leak-check: warn to accept an unscanned result` });
     const mb = (scanner.stats.bytes / 1e6).toFixed(1);
     const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
-    const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
+    const where = [...new Set(findings.flatMap((f) => (f.platform ? [f.platform] : [])))];
+    const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}${where.length ? ` (in ${where.join('; ')})` : ''}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
     log.info(`secret-build ${summary}`);
     const problems = [
         plural(findings.length, 'secret finding'),
@@ -5428,72 +5564,6 @@ function readBuildOutputs(files) {
     return { imageid: readIfPresent(files.iidFile), digest: typeof digest === 'string' ? digest : '', metadata };
 }
 
-;// CONCATENATED MODULE: ./src/docker/diagnose.ts
-const BUILDX_MISSING = /unknown flag: --(secret|iidfile|metadata-file|bootstrap|progress)|unknown command: docker buildx|'buildx' is not a docker command|unknown command "buildx"/;
-const HINTS = [
-    [
-        /secret ([^\s:]+):? not found/,
-        (m, c) => c.phase === 'publish'
-            ? `the publishing build mounts no secret, and a step that mounts "${m[1]}" was not cached from the first build; make that step deterministic (no-cache-filters, ADD of a changing URL) or set leak-check: warn`
-            : `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
-    ],
-    [BUILDX_MISSING, () => 'the docker buildx plugin is missing (or older than 0.6): add docker/setup-buildx-action before this step, or install docker-buildx'],
-    [
-        /Cannot connect to the Docker daemon|error during connect|dial unix [^ ]+: connect:/i,
-        () => 'the Docker daemon is not reachable: check that dockerd runs and DOCKER_HOST points at it, or set builder to a reachable builder'
-    ],
-    [
-        /use `docker --context=(\S+) buildx` to switch to context/,
-        (m) => `builder "${m[1]}" is the docker driver of Docker context "${m[1]}": set DOCKER_CONTEXT: ${m[1]} in the step's env, or use a builder of another driver`
-    ],
-    [
-        /no builder .* found|failed to find builder/i,
-        () => 'the builder named in "builder" does not exist: create it first (docker/setup-buildx-action) or leave builder empty'
-    ],
-    [
-        /401 Unauthorized|unauthorized|authentication required|no basic auth credentials|insufficient_scope|denied: /i,
-        () => 'the registry refused the push: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write'
-    ],
-    [
-        /failed to read dockerfile|Dockerfile: no such file or directory/i,
-        () => 'no Dockerfile there: check the file and context inputs (file defaults to <context>/Dockerfile)'
-    ],
-    [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
-    [
-        /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,
-        () => 'a COPY or ADD source is not in the build context: check context and .dockerignore'
-    ],
-    [/did not complete successfully: exit code/, () => 'a RUN step failed: its output is in the build log above']
-];
-/** buildx's last `ERROR:` line without the wrappers every failure repeats. */
-function cause(text) {
-    const errors = [...text.matchAll(/^ERROR: (.+)$/gm)].map((m) => m[1].trim());
-    const last = errors.pop() ?? [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1];
-    return last?.replace(/^(failed to build: )?(failed to solve: )?/, '');
-}
-/** `Dockerfile:3` above BuildKit's source excerpt, or the line of a parse error. */
-function diagnose_location(text) {
-    const excerpt = [...text.matchAll(/^\S+:(\d+)\n-{20}$/gm)].pop();
-    const parse = /dockerfile parse error on line (\d+)/.exec(text);
-    const line = excerpt?.[1] ?? parse?.[1];
-    return line ? Number(line) : undefined;
-}
-function diagnoseBuildFailure(r, c) {
-    const t = r.stderrTail;
-    const found = cause(t);
-    const hint = HINTS.map(([re, f]) => [re.exec(t), f]).find(([m]) => m);
-    // A signal is the cause whatever the child printed as it went down.
-    const head = r.signal
-        ? `docker buildx build was killed by ${r.signal}${found ? ` (${found})` : ''}`
-        : (found ?? `docker buildx build exited with code ${r.code}`);
-    const message = hint ? `${head}\n${hint[1](hint[0], c)}` : `${head}\nsee the build log above`;
-    return { message: c.phase === 'publish' ? `publishing failed: ${message}` : message, line: diagnose_location(t) };
-}
-/** A failed `docker buildx inspect` that means buildx itself is missing. */
-function buildxMissing(text) {
-    return BUILDX_MISSING.test(text);
-}
-
 ;// CONCATENATED MODULE: ./src/docker/builder.ts
 /** What the builder can export to the runner, from `docker buildx inspect` (one probe, ~0.15 s). */
 
@@ -5544,25 +5614,195 @@ async function inspectBuilder(builder, log) {
     return { driver: '', ociExport: true };
 }
 
-;// CONCATENATED MODULE: ./src/docker/plan.ts
+;// CONCATENATED MODULE: ./src/docker/history.ts
+
+/** Records whose time overlaps ours (one still running counts as running until now). Pure. */
+function overlapping(records, ref, now = Date.now()) {
+    const ours = records.find((r) => r.ref === ref);
+    if (!ours?.created_at)
+        return [];
+    const span = (r) => [Date.parse(r.created_at ?? ''), r.completed_at ? Date.parse(r.completed_at) : now];
+    const [start, end] = span(ours);
+    return records.filter((r) => {
+        if (r.ref === ref || !r.created_at)
+            return false;
+        const [s, e] = span(r);
+        return s < end && e > start;
+    });
+}
+/** The names of builds that overlapped ours; empty when buildx cannot tell (no history support). */
+async function concurrentBuilds(ref, builder, log) {
+    if (!ref)
+        return [];
+    const r = await capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
+    return r.code === 0 ? concurrentNames(r.stdout, ref) : [];
+}
+/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
+function concurrentNames(historyJson, ref, now = Date.now()) {
+    const records = historyJson
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .flatMap((l) => {
+        try {
+            return [JSON.parse(l)];
+        }
+        catch {
+            return [];
+        }
+    });
+    // The ref is builder/node/id; history lists the id part of it.
+    const id = ref.split('/').pop();
+    const others = overlapping(records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })), id, now);
+    // A build that has just started has an empty name: its id names it then.
+    return others.map((x) => x.name || x.ref || 'a build');
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
 /**
- * Build, verify, then publish. With the leak guard on, the build that reads the
- * secrets exports only to this runner: an OCI tarball of the image (or, for the
- * docker driver on the classic image store, the image loaded untagged), each file
- * output next to its destination, and a local `mode=max` cache export when the user
- * exports one. Only after that is scanned does a second, fully cached build without
- * secrets push, load, tag and export caches, and file outputs are renamed into place.
- * Pure: the plan is data; `main.ts` carries it out.
+ * Registry credentials as docker/login-action leaves them, for skopeo, and the check
+ * before the build that each push target will take them: a refused login fails the step
+ * in a second, not after a build and a scan. The action never reads a credential itself:
+ * skopeo does, from the docker config, and only says whether it was accepted.
  */
 
 
 
 
 
-/** Flags in extra-args that would publish from the verify build, around the leak guard. */
+
+/** The registry host of a reference, as Docker reads it (`app:1` and `o/app` are on docker.io). */
+function registryOf(ref) {
+    const first = ref.split('/')[0];
+    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+/**
+ * The docker config docker/login-action leaves (`$DOCKER_CONFIG/config.json`, else
+ * `~/.docker/config.json`), given to skopeo explicitly: without it skopeo reads podman's
+ * auth.json first, which is not what the workflow logged in with. skopeo reads `auths`
+ * and `credHelpers` but not `credsStore` (containers/image#111): with a store, a copy of
+ * the config names it as the helper of each registry pushed to. No credential is copied.
+ */
+function dockerAuth(work, refs) {
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
+    let config;
+    try {
+        config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return external_node_fs_.existsSync(file) ? ['--authfile', file] : [];
+    }
+    if (!config.credsStore)
+        return ['--authfile', file];
+    const store = config.credsStore;
+    const credHelpers = { ...Object.fromEntries(refs.map((r) => [registryOf(r), store])), ...config.credHelpers };
+    const copy = external_node_path_.join(work, 'docker-config.json');
+    external_node_fs_.writeFileSync(copy, JSON.stringify({ ...config, credHelpers }), { mode: 0o600 });
+    return ['--authfile', copy];
+}
+/** A loopback registry speaks plain HTTP, as dockerd allows by default. */
+const isLoopback = (registry) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
+/**
+ * Each registry pushed to, before the build: with stored credentials, skopeo logs in with
+ * them (`Existing credentials are valid`, or a refusal); without any, a registry that
+ * answers `/v2/` with 401 wants a login the push will not have. A registry that cannot be
+ * reached is left to the push, which will say why.
+ */
+async function checkPushAccess(refs, auth, insecure, log) {
+    for (const registry of [...new Set(refs.map(registryOf))]) {
+        const tls = insecure(registry) ? ['--tls-verify=false'] : [];
+        const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
+        if (stored.code === 0) {
+            const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
+            if (login.code !== 0)
+                throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it (${lastLine(login.stderr || login.stdout)}): log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
+        }
+        else if ((await anonymousStatus(registry, insecure(registry))) === 401) {
+            throw new errors/* ActionError */.lZ(`the registry ${registry} wants a login and none is stored for it: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write; nothing was built`);
+        }
+    }
+}
+async function anonymousStatus(registry, insecure) {
+    const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+    try {
+        const r = await fetch(`${insecure && isLoopback(registry) ? 'http' : 'https'}://${host}/v2/`, { signal: AbortSignal.timeout(5000) });
+        return r.status;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/plan.ts
+/**
+ * The leak guard's plan: one build, and publishing from what it left on the runner.
+ *
+ * The build that mounts the secrets is the only build. It exports to this runner only:
+ * the image as an OCI tarball (or, for the docker driver on the classic image store,
+ * loaded untagged), each file output beside its destination, each cache export as a
+ * local cache layout. Once that is scanned, the same bytes are published: the OCI
+ * export pushed to every name and loaded into the engine, the cache layouts pushed or
+ * moved, file outputs renamed into place. Nothing is built or resolved a second time,
+ * so what leaves the runner is what was scanned by construction. Pure: the plan is
+ * data; publish.ts carries it out.
+ */
+
+
+
+
+
+
+/** Flags in extra-args that would publish from the build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
-function planBuilds(b, mode, builder, work, suffix) {
-    const outputs = b.outputs.map((o, k) => outputs_parseOutput(o, k + 1));
+/** Attributes of an image output that the publishing step reads itself; every other one shapes the image and goes to the OCI export. */
+const PUBLISH_ATTRS = new Set(['name', 'push', 'push-by-digest', 'insecure', 'registry.insecure', 'name-canonical', 'store', 'unpack', 'dangling-name-prefix']);
+/** Cache attributes that name where a registry cache goes: the local export that is scanned has none of them. */
+const REGISTRY_CACHE_ATTRS = new Set(['ref', 'insecure', 'registry.insecure']);
+/** buildx's own words, where its exporter would have said something about one the action chose. */
+const CLASSIC_MULTI_PLATFORM = 'Multi-platform build is not supported for the docker driver. Switch to a different driver, or turn on the containerd image store, and try again';
+function planGuard(b, mode, builder, work, suffix) {
+    const outputs = checkedOutputs(b);
+    if (mode !== 'off')
+        refusePublishingExtraArgs(b['extra-args']);
+    // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: nothing may be exported either.
+    if (evaluatesOnly(b))
+        return { build: { ...b, push: false, load: false, tags: [], outputs: [], 'cache-to': [] }, targets: [] };
+    if (mode === 'off')
+        return { build: b, targets: [] };
+    const files = outputs.filter(isFileOutput);
+    const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest'), b.context, work, suffix, `output-${k}`), to: o.attrs.get('dest') }));
+    const targets = files.map((o, k) => ({ kind: isDirOutput(o) ? 'dir' : 'tar', path: moves[k].from, label: `output ${moves[k].to}` }));
+    const buildOutputs = files.map((o, k) => formatOutput({ type: o.type, attrs: new Map([...o.attrs, ['dest', moves[k].from]]) }));
+    const images = outputs.filter((o, k) => imageOutput(o, k));
+    const publish = { pushes: imagePushes(b, images), load: loadNames(b, images, outputs.length, builder), caches: [], moves };
+    // The image is exported (and scanned) whenever it is published, and when nothing else is: a build with no output.
+    if (publish.pushes.length || publish.load || images.length || outputs.length === 0) {
+        if (builder.ociExport) {
+            const tar = external_node_path_.join(work, 'image.tar');
+            buildOutputs.push(formatOutput({ type: 'oci', attrs: new Map([['dest', tar], ...imageAttrs(images)]) }));
+            targets.push({ kind: 'tar', path: tar, label: 'image (OCI export)' });
+            publish.image = { kind: 'oci', path: tar };
+        }
+        else {
+            if (b.platforms.flatMap((p) => p.split(',')).filter((p) => p.trim()).length > 1)
+                throw new errors/* ActionError */.lZ(CLASSIC_MULTI_PLATFORM);
+            if (publish.pushes.some((p) => p.byDigest))
+                throw new errors/* InputError */.dz('outputs', 'push-by-digest needs an OCI export, which the docker driver on the classic image store cannot make: use the containerd image store or another driver');
+            buildOutputs.push('type=docker');
+            targets.push({ kind: 'loaded-image', label: 'image (loaded untagged)' });
+            publish.image = { kind: 'loaded' };
+        }
+    }
+    const cacheTo = b['cache-to'].flatMap((spec, k) => cacheExport(spec, k, b.context, work, suffix, targets, publish));
+    // Outputs given, none left to write (cacheonly): without one, the docker driver would load an image nobody asked for.
+    if (!buildOutputs.length && outputs.length)
+        buildOutputs.push('type=cacheonly');
+    return { build: { ...b, tags: [], push: false, load: false, outputs: buildOutputs, 'cache-to': cacheTo }, targets, publish };
+}
+/** The outputs as buildx reads them, with what the action refuses in every mode refused, and destinations in one spelling. */
+function checkedOutputs(b) {
+    const outputs = b.outputs.map((o, k) => parseOutput(o, k + 1));
     outputs.forEach((o, k) => {
         if (writesToStdout(o))
             throw new errors/* InputError */.dz('outputs', 'this output goes to stdout, which would write the build result into the log: give dest= a file or directory', k + 1);
@@ -5573,67 +5813,118 @@ function planBuilds(b, mode, builder, work, suffix) {
         if (dest && isFileOutput(o))
             o.attrs.set('dest', dest.replace(/(.)\/+$/, '$1'));
     });
-    if (mode !== 'off')
-        refusePublishingExtraArgs(b['extra-args']);
-    // `call: check` (outline, targets) evaluates the Dockerfile and builds nothing: nothing may be exported either.
-    if (evaluatesOnly(b))
-        return { verify: { ...b, push: false, load: false, tags: [], outputs: [], 'cache-to': [] }, targets: [], moves: [] };
-    if (mode === 'off')
-        return { verify: b, targets: [], moves: [] };
-    const files = outputs.filter(isFileOutput);
-    const others = outputs.filter((o) => !isFileOutput(o));
-    const moves = files.map((o, k) => ({ from: exportPath(o.attrs.get('dest'), b.context, work, suffix, k), to: o.attrs.get('dest') }));
-    const targets = files.map((o, k) => ({ kind: isDirOutput(o) ? 'dir' : 'tar', path: moves[k].from, label: `output ${moves[k].to}` }));
-    const verifyOutputs = files.map((o, k) => formatOutput({ type: o.type, attrs: new Map([...o.attrs, ['dest', moves[k].from]]) }));
-    const wantsImage = b.push || b.load || others.length > 0 || outputs.length === 0;
-    if (wantsImage && builder.ociExport) {
-        const tar = external_node_path_.join(work, 'image.tar');
-        verifyOutputs.push(`type=oci,dest=${tar}`);
-        targets.push({ kind: 'tar', path: tar, label: 'image (OCI export)' });
-    }
-    else if (wantsImage) {
-        verifyOutputs.push('type=docker');
-        targets.push({ kind: 'loaded-image', label: 'image (loaded untagged)' });
-    }
-    const caches = b['cache-to'].map(cacheExport);
-    const cacheDir = external_node_path_.join(work, 'cache');
-    const cacheTo = caches.some((c) => c.mode === 'max') ? [`type=local,dest=${cacheDir},mode=max`] : [];
-    if (cacheTo.length)
-        targets.push({ kind: 'dir', path: cacheDir, label: 'build cache (mode=max)', layout: true });
-    // Inline cache metadata is part of the image config: the scanned image must carry it too, or its digest differs.
-    if (caches.some((c) => c.type === 'inline'))
-        cacheTo.push('type=inline');
-    const verify = { ...b, tags: [], push: false, load: false, outputs: verifyOutputs, 'cache-to': cacheTo };
-    return { verify, targets, moves, publish: publishBuild(b, others, outputs.length, builder) };
+    return outputs;
+}
+/** An output that publishes the image (to a registry or the engine); `cacheonly` publishes nothing. */
+function imageOutput(o, k) {
+    if (isFileOutput(o) || o.type === 'cacheonly')
+        return false;
+    if (o.type === 'local')
+        throw new errors/* InputError */.dz('outputs', 'type=local needs dest=', k + 1);
+    if (!['image', 'registry', 'docker'].includes(o.type))
+        throw new errors/* InputError */.dz('outputs', `unknown output type "${o.type}": expected local, tar, oci, docker, image, registry or cacheonly`, k + 1);
+    return true;
 }
 /**
- * Where the first build writes a file output: beside its destination (renamed into
- * place later, no copy), unless that is inside the build context, where it would
- * change what the publishing build sends and defeat its cache: then in the work dir.
+ * Where the build writes a file output or a local cache: beside its destination (renamed
+ * into place later, no copy), unless that is inside the build context, where a later
+ * build's context would pick it up half-written: then in the work dir.
  */
-function exportPath(dest, context, work, suffix, k) {
+function exportPath(dest, context, work, suffix, name) {
     const rel = external_node_path_.relative(external_node_path_.resolve(context), external_node_path_.resolve(dest));
     const inContext = !isRemoteContext(context) && !rel.startsWith('..') && !external_node_path_.isAbsolute(rel);
-    return inContext ? external_node_path_.join(work, `output-${k}`) : `${dest}.${suffix}`;
+    return inContext ? external_node_path_.join(work, name) : `${dest}.${suffix}`;
 }
-/** A cache-to entry as buildx reads it: a bare value is a registry ref; keys and values are case-insensitive. */
-function cacheExport(spec, k) {
-    if (!spec.includes('='))
-        return { type: 'registry', mode: 'min' };
-    const f = parseFields('cache-to', spec, k + 1);
-    return { type: (f.get('type') ?? '').trim().toLowerCase(), mode: (f.get('mode') ?? 'min').trim().toLowerCase() };
+const splitNames = (v) => (v ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+/** The names `push: true` and each pushing output send the image to (an output without `name=` takes the tags). */
+function imagePushes(b, images) {
+    const pushes = b.push ? b.tags.map((name) => ({ name, byDigest: false, insecure: isLoopback(registryOf(name)) })) : [];
+    images.filter(isPush).forEach((o) => {
+        const names = o.attrs.has('name') ? splitNames(o.attrs.get('name')) : b.tags;
+        const byDigest = goBool(o.attrs.get('push-by-digest'), false);
+        const insecure = goBool(o.attrs.get('registry.insecure') ?? o.attrs.get('insecure'), false);
+        for (const name of names)
+            pushes.push({ name, byDigest, insecure: insecure || isLoopback(registryOf(name)) });
+    });
+    if ((b.push || images.some(isPush)) && !pushes.length)
+        throw new errors/* InputError */.dz('tags', 'push needs at least one tag (or name= in the output) to push to');
+    // One push a name: a name given twice (a tag and an output's name) is pushed once.
+    return [...new Map(pushes.map((p) => [`${p.name}\0${p.byDigest}`, p])).values()];
 }
-/** The user's publishing, as a cached rebuild: no secrets are mounted, so a step that is not cached and needs one fails instead. */
-function publishBuild(b, others, outputCount, builder) {
-    // The docker driver loads the image into the daemon when no output is given.
-    const defaultLoad = outputCount === 0 && builder.driver === 'docker';
-    if (!(b.push || b.load || others.length || b['cache-to'].length || defaultLoad))
+/**
+ * The names the image is loaded into the engine under, as buildx would: `load: true` and
+ * `type=docker` (the tags, or the output's `name=`), `type=image` without a push on the
+ * docker driver (it stores there), and the docker driver's default when no output is given.
+ */
+function loadNames(b, images, outputCount, builder) {
+    const loading = images.filter((o) => o.type === 'docker' || (o.type === 'image' && !isPush(o) && builder.driver === 'docker'));
+    const defaultLoad = outputCount === 0 && !b.push && builder.driver === 'docker';
+    if (!b.load && !loading.length && !defaultLoad)
         return undefined;
-    // Outputs the user gave all went to files (moved into place): with none left the docker driver would load an image nobody asked for.
-    const onlyCache = !(b.push || b.load || others.length) && outputCount > 0;
-    const outputs = onlyCache ? ['type=cacheonly'] : others.map(formatOutput);
-    // Nothing that would make a step run again: no-cache, pull, no-cache-filters; and no ssh, like no secret.
-    return { ...b, outputs, 'no-cache': false, pull: false, 'no-cache-filters': [], ssh: [] };
+    const names = loading.flatMap((o) => (o.attrs.has('name') ? splitNames(o.attrs.get('name')) : b.tags));
+    return [...new Set([...(b.load || defaultLoad ? b.tags : []), ...names])];
+}
+/**
+ * The attributes that shape the image (media types, compression, annotations, timestamps),
+ * from every image output: the OCI export is made with them, so the bytes scanned are the
+ * bytes asked for. Two outputs that ask for different bytes cannot share one export.
+ */
+function imageAttrs(images) {
+    const attrs = new Map();
+    for (const o of images) {
+        for (const [k, v] of o.attrs) {
+            if (PUBLISH_ATTRS.has(k))
+                continue;
+            const seen = attrs.get(k);
+            // Names only the attribute: its value may be anything the workflow wrote.
+            if (seen !== undefined && seen !== v)
+                throw new errors/* InputError */.dz('outputs', `two image outputs ask for different ${k}= values: the leak guard publishes one scanned image, so give them the same`);
+            attrs.set(k, v);
+        }
+    }
+    return [...attrs];
+}
+/**
+ * One cache-to entry: `inline` stays (it is in the scanned image config), `local` and
+ * `registry` become a local cache layout under the work dir or beside the destination,
+ * scanned, then moved or pushed. Other backends cannot be fed from a scanned layout
+ * without a second build, which would resolve the build's inputs again: refused.
+ */
+function cacheExport(spec, k, context, work, suffix, targets, publish) {
+    const f = spec.includes('=')
+        ? parseFields('cache-to', spec, k + 1)
+        : new Map([
+            ['type', 'registry'],
+            ['ref', spec]
+        ]);
+    const type = (f.get('type') ?? '').trim().toLowerCase();
+    if (type === 'inline')
+        return ['type=inline'];
+    if (type !== 'local' && type !== 'registry')
+        throw new errors/* InputError */.dz('cache-to', `type=${type || '(none)'} cannot be published from the scanned build: only a cache the leak guard has scanned leaves the runner, and this backend would need a second build that resolves the build's inputs again. Use type=registry (the scanned cache is pushed), type=local (with actions/cache) or type=inline, or set leak-check: off`, k + 1);
+    const attrs = new Map([...f].filter(([key]) => key !== 'type' && !REGISTRY_CACHE_ATTRS.has(key)));
+    const label = `build cache ${k + 1}`;
+    if (type === 'local') {
+        const dest = f.get('dest');
+        if (!dest)
+            throw new errors/* InputError */.dz('cache-to', 'type=local needs dest=', k + 1);
+        const from = exportPath(dest.replace(/(.)\/+$/, '$1'), context, work, suffix, `cache-${k}`);
+        publish.moves.push({ from, to: dest.replace(/(.)\/+$/, '$1') });
+        attrs.set('dest', from);
+    }
+    else {
+        const ref = f.get('ref');
+        if (!ref)
+            throw new errors/* InputError */.dz('cache-to', 'type=registry needs ref=', k + 1);
+        const from = external_node_path_.join(work, `cache-${k}`);
+        publish.caches.push({ from, ref, insecure: goBool(f.get('registry.insecure') ?? f.get('insecure'), false) || isLoopback(registryOf(ref)) });
+        attrs.set('dest', from);
+    }
+    targets.push({ kind: 'dir', path: attrs.get('dest'), label, layout: true });
+    return [formatOutput({ type: 'local', attrs })];
 }
 /** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
 function shortFlagsPublish(a) {
@@ -5658,221 +5949,178 @@ function refusePublishingExtraArgs(args) {
 function evaluatesOnly(b) {
     return b.call !== '' && parseCall(b.call) !== 'build';
 }
-/** Whether a plan pushes to a registry (for the summary and the verification of what was pushed). */
-function pushes(b) {
-    return b.push || b.outputs.some((o, k) => isPush(parseOutput(o, k + 1)));
-}
-/**
- * The names a plan pushes under: the tags with `push`, and each pushing output's `name=`
- * (the tags when it has none). A `type=docker` output in the same build is loaded, not pushed.
- */
-function pushedNames(b) {
-    const outputs = b.outputs.map((o, k) => outputs_parseOutput(o, k + 1)).filter(outputs_isPush);
-    const named = outputs.flatMap((o) => (o.attrs.get('name') ?? '')
-        .split(',')
-        .map((n) => n.trim())
-        .filter(Boolean));
-    const tagged = b.push || outputs.some((o) => !o.attrs.get('name'));
-    return [...new Set([...(tagged ? b.tags : []), ...named])];
+/** What a publication needs skopeo for: pushing an OCI export or a cache layout. */
+function needsSkopeo(p) {
+    return !!p && ((p.image?.kind === 'oci' && p.pushes.length > 0) || p.caches.length > 0);
 }
 
-;// CONCATENATED MODULE: ./src/docker/history.ts
+;// CONCATENATED MODULE: ./src/leak-guard/publish.ts
 
-/** Records whose time overlaps ours (one still running counts as running until now). Pure. */
-function overlapping(records, ref, now = Date.now()) {
-    const ours = records.find((r) => r.ref === ref);
-    if (!ours?.created_at)
-        return [];
-    const span = (r) => [Date.parse(r.created_at ?? ''), r.completed_at ? Date.parse(r.completed_at) : now];
-    const [start, end] = span(ours);
-    return records.filter((r) => {
-        if (r.ref === ref || !r.created_at)
-            return false;
-        const [s, e] = span(r);
-        return s < end && e > start;
-    });
+
+
+
+
+
+
+/** The registry references a publication pushes to (images and caches). */
+const registryRefs = (plan) => [...plan.pushes.map((x) => x.name), ...plan.caches.map((c) => c.ref)];
+/** Before the build: skopeo is there, and each registry pushed to takes the stored credentials (registry-access.ts). */
+async function checkPublishing(plan, work, log) {
+    const v = await capture(['--version'], log, 'skopeo');
+    if (v.code !== 0)
+        throw new errors/* ActionError */.lZ(`skopeo --version failed (${lastLine(v.stderr)}): the leak guard pushes the scanned image with skopeo`);
+    const refs = registryRefs(plan);
+    const insecure = new Set([
+        ...plan.pushes.filter((x) => x.insecure).map((x) => registryOf(x.name)),
+        ...plan.caches.filter((c) => c.insecure).map((c) => registryOf(c.ref))
+    ]);
+    await checkPushAccess(refs, dockerAuth(work, refs), (r) => insecure.has(r), log);
 }
-/** The names of builds that overlapped ours; empty when buildx cannot tell (no history support). */
-async function concurrentBuilds(ref, builder, log) {
-    if (!ref)
-        return [];
-    const r = await capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
-    if (r.code !== 0)
-        return [];
-    const records = r.stdout
-        .split('\n')
-        .filter((l) => l.trim().startsWith('{'))
-        .flatMap((l) => {
-        try {
-            return [JSON.parse(l)];
-        }
-        catch {
-            return [];
-        }
-    });
-    // The ref is builder/node/id; history lists the id part of it.
-    const id = ref.split('/').pop();
-    return overlapping(records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })), id).map((x) => x.name ?? x.ref ?? 'a build');
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/verify.ts
-/**
- * After publishing: is what was published what was scanned? The publish build is a
- * cached rebuild, so its platform manifests (or, with other media types, their
- * configs) must be those of the scanned archive. A config digest pins the layers'
- * diff ids, so an equal config means equal layers.
- */
-
-/** The configs of what the publish build produced, as its metadata and the registry or the image store tell. */
-async function publishedConfigs(meta, target, scanned, log) {
-    if (!target?.byName) {
-        const config = meta['containerimage.config.digest'];
-        if (typeof config === 'string')
-            return [config];
-        const digest = meta['containerimage.digest'];
-        if (typeof digest !== 'string')
-            return 'the publish build reported no image digest';
-        const known = scanned.find((s) => s.manifest === digest);
-        if (known)
-            return [known.config];
-        if (!target)
-            return localConfigs(digest, scanned, log);
-    }
-    const top = await rawManifest(target.ref, log);
-    if (typeof top === 'string')
-        return top;
-    if (top.config)
-        return [top.config.digest];
-    const platforms = (top.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
-    const configs = [];
-    for (const m of platforms) {
-        const hit = scanned.find((s) => s.manifest === m.digest);
-        if (hit)
-            configs.push(hit.config);
-        else {
-            const man = await rawManifest(`${target.name}@${m.digest}`, log);
-            if (typeof man === 'string')
-                return man;
-            configs.push(man.config?.digest ?? '');
+async function publishScanned(publisher, plan, built, scanned) {
+    const p = { ...publisher, auth: dockerAuth(publisher.work, registryRefs(plan)) };
+    const done = [];
+    let digest = built.digest;
+    let imageid = built.imageid;
+    if (plan.image?.kind === 'oci') {
+        for (const push of plan.pushes)
+            await pushExport(p, plan.image.path, push, built.digest);
+        if (plan.pushes.length)
+            done.push(`pushed the scanned image ${publish_short(built.digest)} to ${names(plan.pushes.map(pushRef(built.digest)))}`);
+        if (plan.load) {
+            const loaded = await loadExport(p, plan.image.path, plan.load, built.digest, scanned);
+            // The engine's id of what it loaded, as build-push-action's imageid is after a load (`docker run <imageid>`).
+            imageid = loaded.id;
+            done.push(loaded.detail);
         }
     }
-    return configs;
+    else if (plan.image?.kind === 'loaded') {
+        for (const name of [...(plan.load ?? []), ...plan.pushes.map((x) => x.name)])
+            await docker(p, ['tag', built.imageid, name], `tag the scanned image as ${name}`);
+        for (const push of plan.pushes)
+            digest = await pushLoaded(p, push.name);
+        if (plan.pushes.length)
+            done.push(`pushed the scanned image ${publish_short(built.imageid)} to ${names(plan.pushes.map((x) => x.name))}`);
+        if (plan.load?.length)
+            done.push(`tagged the scanned image ${names(plan.load)}`);
+    }
+    for (const c of plan.caches)
+        await pushCache(p, c);
+    if (plan.caches.length)
+        done.push(`pushed the scanned cache to ${names(plan.caches.map((c) => c.ref))}`);
+    for (const m of plan.moves)
+        moveIntoPlace(m.from, m.to);
+    if (plan.moves.length)
+        done.push(`moved ${names(plan.moves.map((m) => m.to))} into place`);
+    const metadata = withImageNames(built.metadata, [...plan.pushes.map(pushRef(built.digest)), ...(plan.load ?? [])]);
+    return { outputs: { imageid, digest, metadata }, detail: done.join('; ') || 'nothing was published: no output leaves the runner' };
 }
-function pushedTarget(meta, pushed) {
-    const listed = typeof meta['image.name'] === 'string' ? meta['image.name'].split(',').map((n) => n.trim().replace(/@.*$/, '')) : [];
-    if (!pushed.length || !listed.length)
-        return undefined;
-    const repos = new Set(pushed.map(repository));
-    const name = listed.find((n) => repos.has(repository(n)));
-    const digest = meta['containerimage.digest'];
-    if (name)
-        return { ref: `${name}@${typeof digest === 'string' ? digest : ''}`, name, byName: false };
-    return { ref: pushed[0], name: pushed[0].replace(/@.*$/, ''), byName: true };
-}
-/** The repository of a reference as Docker normalises it (`app:1` is docker.io/library/app). */
+const publish_short = (d) => d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1');
+const names = (list) => list.join(', ');
+/** `name`, or for push-by-digest its repository at the scanned digest. */
+const pushRef = (digest) => (push) => (push.byDigest ? `${repository(push.name)}@${digest}` : push.name);
+/** A reference without its tag or digest (`r:5000/a/b:1` is `r:5000/a/b`). */
 function repository(ref) {
-    const r = ref
+    return ref
         .trim()
         .replace(/@.*$/, '')
         .replace(/:[^:/]*$/, '');
-    const first = r.split('/')[0];
-    const domain = r.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const full = domain ? r : `docker.io/${r}`;
-    return /^docker\.io\/[^/]+$/.test(full) ? full.replace(/^docker\.io\//, 'docker.io/library/') : full;
 }
-async function rawManifest(ref, log) {
-    const r = await capture(['buildx', 'imagetools', 'inspect', '--raw', ref], log);
-    if (r.code !== 0)
-        return `could not read ${ref} back from the registry: ${r.stderr.trim().split('\n').pop()}`;
-    try {
-        return JSON.parse(r.stdout);
-    }
-    catch {
-        return `the registry's answer for ${ref} is not JSON`;
-    }
+async function pushExport(p, archive, push, scannedDigest) {
+    const ref = pushRef(scannedDigest)(push);
+    const digestFile = external_node_path_.join(p.work, 'pushed-digest');
+    const tls = push.insecure ? ['--dest-tls-verify=false'] : [];
+    const args = ['copy', '--all', '--preserve-digests', '--digestfile', digestFile, ...(p.auth ?? []), ...tls, `oci-archive:${archive}`, `docker://${ref}`];
+    await run(p, 'skopeo', args);
+    const pushed = external_node_fs_.readFileSync(digestFile, 'utf8').trim();
+    if (pushed !== scannedDigest)
+        throw new errors/* ActionError */.lZ(`leak guard: ${ref} was stored as ${pushed}, not as the scanned ${scannedDigest}`);
 }
-/** An image only loaded into the daemon: compare its layers, which both image stores report. */
-async function localConfigs(digest, scanned, log) {
-    const r = await capture(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', digest], log);
-    if (r.code !== 0)
-        return `could not inspect the loaded image ${digest}`;
-    let layers;
-    try {
-        layers = JSON.stringify(JSON.parse(r.stdout));
-    }
-    catch {
-        return `could not read the layers of the loaded image ${digest}`;
-    }
-    const hit = scanned.find((s) => JSON.stringify(s.diffIds) === layers);
-    return hit ? [hit.config] : [`layers:${layers}`];
-}
-/** `pushed`: read the result back from the registry; otherwise from the image store it was loaded into. */
-/** The image config fields of the OCI spec, in a stable form: what `imagetools inspect --format '{{json .Image}}'` keeps. */
-const OCI_FIELDS = ['created', 'author', 'architecture', 'os', 'os.version', 'os.features', 'variant', 'config', 'rootfs', 'history'];
-function stable(v) {
-    if (Array.isArray(v))
-        return `[${v.map(stable).join(',')}]`;
-    if (v && typeof v === 'object') {
-        const o = v;
-        return `{${Object.keys(o)
-            .sort()
-            .filter((k) => o[k] !== undefined && o[k] !== null)
-            .map((k) => `${JSON.stringify(k)}:${stable(o[k])}`)
-            .join(',')}}`;
-    }
-    return JSON.stringify(v);
-}
-function ociConfig(doc) {
-    const o = (doc && typeof doc === 'object' ? doc : {});
-    return stable(Object.fromEntries(OCI_FIELDS.filter((k) => k in o).map((k) => [k, o[k]])));
+async function pushCache(p, c) {
+    const tls = c.insecure ? ['--dest-tls-verify=false'] : [];
+    await run(p, 'skopeo', ['copy', '--all', '--preserve-digests', ...(p.auth ?? []), ...tls, `oci:${c.from}`, `docker://${c.ref}`]);
 }
 /**
- * A pushed image whose config digest is not a scanned one may still be the scanned
- * image: inline cache metadata (`moby.buildkit.cache.v0`) in the config differs between
- * a `no-cache` build and its cached rebuild. Compare every OCI field of the config.
+ * `docker load` of the scanned export: every platform of it, as the engine's image id
+ * says (on the containerd store the index digest; on the classic store a config the
+ * scan read). Then each name is tagged.
  */
-async function sameConfigAsScanned(ref, scanned, log) {
-    const r = await capture(['buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Image}}'], log);
+async function loadExport(p, archive, load, scannedDigest, scanned) {
+    const r = await capture(['load', '--quiet', '--input', archive], p.log);
     if (r.code !== 0)
-        return false;
-    let image;
+        throw new errors/* ActionError */.lZ(`could not load the scanned image into the engine: ${lastLine(r.stderr)}`);
+    const id = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(r.stdout)?.[1];
+    const known = new Set([scannedDigest, ...scanned.map((s) => s.config)]);
+    if (!id || !known.has(id))
+        throw new errors/* ActionError */.lZ(`leak guard: the engine loaded ${id ?? 'an image it did not name'}, not the scanned ${scannedDigest}`);
+    for (const name of load)
+        await docker(p, ['tag', id, name], `tag the scanned image as ${name}`);
+    // The same image may have been read twice (an OCI file output of it too): platforms are distinct manifests.
+    const count = new Set(scanned.map((s) => s.manifest)).size;
+    const platforms = count > 1 ? ` (${count} platforms)` : '';
+    return { id, detail: `loaded the scanned image ${publish_short(id)}${platforms}${load.length ? ` as ${names(load)}` : ' untagged'}` };
+}
+/** The classic store: the engine pushes the image it holds; the digest is the one the registry gave it. */
+async function pushLoaded(p, name) {
+    await run(p, 'docker', ['push', name]);
+    const r = await capture(['image', 'inspect', '--format', '{{json .RepoDigests}}', name], p.log);
+    let digests = [];
     try {
-        image = JSON.parse(r.stdout);
+        digests = JSON.parse(r.stdout);
     }
     catch {
-        return false;
+        // no digest to report
     }
-    const isConfig = (v) => !!v && typeof v === 'object' && 'rootfs' in v;
-    const published = isConfig(image) ? [image] : Object.values((image ?? {}));
-    const known = new Set(scanned.map((s) => ociConfig(s.configDoc)));
-    return published.length > 0 && published.every((p) => known.has(ociConfig(p)));
+    const mine = digests.find((d) => d.startsWith(`${repository(name)}@`) || d.startsWith(`docker.io/${repository(name)}@`));
+    return mine?.replace(/^.*@/, '') ?? '';
+}
+/** A publishing command, printed through the scrubber; its failure diagnosed as a build's is (the registry's refusal, its hint). */
+async function run(p, program, args) {
+    const r = await runStreamed(args, p.log, { program, onSpawn: p.onSpawn, env: { TMPDIR: p.work }, echo: true });
+    if (r.code === 0)
+        return;
+    throw new errors/* ActionError */.lZ(diagnoseBuildFailure(r, { ids: [], phase: 'publish', command: `${program} ${args[0]}` }).message);
+}
+async function docker(p, args, what) {
+    const r = await capture(args, p.log);
+    if (r.code !== 0)
+        throw new errors/* ActionError */.lZ(`could not ${what}: ${lastLine(r.stderr)}`);
+}
+/** build-push-action's metadata names what was pushed (`image.name`); the export had no name, so it is added here. */
+function withImageNames(metadata, published) {
+    const meta = parseMetadata(metadata);
+    if (!published.length || !metadata || 'image.name' in meta)
+        return metadata;
+    return JSON.stringify({ ...meta, 'image.name': published.join(',') }, null, 2);
 }
 /**
- * `pushed`: the names the plan pushed under (docker/plan.ts pushedNames), empty when it
- * pushed nothing: the result is then read from the image store it was loaded into.
+ * A scanned file output takes its destination's place: a tarball replaces the file, a
+ * directory's entries go into the existing directory as buildx would write them. Renames
+ * on the same filesystem (no copy, no window); through a symlinked destination, a copy.
  */
-async function verifyPublished(meta, pushed, scanned, log) {
-    // No image exporter ran (cacheonly, cache exports): there is nothing to compare.
-    const published = 'containerimage.digest' in meta || 'containerimage.config.digest' in meta;
-    if (!published)
-        return { ok: true, detail: 'no image was published (cache or file outputs only)' };
-    if (scanned.length === 0)
-        return { ok: false, detail: 'an image was published, but the scan read no image to compare it with' };
-    const target = pushedTarget(meta, pushed);
-    const configs = await publishedConfigs(meta, target, scanned, log);
-    if (typeof configs === 'string')
-        return { ok: false, detail: configs };
-    const unknown = configs.filter((c) => !scanned.some((s) => s.config === c));
-    const n = `${configs.length} platform${configs.length === 1 ? '' : 's'}`;
-    if (!unknown.length)
-        return { ok: true, detail: `published image = scanned image (${n})` };
-    if (target && (await sameConfigAsScanned(target.ref, scanned, log)))
-        return { ok: true, detail: `published image = scanned image (${n}; same layers and config, BuildKit cache metadata aside)` };
-    return { ok: false, detail: `the published image (${unknown.join(', ')}) is not the scanned one` };
+function moveIntoPlace(from, to) {
+    if (!external_node_fs_.existsSync(from))
+        return;
+    const target = external_node_fs_.existsSync(to) ? external_node_fs_.realpathSync(to) : to;
+    if (!external_node_fs_.statSync(from).isDirectory() || !external_node_fs_.existsSync(target))
+        return move(from, target);
+    for (const name of external_node_fs_.readdirSync(from)) {
+        external_node_fs_.rmSync(external_node_path_.join(target, name), { recursive: true, force: true });
+        move(external_node_path_.join(from, name), external_node_path_.join(target, name));
+    }
+    external_node_fs_.rmSync(from, { recursive: true, force: true });
+}
+function move(from, to) {
+    try {
+        external_node_fs_.renameSync(from, to);
+    }
+    catch (e) {
+        if (e.code !== 'EXDEV')
+            throw e;
+        external_node_fs_.cpSync(from, to, { recursive: true });
+        external_node_fs_.rmSync(from, { recursive: true, force: true });
+    }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/secrets/vault-state.ts
 /** The names under which main saves its vault for the post step (GITHUB_STATE; the post step gets them as STATE_<name>). */
 const VAULT_STATE_KEY = 'vault-dir';
@@ -6141,20 +6389,22 @@ async function inWorkDir(r, work) {
     // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
     const probe = guard !== 'off' || inputs.provenanceDefault !== '';
     const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
-    if (builder.defaultProvenance)
-        inputs.build.provenance = inputs.provenanceDefault;
-    const plan = planBuilds(inputs.build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
+    const plan = planGuard(build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
+    if (needsSkopeo(plan.publish))
+        await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
     try {
-        const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work, 'verify'), guard !== 'off');
+        const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
         try {
-            return guard === 'off' ? built : await scanThenPublish(r, plan, built, work);
+            return plan.publish ? await scanThenPublish(r, plan, plan.publish, built, work) : built;
         }
         finally {
             warnIfConcurrent(r, await concurrent);
         }
     }
     finally {
-        for (const m of plan.moves)
+        for (const m of plan.publish?.moves ?? [])
             external_node_fs_.rmSync(m.from, { recursive: true, force: true });
     }
 }
@@ -6175,7 +6425,7 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
         const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-        return runBuildx(r, buildxArgs(plan.verify, secretMounts, files, sshKeys));
+        return runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
     }));
     log.info('secret vault wiped');
     const outputs = readBuildOutputs(files);
@@ -6224,7 +6474,7 @@ function splitMounts(mounts, ssh) {
     const secretMounts = mounts.filter((m) => !ssh.some((s) => s.secret === m.id));
     return { secretMounts, sshKeys };
 }
-/** A build, streamed; both builds put BuildKit's build-check warnings into their metadata (the `metadata` output keeps them). */
+/** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
 function runBuildx(r, args) {
     return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
 }
@@ -6246,69 +6496,26 @@ function annotateChecks(r, checks, level) {
         r.log[level](`${c.message}${c.url ? ` (${c.url})` : ''}`, { title: 'BuildKit build check', file: r.dockerfile, startLine: c.line });
     return true;
 }
-/** The vault is gone by now: scan what the first build left on the runner, and publish only if it is clean. */
-async function scanThenPublish(r, plan, built, work) {
+/** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
+async function scanThenPublish(r, plan, publish, built, work) {
     const { inputs, log, report } = r;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
     report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
     report.notScanned.push(...scan.unreadable);
     if (scan.errors) {
-        if (plan.targets.some((t) => t.kind === 'loaded-image') && built.imageid)
+        if (publish.image?.kind === 'loaded' && built.imageid)
             await capture(['image', 'rm', '--force', built.imageid], log);
         throw new errors/* ActionError */.lZ(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
     }
-    const outputs = plan.publish ? await publishAndVerify(r, plan.publish, scan.images, work) : built;
-    // Last: a file output moved into the build context earlier would change what the publishing build sees.
-    for (const m of plan.moves)
-        moveIntoPlace(m.from, m.to);
-    return outputs;
-}
-function publishAndVerify(r, publish, scanned, work) {
-    const { inputs, log, report } = r;
-    return log.group('Publish: cached rebuild, no secrets mounted', async () => {
-        const files = buildFiles(work, 'publish');
-        failOn(await runBuildx(r, buildxArgs(publish, [], files)), r, 'publish');
-        const outputs = readBuildOutputs(files);
-        const check = await verifyPublished(parseMetadata(outputs.metadata), pushedNames(publish), scanned, log);
-        report.checks.push({ name: 'published = scanned', outcome: check.detail });
-        if (!check.ok && inputs.leakCheck === 'error')
-            throw new errors/* ActionError */.lZ(`leak guard: ${check.detail}; the published result was not the one scanned`);
-        if (!check.ok)
-            log.warning(`leak guard: ${check.detail}`);
-        return outputs;
+    return log.group('Publish the scanned result', async () => {
+        const published = await publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images);
+        report.checks.push({ name: 'published = scanned', outcome: published.detail });
+        return published.outputs;
     });
 }
-function buildFiles(work, phase) {
-    return { iidFile: external_node_path_.join(work, `${phase}-iid`), metadataFile: external_node_path_.join(work, `${phase}-metadata.json`) };
-}
-/**
- * A scanned file output takes its destination's place: a tarball replaces the file, a
- * directory's entries go into the existing directory as buildx would write them. Renames
- * on the same filesystem (no copy, no window); through a symlinked destination, a copy.
- */
-function moveIntoPlace(from, to) {
-    if (!external_node_fs_.existsSync(from))
-        return;
-    const target = external_node_fs_.existsSync(to) ? external_node_fs_.realpathSync(to) : to;
-    if (!external_node_fs_.statSync(from).isDirectory() || !external_node_fs_.existsSync(target))
-        return move(from, target);
-    for (const name of external_node_fs_.readdirSync(from)) {
-        external_node_fs_.rmSync(external_node_path_.join(target, name), { recursive: true, force: true });
-        move(external_node_path_.join(from, name), external_node_path_.join(target, name));
-    }
-    external_node_fs_.rmSync(from, { recursive: true, force: true });
-}
-function move(from, to) {
-    try {
-        external_node_fs_.renameSync(from, to);
-    }
-    catch (e) {
-        if (e.code !== 'EXDEV')
-            throw e;
-        external_node_fs_.cpSync(from, to, { recursive: true });
-        external_node_fs_.rmSync(from, { recursive: true, force: true });
-    }
+function buildFiles(work) {
+    return { iidFile: external_node_path_.join(work, 'iid'), metadataFile: external_node_path_.join(work, 'metadata.json') };
 }
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
@@ -6366,7 +6573,7 @@ var values = __nccwpck_require__(3795);
 
 
 
-async function run() {
+async function main_run() {
     const report = newReport();
     const started = Date.now();
     let r;

@@ -2,8 +2,15 @@
 import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
 import { buildxMissing, diagnoseBuildFailure } from './diagnose.js';
-import type { BuilderInfo } from './plan.js';
 import { capture } from './process.js';
+
+export interface BuilderInfo {
+  driver: string;
+  /** The docker driver on the classic image store can export neither OCI nor caches. */
+  ociExport: boolean;
+  /** build-push-action would add its default provenance on this builder (takesDefaultProvenance). */
+  defaultProvenance?: boolean;
+}
 
 /**
  * The driver, and whether it can export an OCI tarball. Every driver can but the

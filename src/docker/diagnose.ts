@@ -14,8 +14,10 @@ export interface Diagnosis {
 export interface DiagnosisContext {
   /** The secret ids the action was given. */
   ids: string[];
-  /** The publishing build mounts no secret: a secret error there means a step was not cached. */
+  /** `publish`: pushing or loading the scanned result (skopeo, docker push, docker load), after the build. */
   phase: 'build' | 'publish';
+  /** What ran, for a failure that says nothing else (`docker buildx build` when not given). */
+  command?: string;
 }
 
 const BUILDX_MISSING =
@@ -27,9 +29,7 @@ const HINTS: Hint[] = [
   [
     /secret ([^\s:]+):? not found/,
     (m, c) =>
-      c.phase === 'publish'
-        ? `the publishing build mounts no secret, and a step that mounts "${m[1]}" was not cached from the first build; make that step deterministic (no-cache-filters, ADD of a changing URL) or set leak-check: warn`
-        : `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
+      `a RUN --mount=type=secret needs secret "${m[1]}", which the action was not given (ids given: ${c.ids.join(', ') || 'none'}); add it to secrets, secret-envs or secret-files, or fix the id in the Dockerfile`
   ],
   [BUILDX_MISSING, () => 'the docker buildx plugin is missing (or older than 0.6): add docker/setup-buildx-action before this step, or install docker-buildx'],
   [
@@ -53,6 +53,11 @@ const HINTS: Hint[] = [
     /failed to read dockerfile|Dockerfile: no such file or directory/i,
     () => 'no Dockerfile there: check the file and context inputs (file defaults to <context>/Dockerfile)'
   ],
+  [
+    /docker exporter does not currently support exporting manifest lists|Multi-platform build is not supported for the docker driver/,
+    () =>
+      'a multi-platform image cannot be loaded into the classic image store: turn on the containerd image store, use a builder of another driver (docker/setup-buildx-action), or build one platform'
+  ],
   [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
   [
     /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,
@@ -61,10 +66,19 @@ const HINTS: Hint[] = [
   [/did not complete successfully: exit code/, () => 'a RUN step failed: its output is in the build log above']
 ];
 
-/** buildx's last `ERROR:` line without the wrappers every failure repeats. */
-function cause(text: string): string | undefined {
+/**
+ * buildx's last `ERROR:` line without the wrappers every failure repeats; for skopeo its
+ * fatal `msg="…"`; after a build, the last line (docker push and docker load print their
+ * error alone).
+ */
+function cause(text: string, phase: DiagnosisContext['phase']): string | undefined {
   const errors = [...text.matchAll(/^ERROR: (.+)$/gm)].map((m) => m[1].trim());
-  const last = errors.pop() ?? [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1];
+  const skopeo = [...text.matchAll(/level=(?:fatal|error) msg="((?:[^"\\]|\\.)*)"/g)].pop()?.[1].replace(/\\"/g, '"');
+  const last =
+    errors.pop() ??
+    [...text.matchAll(/^(unknown flag: .+|docker: .+)$/gm)].pop()?.[1] ??
+    skopeo ??
+    (phase === 'publish' ? lastLine(text, '') || undefined : undefined);
   return last?.replace(/^(failed to build: )?(failed to solve: )?/, '');
 }
 
@@ -78,14 +92,24 @@ function location(text: string): number | undefined {
 
 export function diagnoseBuildFailure(r: RunResult, c: DiagnosisContext): Diagnosis {
   const t = r.stderrTail;
-  const found = cause(t);
+  const found = cause(t, c.phase);
+  const command = c.command ?? 'docker buildx build';
   const hint = HINTS.map(([re, f]) => [re.exec(t), f] as const).find(([m]) => m);
   // A signal is the cause whatever the child printed as it went down.
-  const head = r.signal
-    ? `docker buildx build was killed by ${r.signal}${found ? ` (${found})` : ''}`
-    : (found ?? `docker buildx build exited with code ${r.code}`);
-  const message = hint ? `${head}\n${hint[1](hint[0]!, c)}` : `${head}\nsee the build log above`;
+  const head = r.signal ? `${command} was killed by ${r.signal}${found ? ` (${found})` : ''}` : (found ?? `${command} exited with code ${r.code}`);
+  const message = hint ? `${head}\n${hint[1](hint[0]!, c)}` : `${head}\nsee the ${c.phase === 'publish' ? 'log' : 'build log'} above`;
   return { message: c.phase === 'publish' ? `publishing failed: ${message}` : message, line: location(t) };
+}
+
+/** The last line of a command's output that says something: what a short call's failure is reported with. */
+export function lastLine(text: string, none = 'no message'): string {
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? none
+  );
 }
 
 /** A failed `docker buildx inspect` that means buildx itself is missing. */

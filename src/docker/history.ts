@@ -32,8 +32,12 @@ export function overlapping(records: Record[], ref: string, now = Date.now()): R
 export async function concurrentBuilds(ref: string, builder: string, log: Log): Promise<string[]> {
   if (!ref) return [];
   const r = await capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
-  if (r.code !== 0) return [];
-  const records = r.stdout
+  return r.code === 0 ? concurrentNames(r.stdout, ref) : [];
+}
+
+/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
+export function concurrentNames(historyJson: string, ref: string, now = Date.now()): string[] {
+  const records = historyJson
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
     .flatMap((l): Record[] => {
@@ -45,8 +49,11 @@ export async function concurrentBuilds(ref: string, builder: string, log: Log): 
     });
   // The ref is builder/node/id; history lists the id part of it.
   const id = ref.split('/').pop()!;
-  return overlapping(
+  const others = overlapping(
     records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })),
-    id
-  ).map((x) => x.name ?? x.ref ?? 'a build');
+    id,
+    now
+  );
+  // A build that has just started has an empty name: its id names it then.
+  return others.map((x) => x.name || x.ref || 'a build');
 }

@@ -1,5 +1,5 @@
 /**
- * The only place that starts docker. Every call goes through `prepare`, which
+ * The only place that starts docker (and skopeo, which publishes a scanned export). Every call goes through `prepare`, which
  * refuses an argv that carries a secret and gives the child an environment without
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
@@ -24,7 +24,13 @@ const TAIL_BYTES = 64 * 1024;
 const ESSENTIAL = new Set(['PATH', 'HOME']);
 /** The action owns the progress format: rawjson would print output base64-encoded per chunk, past the scrubber. */
 const WITHHELD = new Set(['BUILDKIT_PROGRESS']);
-const NOT_FOUND = 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)';
+/** The programs the action runs. */
+export type Program = 'docker' | 'skopeo';
+const NOT_FOUND: Record<Program, string> = {
+  docker: 'docker was not found on PATH: install the Docker CLI (docker/setup-buildx-action sets up buildx)',
+  skopeo:
+    "skopeo was not found on PATH: the leak guard pushes the scanned image with it (GitHub's ubuntu runners have it; elsewhere apt-get install skopeo), or set leak-check: off"
+};
 
 /** The child's environment, and the names of variables withheld because their value carries a secret. */
 export function childEnv(env: NodeJS.ProcessEnv, redactor: Redactor): { env: Record<string, string>; withheld: string[] } {
@@ -51,9 +57,9 @@ function prepare(args: readonly string[], log: Log): Record<string, string> {
   return env;
 }
 
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exitOf(child: ChildProcess, program: Program = 'docker'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND) : e));
+    child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND[program]) : e));
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
 }
@@ -63,6 +69,7 @@ export interface StreamOptions {
   env?: Record<string, string>;
   /** Print the command line first, inside the fence: an argument may hold a line that looks like a workflow command. */
   echo?: boolean;
+  program?: Program;
 }
 
 /**
@@ -74,13 +81,14 @@ export interface StreamOptions {
 export async function runStreamed(args: string[], log: Log, o: StreamOptions = {}): Promise<RunResult> {
   const env = { ...prepare(args, log), ...o.env };
   return log.fenced(async () => {
-    if (o.echo) process.stdout.write(`${log.scrub(`[command]docker ${args.join(' ')}`)}\n`);
-    const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const program = o.program ?? 'docker';
+    if (o.echo) process.stdout.write(`${log.scrub(`[command]${program} ${args.join(' ')}`)}\n`);
+    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     o.onSpawn?.(child);
     const tail = new Tail();
     const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
     const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
-    const { code, signal } = await exitOf(child);
+    const { code, signal } = await exitOf(child, program);
     await Promise.all([out, err]);
     return { code, signal, stderrTail: tail.text() };
   });
@@ -170,14 +178,15 @@ export function streamStdout(args: string[], log: Log): StdoutStream {
   return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
 
-/** A short docker call whose output the action reads (probes, inspect). Nothing is printed. */
-export async function capture(args: string[], log: Log): Promise<{ code: number; stdout: string; stderr: string }> {
+/** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
+export async function capture(args: string[], log: Log, program: Program = 'docker'): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = prepare(args, log);
   try {
-    const r = await exec.getExecOutput('docker', args, { env, silent: true, ignoreReturnCode: true });
+    // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
+    const r = await exec.getExecOutput(program, args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
     return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
   } catch (e) {
-    if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND);
+    if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND[program]);
     throw e;
   }
 }

@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lastLine } from '../docker/diagnose.js';
 import { streamStdout } from '../docker/process.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../output/log.js';
-import { scannedImages, type ScannedImage } from './image-index.js';
+import { blobPlatforms, scannedImages, type ScannedImage } from './image-index.js';
 // Types only: the Dockerfile parser (dockerfile-ast, ~300 KB with its dependencies), the
 // .dockerignore matcher and the tar reader are loaded when the preflight or the scan
 // runs (ncc puts each in a chunk of its own), not at every start.
@@ -192,7 +193,7 @@ async function scanTarget(scanner: ImageScanner, t: ScanTarget, log: Log): Promi
   });
   try {
     const [exit] = await Promise.all([save.done, read]);
-    if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').pop()}`);
+    if (exit.code !== 0) throw new Error(`docker save exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}`);
   } catch (e) {
     // Killed for stalling: that, not the truncated read it caused, is the cause.
     throw stall.fired ? new Error(`docker save sent nothing for ${stallMs() / 1000} s`) : e;
@@ -222,6 +223,8 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
       await scanTarget(scanner, t, log);
       scanned.push(t.label);
       images.push(...scannedImages(scanner.documents));
+      const platforms = blobPlatforms(scanner.documents);
+      for (const f of scanner.findings) f.platform ??= platforms.get(f.layer);
     } catch (e) {
       unreadable.push(`${t.label} (${(e as Error).message})`);
     }
@@ -229,11 +232,16 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
   }
   metadata.forEach((m) => scanner.scanText(m, '(build metadata)', 'metadata.json'));
   const findings = scanner.findings;
-  for (const f of findings) annotate(log, mode, { severity: 'error', message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}` });
+  for (const f of findings)
+    annotate(log, mode, {
+      severity: 'error',
+      message: `secret "${f.id}" found in the built image: ${f.layer}, ${f.path}${f.platform ? ` (platform ${f.platform})` : ''}`
+    });
   for (const u of unreadable) annotate(log, mode, { severity: 'error', message: `could not scan ${u}; set leak-check: warn to accept an unscanned result` });
   const mb = (scanner.stats.bytes / 1e6).toFixed(1);
   const what = scanned.length ? `scanned ${scanned.join(', ')} (${scanner.stats.files} files, ${mb} MB)` : 'nothing scanned';
-  const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
+  const where = [...new Set(findings.flatMap((f) => (f.platform ? [f.platform] : [])))];
+  const summary = `image scan: ${findings.length} finding${findings.length === 1 ? '' : 's'}${where.length ? ` (in ${where.join('; ')})` : ''}; ${what}${unreadable.length ? `; could not scan: ${unreadable.join('; ')}` : ''}`;
   log.info(`secret-build ${summary}`);
   const problems = [
     plural(findings.length, 'secret finding'),

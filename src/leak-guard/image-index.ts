@@ -72,3 +72,46 @@ function legacyImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[] {
     return [{ manifest: '', config: `sha256:${hex}`, diffIds: config?.rootfs?.diff_ids ?? [] }];
   });
 }
+
+interface Platform {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}
+
+const platformText = (p: Platform | undefined) => (p?.os && p.architecture ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : undefined);
+
+/**
+ * Which platform each blob of a multi-platform archive belongs to (`blobs/sha256/…` →
+ * `linux/arm64`), so a finding names it; an attestation's blobs are named for the
+ * platform they describe. Blobs shared by platforms are named for all of them. Pure.
+ */
+export function blobPlatforms(docs: ReadonlyMap<string, Buffer>): Map<string, string> {
+  const out = new Map<string, Set<string>>();
+  const add = (digest: unknown, label: string) => {
+    if (typeof digest !== 'string') return;
+    const name = blobName(digest);
+    out.set(name, (out.get(name) ?? new Set()).add(label));
+  };
+  const visit = (name: string, depth: number) => {
+    const doc = json<IndexOrManifest & { layers?: Descriptor[] }>(docs, name);
+    if (!isObject(doc) || depth > 4) return;
+    const entries = (Array.isArray(doc.manifests) ? doc.manifests : []).filter((d) => isObject(d) && typeof d.digest === 'string');
+    const byDigest = new Map(entries.map((d) => [d.digest, platformText((d as { platform?: Platform }).platform)]));
+    for (const d of entries) {
+      const described = d.annotations?.['vnd.docker.reference.type'] === ATTESTATION ? byDigest.get(d.annotations['vnd.docker.reference.digest']) : undefined;
+      const label = described ? `attestation of ${described}` : byDigest.get(d.digest);
+      if (!label) {
+        visit(blobName(d.digest!), depth + 1);
+        continue;
+      }
+      add(d.digest, label);
+      const manifest = json<IndexOrManifest & { layers?: Descriptor[] }>(docs, blobName(d.digest!));
+      if (!isObject(manifest)) continue;
+      add(manifest.config?.digest, label);
+      for (const l of Array.isArray(manifest.layers) ? manifest.layers : []) if (isObject(l)) add(l.digest, label);
+    }
+  };
+  visit('index.json', 0);
+  return new Map([...out].map(([k, v]) => [k, [...v].join(', ')]));
+}

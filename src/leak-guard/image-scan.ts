@@ -15,6 +15,8 @@ export interface ScanFinding {
   /** The outer tar entry: a layer tar or blob, or the top-level file itself (the image config). */
   layer: string;
   path: string;
+  /** The platform whose image holds the layer, in a multi-platform archive (image-index.ts blobPlatforms). */
+  platform?: string;
 }
 
 export interface ScanStats {

@@ -41,6 +41,13 @@ const CASES: [string, string, RegExp, RegExp, number | undefined][] = [
     /log in before this step \(docker\/login-action\)/,
     undefined
   ],
+  [
+    'two platforms loaded into the classic image store',
+    'ERROR: failed to build: docker exporter does not currently support exporting manifest lists\n',
+    /^docker exporter does not currently support exporting manifest lists$/m,
+    /turn on the containerd image store/,
+    undefined
+  ],
   ['an unknown builder', 'ERROR: no builder "nope" found\n', /^no builder "nope" found$/m, /does not exist/, undefined],
   [
     'a missing secret',
@@ -82,12 +89,32 @@ describe('diagnoseBuildFailure', () => {
     expect(d.line).toBe(line);
   });
 
-  test('a secret error in the publishing build says that a step was not cached', () => {
-    const d = diagnoseBuildFailure(
-      { code: 1, signal: null, stderrTail: 'ERROR: failed to build: failed to solve: secret tok: not found\n' },
-      { ids: ['tok'], phase: 'publish' }
-    );
-    expect(d.message).toMatch(/^publishing failed: secret tok: not found\nthe publishing build mounts no secret/);
+  describe('publishing the scanned result (skopeo, docker push, docker load)', () => {
+    test.each<[string, string, RegExp, RegExp]>([
+      [
+        "skopeo's fatal message",
+        'Getting image list signatures\ntime="2026-12-06T12:00:00Z" level=fatal msg="trying to reuse blob sha256:ab at destination: checking whether a blob sha256:ab exists in 127.0.0.1:5001/x: authentication required"\n',
+        /^publishing failed: trying to reuse blob .*authentication required$/m,
+        /log in before this step \(docker\/login-action\)/
+      ],
+      [
+        'an escaped quote in the message',
+        'time="t" level=fatal msg="invalid reference \\"a b\\""\n',
+        /^publishing failed: invalid reference "a b"$/m,
+        /see the log above/
+      ],
+      [
+        "docker push's last line",
+        'The push refers to repository [127.0.0.1:5001/x]\nunauthorized: authentication required\n',
+        /^publishing failed: unauthorized: authentication required$/m,
+        /log in/
+      ],
+      ['nothing printed', '', /^publishing failed: skopeo copy exited with code 1$/m, /see the log above/]
+    ])('%s', (_name, stderrTail, causeRe, hintRe) => {
+      const d = diagnoseBuildFailure({ code: 1, signal: null, stderrTail }, { ids: ['tok'], phase: 'publish', command: 'skopeo copy' });
+      expect(d.message).toMatch(causeRe);
+      expect(d.message).toMatch(hintRe);
+    });
   });
 
   test('a killed build says by which signal', () => {
