@@ -99,7 +99,7 @@ e2e('verify before publishing', () => {
       ['--all', '--preserve-digests', '--digestfile'],
       ['--all', '--preserve-digests', '--digestfile']
     ]);
-    expect(JSON.parse(run.outputs.metadata)['image.name']).toBe(`${REGISTRY}/${repo}:v1,${REGISTRY}/${repo}:latest`);
+    expect((JSON.parse(run.outputs.metadata) as Record<string, unknown>)['image.name']).toBe(`${REGISTRY}/${repo}:v1,${REGISTRY}/${repo}:latest`);
     expect(run.summary).toMatch(/scanned image \(OCI export\)/);
     expect(run.summary).toMatch(/pushed the scanned image sha256:[0-9a-f]{12} to /);
     // The vault held one secret file while the build ran, and nothing when each push started.
