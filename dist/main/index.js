@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8020);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8225);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -131,7 +131,7 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 8020:
+/***/ 8225:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5657,82 +5657,22 @@ function concurrentNames(historyJson, ref, now = Date.now()) {
     return others.map((x) => x.name || x.ref || 'a build');
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
-/**
- * Registry credentials as docker/login-action leaves them, for skopeo, and the check
- * before the build that each push target will take them: a refused login fails the step
- * in a second, not after a build and a scan. The action never reads a credential itself:
- * skopeo does, from the docker config, and only says whether it was accepted.
- */
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/docker/reference.ts
+/** Image references as Docker reads them: the registry a name is on, its repository. Pure. */
 /** The registry host of a reference, as Docker reads it (`app:1` and `o/app` are on docker.io). */
 function registryOf(ref) {
     const first = ref.split('/')[0];
     return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
 }
-/**
- * The docker config docker/login-action leaves (`$DOCKER_CONFIG/config.json`, else
- * `~/.docker/config.json`), given to skopeo explicitly: without it skopeo reads podman's
- * auth.json first, which is not what the workflow logged in with. skopeo reads `auths`
- * and `credHelpers` but not `credsStore` (containers/image#111): with a store, a copy of
- * the config names it as the helper of each registry pushed to. No credential is copied.
- */
-function dockerAuth(work, refs) {
-    const file = external_node_path_.join(process.env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
-    let config;
-    try {
-        config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
-    }
-    catch {
-        return external_node_fs_.existsSync(file) ? ['--authfile', file] : [];
-    }
-    if (!config.credsStore)
-        return ['--authfile', file];
-    const store = config.credsStore;
-    const credHelpers = { ...Object.fromEntries(refs.map((r) => [registryOf(r), store])), ...config.credHelpers };
-    const copy = external_node_path_.join(work, 'docker-config.json');
-    external_node_fs_.writeFileSync(copy, JSON.stringify({ ...config, credHelpers }), { mode: 0o600 });
-    return ['--authfile', copy];
+/** A reference without its tag or digest (`r:5000/a/b:1` is `r:5000/a/b`). */
+function repository(ref) {
+    return ref
+        .trim()
+        .replace(/@.*$/, '')
+        .replace(/:[^:/]*$/, '');
 }
 /** A loopback registry speaks plain HTTP, as dockerd allows by default. */
 const isLoopback = (registry) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
-/**
- * Each registry pushed to, before the build: with stored credentials, skopeo logs in with
- * them (`Existing credentials are valid`, or a refusal); without any, a registry that
- * answers `/v2/` with 401 wants a login the push will not have. A registry that cannot be
- * reached is left to the push, which will say why.
- */
-async function checkPushAccess(refs, auth, insecure, log) {
-    for (const registry of [...new Set(refs.map(registryOf))]) {
-        const tls = insecure(registry) ? ['--tls-verify=false'] : [];
-        const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
-        if (stored.code === 0) {
-            const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
-            if (login.code !== 0)
-                throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it (${lastLine(login.stderr || login.stdout)}): log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
-        }
-        else if ((await anonymousStatus(registry, insecure(registry))) === 401) {
-            throw new errors/* ActionError */.lZ(`the registry ${registry} wants a login and none is stored for it: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write; nothing was built`);
-        }
-    }
-}
-async function anonymousStatus(registry, insecure) {
-    const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
-    try {
-        const r = await fetch(`${insecure && isLoopback(registry) ? 'http' : 'https'}://${host}/v2/`, { signal: AbortSignal.timeout(5000) });
-        return r.status;
-    }
-    catch {
-        return undefined;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/leak-guard/plan.ts
 /**
@@ -5954,7 +5894,79 @@ function needsSkopeo(p) {
     return !!p && ((p.image?.kind === 'oci' && p.pushes.length > 0) || p.caches.length > 0);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
+/**
+ * Registry credentials as docker/login-action leaves them, for skopeo, and the check
+ * before the build that each push target will take them: a refused login fails the step
+ * in a second, not after a build and a scan. The action never reads a credential itself:
+ * skopeo does, from the docker config, and only says whether it was accepted.
+ */
+
+
+
+
+
+
+
+/**
+ * The docker config docker/login-action leaves (`$DOCKER_CONFIG/config.json`, else
+ * `~/.docker/config.json`), given to skopeo explicitly: without it skopeo reads podman's
+ * auth.json first, which is not what the workflow logged in with. skopeo reads `auths`
+ * and `credHelpers` but not `credsStore` (containers/image#111): with a store, a copy of
+ * the config names it as the helper of each registry pushed to. No credential is copied.
+ */
+function dockerAuth(work, refs) {
+    const file = external_node_path_.join(process.env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
+    let config;
+    try {
+        config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return external_node_fs_.existsSync(file) ? ['--authfile', file] : [];
+    }
+    if (!config.credsStore)
+        return ['--authfile', file];
+    const store = config.credsStore;
+    const credHelpers = { ...Object.fromEntries(refs.map((r) => [registryOf(r), store])), ...config.credHelpers };
+    const copy = external_node_path_.join(work, 'docker-config.json');
+    external_node_fs_.writeFileSync(copy, JSON.stringify({ ...config, credHelpers }), { mode: 0o600 });
+    return ['--authfile', copy];
+}
+/**
+ * Each registry pushed to, before the build: with stored credentials, skopeo logs in with
+ * them (`Existing credentials are valid`, or a refusal); without any, a registry that
+ * answers `/v2/` with 401 wants a login the push will not have. A registry that cannot be
+ * reached is left to the push, which will say why.
+ */
+async function checkPushAccess(refs, auth, insecure, log) {
+    for (const registry of [...new Set(refs.map(registryOf))]) {
+        const tls = insecure(registry) ? ['--tls-verify=false'] : [];
+        const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
+        if (stored.code === 0) {
+            const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
+            if (login.code !== 0)
+                throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it (${lastLine(login.stderr || login.stdout)}): log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
+        }
+        else if ((await anonymousStatus(registry, insecure(registry))) === 401) {
+            throw new errors/* ActionError */.lZ(`the registry ${registry} wants a login and none is stored for it: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write; nothing was built`);
+        }
+    }
+}
+async function anonymousStatus(registry, insecure) {
+    const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+    try {
+        const r = await fetch(`${insecure && isLoopback(registry) ? 'http' : 'https'}://${host}/v2/`, { signal: AbortSignal.timeout(5000) });
+        return r.status;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/leak-guard/publish.ts
+
 
 
 
@@ -6018,13 +6030,6 @@ const publish_short = (d) => d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1')
 const names = (list) => list.join(', ');
 /** `name`, or for push-by-digest its repository at the scanned digest. */
 const pushRef = (digest) => (push) => (push.byDigest ? `${repository(push.name)}@${digest}` : push.name);
-/** A reference without its tag or digest (`r:5000/a/b:1` is `r:5000/a/b`). */
-function repository(ref) {
-    return ref
-        .trim()
-        .replace(/@.*$/, '')
-        .replace(/:[^:/]*$/, '');
-}
 async function pushExport(p, archive, push, scannedDigest) {
     const ref = pushRef(scannedDigest)(push);
     const digestFile = external_node_path_.join(p.work, 'pushed-digest');

@@ -12,6 +12,7 @@
  */
 import * as path from 'node:path';
 import type { BuilderInfo } from '../docker/builder.js';
+import { isLoopback, registryOf } from '../docker/reference.js';
 import { formatOutput, goBool, isDirOutput, isFileOutput, isPush, parseFields, parseOutput, writesToStdout, type OutputSpec } from '../docker/outputs.js';
 import { ActionError, InputError } from '../errors.js';
 import { parseCall } from '../inputs/call.js';
@@ -19,7 +20,6 @@ import type { LeakCheck } from '../inputs/read.js';
 import type { BuildInputs } from '../inputs/table.js';
 import { isRemoteContext } from '../inputs/workflow-defaults.js';
 import type { ScanTarget } from './guard.js';
-import { isLoopback, registryOf } from './registry-access.js';
 
 /** What the build leaves on the runner for the scan; a loaded image is known by its id only after the build. */
 export type PlannedTarget = Exclude<ScanTarget, { kind: 'image' }> | { kind: 'loaded-image'; label: string };

@@ -12,11 +12,12 @@ import * as path from 'node:path';
 import { parseMetadata, type BuildOutputs } from '../docker/build-outputs.js';
 import { diagnoseBuildFailure, lastLine } from '../docker/diagnose.js';
 import { capture, runStreamed, type Program } from '../docker/process.js';
+import { registryOf, repository } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
 import type { ScannedImage } from './image-index.js';
 import type { ImagePush, Publication } from './plan.js';
-import { checkPushAccess, dockerAuth, registryOf } from './registry-access.js';
+import { checkPushAccess, dockerAuth } from './registry-access.js';
 
 export interface Publisher {
   log: Log;
@@ -83,14 +84,6 @@ const names = (list: string[]) => list.join(', ');
 
 /** `name`, or for push-by-digest its repository at the scanned digest. */
 const pushRef = (digest: string) => (push: ImagePush) => (push.byDigest ? `${repository(push.name)}@${digest}` : push.name);
-
-/** A reference without its tag or digest (`r:5000/a/b:1` is `r:5000/a/b`). */
-export function repository(ref: string): string {
-  return ref
-    .trim()
-    .replace(/@.*$/, '')
-    .replace(/:[^:/]*$/, '');
-}
 
 async function pushExport(p: Publisher, archive: string, push: ImagePush, scannedDigest: string): Promise<void> {
   const ref = pushRef(scannedDigest)(push);

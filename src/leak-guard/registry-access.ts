@@ -9,14 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lastLine } from '../docker/diagnose.js';
 import { capture } from '../docker/process.js';
+import { isLoopback, registryOf } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
-
-/** The registry host of a reference, as Docker reads it (`app:1` and `o/app` are on docker.io). */
-export function registryOf(ref: string): string {
-  const first = ref.split('/')[0];
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
-}
 
 interface DockerConfig {
   credsStore?: string;
@@ -45,9 +40,6 @@ export function dockerAuth(work: string, refs: string[]): string[] {
   fs.writeFileSync(copy, JSON.stringify({ ...config, credHelpers }), { mode: 0o600 });
   return ['--authfile', copy];
 }
-
-/** A loopback registry speaks plain HTTP, as dockerd allows by default. */
-export const isLoopback = (registry: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
 
 /**
  * Each registry pushed to, before the build: with stored credentials, skopeo logs in with
