@@ -16,6 +16,13 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.resume();
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${code}`))));
+    // The last error lines printed, to say why a step failed.
+    const why = () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('::error'))
+        .slice(-3)
+        .join('\n');
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${code}\n${why()}`))));
   });
 }

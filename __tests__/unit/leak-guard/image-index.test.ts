@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { scannedImages, type ScannedImage } from '../../../src/leak-guard/image-index.js';
+import { blobPlatforms, scannedImages, type ScannedImage } from '../../../src/leak-guard/image-index.js';
 
 /** The images without the parsed config documents, which one test checks on its own. */
 const plain = (images: ScannedImage[]) => images.map(({ configDoc: _doc, ...rest }) => rest);
@@ -269,5 +269,58 @@ describe('scannedImages', () => {
     ['index.json with manifests: 1', new Docs().json('index.json', { manifests: 1 })]
   ])('a top-level document that is not docker save’s (%s) is no image, no throw', (_name, docs) => {
     expect(plain(scannedImages(docs))).toEqual([]);
+  });
+});
+
+describe('blobPlatforms', () => {
+  const blobOf = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
+
+  test('two platforms with attestations, under an index (type=oci of two platforms): each blob named for its platform', () => {
+    const docs = new Docs();
+    const amd = platformImage(docs, 'amd64', ['base', 'amd only']);
+    const arm = platformImage(docs, 'arm64', ['base arm', 'arm only']);
+    const index = docs.add(
+      blob({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          desc(amd.man, OCI_MANIFEST, { platform: { architecture: 'amd64', os: 'linux' } }),
+          desc(arm.man, OCI_MANIFEST, { platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } }),
+          attestation(docs, amd.man),
+          attestation(docs, arm.man)
+        ]
+      })
+    );
+    docs.json('index.json', { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [desc(index, OCI_INDEX)] });
+    const where = blobPlatforms(docs);
+    expect(where.get(blobOf(layerDigest('arm only')))).toBe('linux/arm64/v8');
+    expect(where.get(blobOf(layerDigest('amd only')))).toBe('linux/amd64');
+    expect(where.get(amd.cfg.name)).toBe('linux/amd64');
+    expect(where.get(arm.man.name)).toBe('linux/arm64/v8');
+    expect(where.get(blobOf(layerDigest(`att ${arm.man.hex}`)))).toBe('attestation of linux/arm64/v8');
+    // The index itself belongs to no one platform.
+    expect(where.has(index.name)).toBe(false);
+  });
+
+  test('a layer both platforms share is named for both', () => {
+    const docs = new Docs();
+    const amd = platformImage(docs, 'amd64', ['shared']);
+    const arm = platformImage(docs, 'arm64', ['shared']);
+    docs.json('index.json', {
+      schemaVersion: 2,
+      manifests: [
+        desc(amd.man, OCI_MANIFEST, { platform: { architecture: 'amd64', os: 'linux' } }),
+        desc(arm.man, OCI_MANIFEST, { platform: { architecture: 'arm64', os: 'linux' } })
+      ]
+    });
+    expect(blobPlatforms(docs).get(blobOf(layerDigest('shared')))).toBe('linux/amd64, linux/arm64');
+  });
+
+  test('one platform without a platform field, or no index: nothing to name', () => {
+    const docs = new Docs();
+    const img = platformImage(docs, 'amd64', ['a']);
+    docs.json('index.json', { schemaVersion: 2, manifests: [desc(img.man, OCI_MANIFEST)] });
+    expect(blobPlatforms(docs).size).toBe(0);
+    expect(blobPlatforms(new Docs()).size).toBe(0);
   });
 });
