@@ -8,3 +8,27 @@ alive() {
     Z*|X*|"") return 1 ;;
   esac
 }
+
+# The Debian mirror this machine's apt already uses; a registry host name is never written
+# into the project. Callers define die().
+debian_mirror() {
+  local m=""
+  if [ -r /etc/apt/sources.list.d/debian.sources ]; then
+    m=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
+    # "deb [options] URI suite components": the URI of the first non-security "deb" line.
+    m=$(awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; exit } }' \
+      /etc/apt/sources.list)
+  fi
+  [ -n "$m" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
+  printf '%s\n' "$m"
+}
+
+# The machine's own Debian suite (bookworm), for packages of another architecture.
+debian_suite() {
+  local s=""
+  if [ -r /etc/os-release ]; then s=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}"); fi
+  [ -n "$s" ] || die "no VERSION_CODENAME in /etc/os-release"
+  printf '%s\n' "$s"
+}

@@ -45,6 +45,9 @@ DEST="$ENGINE_PREFIX/buildkit"
 WORK="$DEST/work"
 OK="$DEST/.ok"
 
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
 log() { printf '[setup-buildkit] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -54,20 +57,6 @@ if [ "${SB_NICE:-}" = 1 ]; then
   if command -v ionice >/dev/null; then NICE+=(ionice -c3); fi
 fi
 
-# The Debian mirror this machine's apt already uses; a registry host name is never written here
-# (the same logic as scripts/setup-docker.sh's).
-debian_mirror() {
-  local m=""
-  if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-    m=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
-    m=$(awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; exit } }' \
-      /etc/apt/sources.list)
-  fi
-  [ -n "$m" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
-  printf '%s\n' "$m"
-}
 
 if [ -e "$OK" ] && [ -x "$DEST/bin/buildkitd" ] && [ -x "$DEST/bin/buildctl" ]; then
   log "already built: $(tr '\n' ' ' < "$OK")"

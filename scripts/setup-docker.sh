@@ -45,20 +45,6 @@ need_root() {
   fi
 }
 
-# The Debian mirror this machine's apt already uses; a registry host name is never written here.
-debian_mirror() {
-  local m=""
-  if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-    m=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
-    # "deb [options] URI suite components": the URI of the first non-security "deb" line.
-    m=$(awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; exit } }' \
-      /etc/apt/sources.list)
-  fi
-  [ -n "$m" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
-  printf '%s\n' "$m"
-}
 
 # A busybox that runs inside an empty rootfs must be statically linked.
 static_busybox() {

@@ -54,24 +54,13 @@ register_binfmt() {
   done
 }
 
-# The Debian mirror and suite this machine's apt already uses; a registry host name is never written here.
-debian_source() {
-  local f=/etc/apt/sources.list.d/debian.sources
-  if [ -r "$f" ]; then
-    awk '/^URIs:/ && !m {m=$2} /^Suites:/ && !s {s=$2} END {if (m && s) print m, s}' "$f"
-  else
-    awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i, $(i+1); exit } }' /etc/apt/sources.list
-  fi
-}
 
 # busybox-static for arm64, extracted into $1, through an apt configuration that lives in a temp dir.
 fetch_arm64_busybox() {
-  local t src o
-  src=$(debian_source)
-  [ -n "$src" ] || die "no Debian mirror found in the apt sources"
+  local t o
   t=$(mktemp -d)
   mkdir -p "$t/lists/partial" "$t/cache/archives/partial"
-  echo "deb [arch=arm64] ${src% *} ${src#* } main" > "$t/sources.list"
+  echo "deb [arch=arm64] $(debian_mirror) $(debian_suite) main" > "$t/sources.list"
   o=(-o "Dir::Etc::SourceList=$t/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$t/lists"
      -o "Dir::Cache=$t/cache" -o APT::Architectures=arm64 -o APT::Architecture=arm64 -o APT::Sandbox::User=root)
   apt-get "${o[@]}" update -qq

@@ -24,6 +24,7 @@ import {
   type ActionRun,
   type Workspace
 } from './harness.js';
+import { runnerCommands } from '../support/runner-commands.js';
 
 const ready = dockerReady() && (await registryReady());
 const e2e = ready ? describe : describe.skip;
@@ -107,6 +108,25 @@ e2e('the log', () => {
     const build = run.children.find((c) => c.argv[1] === 'build')!;
     expect(build.argv).toContain('--progress=plain');
     expect(build.env.some((e) => e.startsWith('BUILDKIT_PROGRESS='))).toBe(false);
+  });
+
+  // The image's file names are the build's to choose: one that holds line breaks and workflow
+  // commands reaches the scan's messages (an unreadable zstd file is reported by its name).
+  test.each(['warn', 'error'])('leak-check: %s: a file name in the image made of workflow commands issues none of them', async (mode) => {
+    const name = 'x\n::warning::pwned\n::add-mask::secret-build\n::stop-commands::abc\n##[add-mask]leak guard\nend';
+    const make = `printf '\\050\\265\\057\\375zstd-data' > "$(printf '${name.replace(/\n/g, '\\n')}')"`;
+    const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden(make)}\n`, { 'leak-check': mode });
+    expect(run.main.code).toBe(mode === 'error' ? 1 : 0);
+    // The scan did meet the name: it reports the file it could not read.
+    expect(run.main.stdout).toContain('zstd-compressed');
+    const commands = runnerCommands(run.main.stdout);
+    // None of the name's lines became a command of its own (the annotation that reports the name holds it, escaped).
+    const injected = commands.filter(
+      (c) => (c.name === 'warning' && c.data === 'pwned') || (c.name === 'add-mask' && /secret-build|leak guard/.test(c.data)) || c.name === 'stop-commands'
+    );
+    expect(injected).toEqual([]);
+    expect(commands.some((c) => c.data.includes('::warning::pwned'))).toBe(true);
+    for (const c of commands) expect(['add-mask', 'group', 'endgroup', 'warning', 'error', 'notice', 'debug']).toContain(c.name);
   });
 
   test('a build input holding a line that looks like a workflow command is echoed only inside the fence', async () => {

@@ -111,7 +111,10 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 async function digestAt(registry: string, repo: string, reference: string, authorization: string): Promise<string | undefined> {
-  const r = await fetch(`http://${registry}/v2/${repo}/manifests/${reference}`, { method: 'HEAD', headers: { Accept: MANIFEST_TYPES, Authorization: authorization } });
+  const r = await fetch(`http://${registry}/v2/${repo}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { Accept: MANIFEST_TYPES, Authorization: authorization }
+  });
   if (r.status === 404) return undefined;
   if (!r.ok) throw new Error(`${registry} answered ${r.status} for ${repo}:${reference}`);
   return r.headers.get('docker-content-digest') ?? undefined;
@@ -133,7 +136,7 @@ async function expectPushed(run: ActionRun, ws: Workspace, registry: string, rep
 
 const refusal = (registry: string) =>
   new RegExp(
-    `^::error::the registry ${registry.replaceAll('.', '\\.')} refuses the credentials stored for it \\(.+\\): log in again before this step \\(docker/login-action\\) with a token that may push there; nothing was built$`
+    `^::error::the registry ${registry.replaceAll('.', '\\.')} refuses the credentials stored for it: log in again before this step \\(docker/login-action\\) with a token that may push there; nothing was built$`
   );
 const noLogin = (registry: string) =>
   new RegExp(`^::error::the registry ${registry.replaceAll('.', '\\.')} wants a login and none is stored for it: log in before this step .*nothing was built$`);
@@ -167,7 +170,8 @@ e2e('basic auth (htpasswd) from the docker config', () => {
   test('credsStore: the helper is asked, through a config copy in the work dir under RUNNER_TEMP that is gone after the step', async () => {
     const repo = `sb-e2e/auth-store-${nonce}`;
     // Keeps, when the push starts, the docker config skopeo is given.
-    const before = 'if [ "$SHIM_PROGRAM $1" = "skopeo copy" ]; then for a in "$@"; do [ "$p" = --authfile ] && cp "$a" "$(dirname "$0")/authfile-at-push"; p="$a"; done; fi\n';
+    const before =
+      'if [ "$SHIM_PROGRAM $1" = "skopeo copy" ]; then for a in "$@"; do [ "$p" = --authfile ] && cp "$a" "$(dirname "$0")/authfile-at-push"; p="$a"; done; fi\n';
     const ws = workspace({ before, after: KEEP_SCANNED_EXPORT });
     const calls = path.join(tempDir('sb-e2e-helper-'), 'calls');
     const helper = [
@@ -191,7 +195,10 @@ e2e('basic auth (htpasswd) from the docker config', () => {
     expect(asked.filter((l) => l === 'store' || l === 'erase')).toEqual([]);
     // skopeo was given a copy naming the store as the helper of the registry, in the action's work dir under RUNNER_TEMP.
     const runnerTemp = path.join(ws.dir, '.runner-temp');
-    const authfiles = run.children.filter((c) => c.program === 'skopeo').map((c) => c.argv[c.argv.indexOf('--authfile') + 1]);
+    const withAuth = run.children.filter((c) => c.program === 'skopeo' && c.argv.includes('--authfile'));
+    // The login check (--get-login, login) and the push.
+    expect(withAuth.map((c) => c.argv.slice(0, 2).join(' '))).toEqual(['login --get-login', 'login --authfile', expect.stringMatching(/^copy --all$/)]);
+    const authfiles = withAuth.map((c) => c.argv[c.argv.indexOf('--authfile') + 1]);
     expect(new Set(authfiles).size).toBe(1);
     expect(authfiles[0]).toMatch(new RegExp(`^${runnerTemp.replaceAll('.', '\\.')}/.+/docker-config\\.json$`));
     const copy = JSON.parse(fs.readFileSync(path.join(ws.shimDir, 'authfile-at-push'), 'utf8')) as Record<string, unknown>;
@@ -224,13 +231,10 @@ function walk(dir: string): string[] {
 
 const REGISTRY_BIN = '/opt/secret-build-engine/root/usr/bin/docker-registry';
 const TOKEN_USER = 'tokuser';
-const TOKEN_PASSWORD = `tokpass`;
+const TOKEN_PASSWORD = 'tokpass';
 
 function tokenReady(): boolean {
-  const missing = [
-    ...(spawnSync('openssl', ['version']).status === 0 ? [] : ['openssl']),
-    ...(fs.existsSync(REGISTRY_BIN) ? [] : [REGISTRY_BIN])
-  ];
+  const missing = [...(spawnSync('openssl', ['version']).status === 0 ? [] : ['openssl']), ...(fs.existsSync(REGISTRY_BIN) ? [] : [REGISTRY_BIN])];
   if (missing.length && process.env.CI) throw new Error(`CI: the token registry tests need ${missing.join(' and ')}`);
   if (missing.length) console.warn(`\n!!! token registry tests SKIPPED: ${missing.join(' and ')} missing !!!\n`);
   return !missing.length;
@@ -300,7 +304,12 @@ tokenE2e('bearer-token auth (a token server, as ghcr.io and Docker Hub)', () => 
       res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ details: 'incorrect username or password' }));
       return;
     }
-    const repos = authorized ? scopes.map((s) => s.split(':')).filter((p) => p[0] === 'repository' && p.length >= 3).map((p) => p[1]) : [];
+    const repos = authorized
+      ? scopes
+          .map((s) => s.split(':'))
+          .filter((p) => p[0] === 'repository' && p.length >= 3)
+          .map((p) => p[1])
+      : [];
     const token = jwt(repos);
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   }
@@ -309,7 +318,23 @@ tokenE2e('bearer-token auth (a token server, as ghcr.io and Docker Hub)', () => 
     dir = fs.mkdtempSync('/tmp/sb-e2e-token-registry-');
     const run = spawnSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=sb-issuer'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=sb-issuer'
+      ],
       { cwd: dir, encoding: 'utf8' }
     );
     if (run.status !== 0) throw new Error(`openssl failed: ${run.stderr}`);
@@ -368,9 +393,12 @@ tokenE2e('bearer-token auth (a token server, as ghcr.io and Docker Hub)', () => 
     if (registryProcess && registryProcess.exitCode === null) {
       const exited = new Promise((resolve) => registryProcess!.once('exit', resolve));
       registryProcess.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       if (registryProcess.exitCode === null && registryProcess.signalCode === null) registryProcess.kill('SIGKILL');
     }
+    server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -378,7 +406,9 @@ tokenE2e('bearer-token auth (a token server, as ghcr.io and Docker Hub)', () => 
   /** A pull token obtained here, as any client would, for reading back what was pushed. */
   async function bearer(repo: string): Promise<string> {
     const realm = /realm="([^"]+)"/.exec((await fetch(`http://${registry}/v2/`)).headers.get('www-authenticate') ?? '')?.[1];
-    const r = await fetch(`${realm}?service=sb-test&scope=repository:${repo}:pull`, { headers: { Authorization: `Basic ${basic(TOKEN_USER, TOKEN_PASSWORD)}` } });
+    const r = await fetch(`${realm}?service=sb-test&scope=repository:${repo}:pull`, {
+      headers: { Authorization: `Basic ${basic(TOKEN_USER, TOKEN_PASSWORD)}` }
+    });
     expect(r.status).toBe(200);
     return `Bearer ${((await r.json()) as { token: string }).token}`;
   }

@@ -83,7 +83,6 @@ async function act(dockerfile: string, inputs: Record<string, string>): Promise<
   workspaces.push(ws);
   fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
   const run = await runAction(ws, { secrets: `tok=${TOK}`, builder: BUILDER, ...inputs });
-  if (process.env.SB_DEBUG) console.log(run.main.stdout, run.main.stderr, run.post.stdout, run.post.stderr);
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
   expect(leftovers(ws.runtimeDir)).toEqual([]);
   // The build that mounts the secrets is the only build, and it runs on the remote builder.

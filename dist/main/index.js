@@ -5397,6 +5397,8 @@ var variants = __nccwpck_require__(7851);
 
 
 
+/** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
+const MAY_COMMAND = /[\r\n]|::|##\[/;
 class Log {
     redactor;
     constructor(redactor) {
@@ -5412,8 +5414,18 @@ class Log {
     scrub(text) {
         return this.redactor.scrub(text);
     }
+    /**
+     * A plain line. core.info prints it as it is, so text that the runner could read as a
+     * workflow command (a line break, then `::…` or `##[…`; names from the image are such
+     * text) is printed inside the stop-commands fence instead. Annotations, groups, debug
+     * lines, outputs and state are escaped by @actions/core.
+     */
     info(msg) {
-        info(this.scrub(msg));
+        const text = this.scrub(msg);
+        if (!MAY_COMMAND.test(text))
+            return info(text);
+        const token = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex');
+        process.stdout.write(`::stop-commands::${token}\n${text}\n::${token}::\n`);
     }
     debug(msg) {
         core_debug(this.scrub(msg));
@@ -5695,8 +5707,23 @@ const isLoopback = (registry) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?
 
 /** Flags in extra-args that would publish from the build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
-/** Attributes of an image output that the publishing step reads itself; every other one shapes the image and goes to the OCI export. */
-const PUBLISH_ATTRS = new Set(['name', 'push', 'push-by-digest', 'insecure', 'registry.insecure', 'name-canonical', 'store', 'unpack', 'dangling-name-prefix']);
+/**
+ * Attributes of an image output that the publishing step reads itself, or that the export
+ * sets for itself (where it goes); every other one shapes the image and goes to the OCI export.
+ */
+const PUBLISH_ATTRS = new Set([
+    'name',
+    'push',
+    'push-by-digest',
+    'insecure',
+    'registry.insecure',
+    'name-canonical',
+    'store',
+    'unpack',
+    'dangling-name-prefix',
+    'dest',
+    'tar'
+]);
 /** Cache attributes that name where a registry cache goes: the local export that is scanned has none of them. */
 const REGISTRY_CACHE_ATTRS = new Set(['ref', 'insecure', 'registry.insecure']);
 /** buildx's own words, where its exporter would have said something about one the action chose. */
@@ -5909,7 +5936,6 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
-
 /**
  * The docker config docker/login-action leaves (`$DOCKER_CONFIG/config.json`, else
  * `~/.docker/config.json`), given to skopeo explicitly: without it skopeo reads podman's
@@ -5944,12 +5970,16 @@ async function checkPushAccess(refs, auth, insecure, log) {
     for (const registry of [...new Set(refs.map(registryOf))]) {
         const tls = insecure(registry) ? ['--tls-verify=false'] : [];
         const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
+        // skopeo calls any failure to check a login "invalid credentials": a registry that does not answer is left to the push.
+        const status = await anonymousStatus(registry, insecure(registry));
+        if (status === undefined)
+            continue;
         if (stored.code === 0) {
             const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
             if (login.code !== 0)
-                throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it (${lastLine(login.stderr || login.stdout)}): log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
+                throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it: log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
         }
-        else if ((await anonymousStatus(registry, insecure(registry))) === 401) {
+        else if (status === 401) {
             throw new errors/* ActionError */.lZ(`the registry ${registry} wants a login and none is stored for it: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write; nothing was built`);
         }
     }

@@ -55,8 +55,23 @@ export interface GuardPlan {
 /** Flags in extra-args that would publish from the build, around the leak guard. */
 const PUBLISHING_FLAGS = ['--push', '--load', '-o', '--output', '-t', '--tag', '--cache-to'];
 
-/** Attributes of an image output that the publishing step reads itself; every other one shapes the image and goes to the OCI export. */
-const PUBLISH_ATTRS = new Set(['name', 'push', 'push-by-digest', 'insecure', 'registry.insecure', 'name-canonical', 'store', 'unpack', 'dangling-name-prefix']);
+/**
+ * Attributes of an image output that the publishing step reads itself, or that the export
+ * sets for itself (where it goes); every other one shapes the image and goes to the OCI export.
+ */
+const PUBLISH_ATTRS = new Set([
+  'name',
+  'push',
+  'push-by-digest',
+  'insecure',
+  'registry.insecure',
+  'name-canonical',
+  'store',
+  'unpack',
+  'dangling-name-prefix',
+  'dest',
+  'tar'
+]);
 
 /** Cache attributes that name where a registry cache goes: the local export that is scanned has none of them. */
 const REGISTRY_CACHE_ATTRS = new Set(['ref', 'insecure', 'registry.insecure']);

@@ -7,7 +7,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lastLine } from '../docker/diagnose.js';
 import { capture } from '../docker/process.js';
 import { isLoopback, registryOf } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
@@ -51,13 +50,16 @@ export async function checkPushAccess(refs: string[], auth: string[], insecure: 
   for (const registry of [...new Set(refs.map(registryOf))]) {
     const tls = insecure(registry) ? ['--tls-verify=false'] : [];
     const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
+    // skopeo calls any failure to check a login "invalid credentials": a registry that does not answer is left to the push.
+    const status = await anonymousStatus(registry, insecure(registry));
+    if (status === undefined) continue;
     if (stored.code === 0) {
       const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
       if (login.code !== 0)
         throw new ActionError(
-          `the registry ${registry} refuses the credentials stored for it (${lastLine(login.stderr || login.stdout)}): log in again before this step (docker/login-action) with a token that may push there; nothing was built`
+          `the registry ${registry} refuses the credentials stored for it: log in again before this step (docker/login-action) with a token that may push there; nothing was built`
         );
-    } else if ((await anonymousStatus(registry, insecure(registry))) === 401) {
+    } else if (status === 401) {
       throw new ActionError(
         `the registry ${registry} wants a login and none is stored for it: log in before this step (docker/login-action), and for ghcr.io grant the job permissions: packages: write; nothing was built`
       );

@@ -13,6 +13,9 @@ import type { OutputName } from '../inputs/table.js';
 
 export type AnnotationProperties = core.AnnotationProperties;
 
+/** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
+const MAY_COMMAND = /[\r\n]|::|##\[/;
+
 export class Log {
   private constructor(readonly redactor: Redactor) {}
 
@@ -27,8 +30,17 @@ export class Log {
     return this.redactor.scrub(text);
   }
 
+  /**
+   * A plain line. core.info prints it as it is, so text that the runner could read as a
+   * workflow command (a line break, then `::…` or `##[…`; names from the image are such
+   * text) is printed inside the stop-commands fence instead. Annotations, groups, debug
+   * lines, outputs and state are escaped by @actions/core.
+   */
   info(msg: string): void {
-    core.info(this.scrub(msg));
+    const text = this.scrub(msg);
+    if (!MAY_COMMAND.test(text)) return core.info(text);
+    const token = randomBytes(16).toString('hex');
+    process.stdout.write(`::stop-commands::${token}\n${text}\n::${token}::\n`);
   }
 
   debug(msg: string): void {

@@ -332,6 +332,12 @@ describe('planGuard', () => {
     );
   });
 
+  test("an image output's dest= or tar= cannot move the export away from where it is scanned", () => {
+    const p = plan({ outputs: ['type=registry,name=r/a:1,dest=/tmp/elsewhere,tar=false,compression=gzip'] });
+    expect(p.build.outputs).toEqual([`${OCI_OUT},compression=gzip`]);
+    expect(p.targets).toEqual([IMAGE]);
+  });
+
   test('unknown output types are refused, naming the entry', () => {
     expect(() => plan({ outputs: ['type=local,dest=o', 'type=wasm'] })).toThrow('input "outputs", entry 2: unknown output type "wasm"');
     expect(() => plan({ outputs: ['type=local'] })).toThrow('input "outputs", entry 1: type=local needs dest=');
