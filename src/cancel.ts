@@ -1,8 +1,8 @@
 /**
  * Cancellation: the runner sends SIGINT, then SIGTERM, then kills. The open secret
- * session goes first, synchronously, before anything else can be interrupted; then
- * the running docker child is told to stop and given a moment, and the action exits
- * non-zero.
+ * session goes first, synchronously, before anything else can be interrupted; then what
+ * the build left unscanned (leak-guard/exports.ts); then the running child is told to
+ * stop and given a moment, and the action exits non-zero.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -17,6 +17,8 @@ export interface Disposable {
 export interface Cancellation {
   /** What to dispose first on a signal (the open secret session), or undefined once it is closed. */
   track(resource: Disposable | undefined): void;
+  /** Disposed on a signal after the tracked resource (the build's exports), until the returned function forgets it. */
+  cleanup(resource: Disposable): () => void;
   setChild(child: ChildProcess): void;
   dispose(): void;
 }
@@ -24,10 +26,19 @@ export interface Cancellation {
 export function onCancel(report: (msg: string) => void): Cancellation {
   let child: ChildProcess | undefined;
   let resource: Disposable | undefined;
+  const cleanups = new Set<Disposable>();
   const handler = (signal: NodeJS.Signals) => {
     try {
       resource?.dispose();
     } finally {
+      // Each on its own: one that fails (a disk gone) does not keep the others or the exit from running.
+      for (const c of cleanups) {
+        try {
+          c.dispose();
+        } catch (e) {
+          report(`could not remove what the build left: ${(e as Error).message}`);
+        }
+      }
       report(`received ${signal}: secret vault removed, stopping the build`);
       stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
     }
@@ -36,6 +47,10 @@ export function onCancel(report: (msg: string) => void): Cancellation {
   return {
     track: (r) => {
       resource = r;
+    },
+    cleanup: (r) => {
+      cleanups.add(r);
+      return () => cleanups.delete(r);
     },
     setChild: (c) => {
       child = c;

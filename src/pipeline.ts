@@ -13,12 +13,13 @@ import { inspectBuilder, type BuilderInfo } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
 import { concurrentBuilds } from './docker/history.js';
-import { capture, runStreamed, type RunResult } from './docker/process.js';
+import { runStreamed, type RunResult } from './docker/process.js';
 import { ActionError } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
 import { envSwitch } from './inputs/workflow-defaults.js';
 import { runScan, type ScanTarget } from './leak-guard/guard.js';
 import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication } from './leak-guard/plan.js';
+import { Exports } from './leak-guard/exports.js';
 import { checkPublishing, publishScanned } from './leak-guard/publish.js';
 import type { Log } from './output/log.js';
 import type { RunReport } from './output/summary.js';
@@ -36,17 +37,24 @@ export interface Run {
   dockerfile?: string;
 }
 
-/** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
+/**
+ * Files buildx writes for the action (image id, metadata, exports): not secret, so outside
+ * the vault, on RUNNER_TEMP; unscanned, so recorded and removed on every way out (exports.ts).
+ */
 export async function buildVerifyPublish(r: Run): Promise<BuildOutputs> {
   const work = fs.mkdtempSync(path.join(defaultRunnerTemp(), 'secret-build-work-'));
+  const exports = new Exports(r.log);
+  exports.add(work);
+  const forget = r.cancel.cleanup(exports);
   try {
-    return await inWorkDir(r, work);
+    return await inWorkDir(r, work, exports);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    exports.dispose();
+    forget();
   }
 }
 
-async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
+async function inWorkDir(r: Run, work: string, exports: Exports): Promise<BuildOutputs> {
   const { inputs, secrets, log, report } = r;
   // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
   const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
@@ -59,17 +67,18 @@ async function inWorkDir(r: Run, work: string): Promise<BuildOutputs> {
   const builder: BuilderInfo = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
   const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
   const plan = planGuard(build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
+  exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
   // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
+  const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
   try {
-    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
-    try {
-      return plan.publish ? await scanThenPublish(r, plan, plan.publish, built, work) : built;
-    } finally {
-      warnIfConcurrent(r, await concurrent);
-    }
+    if (!plan.publish) return built;
+    if (plan.publish.image?.kind === 'loaded' && built.imageid) exports.loaded(built.imageid);
+    const outputs = await scanThenPublish(r, plan, plan.publish, built, work);
+    exports.published();
+    return outputs;
   } finally {
-    for (const m of plan.publish?.moves ?? []) fs.rmSync(m.from, { recursive: true, force: true });
+    warnIfConcurrent(r, await concurrent);
   }
 }
 
@@ -179,8 +188,8 @@ async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, bu
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
   report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
   report.notScanned.push(...scan.unreadable);
+  // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
   if (scan.errors) {
-    if (publish.image?.kind === 'loaded' && built.imageid) await capture(['image', 'rm', '--force', built.imageid], log);
     throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
   }
   return log.group('Publish the scanned result', async () => {

@@ -1,19 +1,59 @@
 /**
  * The post step (`post-if: always()`): the backstop for a main step that was killed
- * before its `finally` ran. Reads only saved state and removes only a vault; it loads
- * nothing else, so it starts fast and has nothing to print but its own messages.
+ * before its `finally` ran. Reads only saved state and removes only what main recorded
+ * there: the vault, and the build's unscanned exports (leak-guard/exports.ts). It loads
+ * nothing else unless there is an image to remove, so it starts fast and has nothing to
+ * print but its own messages.
  */
 import * as core from '@actions/core';
+import { EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY } from './leak-guard/exports-state.js';
 import { removeVault, VAULT_MARKER_KEY, VAULT_STATE_KEY } from './secrets/vault.js';
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
+  removeLeftVault();
+  await removeLeftExports();
+}
+
+function removeLeftVault(): void {
   const vault = core.getState(VAULT_STATE_KEY);
-  if (!vault) return Promise.resolve();
+  if (!vault) return;
   try {
     // Only the directory this run created: its marker must be the one main saved with it.
     if (removeVault(vault, core.getState(VAULT_MARKER_KEY))) core.info('secret-build post: removed a secret vault the main step left behind');
   } catch (e) {
     core.warning(`secret-build post: could not remove the secret vault ${vault}: ${(e as Error).message}`);
   }
-  return Promise.resolve();
+}
+
+/** Paths by the names only the action gives them; an image only while it is untagged (the scan's, never published). */
+async function removeLeftExports(): Promise<void> {
+  const paths = parsePaths(core.getState(EXPORTS_STATE_KEY));
+  const image = core.getState(LOADED_IMAGE_STATE_KEY);
+  if (!paths.length && !image) return;
+  const { removeExports } = await import('./leak-guard/exports.js');
+  try {
+    const removed = removeExports(paths);
+    if (removed.length) core.info(`secret-build post: removed ${removed.length} unscanned build export(s) the main step left behind`);
+  } catch (e) {
+    core.warning(`secret-build post: could not remove the build's exports: ${(e as Error).message}`);
+  }
+  if (image) await removeUntaggedImage(image);
+}
+
+function parsePaths(state: string): string[] {
+  try {
+    const v: unknown = JSON.parse(state || '[]');
+    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+async function removeUntaggedImage(id: string): Promise<void> {
+  const [{ capture, removeImageNow }, { Log }] = await Promise.all([import('./docker/process.js'), import('./output/log.js')]);
+  const log = Log.forSecrets([]);
+  const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
+  if (tags.code !== 0 || tags.stdout.trim() !== '0') return;
+  removeImageNow(id, log);
+  core.info('secret-build post: removed the unscanned image the main step had loaded');
 }

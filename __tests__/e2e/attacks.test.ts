@@ -96,6 +96,38 @@ e2e('what the scan reads', () => {
     expect(errors(run)).toMatch(/could not scan output .*out\.tar \(.*zstd-compressed, which the scanner cannot read/);
     expect(fs.existsSync(out)).toBe(false);
   });
+
+  // The same secret that fails an image export, inside archives inside a directory output.
+  const ARCHIVED = (wrap: string) =>
+    `${BASE} AS b\nRUN --mount=type=secret,id=tok,required=true ${hidden(`mkdir -p /o && cd /o && ${wrap}`)}\nFROM scratch\nCOPY --from=b /o /\n`;
+  test.each([
+    [
+      'type=local: dist.tar holding main.js.gz',
+      'local',
+      'cat /run/secrets/tok | gzip > main.js.gz && tar -cf dist.tar main.js.gz && rm main.js.gz',
+      /secret "tok" found in the built image: output .*, main\.js\.gz/
+    ],
+    [
+      'type=oci,tar=false: a gzip file inside a layer',
+      'oci',
+      'cat /run/secrets/tok | gzip > app.js.gz',
+      /secret "tok" found in the built image: output .*, app\.js\.gz/
+    ],
+    [
+      'type=local: archives nested deeper than the scanner opens',
+      'local',
+      'cp /run/secrets/tok s && for i in 1 2 3 4 5 6 7 8 9; do tar -cf n$i.tar s && rm s && gzip -c n$i.tar > s && rm n$i.tar; done && mv s deep.gz',
+      /could not scan output .* \(deep\.gz: s holds archives nested deeper than 8, which the scanner does not open\)/
+    ]
+  ])('%s: the step fails closed and nothing is moved into place', async (_name, type, wrap, expected) => {
+    const ws = makeWorkspace({});
+    workspaces.push(ws);
+    const out = path.join(ws.dir, 'out');
+    const { run } = await act(ARCHIVED(wrap), { outputs: type === 'oci' ? `type=oci,dest=${out},tar=false` : `type=local,dest=${out}` });
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toMatch(expected);
+    expect(fs.existsSync(out)).toBe(false);
+  });
 });
 
 e2e('the log', () => {

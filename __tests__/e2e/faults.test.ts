@@ -12,6 +12,7 @@ import {
   dockerReady,
   everythingVisible,
   finishRun,
+  killChildren,
   jobStatus,
   leaksIn,
   leftovers,
@@ -41,17 +42,6 @@ afterEach(() => {
   workspaces.forEach((w) => w.cleanup());
   workspaces = [];
 });
-
-/** Kills docker children the shim saw (after a SIGKILL of main they are orphans). */
-function killChildren(w: Workspace): void {
-  for (const f of fs.readdirSync(w.shimDir).filter((n) => n.startsWith('argv.'))) {
-    try {
-      process.kill(Number(f.slice(5)), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** What the job can look like to the post step after main was killed: with or without continue-on-error, cancelled or not. */
 function afterKill(main: Pick<StepRun, 'code' | 'signal'>): JobAfterMain[] {

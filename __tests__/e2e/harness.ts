@@ -456,3 +456,14 @@ export async function registryManifest(repo: string, reference: string): Promise
   if (!r.ok) throw new Error(`registry answered ${r.status} for ${repo}:${reference}`);
   return { digest: r.headers.get('docker-content-digest') ?? '', doc: (await r.json()) as OciIndex };
 }
+
+/** Kills the docker and skopeo children the shims saw (after a signal to main they may be orphans). */
+export function killChildren(w: Workspace): void {
+  for (const f of fs.readdirSync(w.shimDir).filter((n) => n.startsWith('argv.'))) {
+    try {
+      process.kill(Number(f.slice(5)), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -83,6 +83,28 @@ describe('onCancel', () => {
     expect(exits).toEqual([code]);
   });
 
+  test('the vault first, then each cleanup still registered (the build exports); one that throws is reported and the exit follows; a forgotten one is not called', () => {
+    const c = cancellation();
+    c.track({ dispose: () => events.push('vault') });
+    c.cleanup({
+      dispose: () => {
+        events.push('exports');
+        throw new Error('disk gone');
+      }
+    });
+    const forget = c.cleanup({ dispose: () => events.push('forgotten') });
+    forget();
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(events).toEqual([
+      'vault',
+      'exports',
+      'report could not remove what the build left: disk gone',
+      'report received SIGTERM: secret vault removed, stopping the build',
+      'exit 143'
+    ]);
+    expect(exits).toEqual([143]);
+  });
+
   test('without a child, exit follows at once', () => {
     const c = cancellation();
     const dispose = jest.fn();

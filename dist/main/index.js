@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8225);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -131,7 +131,7 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 8225:
+/***/ 6800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -147,11 +147,21 @@ const CHILD_GRACE_MS = 3000;
 function onCancel(report) {
     let child;
     let resource;
+    const cleanups = new Set();
     const handler = (signal) => {
         try {
             resource?.dispose();
         }
         finally {
+            // Each on its own: one that fails (a disk gone) does not keep the others or the exit from running.
+            for (const c of cleanups) {
+                try {
+                    c.dispose();
+                }
+                catch (e) {
+                    report(`could not remove what the build left: ${e.message}`);
+                }
+            }
             report(`received ${signal}: secret vault removed, stopping the build`);
             stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
         }
@@ -160,6 +170,10 @@ function onCancel(report) {
     return {
         track: (r) => {
             resource = r;
+        },
+        cleanup: (r) => {
+            cleanups.add(r);
+            return () => cleanups.delete(r);
         },
         setChild: (c) => {
             child = c;
@@ -5070,6 +5084,14 @@ async function capture(args, log, program = 'docker') {
         throw e;
     }
 }
+/**
+ * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
+ * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
+ */
+function removeImageNow(id, log) {
+    const args = ['image', 'rm', '--force', id];
+    (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
+}
 
 ;// CONCATENATED MODULE: ./src/leak-guard/image-index.ts
 const ATTESTATION = 'attestation-manifest';
@@ -5306,7 +5328,7 @@ function stallMs() {
 }
 async function scanTarget(scanner, t, log) {
     if (t.kind === 'dir')
-        return scanner.scanDir(t.path, t.label, t.layout ? 0 : undefined);
+        return scanner.scanDir(t.path, t.label, !!t.layout);
     if (t.kind === 'tar')
         return scanner.scanTar(external_node_fs_.createReadStream(t.path));
     const save = streamStdout(['save', t.ref], log);
@@ -5921,6 +5943,86 @@ function needsSkopeo(p) {
     return !!p && ((p.image?.kind === 'oci' && p.pushes.length > 0) || p.caches.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/leak-guard/exports-state.ts
+/**
+ * The state keys under which main records the build's exports for the post step, and the
+ * names the action gives them. Imports nothing: the post step's entry reads it at start.
+ */
+const EXPORTS_STATE_KEY = 'exports';
+const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
+function isExportPath(p) {
+    const base = p.split('/').pop() ?? '';
+    return p.startsWith('/') && (/^secret-build-work-[A-Za-z0-9]{6}$/.test(base) || /.\.secret-build-[0-9a-f]{12}$/.test(base));
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/exports.ts
+/**
+ * What the build leaves on the runner until it is published or thrown away: the work
+ * directory (the OCI export, cache layouts, outputs inside the context), each file
+ * output's copy beside its destination, and on the classic image store the untagged
+ * image loaded for the scan. None of it has been scanned while the step runs, so every
+ * way out removes it: the `finally`, a cancellation signal (synchronously, as the vault),
+ * and the post step after a killed main, from the state recorded here as the vault's is.
+ */
+
+
+
+
+class Exports {
+    log;
+    paths = [];
+    image = '';
+    constructor(log) {
+        this.log = log;
+    }
+    add(...paths) {
+        this.paths.push(...paths.map((p) => external_node_path_.resolve(p)));
+        this.save();
+    }
+    /** The untagged image the classic store loaded for the scan: removed on every way out, until it is published. */
+    loaded(id) {
+        this.image = id;
+        this.save();
+    }
+    /** The loaded image is published (tagged, pushed, or loaded as asked): no longer the action's to remove. */
+    published() {
+        this.image = '';
+        this.save();
+    }
+    /** Synchronous: a signal handler calls it. */
+    dispose() {
+        removeExports(this.paths);
+        if (this.image)
+            removeImageNow(this.image, this.log);
+        this.paths.length = 0;
+        this.image = '';
+        this.save();
+    }
+    save() {
+        this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
+        this.log.saveState(LOADED_IMAGE_STATE_KEY, this.image);
+    }
+}
+/** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
+function removeExports(paths) {
+    return paths.filter((p) => {
+        if (!isExportPath(p) || !present(p))
+            return false;
+        external_node_fs_.rmSync(p, { recursive: true, force: true });
+        return true;
+    });
+}
+function present(p) {
+    try {
+        external_node_fs_.lstatSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
@@ -6402,17 +6504,25 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
-/** Files buildx writes for the action (image id, metadata, exports): not secret, so outside the vault, on RUNNER_TEMP. */
+
+/**
+ * Files buildx writes for the action (image id, metadata, exports): not secret, so outside
+ * the vault, on RUNNER_TEMP; unscanned, so recorded and removed on every way out (exports.ts).
+ */
 async function buildVerifyPublish(r) {
     const work = external_node_fs_.mkdtempSync(external_node_path_.join(defaultRunnerTemp(), 'secret-build-work-'));
+    const exports = new Exports(r.log);
+    exports.add(work);
+    const forget = r.cancel.cleanup(exports);
     try {
-        return await inWorkDir(r, work);
+        return await inWorkDir(r, work, exports);
     }
     finally {
-        external_node_fs_.rmSync(work, { recursive: true, force: true });
+        exports.dispose();
+        forget();
     }
 }
-async function inWorkDir(r, work) {
+async function inWorkDir(r, work, exports) {
     const { inputs, secrets, log, report } = r;
     // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
     const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
@@ -6426,21 +6536,22 @@ async function inWorkDir(r, work) {
     const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
     const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
     const plan = planGuard(build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
     // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
+    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
     try {
-        const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
-        try {
-            return plan.publish ? await scanThenPublish(r, plan, plan.publish, built, work) : built;
-        }
-        finally {
-            warnIfConcurrent(r, await concurrent);
-        }
+        if (!plan.publish)
+            return built;
+        if (plan.publish.image?.kind === 'loaded' && built.imageid)
+            exports.loaded(built.imageid);
+        const outputs = await scanThenPublish(r, plan, plan.publish, built, work);
+        exports.published();
+        return outputs;
     }
     finally {
-        for (const m of plan.publish?.moves ?? [])
-            external_node_fs_.rmSync(m.from, { recursive: true, force: true });
+        warnIfConcurrent(r, await concurrent);
     }
 }
 /**
@@ -6538,9 +6649,8 @@ async function scanThenPublish(r, plan, publish, built, work) {
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
     report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
     report.notScanned.push(...scan.unreadable);
+    // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
-        if (publish.image?.kind === 'loaded' && built.imageid)
-            await capture(['image', 'rm', '--force', built.imageid], log);
         throw new errors/* ActionError */.lZ(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
     }
     return log.group('Publish the scanned result', async () => {

@@ -7,16 +7,18 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
+/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(956);
+/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(449);
 // Bundle entry of the post step (dist/post): the runner executes this file.
 //
-// After a successful main (nearly every run) the vault is already gone and the post
-// step has nothing to do, but it must still run (action.yml's `post-if: always()`: see
-// the README's security model for why no narrower condition is safe). So this entry
-// first looks, with only what the runner passes (the saved state as STATE_<name>, which
-// is all @actions/core's getState reads) and one lstat, and loads the post step proper
-// (src/post.ts: @actions/core, the checked removal; a chunk of its own) only when the
-// vault main saved is still there. Nothing is printed either way when it is gone.
+// After a successful main (nearly every run) the vault and the build's exports are already
+// gone and the post step has nothing to do, but it must still run (action.yml's
+// `post-if: always()`: see the README's security model for why no narrower condition is
+// safe). So this entry first looks, with only what the runner passes (the saved state as
+// STATE_<name>, which is all @actions/core's getState reads) and an lstat each, and loads
+// the post step proper (src/post.ts: @actions/core, the checked removals; a chunk of its
+// own) only when something main saved is still there. Nothing is printed when it is gone.
+
 
 
 function present(p) {
@@ -28,14 +30,46 @@ function present(p) {
         return false;
     }
 }
-const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__/* .VAULT_STATE_KEY */ .N}`];
-if (vault && present(vault)) {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(71)]).then(__nccwpck_require__.bind(__nccwpck_require__, 71));
+function exportsLeft() {
+    try {
+        const paths = JSON.parse(process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib}`] || '[]');
+        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && present(p));
+    }
+    catch {
+        return false;
+    }
+}
+const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__/* .VAULT_STATE_KEY */ .N}`];
+if ((vault && present(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(58), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
     await run();
 }
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 956:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mr: () => (/* binding */ isExportPath),
+/* harmony export */   ib: () => (/* binding */ EXPORTS_STATE_KEY),
+/* harmony export */   kF: () => (/* binding */ LOADED_IMAGE_STATE_KEY)
+/* harmony export */ });
+/**
+ * The state keys under which main records the build's exports for the post step, and the
+ * names the action gives them. Imports nothing: the post step's entry reads it at start.
+ */
+const EXPORTS_STATE_KEY = 'exports';
+const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
+function isExportPath(p) {
+    const base = p.split('/').pop() ?? '';
+    return p.startsWith('/') && (/^secret-build-work-[A-Za-z0-9]{6}$/.test(base) || /.\.secret-build-[0-9a-f]{12}$/.test(base));
+}
+
 
 /***/ }),
 
@@ -88,6 +122,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 598:
 /***/ ((module) => {
 
@@ -113,6 +154,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 75:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 
@@ -301,6 +356,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */

@@ -5,7 +5,7 @@
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
 import * as exec from '@actions/exec';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
@@ -189,4 +189,13 @@ export async function capture(args: string[], log: Log, program: Program = 'dock
     if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND[program]);
     throw e;
   }
+}
+
+/**
+ * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
+ * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
+ */
+export function removeImageNow(id: string, log: Log): void {
+  const args = ['image', 'rm', '--force', id];
+  spawnSync('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
 }

@@ -181,7 +181,7 @@ function stallMs(): number {
 }
 
 async function scanTarget(scanner: ImageScanner, t: ScanTarget, log: Log): Promise<void> {
-  if (t.kind === 'dir') return scanner.scanDir(t.path, t.label, t.layout ? 0 : undefined);
+  if (t.kind === 'dir') return scanner.scanDir(t.path, t.label, !!t.layout);
   if (t.kind === 'tar') return scanner.scanTar(fs.createReadStream(t.path));
   const save = streamStdout(['save', t.ref], log);
   const stall = watchdog(stallMs(), () => save.kill());

@@ -25,7 +25,17 @@ export interface ScanStats {
 }
 
 const SNIFF_BYTES = 512;
-const MAX_DEPTH = 3;
+/**
+ * Archives opened inside one another (each tar and each gzip a level): an image export is
+ * three (the export, a gzip layer, its tar), a tarball in a layer two more. Past it, and
+ * past the byte budget, the scan fails closed: an archive it did not open is not clean.
+ */
+export const MAX_DEPTH = 8;
+/** Bytes read after decompression, all targets together, before the scan gives up (a decompression bomb). */
+function maxBytes(): number {
+  const n = Number(process.env.SECRET_BUILD_SCAN_MAX_BYTES);
+  return Number.isFinite(n) && n > 0 ? n : 64 * 2 ** 30;
+}
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const ZSTD_MAGIC = 0xfd2fb528;
 /** The names an image archive's structure can have: an OCI layout's index and blobs, docker save's manifest.json. */
@@ -78,16 +88,20 @@ export class ImageScanner {
   }
 
   /**
-   * Files in `dir`, recursively. `depth` 0 opens the tars inside (an OCI layout or a
-   * cache export); MAX_DEPTH scans each file's bytes as they are (a `type=local` output).
+   * Files in `dir`, recursively, every archive among them opened (a `type=local` output's
+   * tarballs and gzip files as much as an OCI layout's layers). `layout`: each file is a
+   * blob named for itself in findings (an OCI layout, a cache export); otherwise `label`.
    */
-  async scanDir(dir: string, label: string, depth = MAX_DEPTH): Promise<void> {
+  async scanDir(dir: string, label: string, layout = false): Promise<void> {
     for (const ent of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
       const file = `${ent.parentPath}/${ent.name}`;
       const rel = file.slice(dir.length + 1);
-      this.scanText(ent.isSymbolicLink() ? `${rel}\n${fs.readlinkSync(file)}` : rel, depth === 0 ? rel : label, rel);
+      this.scanText(ent.isSymbolicLink() ? `${rel}\n${fs.readlinkSync(file)}` : rel, layout ? rel : label, rel);
       if (!ent.isFile()) continue;
-      await this.scanEntry(fs.createReadStream(file), depth === 0 ? rel : label, rel, depth);
+      await this.scanEntry(fs.createReadStream(file), layout ? rel : label, rel, 0).catch((e: Error) => {
+        // Named from the output's top: an error deep in nested archives names only the innermost entry.
+        throw new Error(`${rel}: ${e.message}`);
+      });
     }
   }
 
@@ -98,15 +112,19 @@ export class ImageScanner {
       throw new Error(`${name} is zstd-compressed, which the scanner cannot read: use gzip (compression=gzip)`);
     // Only JSON documents are kept for reading the image's structure: a tar output's small files are not.
     if (keep !== undefined && head[0] !== 0x7b) keep = undefined;
-    if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gzip = head[0] === 0x1f && head[1] === 0x8b;
+    const tarball = head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
+    if ((gzip || tarball) && depth >= MAX_DEPTH) {
+      rest.destroy();
+      throw new Error(`${name} holds archives nested deeper than ${MAX_DEPTH}, which the scanner does not open`);
+    }
+    if (gzip) {
       const gunzip = createGunzip();
       rest.on('error', (e) => gunzip.destroy(e));
       rest.pipe(gunzip);
-      return this.scanEntry(gunzip, layer, name, depth);
+      return this.scanEntry(gunzip, layer, name, depth + 1);
     }
-    if (depth < MAX_DEPTH && head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
-      return this.scanTar(rest, layer, depth + 1);
-    }
+    if (tarball) return this.scanTar(rest, layer, depth + 1);
     await this.scanBytes(rest, layer, name, keep);
   }
 
@@ -120,9 +138,11 @@ export class ImageScanner {
       return found;
     };
     this.stats.files++;
+    const budget = maxBytes();
     for await (const chunk of stream) {
       if (keep !== undefined) kept.push(chunk);
       this.stats.bytes += chunk.length;
+      if (this.stats.bytes > budget) throw new Error(`more than ${budget} bytes after decompression (SECRET_BUILD_SCAN_MAX_BYTES), at ${name}`);
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       // A match may run into the next chunk: it is found there with the bytes kept here (findings are a set).
       carry = Buffer.from(buf.subarray(contextStart(buf, report(buf).hold)));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { ImageScanner } from '../../../src/leak-guard/image-scan.js';
+import { ImageScanner, MAX_DEPTH } from '../../../src/leak-guard/image-scan.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 import { ENCODINGS } from '../../support/encodings.js';
 import { makeTar } from '../../support/tar.js';
@@ -149,5 +149,99 @@ describe('fragments in image files (property)', () => {
       ),
       { numRuns: 120 }
     );
+  });
+});
+
+/**
+ * Archives inside every output kind are opened, to a budget of depth and bytes, past which
+ * the scan fails closed. The same secret, wrapped in every shape of tar and gzip nesting up
+ * to the limit, is found in an image export, an OCI directory, a local directory and a tar
+ * output; one level deeper, the scan throws instead of passing.
+ */
+describe('ImageScanner: archives at every level of every output kind', () => {
+  const fsm = () => import('node:fs');
+  const secretFile = Buffer.concat([Buffer.from('const token = "'), SECRET, Buffer.from('";\n')]);
+
+  /** `secretFile` wrapped by `shape`, innermost first: 't' a tar holding the previous level, 'g' its gzip. */
+  async function wrap(shape: string): Promise<{ bytes: Buffer; name: string }> {
+    let bytes: Buffer = secretFile;
+    let name = 'main.js';
+    for (const k of shape) {
+      if (k === 'g') {
+        bytes = gzipSync(bytes);
+        name = `${name}.gz`;
+      } else {
+        bytes = await makeTar({ [name]: bytes });
+        name = `${name.replace(/\.(js|gz|tar)$/, '')}-${name.length}.tar`;
+      }
+    }
+    return { bytes, name };
+  }
+
+  /** Nesting shapes with `levels` archive levels: tar and gzip in any order. */
+  const shape = (levels: number) => fc.array(fc.constantFrom('t', 'g'), { minLength: levels, maxLength: levels }).map((a) => a.join(''));
+
+  async function inLocalDir(bytes: Buffer, name: string): Promise<ImageScanner> {
+    const fs = await fsm();
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-scan-nest-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'dist'));
+      fs.writeFileSync(path.join(dir, 'dist', name), bytes);
+      const s = new ImageScanner(redactor());
+      await s.scanDir(dir, 'output dist');
+      return s;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('a local output: dist.tar holding main.js.gz (precompressed assets) is found', async () => {
+    const { bytes } = await wrap('gt');
+    const s = await inLocalDir(bytes, 'dist.tar');
+    expect(s.findings).toEqual([{ id: 'tok', layer: 'output dist', path: 'main.js.gz' }]);
+  });
+
+  test('an OCI directory output (type=oci,tar=false): a gzip file inside a gzip layer is found', async () => {
+    const layer = gzipSync(await makeTar({ 'srv/app.js.gz': gzipSync(secretFile) }));
+    const s = await inLocalDir(layer, 'aaaa');
+    expect(s.findings.map((f) => f.path)).toEqual(['srv/app.js.gz']);
+  });
+
+  test('any nesting up to the limit is opened, in a local output and in an image export', async () => {
+    // The image export itself is one level (its tar), so the secret may be MAX_DEPTH - 1 deeper there.
+    await fc.assert(
+      fc.asyncProperty(shape(MAX_DEPTH - 1), async (sh) => {
+        const { bytes, name } = await wrap(sh);
+        expect((await inLocalDir(bytes, name)).findings.map((f) => f.id)).toEqual(['tok']);
+        const s = new ImageScanner(redactor());
+        await s.scanTar(Readable.from([await makeTar({ [`blobs/sha256/${'a'.repeat(64)}`]: bytes })]));
+        expect(s.findings.map((f) => f.id)).toEqual(['tok']);
+      }),
+      { numRuns: 25 }
+    );
+  });
+
+  test('one level past the limit fails closed, naming the file, instead of passing', async () => {
+    await fc.assert(
+      fc.asyncProperty(shape(MAX_DEPTH + 1), async (sh) => {
+        const { bytes, name } = await wrap(sh);
+        await expect(inLocalDir(bytes, name)).rejects.toThrow(`holds archives nested deeper than ${MAX_DEPTH}, which the scanner does not open`);
+      }),
+      { numRuns: 10 }
+    );
+  });
+
+  test('past the byte budget (a decompression bomb) the scan fails closed', async () => {
+    const saved = process.env.SECRET_BUILD_SCAN_MAX_BYTES;
+    process.env.SECRET_BUILD_SCAN_MAX_BYTES = String(1 << 20);
+    try {
+      const bomb = gzipSync(Buffer.alloc(8 << 20));
+      await expect(inLocalDir(bomb, 'zeros.gz')).rejects.toThrow(/more than 1048576 bytes after decompression \(SECRET_BUILD_SCAN_MAX_BYTES\)/);
+    } finally {
+      if (saved === undefined) delete process.env.SECRET_BUILD_SCAN_MAX_BYTES;
+      else process.env.SECRET_BUILD_SCAN_MAX_BYTES = saved;
+    }
   });
 });

@@ -1,27 +1,14 @@
-export const id = 71;
-export const ids = [71];
+export const id = 18;
+export const ids = [18];
 export const modules = {
 
-/***/ 71:
+/***/ 916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  run: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __webpack_require__(143);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(24);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(760);
-;// CONCATENATED MODULE: ./src/errors.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   lZ: () => (/* binding */ ActionError)
+/* harmony export */ });
+/* unused harmony exports InputError, MissingSecretsError, messageOf */
 /**
  * A problem with the action's inputs. Messages name the input and the entry number,
  * never any text of the entry itself: an entry may be (part of) a secret.
@@ -33,7 +20,7 @@ class InputError extends Error {
     }
 }
 /** A failure with a known cause and a hint on how to fix it; `line`: the Dockerfile line it is about. */
-class errors_ActionError extends Error {
+class ActionError extends Error {
     line;
     constructor(message, line) {
         super(message);
@@ -56,11 +43,37 @@ class MissingSecretsError extends Error {
 }
 /** The text to show for an error: ours as they are, anything else with its name. */
 function messageOf(e) {
-    if (e instanceof InputError || e instanceof errors_ActionError)
+    if (e instanceof InputError || e instanceof ActionError)
         return e.message;
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(58);
+// EXTERNAL MODULE: ./src/leak-guard/exports-state.ts
+var exports_state = __webpack_require__(956);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(24);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(916);
 // EXTERNAL MODULE: ./src/secrets/vault-state.ts
 var vault_state = __webpack_require__(449);
 ;// CONCATENATED MODULE: ./src/secrets/vault.ts
@@ -147,10 +160,10 @@ function assertOnlyVaultFiles(dir, marker) {
     for (const name of external_node_fs_.readdirSync(dir)) {
         const ok = (name === MARKER || VAULT_FILE.test(name)) && external_node_fs_.lstatSync(external_node_path_.join(dir, name)).isFile();
         if (!ok)
-            throw new errors_ActionError(`refusing to remove ${dir}: it holds entries a secret-build vault never has`);
+            throw new errors/* ActionError */.lZ(`refusing to remove ${dir}: it holds entries a secret-build vault never has`);
     }
     if (!external_node_fs_.existsSync(external_node_path_.join(dir, MARKER)) || vaultMarker(dir) !== marker) {
-        throw new errors_ActionError(`refusing to remove ${dir}: it is not the vault this run created (its marker differs)`);
+        throw new errors/* ActionError */.lZ(`refusing to remove ${dir}: it is not the vault this run created (its marker differs)`);
     }
 }
 const EXCLUSIVE = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW;
@@ -199,7 +212,7 @@ function removeVault(dir, marker) {
     }
     const uid = process.getuid?.();
     if (!st.isDirectory() || !external_node_path_.basename(dir).startsWith(VAULT_PREFIX) || (uid !== undefined && st.uid !== uid)) {
-        throw new errors_ActionError(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
+        throw new errors/* ActionError */.lZ(`refusing to remove ${dir}: not a secret-build vault directory of this user`);
     }
     // Given a marker (the post step, from saved state): only that vault, holding only vault files. Without (main's own session): its vault.
     if (marker !== undefined)
@@ -235,15 +248,22 @@ function defaultRunnerTemp() {
 ;// CONCATENATED MODULE: ./src/post.ts
 /**
  * The post step (`post-if: always()`): the backstop for a main step that was killed
- * before its `finally` ran. Reads only saved state and removes only a vault; it loads
- * nothing else, so it starts fast and has nothing to print but its own messages.
+ * before its `finally` ran. Reads only saved state and removes only what main recorded
+ * there: the vault, and the build's unscanned exports (leak-guard/exports.ts). It loads
+ * nothing else unless there is an image to remove, so it starts fast and has nothing to
+ * print but its own messages.
  */
 
 
-function run() {
+
+async function run() {
+    removeLeftVault();
+    await removeLeftExports();
+}
+function removeLeftVault() {
     const vault = core/* getState */.Gu(vault_state/* VAULT_STATE_KEY */.N);
     if (!vault)
-        return Promise.resolve();
+        return;
     try {
         // Only the directory this run created: its marker must be the one main saved with it.
         if (removeVault(vault, core/* getState */.Gu(vault_state/* VAULT_MARKER_KEY */._)))
@@ -252,7 +272,42 @@ function run() {
     catch (e) {
         core/* warning */.$e(`secret-build post: could not remove the secret vault ${vault}: ${e.message}`);
     }
-    return Promise.resolve();
+}
+/** Paths by the names only the action gives them; an image only while it is untagged (the scan's, never published). */
+async function removeLeftExports() {
+    const paths = parsePaths(core/* getState */.Gu(exports_state/* EXPORTS_STATE_KEY */.ib));
+    const image = core/* getState */.Gu(exports_state/* LOADED_IMAGE_STATE_KEY */.kF);
+    if (!paths.length && !image)
+        return;
+    const { removeExports } = await __webpack_require__.e(/* import() */ 156).then(__webpack_require__.bind(__webpack_require__, 156));
+    try {
+        const removed = removeExports(paths);
+        if (removed.length)
+            core/* info */.pq(`secret-build post: removed ${removed.length} unscanned build export(s) the main step left behind`);
+    }
+    catch (e) {
+        core/* warning */.$e(`secret-build post: could not remove the build's exports: ${e.message}`);
+    }
+    if (image)
+        await removeUntaggedImage(image);
+}
+function parsePaths(state) {
+    try {
+        const v = JSON.parse(state || '[]');
+        return Array.isArray(v) ? v.filter((p) => typeof p === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+async function removeUntaggedImage(id) {
+    const [{ capture, removeImageNow }, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 545).then(__webpack_require__.bind(__webpack_require__, 545)), __webpack_require__.e(/* import() */ 643).then(__webpack_require__.bind(__webpack_require__, 643))]);
+    const log = Log.forSecrets([]);
+    const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
+    if (tags.code !== 0 || tags.stdout.trim() !== '0')
+        return;
+    removeImageNow(id, log);
+    core/* info */.pq('secret-build post: removed the unscanned image the main step had loaded');
 }
 
 

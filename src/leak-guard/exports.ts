@@ -1,0 +1,70 @@
+/**
+ * What the build leaves on the runner until it is published or thrown away: the work
+ * directory (the OCI export, cache layouts, outputs inside the context), each file
+ * output's copy beside its destination, and on the classic image store the untagged
+ * image loaded for the scan. None of it has been scanned while the step runs, so every
+ * way out removes it: the `finally`, a cancellation signal (synchronously, as the vault),
+ * and the post step after a killed main, from the state recorded here as the vault's is.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Disposable } from '../cancel.js';
+import { removeImageNow } from '../docker/process.js';
+import type { Log } from '../output/log.js';
+import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY } from './exports-state.js';
+
+export class Exports implements Disposable {
+  private readonly paths: string[] = [];
+  private image = '';
+
+  constructor(private readonly log: Log) {}
+
+  add(...paths: string[]): void {
+    this.paths.push(...paths.map((p) => path.resolve(p)));
+    this.save();
+  }
+
+  /** The untagged image the classic store loaded for the scan: removed on every way out, until it is published. */
+  loaded(id: string): void {
+    this.image = id;
+    this.save();
+  }
+
+  /** The loaded image is published (tagged, pushed, or loaded as asked): no longer the action's to remove. */
+  published(): void {
+    this.image = '';
+    this.save();
+  }
+
+  /** Synchronous: a signal handler calls it. */
+  dispose(): void {
+    removeExports(this.paths);
+    if (this.image) removeImageNow(this.image, this.log);
+    this.paths.length = 0;
+    this.image = '';
+    this.save();
+  }
+
+  private save(): void {
+    this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
+    this.log.saveState(LOADED_IMAGE_STATE_KEY, this.image);
+  }
+}
+
+/** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
+export function removeExports(paths: string[]): string[] {
+  return paths.filter((p) => {
+    if (!isExportPath(p) || !present(p)) return false;
+    fs.rmSync(p, { recursive: true, force: true });
+    return true;
+  });
+}
+
+function present(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
