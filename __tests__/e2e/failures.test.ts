@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   dockerReady,
+  errorAnnotations,
   everythingVisible,
   leaksIn,
   leftovers,
@@ -40,17 +41,9 @@ async function fail(files: Record<string, string>, inputs: Record<string, string
   return run;
 }
 
-/** The error annotations, decoded as the runner shows them (`%0A` is a line break). */
-function errors(run: ActionRun): string[] {
-  return run.main.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('::error'))
-    .map((l) => l.replaceAll('%0A', '\n').replaceAll('%25', '%'));
-}
-
 /** Exactly one annotation fails the step (preflight findings aside), and it says this. */
 function theFailure(run: ActionRun): string {
-  const failures = errors(run).filter((e) => !e.includes('title=secret-build leak guard'));
+  const failures = errorAnnotations(run).filter((e) => !e.includes('title=secret-build leak guard'));
   expect(failures).toHaveLength(1);
   return failures[0];
 }
@@ -105,7 +98,7 @@ e2e('the ten most common failures', () => {
 
   test('7. a required secret that was not given: the preflight names it, its line, and the ids given', async () => {
     const run = await fail({ Dockerfile: `${BASE}\nRUN --mount=type=secret,id=npm,required=true true\n${USES_TOK}\n` }, {});
-    expect(errors(run)[0]).toMatch(
+    expect(errorAnnotations(run)[0]).toMatch(
       /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm" but the action was not given it \(given: tok\)/
     );
     expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
@@ -113,7 +106,7 @@ e2e('the ten most common failures', () => {
 
   test('8. a wrong secret id: the missing id is an error, the unused one a warning', async () => {
     const run = await fail({ Dockerfile: `${BASE}\nRUN --mount=type=secret,id=npm_token,required=true true\n` }, { secrets: `npmtoken=${TOK}` });
-    expect(errors(run)[0]).toMatch(
+    expect(errorAnnotations(run)[0]).toMatch(
       /file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm_token" but the action was not given it \(given: npmtoken\)/
     );
     expect(run.main.stdout).toMatch(

@@ -387,7 +387,7 @@ export async function registryReady(): Promise<boolean> {
 }
 
 /** Every manifest type a client accepts: the registry answers a request without the Docker v2 type with schema 1 and another digest. */
-const MANIFEST_TYPES = [
+export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -466,4 +466,12 @@ export function killChildren(w: Workspace): void {
       // already gone
     }
   }
+}
+
+/** The error annotations of a run, decoded as the runner shows them (`%0A` is a line break). */
+export function errorAnnotations(run: ActionRun): string[] {
+  return run.main.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('::error'))
+    .map((l) => l.replaceAll('%0A', '\n').replaceAll('%25', '%'));
 }

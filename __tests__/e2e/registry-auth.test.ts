@@ -16,6 +16,8 @@ import {
   everythingVisible,
   exportedImage,
   KEEP_SCANNED_EXPORT,
+  MANIFEST_TYPES,
+  errorAnnotations,
   leaksIn,
   leftovers,
   makeWorkspace,
@@ -88,27 +90,11 @@ async function act(ws: Workspace, inputs: Record<string, string>, env: Record<st
 const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const copies = (run: ActionRun) => run.children.filter((c) => c.program === 'skopeo' && c.argv[0] === 'copy');
 
-/** The error annotations, decoded as the runner shows them (`%0A` is a line break). */
-function errors(run: ActionRun): string[] {
-  return run.main.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('::error'))
-    .map((l) => l.replaceAll('%0A', '\n').replaceAll('%25', '%'));
-}
-
 function theFailure(run: ActionRun): string {
-  const failures = errors(run);
+  const failures = errorAnnotations(run);
   expect(failures).toHaveLength(1);
   return failures[0];
 }
-
-/** Every manifest type a client accepts (harness.ts: without the Docker v2 type the registry answers with schema 1). */
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
 
 async function digestAt(registry: string, repo: string, reference: string, authorization: string): Promise<string | undefined> {
   const r = await fetch(`http://${registry}/v2/${repo}/manifests/${reference}`, {
@@ -122,7 +108,7 @@ async function digestAt(registry: string, repo: string, reference: string, autho
 
 /** A successful push of the clean image: one build, and registry digest = digest output = scanned export digest. */
 async function expectPushed(run: ActionRun, ws: Workspace, registry: string, repo: string, authorization: string): Promise<void> {
-  expect(errors(run)).toEqual([]);
+  expect(errorAnnotations(run)).toEqual([]);
   expect(run.main.code).toBe(0);
   expect(builds(run)).toHaveLength(1);
   expect(builds(run)[0].argv).not.toContain('--push');
@@ -486,7 +472,7 @@ e2e('no skopeo on PATH', () => {
   test('load: true needs no skopeo: built, scanned and loaded', async () => {
     const { ws, env } = withoutSkopeo();
     const run = await act(ws, { load: 'true' }, env, []);
-    expect(errors(run)).toEqual([]);
+    expect(errorAnnotations(run)).toEqual([]);
     expect(run.main.code).toBe(0);
     expect(builds(run)).toHaveLength(1);
     expect(run.children.every((c) => c.program === 'docker')).toBe(true);

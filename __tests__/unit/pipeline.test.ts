@@ -120,7 +120,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(fake, { recursive: true, force: true }));
 
-beforeEach(() => {
+/** A fresh run: no calls, events or messages, a new vault base and workspace, stdout recorded. */
+function fresh(): void {
   core.reset();
   events.length = 0;
   fs.rmSync(path.join(fake, 'calls'), { force: true });
@@ -142,7 +143,9 @@ beforeEach(() => {
     rest.find((r): r is () => void => typeof r === 'function')?.();
     return true;
   });
-});
+}
+
+beforeEach(fresh);
 
 afterAll(() => {
   process.env = saved;
@@ -223,18 +226,7 @@ describe('pipeline ordering (scripted docker and skopeo)', () => {
   test('as a property over builder, outputs and a clean or leaky image', async () => {
     await fc.assert(
       fc.asyncProperty(fc.record({ containerd: fc.boolean(), leaky: fc.boolean(), push: fc.boolean(), load: fc.boolean() }), async (c) => {
-        core.reset();
-        events.length = 0;
-        fs.rmSync(path.join(fake, 'calls'), { force: true });
-        vault = fs.mkdtempSync('/dev/shm/fake-pipeline-vault-');
-        workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-pipeline-ws-'));
-        fs.writeFileSync(path.join(workspace, 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=tok,required=true true\n');
-        Object.assign(process.env, { FAKE_VAULT: vault, RUNNER_TEMP: workspace, GITHUB_WORKSPACE: workspace, DOCKER_CONFIG: workspace });
-        jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-          if (!String(chunk).startsWith('::add-mask::')) events.push('print');
-          rest.find((r): r is () => void => typeof r === 'function')?.();
-          return true;
-        });
+        fresh();
         checkOrdering(c, await runCase(c));
       }),
       { numRuns: 12 }

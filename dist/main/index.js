@@ -5946,8 +5946,19 @@ function needsSkopeo(p) {
 ;// CONCATENATED MODULE: ./src/leak-guard/exports-state.ts
 /**
  * The state keys under which main records the build's exports for the post step, and the
- * names the action gives them. Imports nothing: the post step's entry reads it at start.
+ * names the action gives them. Imports only node:fs: the post step's entry reads it at start.
  */
+
+/** Whether a path exists, as itself (a symlink is not followed). */
+function present(p) {
+    try {
+        external_node_fs_.lstatSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 const EXPORTS_STATE_KEY = 'exports';
 const LOADED_IMAGE_STATE_KEY = 'loaded-image';
 /** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
@@ -6012,15 +6023,6 @@ function removeExports(paths) {
         external_node_fs_.rmSync(p, { recursive: true, force: true });
         return true;
     });
-}
-function present(p) {
-    try {
-        external_node_fs_.lstatSync(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"

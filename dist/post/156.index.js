@@ -258,20 +258,11 @@ class Exports {
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
 function removeExports(paths) {
     return paths.filter((p) => {
-        if (!(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isExportPath */ .Mr)(p) || !present(p))
+        if (!(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isExportPath */ .Mr)(p) || !(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .present */ .Eb)(p))
             return false;
         node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(p, { recursive: true, force: true });
         return true;
     });
-}
-function present(p) {
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
 }
 
 

@@ -5,10 +5,8 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(956);
-/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(449);
+/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(956);
+/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
 // Bundle entry of the post step (dist/post): the runner executes this file.
 //
 // After a successful main (nearly every run) the vault and the build's exports are already
@@ -20,27 +18,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // own) only when something main saved is still there. Nothing is printed when it is gone.
 
 
-
-function present(p) {
-    try {
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
 function exportsLeft() {
     try {
-        const paths = JSON.parse(process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib}`] || '[]');
-        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && present(p));
+        const paths = JSON.parse(process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .EXPORTS_STATE_KEY */ .ib}`] || '[]');
+        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(p));
     }
     catch {
         return false;
     }
 }
-const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__/* .VAULT_STATE_KEY */ .N}`];
-if ((vault && present(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
+const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__/* .VAULT_STATE_KEY */ .N}`];
+if ((vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
     const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(58), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
     await run();
 }
@@ -54,14 +42,28 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eb: () => (/* binding */ present),
 /* harmony export */   Mr: () => (/* binding */ isExportPath),
 /* harmony export */   ib: () => (/* binding */ EXPORTS_STATE_KEY),
 /* harmony export */   kF: () => (/* binding */ LOADED_IMAGE_STATE_KEY)
 /* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /**
  * The state keys under which main records the build's exports for the post step, and the
- * names the action gives them. Imports nothing: the post step's entry reads it at start.
+ * names the action gives them. Imports only node:fs: the post step's entry reads it at start.
  */
+
+/** Whether a path exists, as itself (a symlink is not followed). */
+function present(p) {
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 const EXPORTS_STATE_KEY = 'exports';
 const LOADED_IMAGE_STATE_KEY = 'loaded-image';
 /** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */

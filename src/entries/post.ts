@@ -7,18 +7,8 @@
 // STATE_<name>, which is all @actions/core's getState reads) and an lstat each, and loads
 // the post step proper (src/post.ts: @actions/core, the checked removals; a chunk of its
 // own) only when something main saved is still there. Nothing is printed when it is gone.
-import * as fs from 'node:fs';
-import { EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY } from '../leak-guard/exports-state.js';
+import { EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from '../leak-guard/exports-state.js';
 import { VAULT_STATE_KEY } from '../secrets/vault-state.js';
-
-function present(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function exportsLeft(): boolean {
   try {

@@ -1,7 +1,18 @@
 /**
  * The state keys under which main records the build's exports for the post step, and the
- * names the action gives them. Imports nothing: the post step's entry reads it at start.
+ * names the action gives them. Imports only node:fs: the post step's entry reads it at start.
  */
+import * as fs from 'node:fs';
+
+/** Whether a path exists, as itself (a symlink is not followed). */
+export function present(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const EXPORTS_STATE_KEY = 'exports';
 export const LOADED_IMAGE_STATE_KEY = 'loaded-image';
 

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Disposable } from '../cancel.js';
 import { removeImageNow } from '../docker/process.js';
 import type { Log } from '../output/log.js';
-import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY } from './exports-state.js';
+import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY, present } from './exports-state.js';
 
 export class Exports implements Disposable {
   private readonly paths: string[] = [];
@@ -58,13 +58,4 @@ export function removeExports(paths: string[]): string[] {
     fs.rmSync(p, { recursive: true, force: true });
     return true;
   });
-}
-
-function present(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
