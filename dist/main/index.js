@@ -6507,6 +6507,22 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
+/** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
+function guardMode(inputs, secrets) {
+    return inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
+}
+/**
+ * The builder is inspected for the leak guard's plan and for build-push-action's test before
+ * its default provenance: one buildx call (~0.3 s here), started before the preflight so the
+ * two overlap. A failure waits for the pipeline to await it.
+ */
+function inspectFirst(inputs, secrets, log) {
+    if (guardMode(inputs, secrets) === 'off' && inputs.provenanceDefault === '')
+        return undefined;
+    const p = inspectBuilder(inputs.build.builder, log);
+    p.catch(() => undefined);
+    return p;
+}
 /**
  * Files buildx writes for the action (image id, metadata, exports): not secret, so outside
  * the vault, on RUNNER_TEMP; unscanned, so recorded and removed on every way out (exports.ts).
@@ -6531,11 +6547,8 @@ async function inWorkDir(r, work, exports) {
     if (base.kind === 'disk-fallback')
         log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
     report.vaultKind = base.kind;
-    // With nothing secret to find, the leak guard has nothing to verify: one build.
-    const guard = inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
-    // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
-    const probe = guard !== 'off' || inputs.provenanceDefault !== '';
-    const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
+    const guard = guardMode(inputs, secrets);
+    const builder = (await (r.builder ?? inspectFirst(inputs, secrets, log))) ?? { driver: '', ociExport: true };
     const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
     const plan = planGuard(build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
     exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
@@ -6807,7 +6820,9 @@ async function main_prepare({ inputs, secrets, log }, report, cancel) {
         throw new errors/* InputError */.dz('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
     Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
     const dockerfile = dockerfilePath(b.context, b.file);
-    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
+    // The builder probe runs while the preflight reads the Dockerfile.
+    const builder = inspectFirst(inputs, secrets, log);
+    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile), builder };
     const pre = await log.group('Leak guard: Dockerfile preflight', () => dockerfile
         ? runPreflight({
             mode: inputs.leakCheck,
