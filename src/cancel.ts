@@ -1,8 +1,8 @@
 /**
  * Cancellation: the runner sends SIGINT, then SIGTERM, then kills. The open secret
- * session goes first, synchronously, before anything else can be interrupted; then what
- * the build left unscanned (leak-guard/exports.ts); then the running child is told to
- * stop and given a moment, and the action exits non-zero.
+ * session goes first, synchronously, before anything else can be interrupted; then the
+ * running child is told to stop and given a moment; then what the build left unscanned
+ * (leak-guard/exports.ts) is removed, and the action exits non-zero.
  */
 import type { ChildProcess } from 'node:child_process';
 
@@ -31,16 +31,12 @@ export function onCancel(report: (msg: string) => void): Cancellation {
     try {
       resource?.dispose();
     } finally {
-      // Each on its own: one that fails (a disk gone) does not keep the others or the exit from running.
-      for (const c of cleanups) {
-        try {
-          c.dispose();
-        } catch (e) {
-          report(`could not remove what the build left: ${(e as Error).message}`);
-        }
-      }
       report(`received ${signal}: secret vault removed, stopping the build`);
-      stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
+      // The exports go once the child is gone: buildx may still be writing one.
+      stopChild(child, signal, () => {
+        runCleanups(cleanups, report);
+        process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
+      });
     }
   };
   SIGNALS.forEach((s) => process.on(s, handler));
@@ -57,6 +53,17 @@ export function onCancel(report: (msg: string) => void): Cancellation {
     },
     dispose: () => SIGNALS.forEach((s) => process.off(s, handler))
   };
+}
+
+/** Each on its own: one that fails (a disk gone) does not keep the others or the exit from running. */
+function runCleanups(cleanups: Set<Disposable>, report: (msg: string) => void): void {
+  for (const c of cleanups) {
+    try {
+      c.dispose();
+    } catch (e) {
+      report(`could not remove what the build left: ${(e as Error).message}`);
+    }
+  }
 }
 
 function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals, exit: () => void): void {

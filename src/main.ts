@@ -12,7 +12,7 @@ import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './output/log.js';
 import { newReport, writeSummary, type RunReport } from './output/summary.js';
-import { buildVerifyPublish, inspectFirst, type Run } from './pipeline.js';
+import { buildVerifyPublish, type Run } from './pipeline.js';
 import { secretlessRun } from './run-context.js';
 import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.js';
 
@@ -97,9 +97,7 @@ async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' 
   if (inTmpfsDir.length) throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
   Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
   const dockerfile = dockerfilePath(b.context, b.file);
-  // The builder probe runs while the preflight reads the Dockerfile.
-  const builder = inspectFirst(inputs, secrets, log);
-  const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile), builder };
+  const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
   const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile
       ? runPreflight(

@@ -35,25 +35,11 @@ export interface Run {
   report: RunReport;
   /** The Dockerfile as annotations name it (workspace-relative), when it is on the runner. */
   dockerfile?: string;
-  /** The builder's inspection, started as early as main can (inspectFirst), while the preflight runs. */
-  builder?: Promise<BuilderInfo>;
 }
 
 /** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
 export function guardMode(inputs: Inputs, secrets: readonly Secret[]): Inputs['leakCheck'] {
   return inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
-}
-
-/**
- * The builder is inspected for the leak guard's plan and for build-push-action's test before
- * its default provenance: one buildx call (~0.3 s here), started before the preflight so the
- * two overlap. A failure waits for the pipeline to await it.
- */
-export function inspectFirst(inputs: Inputs, secrets: readonly Secret[], log: Log): Promise<BuilderInfo> | undefined {
-  if (guardMode(inputs, secrets) === 'off' && inputs.provenanceDefault === '') return undefined;
-  const p = inspectBuilder(inputs.build.builder, log);
-  p.catch(() => undefined);
-  return p;
 }
 
 /**
@@ -80,7 +66,10 @@ async function inWorkDir(r: Run, work: string, exports: Exports): Promise<BuildO
   if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
   report.vaultKind = base.kind;
   const guard = guardMode(inputs, secrets);
-  const builder: BuilderInfo = (await (r.builder ?? inspectFirst(inputs, secrets, log))) ?? { driver: '', ociExport: true };
+  // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
+  // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
+  const probe = guard !== 'off' || inputs.provenanceDefault !== '';
+  const builder: BuilderInfo = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
   const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
   const plan = planGuard(build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));

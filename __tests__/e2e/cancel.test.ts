@@ -165,14 +165,30 @@ function classicReady(): boolean {
   // docker save stalls: the scan is held with the image loaded.
   const STALL = 'if [ "$1" = "save" ]; then touch "$(dirname "$0")/phase"; exec sleep 60; fi\n';
 
-  test.each(['SIGTERM', 'SIGKILL'] as const)('%s in the scan: the image is gone afterwards (by main on SIGTERM, by post after SIGKILL)', async (signal) => {
+  // Held in the build (its RUN step), in the scan (docker save stalls, the image loaded) and in publishing (docker tag).
+  const CLASSIC_PHASES: Record<string, { hook?: string; text?: string; loaded: boolean }> = {
+    'in the build': { text: 'build-started', loaded: false },
+    'in the scan': { hook: STALL, loaded: true },
+    'in publishing': { hook: hold('[ "$1" = tag ]'), loaded: true }
+  };
+  test.each([
+    ['SIGTERM', 'in the build'],
+    ['SIGTERM', 'in the scan'],
+    ['SIGTERM', 'in publishing'],
+    ['SIGKILL', 'in the scan']
+  ] as const)('%s %s: the untagged image and every export are gone afterwards (by main on SIGTERM, by post after SIGKILL)', async (signal, phase) => {
     const before = images();
     const w = makeWorkspace({ Dockerfile: DOCKERFILE });
     workspaces.push(w);
-    fs.writeFileSync(path.join(w.shimDir, 'before.sh'), STALL);
-    const main = startMain(w, { secrets: `tok=${SECRET}`, 'no-cache': 'true', load: 'true' }, { DOCKER_HOST: CLASSIC_HOST });
-    await reached(w, undefined, main);
-    expect(images().filter((id) => !before.includes(id))).toHaveLength(1);
+    const p = CLASSIC_PHASES[phase];
+    if (p.hook) fs.writeFileSync(path.join(w.shimDir, 'before.sh'), p.hook);
+    const main = startMain(
+      w,
+      { secrets: `tok=${SECRET}`, 'no-cache': 'true', load: 'true', tags: `sb-e2e-cancel:${randomBytes(3).toString('hex')}` },
+      { DOCKER_HOST: CLASSIC_HOST }
+    );
+    await reached(w, p.text, main);
+    expect(images().filter((id) => !before.includes(id))).toHaveLength(p.loaded ? 1 : 0);
     main.child.kill(signal);
     const step = await main.done;
     killChildren(w);

@@ -70,6 +70,7 @@ describe('onCancel', () => {
     c.track({
       dispose: () => events.push(`dispose (child running: ${running.exitCode === null && running.signalCode === null && !running.killed})`)
     });
+    c.cleanup({ dispose: () => events.push(`exports (child exited: ${running.exitCode !== null || running.signalCode !== null})`) });
 
     process.emit(signal, signal);
 
@@ -80,10 +81,12 @@ describe('onCancel', () => {
 
     await expect(exited).resolves.toBe(code);
     expect(running.signalCode).toBe(signal);
+    // The build's exports go once the child that may be writing them is gone.
+    expect(events).toContain('exports (child exited: true)');
     expect(exits).toEqual([code]);
   });
 
-  test('the vault first, then each cleanup still registered (the build exports); one that throws is reported and the exit follows; a forgotten one is not called', () => {
+  test('the vault first, then (with the child gone) each cleanup still registered (the build exports); one that throws is reported and the exit follows; a forgotten one is not called', () => {
     const c = cancellation();
     c.track({ dispose: () => events.push('vault') });
     c.cleanup({
@@ -97,9 +100,9 @@ describe('onCancel', () => {
     process.emit('SIGTERM', 'SIGTERM');
     expect(events).toEqual([
       'vault',
+      'report received SIGTERM: secret vault removed, stopping the build',
       'exports',
       'report could not remove what the build left: disk gone',
-      'report received SIGTERM: secret vault removed, stopping the build',
       'exit 143'
     ]);
     expect(exits).toEqual([143]);

@@ -153,17 +153,12 @@ function onCancel(report) {
             resource?.dispose();
         }
         finally {
-            // Each on its own: one that fails (a disk gone) does not keep the others or the exit from running.
-            for (const c of cleanups) {
-                try {
-                    c.dispose();
-                }
-                catch (e) {
-                    report(`could not remove what the build left: ${e.message}`);
-                }
-            }
             report(`received ${signal}: secret vault removed, stopping the build`);
-            stopChild(child, signal, () => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)));
+            // The exports go once the child is gone: buildx may still be writing one.
+            stopChild(child, signal, () => {
+                runCleanups(cleanups, report);
+                process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
+            });
         }
     };
     SIGNALS.forEach((s) => process.on(s, handler));
@@ -180,6 +175,17 @@ function onCancel(report) {
         },
         dispose: () => SIGNALS.forEach((s) => process.off(s, handler))
     };
+}
+/** Each on its own: one that fails (a disk gone) does not keep the others or the exit from running. */
+function runCleanups(cleanups, report) {
+    for (const c of cleanups) {
+        try {
+            c.dispose();
+        }
+        catch (e) {
+            report(`could not remove what the build left: ${e.message}`);
+        }
+    }
 }
 function stopChild(child, signal, exit) {
     if (!child || child.exitCode !== null || child.signalCode !== null)
@@ -5950,7 +5956,7 @@ function needsSkopeo(p) {
  */
 
 /** Whether a path exists, as itself (a symlink is not followed). */
-function present(p) {
+function exports_state_present(p) {
     try {
         external_node_fs_.lstatSync(p);
         return true;
@@ -6001,14 +6007,16 @@ class Exports {
         this.image = '';
         this.save();
     }
-    /** Synchronous: a signal handler calls it. */
+    /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
-        removeExports(this.paths);
+        const left = this.paths.filter((p) => !removeExport(p));
         if (this.image)
             removeImageNow(this.image, this.log);
-        this.paths.length = 0;
+        this.paths.splice(0, this.paths.length, ...left);
         this.image = '';
         this.save();
+        if (left.length)
+            throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
     }
     save() {
         this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
@@ -6017,12 +6025,21 @@ class Exports {
 }
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
 function removeExports(paths) {
-    return paths.filter((p) => {
-        if (!isExportPath(p) || !present(p))
-            return false;
-        external_node_fs_.rmSync(p, { recursive: true, force: true });
+    return paths.filter((p) => present(p) && removeExport(p));
+}
+/** Whether `p` is gone now (a path not named as the action names its exports is never removed). */
+function removeExport(p) {
+    if (!exports_state_present(p))
         return true;
-    });
+    if (!isExportPath(p))
+        return false;
+    try {
+        external_node_fs_.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -6512,18 +6529,6 @@ function guardMode(inputs, secrets) {
     return inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
 }
 /**
- * The builder is inspected for the leak guard's plan and for build-push-action's test before
- * its default provenance: one buildx call (~0.3 s here), started before the preflight so the
- * two overlap. A failure waits for the pipeline to await it.
- */
-function inspectFirst(inputs, secrets, log) {
-    if (guardMode(inputs, secrets) === 'off' && inputs.provenanceDefault === '')
-        return undefined;
-    const p = inspectBuilder(inputs.build.builder, log);
-    p.catch(() => undefined);
-    return p;
-}
-/**
  * Files buildx writes for the action (image id, metadata, exports): not secret, so outside
  * the vault, on RUNNER_TEMP; unscanned, so recorded and removed on every way out (exports.ts).
  */
@@ -6548,7 +6553,10 @@ async function inWorkDir(r, work, exports) {
         log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
     report.vaultKind = base.kind;
     const guard = guardMode(inputs, secrets);
-    const builder = (await (r.builder ?? inspectFirst(inputs, secrets, log))) ?? { driver: '', ociExport: true };
+    // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
+    // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
+    const probe = guard !== 'off' || inputs.provenanceDefault !== '';
+    const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
     const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
     const plan = planGuard(build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
     exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
@@ -6820,9 +6828,7 @@ async function main_prepare({ inputs, secrets, log }, report, cancel) {
         throw new errors/* InputError */.dz('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
     Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
     const dockerfile = dockerfilePath(b.context, b.file);
-    // The builder probe runs while the preflight reads the Dockerfile.
-    const builder = inspectFirst(inputs, secrets, log);
-    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile), builder };
+    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
     const pre = await log.group('Leak guard: Dockerfile preflight', () => dockerfile
         ? runPreflight({
             mode: inputs.leakCheck,

@@ -241,14 +241,16 @@ class Exports {
         this.image = '';
         this.save();
     }
-    /** Synchronous: a signal handler calls it. */
+    /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
-        removeExports(this.paths);
+        const left = this.paths.filter((p) => !removeExport(p));
         if (this.image)
             removeImageNow(this.image, this.log);
-        this.paths.length = 0;
+        this.paths.splice(0, this.paths.length, ...left);
         this.image = '';
         this.save();
+        if (left.length)
+            throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
     }
     save() {
         this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
@@ -257,12 +259,21 @@ class Exports {
 }
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
 function removeExports(paths) {
-    return paths.filter((p) => {
-        if (!(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isExportPath */ .Mr)(p) || !(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .present */ .Eb)(p))
-            return false;
-        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(p, { recursive: true, force: true });
+    return paths.filter((p) => (0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .present */ .Eb)(p) && removeExport(p));
+}
+/** Whether `p` is gone now (a path not named as the action names its exports is never removed). */
+function removeExport(p) {
+    if (!(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .present */ .Eb)(p))
         return true;
-    });
+    if (!(0,_exports_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isExportPath */ .Mr)(p))
+        return false;
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 

@@ -36,13 +36,14 @@ export class Exports implements Disposable {
     this.save();
   }
 
-  /** Synchronous: a signal handler calls it. */
+  /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
   dispose(): void {
-    removeExports(this.paths);
+    const left = this.paths.filter((p) => !removeExport(p));
     if (this.image) removeImageNow(this.image, this.log);
-    this.paths.length = 0;
+    this.paths.splice(0, this.paths.length, ...left);
     this.image = '';
     this.save();
+    if (left.length) throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
   }
 
   private save(): void {
@@ -53,9 +54,17 @@ export class Exports implements Disposable {
 
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
 export function removeExports(paths: string[]): string[] {
-  return paths.filter((p) => {
-    if (!isExportPath(p) || !present(p)) return false;
-    fs.rmSync(p, { recursive: true, force: true });
+  return paths.filter((p) => present(p) && removeExport(p));
+}
+
+/** Whether `p` is gone now (a path not named as the action names its exports is never removed). */
+function removeExport(p: string): boolean {
+  if (!present(p)) return true;
+  if (!isExportPath(p)) return false;
+  try {
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
     return true;
-  });
+  } catch {
+    return false;
+  }
 }

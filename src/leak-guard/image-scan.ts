@@ -78,7 +78,9 @@ export class ImageScanner {
       const at = depth === 0 ? entry.header.name : layer;
       // A secret can be a name: a file named after it, a link pointing at it, an owner or a PAX record.
       this.scanText(headerText(entry.header), at, entry.header.name);
-      if (entry.header.type !== 'file') {
+      // Every entry that carries data is read, whatever its type says (a contiguous file, an
+      // unknown type flag): tar tools extract such entries as files.
+      if (!(entry.header.size ?? 0) && entry.header.type !== 'file') {
         entry.resume();
         continue;
       }
@@ -118,14 +120,29 @@ export class ImageScanner {
       rest.destroy();
       throw new Error(`${name} holds archives nested deeper than ${MAX_DEPTH}, which the scanner does not open`);
     }
-    if (gzip) {
-      const gunzip = createGunzip();
-      rest.on('error', (e) => gunzip.destroy(e));
-      rest.pipe(gunzip);
-      return this.scanEntry(gunzip, layer, name, depth + 1);
-    }
+    if (gzip) return this.scanGzip(rest, layer, name, depth);
     if (tarball) return this.scanTar(rest, layer, depth + 1);
     await this.scanBytes(rest, layer, name, keep);
+  }
+
+  /**
+   * A gzip stream, inflated and scanned. zlib stops quietly at a NUL byte after a member, so
+   * bytes after the gzip data would go unread: the input must end where the gzip data does,
+   * or the scan fails closed.
+   */
+  private async scanGzip(input: Readable, layer: string, name: string, depth: number): Promise<void> {
+    const gunzip = createGunzip();
+    let fed = 0;
+    let ended = false;
+    input.on('data', (c: Buffer) => (fed += c.length));
+    input.on('end', () => (ended = true));
+    input.on('error', (e) => gunzip.destroy(e));
+    input.pipe(gunzip);
+    await this.scanEntry(gunzip, layer, name, depth + 1);
+    if (!ended || gunzip.bytesWritten < fed) {
+      input.destroy();
+      throw new Error(`${name} has data after the end of its gzip stream, which the scanner does not read`);
+    }
   }
 
   private async scanBytes(stream: AsyncIterable<Buffer>, layer: string, name: string, keep?: string): Promise<void> {

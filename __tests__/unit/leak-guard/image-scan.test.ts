@@ -245,3 +245,34 @@ describe('ImageScanner: archives at every level of every output kind', () => {
     }
   });
 });
+
+/** Shapes an adversarial review used to hide a secret from the scan of an archive in the image. */
+describe('ImageScanner: what tar and gzip readers pass over quietly', () => {
+  test('bytes after a gzip member (a NUL, then the secret) fail the scan instead of going unread', async () => {
+    for (const gap of [Buffer.alloc(1), Buffer.alloc(512)]) {
+      const leak = Buffer.concat([gzipSync(Buffer.from('hello\n')), gap, SECRET]);
+      const s = new ImageScanner(redactor());
+      await expect(s.scanTar(Readable.from([await makeTar({ 'blobs/sha256/aaaa': gzipSync(await makeTar({ 'leak.gz': leak })) })]))).rejects.toThrow(
+        'leak.gz has data after the end of its gzip stream, which the scanner does not read'
+      );
+    }
+  });
+
+  test('two gzip members back to back (what gzip writes for concatenated input) are both read', async () => {
+    const s = new ImageScanner(redactor());
+    const two = Buffer.concat([gzipSync(Buffer.from('hello\n')), gzipSync(SECRET)]);
+    await s.scanTar(Readable.from([await makeTar({ 'app/two.gz': two })]));
+    expect(s.findings.map((f) => f.path)).toEqual(['app/two.gz']);
+  });
+
+  test.each(['contiguous-file'] as const)('an entry of type %s (typeflag 7) that carries data is read like a file', async (type) => {
+    const pack = tar.pack();
+    pack.entry({ name: 'leak7', type, size: SECRET.length }, SECRET);
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
+    const s = new ImageScanner(redactor());
+    await s.scanTar(Readable.from([await makeTar({ 'layer.tar': Buffer.concat(chunks) })]));
+    expect(s.findings.map((f) => f.path)).toEqual(['leak7']);
+  });
+});
