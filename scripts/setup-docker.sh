@@ -166,6 +166,9 @@ base_packages() {
   command -v ssh-add >/dev/null || echo openssh-client
   # The leak guard pushes the scanned OCI export with skopeo (GitHub's ubuntu runners have it too).
   command -v skopeo >/dev/null || echo skopeo
+  # The BuildKit build reads xz tarballs; its remote builder's mTLS certificates come from openssl.
+  command -v xz >/dev/null || echo xz-utils
+  command -v openssl >/dev/null || echo openssl
 }
 
 # Docker 28 + containerd 2.1 + buildx 0.29 are only in Debian sid; their binaries need glibc 2.34
