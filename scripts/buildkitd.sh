@@ -16,6 +16,13 @@
 # (root/), the pid file and the log. The builder is created without --use: the default builder
 # and the docker context stay as they are. It is created in the docker config of the user who
 # runs this script (DOCKER_CONFIG, else ~/.docker).
+#
+# start also runs a second buildkitd for linux/arm64 only (under QEMU's binfmt handler, see
+# scripts/setup-qemu.sh) on 127.0.0.1:$BUILDKITD_ARM_PORT (default 1235), with its own state and
+# certificates in $BUILDKITD_DIR/arm64, and creates the two-node remote builder sb-nodes
+# (BUILDKITD_NODES_BUILDER): node sb-nodes-amd is the first daemon pinned to linux/amd64, node
+# sb-nodes-arm the second, so a two-platform build sends each platform to its own node. stop
+# removes that builder and stops the second daemon too.
 set -euo pipefail
 # shellcheck source=lib.sh disable=SC1091 # (followed with shellcheck -x)
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +31,12 @@ ENGINE_PREFIX="${ENGINE_PREFIX:-/opt/secret-build-engine}"
 PORT="${BUILDKITD_PORT:-1234}"
 ADDR="tcp://127.0.0.1:$PORT"
 DIR="${BUILDKITD_DIR:-/var/lib/secret-build-buildkitd}"
-BUILDER="${BUILDKITD_BUILDER:-sb-remote}"
+# An empty BUILDKITD_BUILDER: no builder (the arm64 instance, which is a node of sb-nodes).
+BUILDER="${BUILDKITD_BUILDER-sb-remote}"
+# BUILDKITD_PLATFORM: the one platform the worker builds for (default: the host's and QEMU's).
+PLATFORM="${BUILDKITD_PLATFORM:-}"
+ARM_PORT="${BUILDKITD_ARM_PORT:-1235}"
+NODES_BUILDER="${BUILDKITD_NODES_BUILDER:-sb-nodes}"
 CERTS="$DIR/certs"
 PIDFILE="$DIR/buildkitd.pid"
 LOG="$DIR/buildkitd.log"
@@ -122,6 +134,7 @@ root = "$DIR/root"
   enabled = true
   binary = "$(runc_bin)"
   gc = true
+$(if [ -n "$PLATFORM" ]; then printf '  platforms = ["%s"]\n' "$PLATFORM"; fi)
 
 [worker.containerd]
   enabled = false
@@ -135,7 +148,39 @@ EOF
 }
 
 builder_exists() {
-  docker buildx inspect "$BUILDER" >/dev/null 2>&1
+  [ -n "$BUILDER" ] && docker buildx inspect "$BUILDER" >/dev/null 2>&1
+}
+
+# This script, run for the arm64 instance (port $ARM_PORT, state in $DIR/arm64, no builder).
+arm_instance() {
+  BUILDKITD_SECONDARY=1 BUILDKITD_PORT="$ARM_PORT" BUILDKITD_DIR="$DIR/arm64" \
+    BUILDKITD_PLATFORM=linux/arm64 BUILDKITD_BUILDER="" bash "$0" "$@"
+}
+
+# The driver options of the remote driver for the certificates in directory $1.
+tls_opts() {
+  printf 'cacert=%s/ca.pem,cert=%s/client.pem,key=%s/client-key.pem,servername=127.0.0.1' "$1" "$1" "$1"
+}
+
+# The two-node builder: this daemon for linux/amd64, the arm64 instance for linux/arm64. One
+# that exists but does not answer (e.g. made with older certificates) is recreated.
+nodes_builder() {
+  if docker buildx inspect --bootstrap "$NODES_BUILDER" >/dev/null 2>&1; then return 0; fi
+  if docker buildx inspect "$NODES_BUILDER" >/dev/null 2>&1; then
+    docker buildx rm "$NODES_BUILDER" >/dev/null
+  fi
+  log "creating buildx builder $NODES_BUILDER (two remote nodes: amd64 on $ADDR, arm64 on tcp://127.0.0.1:$ARM_PORT)"
+  docker buildx create --name "$NODES_BUILDER" --node "$NODES_BUILDER-amd" --platform linux/amd64 \
+    --driver remote --driver-opt "$(tls_opts "$CERTS")" "$ADDR" >/dev/null
+  docker buildx create --append --name "$NODES_BUILDER" --node "$NODES_BUILDER-arm" --platform linux/arm64 \
+    --driver remote --driver-opt "$(tls_opts "$DIR/arm64/certs")" "tcp://127.0.0.1:$ARM_PORT" >/dev/null
+  local out=""
+  for _ in $(seq 1 30); do
+    if out=$(docker buildx inspect --bootstrap "$NODES_BUILDER" 2>&1); then return 0; fi
+    sleep 1
+  done
+  log "docker buildx inspect --bootstrap $NODES_BUILDER keeps failing:"; printf '%s\n' "$out" >&2
+  return 1
 }
 
 # Waits until buildctl reaches the daemon (process $1) and lists a worker.
@@ -180,6 +225,7 @@ start() {
     echo "$p" > "$PIDFILE"
   fi
   wait_ready "$p" || exit 1
+  if [ -z "$BUILDER" ]; then printf '%s\n' "$ADDR"; return; fi
   if [ "$fresh" = new ] && builder_exists; then
     log "new certificates: recreating builder $BUILDER"
     docker buildx rm "$BUILDER" >/dev/null
@@ -192,9 +238,20 @@ start() {
   fi
   wait_builder || exit 1
   printf '%s %s\n' "$BUILDER" "$ADDR"
+  if [ -z "${BUILDKITD_SECONDARY:-}" ]; then
+    arm_instance start >/dev/null || exit 1
+    nodes_builder || exit 1
+    printf '%s %s tcp://127.0.0.1:%s\n' "$NODES_BUILDER" "$ADDR" "$ARM_PORT"
+  fi
 }
 
 stop() {
+  if [ -z "${BUILDKITD_SECONDARY:-}" ]; then
+    if docker buildx inspect "$NODES_BUILDER" >/dev/null 2>&1; then
+      docker buildx rm "$NODES_BUILDER" >/dev/null && log "removed builder $NODES_BUILDER"
+    fi
+    arm_instance stop
+  fi
   if builder_exists; then
     docker buildx rm "$BUILDER" >/dev/null && log "removed builder $BUILDER"
   fi
@@ -214,8 +271,13 @@ stop() {
 
 status() {
   local p
+  if [ -z "${BUILDKITD_SECONDARY:-}" ]; then
+    arm_instance status | sed "s/^/linux\/arm64 node of $NODES_BUILDER: /" || true
+  fi
   if p=$(running_pid) && buildctl debug workers >/dev/null 2>&1; then
-    if builder_exists; then
+    if [ -z "$BUILDER" ]; then
+      echo "running: pid $p on $ADDR, root $DIR/root"
+    elif builder_exists; then
       echo "running: pid $p on $ADDR, builder $BUILDER, root $DIR/root"
     else
       echo "running: pid $p on $ADDR, but no builder $BUILDER (run: bash scripts/buildkitd.sh start)"

@@ -58,6 +58,11 @@ const HINTS: Hint[] = [
     () =>
       'a multi-platform image cannot be loaded into the classic image store: turn on the containerd image store, use a builder of another driver (docker/setup-buildx-action), or build one platform'
   ],
+  [
+    /oci for multi-node builds currently not supported/,
+    () =>
+      'this builder builds the platforms on different nodes, and buildx cannot export their result as the one OCI image the leak guard scans before publishing: build each platform in a job of its own (push-by-digest, then docker buildx imagetools create), use a single-node builder (QEMU), or set leak-check: off'
+  ],
   [/dockerfile parse error/i, () => 'the Dockerfile does not parse: fix the instruction on that line'],
   [
     /failed to calculate checksum of ref .*not found|failed to compute cache key.*not found/,

@@ -48,6 +48,13 @@ const CASES: [string, string, RegExp, RegExp, number | undefined][] = [
     /turn on the containerd image store/,
     undefined
   ],
+  [
+    'two platforms on a builder whose nodes split them',
+    'ERROR: failed to build: oci for multi-node builds currently not supported\n',
+    /^oci for multi-node builds currently not supported$/m,
+    /build each platform in a job of its own \(push-by-digest/,
+    undefined
+  ],
   ['an unknown builder', 'ERROR: no builder "nope" found\n', /^no builder "nope" found$/m, /does not exist/, undefined],
   [
     'a missing secret',
