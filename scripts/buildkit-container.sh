@@ -19,6 +19,8 @@
 # docker context stay as they are; it lives in the docker config of the user who runs this
 # script (DOCKER_CONFIG, else ~/.docker).
 set -euo pipefail
+# shellcheck source=lib.sh disable=SC1091 # (followed with shellcheck -x)
+. "$(dirname "$0")/lib.sh"
 
 ENGINE_PREFIX="${ENGINE_PREFIX:-/opt/secret-build-engine}"
 BUILDER="${BUILDKIT_CONTAINER_BUILDER:-sb-container}"
@@ -93,11 +95,7 @@ write_config() {
 [worker.containerd]
   enabled = false
 
-# The local registries of scripts/registry.sh speak plain HTTP.
-[registry."127.0.0.1:5000"]
-  http = true
-[registry."127.0.0.1:5001"]
-  http = true
+$(buildkitd_local_registries)
 EOF
 }
 

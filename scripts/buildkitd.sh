@@ -139,11 +139,7 @@ $(if [ -n "$PLATFORM" ]; then printf '  platforms = ["%s"]\n' "$PLATFORM"; fi)
 [worker.containerd]
   enabled = false
 
-# The local registries of scripts/registry.sh speak plain HTTP.
-[registry."127.0.0.1:5000"]
-  http = true
-[registry."127.0.0.1:5001"]
-  http = true
+$(buildkitd_local_registries)
 EOF
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions the setup scripts share (sourced, not run).
 
 # Whether process $1 lives: a zombie (a killed daemon stays one until reaped) does not. The
@@ -31,4 +32,10 @@ debian_suite() {
   if [ -r /etc/os-release ]; then s=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}"); fi
   [ -n "$s" ] || die "no VERSION_CODENAME in /etc/os-release"
   printf '%s\n' "$s"
+}
+
+# The [registry] sections of a buildkitd.toml: the local registries of scripts/registry.sh speak plain HTTP.
+buildkitd_local_registries() {
+  printf '%s\n' '# The local registries of scripts/registry.sh speak plain HTTP.' \
+    '[registry."127.0.0.1:5000"]' '  http = true' '[registry."127.0.0.1:5001"]' '  http = true'
 }
