@@ -54,8 +54,13 @@ export async function buildVerifyPublish(r: Run): Promise<BuildOutputs> {
   try {
     return await inWorkDir(r, work, exports);
   } finally {
-    exports.dispose();
     forget();
+    try {
+      exports.dispose();
+    } catch (e) {
+      // Left in the step's state: the post step removes it.
+      r.log.warning(`secret-build: ${(e as Error).message}`);
+    }
   }
 }
 
@@ -89,9 +94,9 @@ async function inWorkDir(r: Run, work: string, exports: Exports): Promise<BuildO
 
 /**
  * The only build that mounts the secrets; the vault is wiped when it exits. Also starts
- * the look for concurrent builds (one buildx call, ~0.15 s), which the scan and the
- * publishing build then overlap: the caller prints its warning when they are done, and
- * before this throws.
+ * the look for concurrent builds (one buildx call, ~0.15–0.3 s), which the scan and the
+ * publishing then overlap: the caller prints its warning when they are done, and before
+ * this throws.
  */
 async function buildWithSecrets(
   r: Run,

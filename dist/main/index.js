@@ -6545,8 +6545,14 @@ async function buildVerifyPublish(r) {
         return await inWorkDir(r, work, exports);
     }
     finally {
-        exports.dispose();
         forget();
+        try {
+            exports.dispose();
+        }
+        catch (e) {
+            // Left in the step's state: the post step removes it.
+            r.log.warning(`secret-build: ${e.message}`);
+        }
     }
 }
 async function inWorkDir(r, work, exports) {
@@ -6583,9 +6589,9 @@ async function inWorkDir(r, work, exports) {
 }
 /**
  * The only build that mounts the secrets; the vault is wiped when it exits. Also starts
- * the look for concurrent builds (one buildx call, ~0.15 s), which the scan and the
- * publishing build then overlap: the caller prints its warning when they are done, and
- * before this throws.
+ * the look for concurrent builds (one buildx call, ~0.15–0.3 s), which the scan and the
+ * publishing then overlap: the caller prints its warning when they are done, and before
+ * this throws.
  */
 async function buildWithSecrets(r, base, plan, files, guarded) {
     const { secrets, log, cancel } = r;
