@@ -30,14 +30,15 @@ async function removeLeftExports(): Promise<void> {
   const paths = parsePaths(core.getState(EXPORTS_STATE_KEY));
   const image = core.getState(LOADED_IMAGE_STATE_KEY);
   if (!paths.length && !image) return;
-  const { removeExports } = await import('./leak-guard/exports.js');
+  // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
+  const { removeExports, removeUntaggedImage } = await import('./leak-guard/exports.js');
   try {
     const removed = removeExports(paths);
     if (removed.length) core.info(`secret-build post: removed ${removed.length} unscanned build export(s) the main step left behind`);
   } catch (e) {
     core.warning(`secret-build post: could not remove the build's exports: ${(e as Error).message}`);
   }
-  if (image) await removeUntaggedImage(image);
+  if (image && (await removeUntaggedImage(image))) core.info('secret-build post: removed the unscanned image the main step had loaded');
 }
 
 function parsePaths(state: string): string[] {
@@ -47,13 +48,4 @@ function parsePaths(state: string): string[] {
   } catch {
     return [];
   }
-}
-
-async function removeUntaggedImage(id: string): Promise<void> {
-  const [{ capture, removeImageNow }, { Log }] = await Promise.all([import('./docker/process.js'), import('./output/log.js')]);
-  const log = Log.forSecrets([]);
-  const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
-  if (tags.code !== 0 || tags.stdout.trim() !== '0') return;
-  removeImageNow(id, log);
-  core.info('secret-build post: removed the unscanned image the main step had loaded');
 }

@@ -5081,7 +5081,7 @@ function streamStdout(args, log) {
     return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
 /** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
-async function capture(args, log, program = 'docker') {
+async function process_capture(args, log, program = 'docker') {
     const env = prepare(args, log);
     try {
         // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
@@ -5098,7 +5098,7 @@ async function capture(args, log, program = 'docker') {
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
  * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
  */
-function removeImageNow(id, log) {
+function process_removeImageNow(id, log) {
     const args = ['image', 'rm', '--force', id];
     (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
 }
@@ -5431,7 +5431,7 @@ var variants = __nccwpck_require__(7851);
 
 /** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
 const MAY_COMMAND = /[\r\n]|::|##\[/;
-class Log {
+class log_Log {
     redactor;
     constructor(redactor) {
         this.redactor = redactor;
@@ -5441,7 +5441,7 @@ class Log {
         const redactor = secrets_redactor/* Redactor */.pO.forSecrets(secrets);
         for (const text of new Set(secrets.flatMap((s) => (0,variants/* runnerMasks */.Gc)(s.value))))
             core_setSecret(text);
-        return new Log(redactor);
+        return new log_Log(redactor);
     }
     scrub(text) {
         return this.redactor.scrub(text);
@@ -5650,7 +5650,7 @@ function atLeast011(version) {
  * not running yet (which the build would do anyway), so its BuildKit version is known.
  */
 async function inspectBuilder(builder, log) {
-    const r = await capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
+    const r = await process_capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
     if (r.code === 0)
         return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
     if (buildxMissing(r.stdout + r.stderr))
@@ -5678,7 +5678,7 @@ function overlapping(records, ref, now = Date.now()) {
 async function concurrentBuilds(ref, builder, log) {
     if (!ref)
         return [];
-    const r = await capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
+    const r = await process_capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
     return r.code === 0 ? concurrentNames(r.stdout, ref) : [];
 }
 /** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
@@ -5990,6 +5990,7 @@ function isExportPath(p) {
 
 
 
+
 class Exports {
     log;
     paths = [];
@@ -6015,7 +6016,7 @@ class Exports {
     dispose() {
         const left = this.paths.filter((p) => !removeExport(p));
         if (this.image)
-            removeImageNow(this.image, this.log);
+            process_removeImageNow(this.image, this.log);
         this.paths.splice(0, this.paths.length, ...left);
         this.image = '';
         this.save();
@@ -6044,6 +6045,18 @@ function removeExport(p) {
     catch {
         return false;
     }
+}
+/**
+ * The post step: the image main loaded for the scan and could not remove, removed while it is
+ * still untagged (never published). Whether it was removed.
+ */
+async function removeUntaggedImage(id) {
+    const log = Log.forSecrets([]);
+    const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
+    if (tags.code !== 0 || tags.stdout.trim() !== '0')
+        return false;
+    removeImageNow(id, log);
+    return true;
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -6094,13 +6107,13 @@ function dockerAuth(work, refs) {
 async function checkPushAccess(refs, auth, insecure, log) {
     for (const registry of [...new Set(refs.map(registryOf))]) {
         const tls = insecure(registry) ? ['--tls-verify=false'] : [];
-        const stored = await capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
+        const stored = await process_capture(['login', '--get-login', ...auth, registry], log, 'skopeo');
         // skopeo calls any failure to check a login "invalid credentials": a registry that does not answer is left to the push.
         const status = await anonymousStatus(registry, insecure(registry));
         if (status === undefined)
             continue;
         if (stored.code === 0) {
-            const login = await capture(['login', ...auth, ...tls, registry], log, 'skopeo');
+            const login = await process_capture(['login', ...auth, ...tls, registry], log, 'skopeo');
             if (login.code !== 0)
                 throw new errors/* ActionError */.lZ(`the registry ${registry} refuses the credentials stored for it: log in again before this step (docker/login-action) with a token that may push there; nothing was built`);
         }
@@ -6133,7 +6146,7 @@ async function anonymousStatus(registry, insecure) {
 const registryRefs = (plan) => [...plan.pushes.map((x) => x.name), ...plan.caches.map((c) => c.ref)];
 /** Before the build: skopeo is there, and each registry pushed to takes the stored credentials (registry-access.ts). */
 async function checkPublishing(plan, work, log) {
-    const v = await capture(['--version'], log, 'skopeo');
+    const v = await process_capture(['--version'], log, 'skopeo');
     if (v.code !== 0)
         throw new errors/* ActionError */.lZ(`skopeo --version failed (${lastLine(v.stderr)}): the leak guard pushes the scanned image with skopeo`);
     const refs = registryRefs(plan);
@@ -6205,7 +6218,7 @@ async function pushCache(p, c) {
  * scan read). Then each name is tagged.
  */
 async function loadExport(p, archive, load, scannedDigest, scanned) {
-    const r = await capture(['load', '--quiet', '--input', archive], p.log);
+    const r = await process_capture(['load', '--quiet', '--input', archive], p.log);
     if (r.code !== 0)
         throw new errors/* ActionError */.lZ(`could not load the scanned image into the engine: ${lastLine(r.stderr)}`);
     const id = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(r.stdout)?.[1];
@@ -6222,7 +6235,7 @@ async function loadExport(p, archive, load, scannedDigest, scanned) {
 /** The classic store: the engine pushes the image it holds; the digest is the one the registry gave it. */
 async function pushLoaded(p, name) {
     await run(p, 'docker', ['push', name]);
-    const r = await capture(['image', 'inspect', '--format', '{{json .RepoDigests}}', name], p.log);
+    const r = await process_capture(['image', 'inspect', '--format', '{{json .RepoDigests}}', name], p.log);
     let digests = [];
     try {
         digests = JSON.parse(r.stdout);
@@ -6241,7 +6254,7 @@ async function run(p, program, args) {
     throw new errors/* ActionError */.lZ(diagnoseBuildFailure(r, { ids: [], phase: 'publish', command: `${program} ${args[0]}` }).message);
 }
 async function docker(p, args, what) {
-    const r = await capture(args, p.log);
+    const r = await process_capture(args, p.log);
     if (r.code !== 0)
         throw new errors/* ActionError */.lZ(`could not ${what}: ${lastLine(r.stderr)}`);
 }
@@ -6756,7 +6769,7 @@ async function main_run() {
     const started = Date.now();
     let r;
     let log;
-    const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
+    const cancel = onCancel((m) => (log ?? log_Log.forSecrets([])).warning(m));
     try {
         const resolved = resolve(report);
         if (!resolved)
@@ -6772,7 +6785,7 @@ async function main_run() {
     }
     catch (e) {
         // Before the Log exists nothing secret is known to print: errors name inputs and entries only.
-        log ??= Log.forSecrets([]);
+        log ??= log_Log.forSecrets([]);
         report.error = (0,errors/* messageOf */.bD)(e);
         const line = e instanceof errors/* ActionError */.lZ ? e.line : undefined;
         log.fail((0,errors/* messageOf */.bD)(e), line && r?.dockerfile ? { file: r.dockerfile, startLine: line, title: 'docker buildx build failed' } : undefined);
@@ -6780,7 +6793,7 @@ async function main_run() {
     finally {
         cancel.dispose();
         report.durationMs = Date.now() - started;
-        const out = log ?? Log.forSecrets([]);
+        const out = log ?? log_Log.forSecrets([]);
         // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
         if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
             await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
@@ -6791,7 +6804,7 @@ function resolve(report) {
     const inputs = readInputs();
     try {
         const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
-        return { inputs, secrets, log: Log.forSecrets(secrets) };
+        return { inputs, secrets, log: log_Log.forSecrets(secrets) };
     }
     catch (e) {
         if (!(e instanceof errors/* MissingSecretsError */.wy))
@@ -6821,7 +6834,7 @@ function whenSecretsAreMissing(e, onMissing, report) {
         throw new errors/* ActionError */.lZ(`${e.message}: is each secret defined for this repository, its environment and this event?`);
     if (onMissing === 'fail')
         throw new errors/* ActionError */.lZ(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
-    const log = Log.forSecrets([]);
+    const log = log_Log.forSecrets([]);
     log.notice(`secret-build: build skipped: ${why.reason} (on-missing-secrets: skip). ${e.message}`);
     log.setOutput('skipped', 'true');
     Object.assign(report, { result: 'skipped', error: why.reason });

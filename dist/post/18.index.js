@@ -279,7 +279,8 @@ async function removeLeftExports() {
     const image = core/* getState */.Gu(exports_state/* LOADED_IMAGE_STATE_KEY */.kF);
     if (!paths.length && !image)
         return;
-    const { removeExports } = await __webpack_require__.e(/* import() */ 156).then(__webpack_require__.bind(__webpack_require__, 156));
+    // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
+    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 424).then(__webpack_require__.bind(__webpack_require__, 424));
     try {
         const removed = removeExports(paths);
         if (removed.length)
@@ -288,8 +289,8 @@ async function removeLeftExports() {
     catch (e) {
         core/* warning */.$e(`secret-build post: could not remove the build's exports: ${e.message}`);
     }
-    if (image)
-        await removeUntaggedImage(image);
+    if (image && (await removeUntaggedImage(image)))
+        core/* info */.pq('secret-build post: removed the unscanned image the main step had loaded');
 }
 function parsePaths(state) {
     try {
@@ -299,15 +300,6 @@ function parsePaths(state) {
     catch {
         return [];
     }
-}
-async function removeUntaggedImage(id) {
-    const [{ capture, removeImageNow }, { Log }] = await Promise.all([__webpack_require__.e(/* import() */ 545).then(__webpack_require__.bind(__webpack_require__, 545)), __webpack_require__.e(/* import() */ 643).then(__webpack_require__.bind(__webpack_require__, 643))]);
-    const log = Log.forSecrets([]);
-    const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
-    if (tags.code !== 0 || tags.stdout.trim() !== '0')
-        return;
-    removeImageNow(id, log);
-    core/* info */.pq('secret-build post: removed the unscanned image the main step had loaded');
 }
 
 

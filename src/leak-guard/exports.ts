@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Disposable } from '../cancel.js';
-import { removeImageNow } from '../docker/process.js';
-import type { Log } from '../output/log.js';
+import { capture, removeImageNow } from '../docker/process.js';
+import { Log } from '../output/log.js';
 import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY, present } from './exports-state.js';
 
 export class Exports implements Disposable {
@@ -67,4 +67,16 @@ function removeExport(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The post step: the image main loaded for the scan and could not remove, removed while it is
+ * still untagged (never published). Whether it was removed.
+ */
+export async function removeUntaggedImage(id: string): Promise<boolean> {
+  const log = Log.forSecrets([]);
+  const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
+  if (tags.code !== 0 || tags.stdout.trim() !== '0') return false;
+  removeImageNow(id, log);
+  return true;
 }
