@@ -12,11 +12,12 @@
  * must go to the node of that platform.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  builderReady,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -45,15 +46,6 @@ const BUILDERS = [
   },
   { name: 'sb-nodes', driver: 'remote', multiNode: true, setup: 'sudo bash scripts/setup-buildkit.sh && sudo bash scripts/buildkitd.sh start' }
 ];
-
-/** True when the builder answers with the expected driver; in CI its absence fails the run. */
-function builderReady(name: string, driver: string, setup: string): boolean {
-  const r = spawnSync('docker', ['buildx', 'inspect', '--bootstrap', name], { encoding: 'utf8' });
-  const ok = r.status === 0 && new RegExp(`Driver:\\s+${driver}\\b`).test(r.stdout);
-  if (!ok && process.env.CI) throw new Error(`CI: the buildx builder ${name} is required (${setup})`);
-  if (!ok) console.warn(`\n!!! builders tests for ${name} SKIPPED: no buildx builder ${name} (${driver} driver). Run: ${setup} !!!\n`);
-  return ok;
-}
 
 const base = dockerReady() && (await registryReady());
 const nonce = randomBytes(5).toString('hex');

@@ -475,3 +475,15 @@ export function errorAnnotations(run: ActionRun): string[] {
     .filter((l) => l.startsWith('::error'))
     .map((l) => l.replaceAll('%0A', '\n').replaceAll('%25', '%'));
 }
+
+/**
+ * True when the buildx builder `name` answers with the `driver` expected; in CI its absence
+ * fails the run, elsewhere the suite is skipped with a loud message naming `setup`.
+ */
+export function builderReady(name: string, driver: string, setup: string): boolean {
+  const r = spawnSync('docker', ['buildx', 'inspect', '--bootstrap', name], { encoding: 'utf8' });
+  const ok = r.status === 0 && new RegExp(`Driver:\\s+${driver}\\b`).test(r.stdout);
+  if (!ok && process.env.CI) throw new Error(`CI: the buildx builder ${name} is required (${setup})`);
+  if (!ok) console.warn(`\n!!! tests on ${name} SKIPPED: no buildx builder ${name} (${driver} driver). Run: ${setup} !!!\n`);
+  return ok;
+}

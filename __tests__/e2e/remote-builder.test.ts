@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  builderReady,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -32,19 +33,6 @@ const BUILDER = 'sb-remote';
 /** A two-platform index the local registry holds (scripts/setup-qemu.sh pushes it); the remote builder pulls it over plain HTTP. */
 const BASE = '127.0.0.1:5000/secret-build-base:multi';
 
-/** True when the sb-remote builder answers; in CI its absence fails the run. */
-function remoteReady(): boolean {
-  const r = spawnSync('docker', ['buildx', 'inspect', '--bootstrap', BUILDER], { encoding: 'utf8' });
-  const ok = r.status === 0 && /Driver:\s+remote/.test(r.stdout);
-  if (!ok && process.env.CI)
-    throw new Error(`CI: the buildx builder ${BUILDER} is required (sudo bash scripts/setup-buildkit.sh && sudo bash scripts/buildkitd.sh start)`);
-  if (!ok)
-    console.warn(
-      `\n!!! remote-builder tests SKIPPED: no buildx builder ${BUILDER}. Run: sudo bash scripts/setup-buildkit.sh && sudo bash scripts/buildkitd.sh start !!!\n`
-    );
-  return ok;
-}
-
 /** The platforms the remote builder can build for (its workers' list: arm64 when QEMU's binfmt handler is registered on the host). */
 function builderPlatforms(): string[] {
   const r = spawnSync('docker', ['buildx', 'inspect', BUILDER], { encoding: 'utf8' });
@@ -55,7 +43,8 @@ function builderPlatforms(): string[] {
     .filter(Boolean);
 }
 
-const ready = dockerReady() && (await registryReady()) && remoteReady();
+const ready =
+  dockerReady() && (await registryReady()) && builderReady(BUILDER, 'remote', 'sudo bash scripts/setup-buildkit.sh && sudo bash scripts/buildkitd.sh start');
 const e2e = ready ? describe : describe.skip;
 const arm64 = ready && builderPlatforms().includes('linux/arm64') && fs.existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64');
 if (ready && !arm64)
