@@ -1,3 +1,5 @@
+import type { Facts } from './output/summary.js';
+
 /**
  * A problem with the action's inputs. Messages name the input and the entry number,
  * never any text of the entry itself: an entry may be (part of) a secret.
@@ -30,6 +32,25 @@ export class MissingSecretsError extends Error {
     super(`no value for secret${missing.length === 1 ? '' : 's'} ${missing.map((m) => `"${m.id}" (${m.where})`).join(', ')}`);
     this.name = 'MissingSecretsError';
   }
+}
+
+/**
+ * A phase that failed after it had found something out (the preflight's counts, the
+ * scan's findings): the error it failed with, as `cause`, and those facts, for the summary.
+ */
+export class PhaseFailure extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly facts: Facts
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'PhaseFailure';
+  }
+}
+
+/** The error itself and the facts behind it: a PhaseFailure unwrapped, any other error with none. */
+export function unwrapFailure(e: unknown): { cause: unknown; facts: Facts } {
+  return e instanceof PhaseFailure ? { cause: e.cause, facts: e.facts } : { cause: e, facts: { checks: [], notScanned: [] } };
 }
 
 /** The text to show for an error: ours as they are, anything else with its name. */

@@ -6,60 +6,84 @@
  */
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
-import { ActionError, InputError, messageOf, MissingSecretsError } from './errors.js';
+import { ActionError, InputError, messageOf, MissingSecretsError, PhaseFailure, unwrapFailure } from './errors.js';
 import { envSwitch, gitAuthSecretId } from './inputs/workflow-defaults.js';
-import { forgetSecretsJson, readInputs, type Inputs } from './inputs/read.js';
+import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './output/log.js';
-import { newReport, writeSummary, type RunReport } from './output/summary.js';
+import { newReport, writeSummary, type Facts, type RunReport } from './output/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { secretlessRun } from './run-context.js';
 import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.js';
 
 export async function run(): Promise<void> {
-  const report = newReport();
   const started = Date.now();
+  let report = newReport();
   let r: Run | undefined;
   let log: Log | undefined;
   const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
   try {
-    const resolved = resolve(report);
-    if (!resolved) return;
+    const resolved = resolve();
+    if ('skipped' in resolved) {
+      report = { ...report, result: 'skipped', error: resolved.skipped };
+      return;
+    }
     log = resolved.log;
-    r = await prepare(resolved, report, cancel);
-    const outputs = await buildVerifyPublish(r);
+    report = { ...report, ...described(resolved) };
+    const prepared = await prepare(resolved, cancel);
+    r = prepared.run;
+    report = withFacts(report, prepared.facts);
+    const { outputs, facts } = await buildVerifyPublish(r);
     r.log.setOutput('imageid', outputs.imageid);
     r.log.setOutput('digest', outputs.digest);
     r.log.setOutput('metadata', outputs.metadata);
     r.log.setOutput('skipped', 'false');
-    Object.assign(report, { imageid: outputs.imageid, digest: outputs.digest, result: 'success' });
-  } catch (e) {
+    report = { ...withFacts(report, facts), imageid: outputs.imageid, digest: outputs.digest, result: 'success' };
+  } catch (failure) {
+    const { cause: e, facts } = unwrapFailure(failure);
     // Before the Log exists nothing secret is known to print: errors name inputs and entries only.
     log ??= Log.forSecrets([]);
-    report.error = messageOf(e);
+    report = { ...withFacts(report, facts), error: messageOf(e) };
     const line = e instanceof ActionError ? e.line : undefined;
     log.fail(messageOf(e), line && r?.dockerfile ? { file: r.dockerfile, startLine: line, title: 'docker buildx build failed' } : undefined);
   } finally {
     cancel.dispose();
-    report.durationMs = Date.now() - started;
     const out = log ?? Log.forSecrets([]);
     // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
     if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
-      await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
+      await writeSummary({ ...report, durationMs: Date.now() - started }, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
   }
 }
 
-/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
-function resolve(report: RunReport): Pick<Run, 'inputs' | 'secrets' | 'log'> | undefined {
+/** What the summary says of the build before it runs: the secret ids, tags, platforms and builder. */
+function described({ inputs, secrets }: Resolved): Pick<RunReport, 'ids' | 'tags' | 'platforms' | 'builder'> {
+  const b = inputs.build;
+  return { ids: secrets.map((s) => s.id), tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' };
+}
+
+/** The report with a phase's facts added: its checks after those before, the vault kind once known. */
+function withFacts(report: RunReport, facts: Facts): RunReport {
+  return {
+    ...report,
+    vaultKind: facts.vaultKind ?? report.vaultKind,
+    checks: [...report.checks, ...facts.checks],
+    notScanned: [...report.notScanned, ...facts.notScanned]
+  };
+}
+
+type Resolved = Pick<Run, 'inputs' | 'secrets' | 'log'>;
+
+/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Or why the build is skipped. */
+function resolve(): Resolved | { skipped: string } {
   const inputs = readInputs();
+  // Out of the environment at once; this function's local is the only copy, gone when it returns.
+  const secretsJson = takeSecretsJson();
   try {
-    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
+    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
     return { inputs, secrets, log: Log.forSecrets(secrets) };
   } catch (e) {
     if (!(e instanceof MissingSecretsError)) throw e;
-    return whenSecretsAreMissing(e, inputs.onMissingSecrets, report);
-  } finally {
-    forgetSecretsJson(inputs);
+    return whenSecretsAreMissing(e, inputs.onMissingSecrets);
   }
 }
 
@@ -76,28 +100,26 @@ function gitAuthSecret(inputs: Inputs): Secret[] {
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
-function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip', report: RunReport): undefined {
+function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip'): { skipped: string } {
   const why = secretlessRun();
   if (!why) throw new ActionError(`${e.message}: is each secret defined for this repository, its environment and this event?`);
   if (onMissing === 'fail') throw new ActionError(`${e.message}: ${why.reason}. To go on: ${why.remedies}`);
   const log = Log.forSecrets([]);
   log.notice(`secret-build: build skipped: ${why.reason} (on-missing-secrets: skip). ${e.message}`);
   log.setOutput('skipped', 'true');
-  Object.assign(report, { result: 'skipped', error: why.reason });
-  return undefined;
+  return { skipped: why.reason };
 }
 
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
-async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' | 'log'>, report: RunReport, cancel: Cancellation): Promise<Run> {
+async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation): Promise<{ run: Run; facts: Facts }> {
   const b = inputs.build;
-  report.ids = secrets.map((s) => s.id);
+  const ids = secrets.map((s) => s.id);
   assertNoSecretsInBuildInputs(b, log.redactor);
   // The vault's path is in buildx's argv (--secret src=…): a secret pasted there is refused here, by input name.
   const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
   if (inTmpfsDir.length) throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
-  Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
   const dockerfile = dockerfilePath(b.context, b.file);
-  const run: Run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
+  const run: Run = { inputs, secrets, log, cancel, dockerfile: dockerfile && annotationPath(dockerfile) };
   const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile
       ? runPreflight(
@@ -107,7 +129,7 @@ async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' 
             dockerfile,
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
-            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
+            providedIds: ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
             allowMissingOptional: inputs.allowMissingOptionalSecrets,
             providedSshIds: sshIds(inputs),
             secrets,
@@ -118,9 +140,10 @@ async function prepare({ inputs, secrets, log }: Pick<Run, 'inputs' | 'secrets' 
         )
       : Promise.resolve({ errors: 0, summary: 'skipped: remote context' })
   );
-  report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
-  if (pre.errors) throw new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
-  return run;
+  const facts: Facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
+  if (pre.errors)
+    throw new PhaseFailure(new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
+  return { run, facts };
 }
 
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */

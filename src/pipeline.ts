@@ -14,15 +14,15 @@ import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-a
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
 import { concurrentBuilds } from './docker/history.js';
 import { runStreamed, type RunResult } from './docker/process.js';
-import { ActionError } from './errors.js';
+import { ActionError, PhaseFailure } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
 import { envSwitch } from './inputs/workflow-defaults.js';
-import { runScan, type ScanTarget } from './leak-guard/guard.js';
+import { preloadScanner, runScan, type ScanTarget } from './leak-guard/guard.js';
 import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication } from './leak-guard/plan.js';
 import { Exports } from './leak-guard/exports.js';
 import { checkPublishing, publishScanned } from './leak-guard/publish.js';
 import type { Log } from './output/log.js';
-import type { RunReport } from './output/summary.js';
+import type { Facts } from './output/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
 import type { Secret } from './secrets/values.js';
 import { chooseVaultBase, defaultRunnerTemp, VAULT_MARKER_KEY, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
@@ -32,7 +32,6 @@ export interface Run {
   secrets: Secret[];
   log: Log;
   cancel: Cancellation;
-  report: RunReport;
   /** The Dockerfile as annotations name it (workspace-relative), when it is on the runner. */
   dockerfile?: string;
 }
@@ -46,7 +45,7 @@ export function guardMode(inputs: Inputs, secrets: readonly Secret[]): Inputs['l
  * Files buildx writes for the action (image id, metadata, exports): not secret, so outside
  * the vault, on RUNNER_TEMP; unscanned, so recorded and removed on every way out (exports.ts).
  */
-export async function buildVerifyPublish(r: Run): Promise<BuildOutputs> {
+export async function buildVerifyPublish(r: Run): Promise<Published> {
   const work = fs.mkdtempSync(path.join(defaultRunnerTemp(), 'secret-build-work-'));
   const exports = new Exports(r.log);
   exports.add(work);
@@ -64,12 +63,32 @@ export async function buildVerifyPublish(r: Run): Promise<BuildOutputs> {
   }
 }
 
-async function inWorkDir(r: Run, work: string, exports: Exports): Promise<BuildOutputs> {
-  const { inputs, secrets, log, report } = r;
+/** What was built and published, and what the summary shows of it. */
+export interface Published {
+  outputs: BuildOutputs;
+  facts: Facts;
+}
+
+/** Runs `fn`; a failure carries what was known before it (`facts`) to the summary. */
+async function knowing<T>(facts: Facts, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw e instanceof PhaseFailure ? e : new PhaseFailure(e, facts);
+  }
+}
+
+async function inWorkDir(r: Run, work: string, exports: Exports): Promise<Published> {
+  const { inputs, log } = r;
   // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
   const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
   if (base.kind === 'disk-fallback') log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
-  report.vaultKind = base.kind;
+  const known: Facts = { vaultKind: base.kind, checks: [], notScanned: [] };
+  return knowing(known, () => planBuildScanPublish(r, base, work, exports, known));
+}
+
+async function planBuildScanPublish(r: Run, base: VaultBase, work: string, exports: Exports, known: Facts): Promise<Published> {
+  const { inputs, secrets, log } = r;
   const guard = guardMode(inputs, secrets);
   // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
   // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
@@ -82,11 +101,11 @@ async function inWorkDir(r: Run, work: string, exports: Exports): Promise<BuildO
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
   const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
   try {
-    if (!plan.publish) return built;
+    if (!plan.publish) return { outputs: built, facts: known };
     if (plan.publish.image?.kind === 'loaded' && built.imageid) exports.loaded(built.imageid);
-    const outputs = await scanThenPublish(r, plan, plan.publish, built, work);
+    const published = await scanThenPublish(r, plan, plan.publish, built, work, known);
     exports.published();
-    return outputs;
+    return published;
   } finally {
     warnIfConcurrent(r, await concurrent);
   }
@@ -116,7 +135,10 @@ async function buildWithSecrets(
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
       const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-      return runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+      const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+      // buildx has been spawned: the scanner compiles while it runs.
+      if (plan.publish) preloadScanner();
+      return done;
     })
   );
   log.info('secret vault wiped');
@@ -192,21 +214,20 @@ function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'erro
 }
 
 /** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
-async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, built: BuildOutputs, work: string): Promise<BuildOutputs> {
-  const { inputs, log, report } = r;
+async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, built: BuildOutputs, work: string, known: Facts): Promise<Published> {
+  const { inputs, log } = r;
   const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-  report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
-  report.notScanned.push(...scan.unreadable);
+  const scanned: Facts = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
   // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
   if (scan.errors) {
-    throw new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+    const e = new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+    throw new PhaseFailure(e, scanned);
   }
-  return log.group('Publish the scanned result', async () => {
-    const published = await publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images);
-    report.checks.push({ name: 'published = scanned', outcome: published.detail });
-    return published.outputs;
-  });
+  const published = await knowing(scanned, () =>
+    log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images))
+  );
+  return { outputs: published.outputs, facts: { ...scanned, checks: [...scanned.checks, { name: 'published = scanned', outcome: published.detail }] } };
 }
 
 function buildFiles(work: string): BuildFiles {

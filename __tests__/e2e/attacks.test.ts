@@ -169,7 +169,7 @@ e2e('the log', () => {
     const before = out.slice(0, open.index);
     expect(before).not.toContain('::add-mask::secret-build');
     expect(before).not.toContain('::stop-commands::x');
-    expect(out.slice(open.index)).toMatch(/^\[command\]docker buildx build /m);
+    expect(out.slice(open.index)).toMatch(/^\[command\]\S+\/docker-buildx build /m);
   });
 });
 

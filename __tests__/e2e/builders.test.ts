@@ -17,7 +17,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  type ActionRun,
   builderReady,
+  builds,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -30,7 +32,6 @@ import {
   registryDigest,
   registryReady,
   runAction,
-  type ActionRun,
   type Workspace
 } from './harness.js';
 
@@ -57,7 +58,6 @@ const CLEAN = `FROM ${BASE}\nRUN --mount=type=secret,id=tok,required=true test -
 /** The secret written into the final image in a way the preflight cannot read: the scan must stop it. */
 const LEAKY = `FROM ${BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden('cp /run/secrets/tok /leaked')}\n`;
 
-const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 /** The nodes of builder `name` that ran builds of workspace `ws` (buildx history refs are builder/node/id). */

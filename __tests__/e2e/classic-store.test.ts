@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { dockerReady, everythingVisible, hidden, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+import { type ActionRun, builds, dockerReady, everythingVisible, hidden, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
 
 const HOST = 'unix:///run/secret-build-classic/docker.sock';
 
@@ -37,7 +37,6 @@ const workspaces: Workspace[] = [];
 afterAll(() => workspaces.forEach((w) => w.cleanup()));
 
 const classicDocker = (args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: HOST }, encoding: 'utf8' });
-const builds = (run: ActionRun) => run.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<ActionRun> {
   const ws = makeWorkspace({ Dockerfile: dockerfile });

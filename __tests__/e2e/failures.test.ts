@@ -118,7 +118,8 @@ e2e('the ten most common failures', () => {
     const empty = fs.mkdtempSync('/tmp/sb-no-plugins-');
     const plugins = '/usr/libexec/docker/cli-plugins';
     try {
-      const wrap = ['unshare', '-m', 'sh', '-c', `mount --bind ${empty} ${plugins} && exec "$@"`, 'sh'];
+      // The system's plugin directory and the workspace's (its shim of the plugin) both hidden.
+      const wrap = ['unshare', '-m', 'sh', '-c', `mount --bind ${empty} ${plugins} && mount --bind ${empty} "$DOCKER_CONFIG/cli-plugins" && exec "$@"`, 'sh'];
       const run = await fail({ Dockerfile: `${BASE}\n${USES_TOK}\n` }, {}, {}, { wrap });
       expect(theFailure(run)).toMatch(
         /^::error::.*(unknown command: docker buildx|unknown flag: --secret|unknown flag: --bootstrap).*\nthe docker buildx plugin is missing/s
@@ -160,7 +161,8 @@ e2e('what the log looks like', () => {
       '::group::Publish the scanned result'
     ]);
     expect(run.main.stdout.split('\n').filter((l) => l === '::endgroup::')).toHaveLength(4);
-    expect(run.main.stdout).toMatch(/^\[command\]docker buildx build .*--secret id=tok,src=\S+\/secret-0 /m);
+    // The buildx plugin itself, as the docker CLI would find it (src/docker/buildx-plugin.ts).
+    expect(run.main.stdout).toMatch(/^\[command\]\S+\/cli-plugins\/docker-buildx build .*--secret id=tok,src=\S+\/secret-0 /m);
     expect(run.summary).toMatch(/<td>Result<\/td><td>✅ built<\/td>/);
     expect(run.summary).toMatch(/<td>Secret ids mounted<\/td><td><code>tok<\/code><\/td>/);
     expect(run.summary).toMatch(/<td>Leak guard: published = scanned<\/td><td>loaded the scanned image sha256:[0-9a-f]{12} untagged<\/td>/);

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildxPlugin, dockerConfigDir } from '../../src/docker/buildx-plugin.js';
 import { loadAction, ROOT, runnerInputs } from '../support/yaml.js';
 
 const action = loadAction();
@@ -34,7 +35,64 @@ export interface Workspace {
   /** tmpfs directory given as XDG_RUNTIME_DIR: the vault's default home in these tests. */
   runtimeDir: string;
   shimDir: string;
+  /** The step's DOCKER_CONFIG (unless a test gives its own): the real one's builders and contexts, and the buildx plugin shim. */
+  dockerConfig: string;
   cleanup(): void;
+}
+
+/** The real buildx plugin, where the docker CLI finds it (the action runs it directly: src/docker/buildx-plugin.ts). */
+const REAL_PLUGIN = buildxPlugin();
+
+/**
+ * A shim recording argv (and which way it came: `direct.$n` when the action ran the buildx
+ * plugin itself), the environment, then running the hooks and the real program. The plugin
+ * shim execs this one with `--shim-plugin buildx …`, so hooks see the docker CLI's argv
+ * and `$0` is this file for both.
+ */
+function shimScript(program: string, real: string, shimDir: string): string {
+  const plugin = program === 'docker' && REAL_PLUGIN;
+  return [
+    '#!/bin/sh',
+    'n=$$',
+    `SHIM_PROGRAM=${program}`,
+    'via=',
+    ...(plugin ? ['if [ "$1" = --shim-plugin ]; then shift; via=plugin; fi'] : []),
+    `printf '%s' ${program} > "${shimDir}/program.$n"`,
+    `[ -n "$via" ] && printf '%s' "$via" > "${shimDir}/via.$n"`,
+    `printf '%s\\0' "$@" > "${shimDir}/argv.$n"`,
+    `env -0 > "${shimDir}/env.$n"`,
+    `[ -f "${shimDir}/before.sh" ] && . "${shimDir}/before.sh"`,
+    `run_real() { if [ -n "$via" ]; then shift; ${plugin || real} "$@"; else ${real} "$@"; fi; }`,
+    `if [ ! -f "${shimDir}/after.sh" ]; then if [ -n "$via" ]; then shift; exec ${plugin || real} "$@"; fi; exec ${real} "$@"; fi`,
+    'run_real "$@"; rc=$?',
+    `. "${shimDir}/after.sh"`,
+    'exit $rc',
+    ''
+  ].join('\n');
+}
+
+/**
+ * A DOCKER_CONFIG of the workspace's own that sees what the real one holds (builders,
+ * contexts, config.json) through links, so the plugin shim can sit in its cli-plugins.
+ */
+function workspaceDockerConfig(dir: string): void {
+  const real = dockerConfigDir();
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of fs.existsSync(real) ? fs.readdirSync(real) : []) if (name !== 'cli-plugins') fs.symlinkSync(path.join(real, name), path.join(dir, name));
+  // buildx keeps its builders in <config>/buildx: without a real one, the link still gives it the same place.
+  if (!fs.existsSync(path.join(dir, 'buildx'))) {
+    fs.mkdirSync(path.join(real, 'buildx'), { recursive: true });
+    fs.symlinkSync(path.join(real, 'buildx'), path.join(dir, 'buildx'));
+  }
+}
+
+/** The buildx plugin in a docker config dir: the workspace's shim, so the action's direct buildx calls are recorded too. */
+export function installPluginShim(configDir: string, shimDir: string): void {
+  if (!REAL_PLUGIN) return;
+  fs.mkdirSync(path.join(configDir, 'cli-plugins'), { recursive: true });
+  const shim = path.join(configDir, 'cli-plugins', 'docker-buildx');
+  fs.rmSync(shim, { force: true });
+  fs.writeFileSync(shim, `#!/bin/sh\nexec "${shimDir}/docker" --shim-plugin buildx "$@"\n`, { mode: 0o755 });
 }
 
 export function makeWorkspace(files: Record<string, string | Buffer>): Workspace {
@@ -51,22 +109,12 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
       .trim();
     // No skopeo on this machine: none in the workspace either (the action must say so).
     if (!real) continue;
-    const shim = [
-      '#!/bin/sh',
-      'n=$$',
-      `SHIM_PROGRAM=${program}`,
-      `printf '%s' ${program} > "${shimDir}/program.$n"`,
-      `printf '%s\\0' "$@" > "${shimDir}/argv.$n"`,
-      `env -0 > "${shimDir}/env.$n"`,
-      `[ -f "${shimDir}/before.sh" ] && . "${shimDir}/before.sh"`,
-      `[ -f "${shimDir}/after.sh" ] || exec ${real} "$@"`,
-      `${real} "$@"; rc=$?`,
-      `. "${shimDir}/after.sh"`,
-      'exit $rc',
-      ''
-    ];
-    fs.writeFileSync(path.join(shimDir, program), shim.join('\n'), { mode: 0o755 });
+    fs.writeFileSync(path.join(shimDir, program), shimScript(program, real, shimDir), { mode: 0o755 });
   }
+  // Outside the workspace, which is the build context: its config.json is a credential file there.
+  const dockerConfig = fs.mkdtempSync('/tmp/sb-e2e-docker-');
+  workspaceDockerConfig(dockerConfig);
+  installPluginShim(dockerConfig, shimDir);
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
@@ -75,9 +123,11 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
     dir,
     runtimeDir,
     shimDir,
+    dockerConfig,
     cleanup: () => {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(runtimeDir, { recursive: true, force: true });
+      fs.rmSync(dockerConfig, { recursive: true, force: true });
     }
   };
 }
@@ -91,6 +141,8 @@ export interface StepRun {
 
 export interface Child {
   program: 'docker' | 'skopeo';
+  /** A buildx call the action made to the plugin itself (recorded as the docker CLI's argv, `buildx …`). */
+  direct: boolean;
   argv: string[];
   env: string[];
 }
@@ -115,8 +167,11 @@ function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record
     GITHUB_OUTPUT: path.join(ws.dir, '.github_output'),
     GITHUB_STATE: path.join(ws.dir, '.github_state'),
     GITHUB_STEP_SUMMARY: path.join(ws.dir, '.github_summary'),
+    DOCKER_CONFIG: ws.dockerConfig,
     ...extraEnv
   };
+  // A test's own docker config gets the plugin shim too: a buildx call must never go unrecorded.
+  if (extraEnv.DOCKER_CONFIG) installPluginShim(extraEnv.DOCKER_CONFIG, ws.shimDir);
   for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
   fs.mkdirSync(env.RUNNER_TEMP!, { recursive: true });
   // The tests build their workspace as a path context, as a workflow with `context: .` after a checkout.
@@ -306,6 +361,7 @@ function readChildren(ws: Workspace): Child[] {
     .sort((a, b) => started(a) - started(b) || Number(a.slice(5)) - Number(b.slice(5)))
     .map((f) => ({
       program: fs.readFileSync(path.join(ws.shimDir, f.replace('argv.', 'program.')), 'utf8') as Child['program'],
+      direct: fs.existsSync(path.join(ws.shimDir, f.replace('argv.', 'via.'))),
       argv: fs.readFileSync(path.join(ws.shimDir, f), 'utf8').split('\0').slice(0, -1),
       env: fs
         .readFileSync(path.join(ws.shimDir, f.replace('argv.', 'env.')), 'utf8')
@@ -313,6 +369,12 @@ function readChildren(ws: Workspace): Child[] {
         .slice(0, -1)
     }));
 }
+
+/** The `buildx build` calls of a run (the action's own, to the plugin or through the docker CLI). */
+export const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
+
+/** Whether this machine has a buildx plugin where the docker CLI looks (then the action runs it directly). */
+export const PLUGIN_FOUND = REAL_PLUGIN !== null;
 
 /** Everything a run printed or wrote, minus the `::add-mask::` commands that are the runner's masking channel. */
 export function everythingVisible(run: ActionRun): string {

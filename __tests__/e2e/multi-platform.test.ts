@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  type ActionRun,
+  builds,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -24,7 +26,6 @@ import {
   registryManifest,
   registryReady,
   runAction,
-  type ActionRun,
   type Workspace
 } from './harness.js';
 
@@ -53,7 +54,6 @@ const CLEAN = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=true 
 /** The secret lands in the arm64 image only, in a way the preflight cannot read. */
 const ARM_LEAK = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden('if [ "$(uname -m)" = aarch64 ]; then cp /run/secrets/tok /opt.cfg; fi; uname -m > /arch')}\n`;
 
-const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<{ run: ActionRun; ws: Workspace }> {

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  type ActionRun,
+  builds,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -18,12 +20,12 @@ import {
   leaksIn,
   leftovers,
   makeWorkspace,
+  PLUGIN_FOUND,
   REGISTRY,
   registryDigest,
   registryManifest,
   registryReady,
   runAction,
-  type ActionRun,
   type Workspace
 } from './harness.js';
 
@@ -56,12 +58,14 @@ async function act(ws: Workspace, inputs: Record<string, string>, env: Record<st
   expect(leftovers(ws.runtimeDir)).toEqual([]);
   // The build that mounts the secrets is the only build, whatever is published.
   expect(builds(run).length).toBeLessThanOrEqual(1);
+  // Every buildx call (inspect, build, history) goes to the plugin itself, none through the docker CLI's dispatch.
+  const buildx = run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx');
+  expect(buildx.filter((c) => !c.direct)).toEqual(PLUGIN_FOUND ? [] : buildx);
   return run;
 }
 
 const skopeos = (run: ActionRun) => run.children.filter((c) => c.program === 'skopeo' && c.argv[0] === 'copy');
 
-const builds = (run: ActionRun) => run.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 /** Records, at the start of the build and of each push, what the vault base holds. */

@@ -12,20 +12,21 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import {
+  type ActionRun,
+  builds,
   dockerReady,
+  errorAnnotations,
   everythingVisible,
   exportedImage,
   KEEP_SCANNED_EXPORT,
-  MANIFEST_TYPES,
-  errorAnnotations,
   leaksIn,
   leftovers,
   makeWorkspace,
+  MANIFEST_TYPES,
   REGISTRY,
   registryDigest,
   registryReady,
   runAction,
-  type ActionRun,
   type Workspace
 } from './harness.js';
 
@@ -87,7 +88,6 @@ async function act(ws: Workspace, inputs: Record<string, string>, env: Record<st
   return run;
 }
 
-const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const copies = (run: ActionRun) => run.children.filter((c) => c.program === 'skopeo' && c.argv[0] === 'copy');
 
 function theFailure(run: ActionRun): string {

@@ -11,7 +11,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  type ActionRun,
   builderReady,
+  builds,
   dockerReady,
   everythingVisible,
   exportedImage,
@@ -25,7 +27,6 @@ import {
   registryManifest,
   registryReady,
   runAction,
-  type ActionRun,
   type Workspace
 } from './harness.js';
 
@@ -64,7 +65,6 @@ const STAGE_LEAK =
   `FROM ${BASE} AS builder\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leaked && echo built > /artefact\n` +
   `FROM ${BASE}\nCOPY --from=builder /artefact /artefact\n`;
 
-const builds = (run: ActionRun) => run.children.filter((c) => c.program === 'docker' && c.argv[0] === 'buildx' && c.argv[1] === 'build');
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<{ run: ActionRun; ws: Workspace }> {

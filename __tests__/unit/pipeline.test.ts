@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { coreFixture } from '../support/core-fixture.js';
+import { installFakes } from '../support/fake-programs.js';
 import { makeTar } from '../support/tar.js';
 
 const core = coreFixture();
@@ -110,13 +111,14 @@ async function image(leaky: boolean): Promise<{ tar: Buffer; digest: string }> {
 }
 
 let fake: string;
+let fakeEnv: { PATH: string; DOCKER_CONFIG: string };
 let vault: string;
 let workspace: string;
 const saved = { ...process.env };
 
 beforeAll(() => {
   fake = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-pipeline-'));
-  for (const p of ['docker', 'skopeo']) fs.writeFileSync(path.join(fake, p), FAKE, { mode: 0o755 });
+  fakeEnv = installFakes(fake, { docker: FAKE, skopeo: FAKE });
 });
 afterAll(() => fs.rmSync(fake, { recursive: true, force: true }));
 
@@ -130,12 +132,11 @@ function fresh(): void {
   fs.writeFileSync(path.join(workspace, 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=tok,required=true true\n');
   process.env = {
     ...saved,
-    PATH: `${fake}${path.delimiter}${saved.PATH ?? ''}`,
+    ...fakeEnv,
     FAKE: fake,
     FAKE_VAULT: vault,
     RUNNER_TEMP: workspace,
     GITHUB_WORKSPACE: workspace,
-    DOCKER_CONFIG: workspace,
     DOCKER_BUILD_SUMMARY: 'false'
   };
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -5,10 +5,11 @@ export const modules = {
 /***/ 6678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ImageScanner: () => (/* binding */ ImageScanner)
+/* harmony export */   ImageScanner: () => (/* binding */ ImageScanner),
+/* harmony export */   MAX_DEPTH: () => (/* binding */ MAX_DEPTH)
 /* harmony export */ });
-/* unused harmony export MAX_DEPTH */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7075);

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4941);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -21,7 +21,9 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bD: () => (/* binding */ messageOf),
 /* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   g5: () => (/* binding */ unwrapFailure),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   wm: () => (/* binding */ PhaseFailure),
 /* harmony export */   wy: () => (/* binding */ MissingSecretsError)
 /* harmony export */ });
 /**
@@ -55,6 +57,24 @@ class MissingSecretsError extends Error {
         this.missing = missing;
         this.name = 'MissingSecretsError';
     }
+}
+/**
+ * A phase that failed after it had found something out (the preflight's counts, the
+ * scan's findings): the error it failed with, as `cause`, and those facts, for the summary.
+ */
+class PhaseFailure extends Error {
+    cause;
+    facts;
+    constructor(cause, facts) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.cause = cause;
+        this.facts = facts;
+        this.name = 'PhaseFailure';
+    }
+}
+/** The error itself and the facts behind it: a PhaseFailure unwrapped, any other error with none. */
+function unwrapFailure(e) {
+    return e instanceof PhaseFailure ? { cause: e.cause, facts: e.facts } : { cause: e, facts: { checks: [], notScanned: [] } };
 }
 /** The text to show for an error: ours as they are, anything else with its name. */
 function messageOf(e) {
@@ -131,7 +151,7 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 6800:
+/***/ 4941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4751,13 +4771,13 @@ function readBuildInputs() {
     const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
     if (b.call)
         parseCall(b.call);
-    resolveDefaultContext(b);
-    b['extra-args'].forEach((a, k) => {
+    const resolved = withDefaultContext(b);
+    resolved['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new errors/* InputError */.dz('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
-    return b;
+    return resolved;
 }
 /**
  * What build-push-action would attest when the provenance input is empty: none with an
@@ -4770,15 +4790,18 @@ function provenanceDefault(b) {
     return defaultProvenance(process.env, b.load || b.outputs.some((o) => /(^|,)\s*"?type=docker"?\s*(,|$)/i.test(o)));
 }
 /** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
-function resolveDefaultContext(b) {
+function withDefaultContext(b) {
     const uses = b.context === '' || b.context.includes(DEFAULT_CONTEXT) || b['build-contexts'].some((c) => c.includes(DEFAULT_CONTEXT));
     if (!uses)
-        return;
+        return b;
     const git = defaultGitContext(process.env);
     if (!git)
         throw new errors/* InputError */.dz('context', 'is empty, and there is no repository to build as a Git context (GITHUB_SERVER_URL, GITHUB_REPOSITORY): set context, e.g. "."');
-    b.context = b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git);
-    b['build-contexts'] = b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git));
+    return {
+        ...b,
+        context: b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git),
+        'build-contexts': b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git))
+    };
 }
 function readSecretSpecs() {
     // `secrets` is read untrimmed: values are byte-exact.
@@ -4821,7 +4844,6 @@ function readInputs() {
     return {
         secrets,
         sshSecrets: readSshSecrets(secrets),
-        secretsJson: raw('secrets-json'),
         build,
         provenanceDefault: provenanceDefault(build),
         tmpfsDir: tmpfsDir(),
@@ -4832,10 +4854,15 @@ function readInputs() {
         onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values)
     };
 }
-/** Drops every copy of the secrets context the action holds, once the allowlisted values are read. */
-function forgetSecretsJson(inputs) {
-    inputs.secretsJson = '';
+/**
+ * `secrets-json` (`${{ toJSON(secrets) }}`), taken out of the environment: the caller reads
+ * the names in secret-map from it and drops it, so the action holds no copy of the whole
+ * secrets context after that. Not part of Inputs for that reason.
+ */
+function takeSecretsJson() {
+    const json = raw('secrets-json');
     delete process.env['INPUT_SECRETS-JSON'];
+    return json;
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -4933,6 +4960,62 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
+/**
+ * The buildx the docker CLI would run, run directly. `docker buildx …` first runs
+ * `docker-buildx docker-cli-plugin-metadata` to validate the plugin, then the plugin:
+ * two Go starts, ~0.15 s a call here (bench/overhead.ts measures it). buildx run by its
+ * own name is its standalone mode, which buildx keeps equal to the plugin mode on purpose
+ * (commands/root.go: the same client options and environment variables) and which
+ * docker/actions-toolkit supports too. The plugin is looked up as docker/cli's
+ * getPluginDirs does: config.json's cliPluginsExtraDirs, then `<config dir>/cli-plugins`,
+ * then the system directories; the first file named docker-buildx wins. Without one
+ * (another CLI behind `docker`, a platform with other paths) the action runs `docker buildx`.
+ */
+
+
+
+/** The docker CLI's configuration directory (DOCKER_CONFIG, else ~/.docker). */
+function dockerConfigDir(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker');
+}
+/** docker/cli's defaultSystemPluginDirs on Linux and the other Unixes, in its order. */
+const SYSTEM_DIRS = [
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins'
+];
+/** The directories docker searches for plugins, in its order. Pure but for reading config.json. */
+function pluginDirs(env = process.env, systemDirs = SYSTEM_DIRS) {
+    const config = dockerConfigDir(env);
+    let extra = [];
+    try {
+        const parsed = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(config, 'config.json'), 'utf8'));
+        if (Array.isArray(parsed.cliPluginsExtraDirs))
+            extra = parsed.cliPluginsExtraDirs.filter((d) => typeof d === 'string');
+    }
+    catch {
+        // No config.json, or one docker would refuse too: docker then looks in the other directories.
+    }
+    return [...extra, external_node_path_.join(config, 'cli-plugins'), ...systemDirs];
+}
+/** The docker-buildx the docker CLI would run, or null (on Windows, always: its plugin is docker-buildx.exe elsewhere). */
+function buildxPlugin(env = process.env, systemDirs = SYSTEM_DIRS) {
+    if (process.platform === 'win32')
+        return null;
+    return (pluginDirs(env, systemDirs)
+        .map((d) => external_node_path_.join(d, 'docker-buildx'))
+        .find((f) => external_node_fs_.existsSync(f)) ?? null);
+}
+/** The program and argv for a docker command: `buildx …` goes to the plugin itself when there is one. */
+function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
+    const plugin = args[0] === 'buildx' ? buildxPlugin(env, systemDirs) : null;
+    return plugin ? { file: plugin, args: args.slice(1) } : { file: 'docker', args: [...args] };
+}
+
 ;// CONCATENATED MODULE: ./src/docker/process.ts
 /**
  * The only place that starts docker (and skopeo, which publishes a scanned export). Every call goes through `prepare`, which
@@ -4940,6 +5023,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
+
 
 
 
@@ -4981,6 +5065,10 @@ function prepare(args, log) {
         log.info(`withheld from docker's environment because their values carry a secret: ${withheld.join(', ')}`);
     return env;
 }
+/** docker's `buildx …` runs the buildx plugin directly (buildx-plugin.ts); everything else as given. */
+function commandOf(program, args) {
+    return program === 'docker' ? dockerCommand(args) : { file: program, args: [...args] };
+}
 function exitOf(child, program = 'docker') {
     return new Promise((resolve, reject) => {
         child.once('error', (e) => reject(e.code === 'ENOENT' ? new errors/* ActionError */.lZ(NOT_FOUND[program]) : e));
@@ -4997,9 +5085,10 @@ async function runStreamed(args, log, o = {}) {
     const env = { ...prepare(args, log), ...o.env };
     return log.fenced(async () => {
         const program = o.program ?? 'docker';
+        const cmd = commandOf(program, args);
         if (o.echo)
-            process.stdout.write(`${log.scrub(`[command]${program} ${args.join(' ')}`)}\n`);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+            process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
         const tail = new Tail();
         const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
@@ -5085,7 +5174,8 @@ async function process_capture(args, log, program = 'docker') {
     const env = prepare(args, log);
     try {
         // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-        const r = await getExecOutput(program, args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
+        const cmd = commandOf(program, args);
+        const r = await getExecOutput(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
         return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
     }
     catch (e) {
@@ -5369,6 +5459,14 @@ function watchdog(ms, onFire) {
         onFire();
     }, ms);
     return w;
+}
+/**
+ * Loads the scanner's chunk (the tar reader and the scan) ahead of the scan: called as the
+ * build starts, it compiles while buildx runs instead of after (~40 ms here). A failure
+ * is left for the scan's own import to report.
+ */
+function preloadScanner() {
+    Promise.all(/* import() */[__nccwpck_require__.e(118), __nccwpck_require__.e(678)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6678)).catch(() => undefined);
 }
 /** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
 async function runScan(mode, targets, metadata, log) {
@@ -6059,8 +6157,6 @@ async function removeUntaggedImage(id) {
     return true;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
 /**
  * Registry credentials as docker/login-action leaves them, for skopeo, and the check
@@ -6568,13 +6664,26 @@ async function buildVerifyPublish(r) {
         }
     }
 }
+/** Runs `fn`; a failure carries what was known before it (`facts`) to the summary. */
+async function knowing(facts, fn) {
+    try {
+        return await fn();
+    }
+    catch (e) {
+        throw e instanceof errors/* PhaseFailure */.wm ? e : new errors/* PhaseFailure */.wm(e, facts);
+    }
+}
 async function inWorkDir(r, work, exports) {
-    const { inputs, secrets, log, report } = r;
+    const { inputs, log } = r;
     // Where the secrets will go is settled first: without a tmpfs, nothing else runs.
     const base = chooseVaultBase({ tmpfsDir: inputs.tmpfsDir, allowDiskFallback: inputs.allowDiskFallback, runnerTemp: defaultRunnerTemp() });
     if (base.kind === 'disk-fallback')
         log.warning(`no writable tmpfs found: secrets are written to disk under ${base.dir} (allow-disk-fallback is true)`);
-    report.vaultKind = base.kind;
+    const known = { vaultKind: base.kind, checks: [], notScanned: [] };
+    return knowing(known, () => planBuildScanPublish(r, base, work, exports, known));
+}
+async function planBuildScanPublish(r, base, work, exports, known) {
+    const { inputs, secrets, log } = r;
     const guard = guardMode(inputs, secrets);
     // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
     // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
@@ -6589,12 +6698,12 @@ async function inWorkDir(r, work, exports) {
     const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
     try {
         if (!plan.publish)
-            return built;
+            return { outputs: built, facts: known };
         if (plan.publish.image?.kind === 'loaded' && built.imageid)
             exports.loaded(built.imageid);
-        const outputs = await scanThenPublish(r, plan, plan.publish, built, work);
+        const published = await scanThenPublish(r, plan, plan.publish, built, work, known);
         exports.published();
-        return outputs;
+        return published;
     }
     finally {
         warnIfConcurrent(r, await concurrent);
@@ -6617,7 +6726,11 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
         const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-        return runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+        const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+        // buildx has been spawned: the scanner compiles while it runs.
+        if (plan.publish)
+            preloadScanner();
+        return done;
     }));
     log.info('secret vault wiped');
     const outputs = readBuildOutputs(files);
@@ -6689,21 +6802,18 @@ function annotateChecks(r, checks, level) {
     return true;
 }
 /** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
-async function scanThenPublish(r, plan, publish, built, work) {
-    const { inputs, log, report } = r;
+async function scanThenPublish(r, plan, publish, built, work, known) {
+    const { inputs, log } = r;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-    report.checks.push({ name: 'scan before publishing', outcome: scan.summary });
-    report.notScanned.push(...scan.unreadable);
+    const scanned = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
     // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
-        throw new errors/* ActionError */.lZ(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+        const e = new errors/* ActionError */.lZ(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
+        throw new errors/* PhaseFailure */.wm(e, scanned);
     }
-    return log.group('Publish the scanned result', async () => {
-        const published = await publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images);
-        report.checks.push({ name: 'published = scanned', outcome: published.detail });
-        return published.outputs;
-    });
+    const published = await knowing(scanned, () => log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images)));
+    return { outputs: published.outputs, facts: { ...scanned, checks: [...scanned.checks, { name: 'published = scanned', outcome: published.detail }] } };
 }
 function buildFiles(work) {
     return { iidFile: external_node_path_.join(work, 'iid'), metadataFile: external_node_path_.join(work, 'metadata.json') };
@@ -6765,54 +6875,72 @@ var values = __nccwpck_require__(3795);
 
 
 async function main_run() {
-    const report = newReport();
     const started = Date.now();
+    let report = newReport();
     let r;
     let log;
     const cancel = onCancel((m) => (log ?? log_Log.forSecrets([])).warning(m));
     try {
-        const resolved = resolve(report);
-        if (!resolved)
+        const resolved = resolve();
+        if ('skipped' in resolved) {
+            report = { ...report, result: 'skipped', error: resolved.skipped };
             return;
+        }
         log = resolved.log;
-        r = await main_prepare(resolved, report, cancel);
-        const outputs = await buildVerifyPublish(r);
+        report = { ...report, ...described(resolved) };
+        const prepared = await main_prepare(resolved, cancel);
+        r = prepared.run;
+        report = withFacts(report, prepared.facts);
+        const { outputs, facts } = await buildVerifyPublish(r);
         r.log.setOutput('imageid', outputs.imageid);
         r.log.setOutput('digest', outputs.digest);
         r.log.setOutput('metadata', outputs.metadata);
         r.log.setOutput('skipped', 'false');
-        Object.assign(report, { imageid: outputs.imageid, digest: outputs.digest, result: 'success' });
+        report = { ...withFacts(report, facts), imageid: outputs.imageid, digest: outputs.digest, result: 'success' };
     }
-    catch (e) {
+    catch (failure) {
+        const { cause: e, facts } = (0,errors/* unwrapFailure */.g5)(failure);
         // Before the Log exists nothing secret is known to print: errors name inputs and entries only.
         log ??= log_Log.forSecrets([]);
-        report.error = (0,errors/* messageOf */.bD)(e);
+        report = { ...withFacts(report, facts), error: (0,errors/* messageOf */.bD)(e) };
         const line = e instanceof errors/* ActionError */.lZ ? e.line : undefined;
         log.fail((0,errors/* messageOf */.bD)(e), line && r?.dockerfile ? { file: r.dockerfile, startLine: line, title: 'docker buildx build failed' } : undefined);
     }
     finally {
         cancel.dispose();
-        report.durationMs = Date.now() - started;
         const out = log ?? log_Log.forSecrets([]);
         // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
         if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
-            await writeSummary(report, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
+            await writeSummary({ ...report, durationMs: Date.now() - started }, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
     }
 }
-/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Undefined: the build is skipped. */
-function resolve(report) {
+/** What the summary says of the build before it runs: the secret ids, tags, platforms and builder. */
+function described({ inputs, secrets }) {
+    const b = inputs.build;
+    return { ids: secrets.map((s) => s.id), tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' };
+}
+/** The report with a phase's facts added: its checks after those before, the vault kind once known. */
+function withFacts(report, facts) {
+    return {
+        ...report,
+        vaultKind: facts.vaultKind ?? report.vaultKind,
+        checks: [...report.checks, ...facts.checks],
+        notScanned: [...report.notScanned, ...facts.notScanned]
+    };
+}
+/** Inputs and secret values, and the Log made from them: from here on every secret is masked. Or why the build is skipped. */
+function resolve() {
     const inputs = readInputs();
+    // Out of the environment at once; this function's local is the only copy, gone when it returns.
+    const secretsJson = takeSecretsJson();
     try {
-        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson: inputs.secretsJson }), ...gitAuthSecret(inputs)];
+        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
         return { inputs, secrets, log: log_Log.forSecrets(secrets) };
     }
     catch (e) {
         if (!(e instanceof errors/* MissingSecretsError */.wy))
             throw e;
-        return whenSecretsAreMissing(e, inputs.onMissingSecrets, report);
-    }
-    finally {
-        forgetSecretsJson(inputs);
+        return whenSecretsAreMissing(e, inputs.onMissingSecrets);
     }
 }
 /**
@@ -6828,7 +6956,7 @@ function gitAuthSecret(inputs) {
     return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
 }
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
-function whenSecretsAreMissing(e, onMissing, report) {
+function whenSecretsAreMissing(e, onMissing) {
     const why = secretlessRun();
     if (!why)
         throw new errors/* ActionError */.lZ(`${e.message}: is each secret defined for this repository, its environment and this event?`);
@@ -6837,21 +6965,19 @@ function whenSecretsAreMissing(e, onMissing, report) {
     const log = log_Log.forSecrets([]);
     log.notice(`secret-build: build skipped: ${why.reason} (on-missing-secrets: skip). ${e.message}`);
     log.setOutput('skipped', 'true');
-    Object.assign(report, { result: 'skipped', error: why.reason });
-    return undefined;
+    return { skipped: why.reason };
 }
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
-async function main_prepare({ inputs, secrets, log }, report, cancel) {
+async function main_prepare({ inputs, secrets, log }, cancel) {
     const b = inputs.build;
-    report.ids = secrets.map((s) => s.id);
+    const ids = secrets.map((s) => s.id);
     assertNoSecretsInBuildInputs(b, log.redactor);
     // The vault's path is in buildx's argv (--secret src=…): a secret pasted there is refused here, by input name.
     const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
     if (inTmpfsDir.length)
         throw new errors/* InputError */.dz('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
-    Object.assign(report, { tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' });
     const dockerfile = dockerfilePath(b.context, b.file);
-    const run = { inputs, secrets, log, cancel, report, dockerfile: dockerfile && annotationPath(dockerfile) };
+    const run = { inputs, secrets, log, cancel, dockerfile: dockerfile && annotationPath(dockerfile) };
     const pre = await log.group('Leak guard: Dockerfile preflight', () => dockerfile
         ? runPreflight({
             mode: inputs.leakCheck,
@@ -6859,7 +6985,7 @@ async function main_prepare({ inputs, secrets, log }, report, cancel) {
             dockerfile,
             secretFiles: secretFiles(run),
             // A key forwarded over ssh is not a secret mount: it is not expected in RUN --mount=type=secret.
-            providedIds: report.ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
+            providedIds: ids.filter((id) => !inputs.sshSecrets.some((s) => s.secret === id) && !id.startsWith('GIT_AUTH_TOKEN.')),
             allowMissingOptional: inputs.allowMissingOptionalSecrets,
             providedSshIds: sshIds(inputs),
             secrets,
@@ -6867,10 +6993,10 @@ async function main_prepare({ inputs, secrets, log }, report, cancel) {
             target: b.target
         }, log)
         : Promise.resolve({ errors: 0, summary: 'skipped: remote context' }));
-    report.checks.push({ name: 'Dockerfile preflight', outcome: pre.summary });
+    const facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
     if (pre.errors)
-        throw new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`);
-    return run;
+        throw new errors/* PhaseFailure */.wm(new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
+    return { run, facts };
 }
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
 function sshIds(inputs) {

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   lZ: () => (/* binding */ ActionError)
 /* harmony export */ });
-/* unused harmony exports InputError, MissingSecretsError, messageOf */
+/* unused harmony exports InputError, MissingSecretsError, PhaseFailure, unwrapFailure, messageOf */
 /**
  * A problem with the action's inputs. Messages name the input and the entry number,
  * never any text of the entry itself: an entry may be (part of) a secret.
@@ -40,6 +40,24 @@ class MissingSecretsError extends Error {
         this.missing = missing;
         this.name = 'MissingSecretsError';
     }
+}
+/**
+ * A phase that failed after it had found something out (the preflight's counts, the
+ * scan's findings): the error it failed with, as `cause`, and those facts, for the summary.
+ */
+class PhaseFailure extends Error {
+    cause;
+    facts;
+    constructor(cause, facts) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.cause = cause;
+        this.facts = facts;
+        this.name = 'PhaseFailure';
+    }
+}
+/** The error itself and the facts behind it: a PhaseFailure unwrapped, any other error with none. */
+function unwrapFailure(e) {
+    return e instanceof PhaseFailure ? { cause: e.cause, facts: e.facts } : { cause: e, facts: { checks: [], notScanned: [] } };
 }
 /** The text to show for an error: ours as they are, anything else with its name. */
 function messageOf(e) {
@@ -280,7 +298,7 @@ async function removeLeftExports() {
     if (!paths.length && !image)
         return;
     // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
-    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 424).then(__webpack_require__.bind(__webpack_require__, 424));
+    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 470).then(__webpack_require__.bind(__webpack_require__, 470));
     try {
         const removed = removeExports(paths);
         if (removed.length)

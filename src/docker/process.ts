@@ -11,6 +11,7 @@ import { finished } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
 import type { Log } from '../output/log.js';
 import type { Redactor } from '../secrets/redactor.js';
+import { dockerCommand } from './buildx-plugin.js';
 
 export interface RunResult {
   code: number | null;
@@ -57,6 +58,11 @@ function prepare(args: readonly string[], log: Log): Record<string, string> {
   return env;
 }
 
+/** docker's `buildx …` runs the buildx plugin directly (buildx-plugin.ts); everything else as given. */
+function commandOf(program: Program, args: readonly string[]): { file: string; args: string[] } {
+  return program === 'docker' ? dockerCommand(args) : { file: program, args: [...args] };
+}
+
 function exitOf(child: ChildProcess, program: Program = 'docker'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND[program]) : e));
@@ -82,8 +88,9 @@ export async function runStreamed(args: string[], log: Log, o: StreamOptions = {
   const env = { ...prepare(args, log), ...o.env };
   return log.fenced(async () => {
     const program = o.program ?? 'docker';
-    if (o.echo) process.stdout.write(`${log.scrub(`[command]${program} ${args.join(' ')}`)}\n`);
-    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cmd = commandOf(program, args);
+    if (o.echo) process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
+    const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     o.onSpawn?.(child);
     const tail = new Tail();
     const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
@@ -183,7 +190,8 @@ export async function capture(args: string[], log: Log, program: Program = 'dock
   const env = prepare(args, log);
   try {
     // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-    const r = await exec.getExecOutput(program, args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
+    const cmd = commandOf(program, args);
+    const r = await exec.getExecOutput(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
     return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
   } catch (e) {
     if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND[program]);

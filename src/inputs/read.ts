@@ -22,8 +22,6 @@ export interface SshSecret {
 export interface Inputs {
   secrets: SecretSpec[];
   sshSecrets: SshSecret[];
-  /** `${{ toJSON(secrets) }}`: read only for the names in secret-map, then dropped. */
-  secretsJson: string;
   build: BuildInputs;
   /** The provenance build-push-action would add when the input is empty; '' for none. */
   provenanceDefault: string;
@@ -81,13 +79,13 @@ function buildValue(name: BuildInputName): string | string[] | boolean {
 export function readBuildInputs(): BuildInputs {
   const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
   if (b.call) parseCall(b.call);
-  resolveDefaultContext(b);
-  b['extra-args'].forEach((a, k) => {
+  const resolved = withDefaultContext(b);
+  resolved['extra-args'].forEach((a, k) => {
     if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
     }
   });
-  return b;
+  return resolved;
 }
 
 /**
@@ -101,17 +99,20 @@ function provenanceDefault(b: BuildInputs): string {
 }
 
 /** An empty context is the Git context build-push-action uses; `{{defaultContext}}` stands for it anywhere. */
-function resolveDefaultContext(b: BuildInputs): void {
+function withDefaultContext(b: BuildInputs): BuildInputs {
   const uses = b.context === '' || b.context.includes(DEFAULT_CONTEXT) || b['build-contexts'].some((c) => c.includes(DEFAULT_CONTEXT));
-  if (!uses) return;
+  if (!uses) return b;
   const git = defaultGitContext(process.env);
   if (!git)
     throw new InputError(
       'context',
       'is empty, and there is no repository to build as a Git context (GITHUB_SERVER_URL, GITHUB_REPOSITORY): set context, e.g. "."'
     );
-  b.context = b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git);
-  b['build-contexts'] = b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git));
+  return {
+    ...b,
+    context: b.context === '' ? git : b.context.replaceAll(DEFAULT_CONTEXT, git),
+    'build-contexts': b['build-contexts'].map((c) => c.replaceAll(DEFAULT_CONTEXT, git))
+  };
 }
 
 export function readSecretSpecs(): SecretSpec[] {
@@ -156,7 +157,6 @@ export function readInputs(): Inputs {
   return {
     secrets,
     sshSecrets: readSshSecrets(secrets),
-    secretsJson: raw('secrets-json'),
     build,
     provenanceDefault: provenanceDefault(build),
     tmpfsDir: tmpfsDir(),
@@ -168,8 +168,13 @@ export function readInputs(): Inputs {
   };
 }
 
-/** Drops every copy of the secrets context the action holds, once the allowlisted values are read. */
-export function forgetSecretsJson(inputs: Inputs): void {
-  inputs.secretsJson = '';
+/**
+ * `secrets-json` (`${{ toJSON(secrets) }}`), taken out of the environment: the caller reads
+ * the names in secret-map from it and drops it, so the action holds no copy of the whole
+ * secrets context after that. Not part of Inputs for that reason.
+ */
+export function takeSecretsJson(): string {
+  const json = raw('secrets-json');
   delete process.env['INPUT_SECRETS-JSON'];
+  return json;
 }

@@ -6,19 +6,23 @@
 import type { VaultKind } from '../secrets/vault.js';
 import type { Log } from './log.js';
 
-export interface RunReport {
+/** What the pipeline found out, for the summary: returned by each phase, or carried by its failure (errors.ts PhaseFailure). */
+export interface Facts {
+  vaultKind?: VaultKind;
+  /** Each leak-guard check, in the order it ran. */
+  checks: { name: string; outcome: string }[];
+  notScanned: string[];
+}
+
+export interface RunReport extends Facts {
   result: 'success' | 'failure' | 'skipped';
   ids: string[];
   tags: string[];
   platforms: string[];
   builder: string;
-  vaultKind?: VaultKind;
   durationMs: number;
   imageid?: string;
   digest?: string;
-  /** Each leak-guard check, in the order it ran. */
-  checks: { name: string; outcome: string }[];
-  notScanned: string[];
   error?: string;
 }
 

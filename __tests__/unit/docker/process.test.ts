@@ -8,6 +8,7 @@ import { ActionError } from '../../../src/errors.js';
 import { Redactor } from '../../../src/secrets/redactor.js';
 import type { Secret } from '../../../src/secrets/values.js';
 import { coreFixture } from '../../support/core-fixture.js';
+import { installFakes } from '../../support/fake-programs.js';
 
 const core = coreFixture();
 jest.unstable_mockModule('@actions/core', () => core.module);
@@ -187,6 +188,22 @@ describe('runStreamed', () => {
     const r = await runStreamed(['signal'], Log.forSecrets(secrets));
     expect(r.code).toBeNull();
     expect(r.signal).toBe('SIGTERM');
+  });
+
+  test('a buildx call goes to the buildx plugin itself, and the echoed command line is the one that ran', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-plugin-'));
+    const env = installFakes(dir, { docker: FAKE_DOCKER });
+    process.env.DOCKER_CONFIG = env.DOCKER_CONFIG;
+    try {
+      const r = await runStreamed(['buildx', 'ok'], Log.forSecrets(secrets), { echo: true });
+      expect(r.code).toBe(0);
+      expect(printed()).toContain(`[command]${path.join(env.DOCKER_CONFIG, 'cli-plugins', 'docker-buildx')} ok\n`);
+      // The fake docker (behind the plugin) records what the docker CLI would have been given.
+      expect(calls()).toEqual(['buildx ok']);
+    } finally {
+      delete process.env.DOCKER_CONFIG;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('no docker on PATH is the ActionError "docker was not found on PATH", and the fence is closed', async () => {

@@ -6,7 +6,7 @@ import { errorOf } from '../../support/errors.js';
 
 const core = coreFixture();
 jest.unstable_mockModule('@actions/core', () => core.module);
-const { forgetSecretsJson, readBuildInputs, readInputs, readSecretSpecs } = await import('../../../src/inputs/read.js');
+const { takeSecretsJson, readBuildInputs, readInputs, readSecretSpecs } = await import('../../../src/inputs/read.js');
 
 const STYLES: GetInputStyle[] = ['local-action', 'runner'];
 
@@ -189,14 +189,12 @@ describe.each(STYLES)('with getInput in %s style', (style) => {
       expect(e.message).toBe('input "secret-envs", entry 2: uses the same id as input "secrets", entry 1');
     });
 
-    test('secretsJson is kept raw until forgetSecretsJson drops every copy', () => {
+    test('secrets-json is not kept in the inputs; takeSecretsJson returns it raw and drops it from the environment', () => {
       const json = '{"NPM_TOKEN":"npm_abcdefgh"}';
       given({ 'secrets-json': json, 'secret-map': 'npm=NPM_TOKEN' });
       process.env['INPUT_SECRETS-JSON'] = json;
-      const i = readInputs();
-      expect(i.secretsJson).toBe(json);
-      forgetSecretsJson(i);
-      expect(i.secretsJson).toBe('');
+      expect(JSON.stringify(readInputs())).not.toContain('npm_abcdefgh');
+      expect(takeSecretsJson()).toBe(json);
       expect(process.env['INPUT_SECRETS-JSON']).toBeUndefined();
     });
   });

@@ -1,8 +1,8 @@
-export const id = 424;
-export const ids = [424];
+export const id = 470;
+export const ids = [470];
 export const modules = {
 
-/***/ 424:
+/***/ 470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -28,6 +28,62 @@ var external_node_stream_ = __webpack_require__(75);
 var promises_ = __webpack_require__(466);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(916);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(161);
+;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
+/**
+ * The buildx the docker CLI would run, run directly. `docker buildx …` first runs
+ * `docker-buildx docker-cli-plugin-metadata` to validate the plugin, then the plugin:
+ * two Go starts, ~0.15 s a call here (bench/overhead.ts measures it). buildx run by its
+ * own name is its standalone mode, which buildx keeps equal to the plugin mode on purpose
+ * (commands/root.go: the same client options and environment variables) and which
+ * docker/actions-toolkit supports too. The plugin is looked up as docker/cli's
+ * getPluginDirs does: config.json's cliPluginsExtraDirs, then `<config dir>/cli-plugins`,
+ * then the system directories; the first file named docker-buildx wins. Without one
+ * (another CLI behind `docker`, a platform with other paths) the action runs `docker buildx`.
+ */
+
+
+
+/** The docker CLI's configuration directory (DOCKER_CONFIG, else ~/.docker). */
+function dockerConfigDir(env = process.env) {
+    return env.DOCKER_CONFIG || external_node_path_.join(external_node_os_.homedir(), '.docker');
+}
+/** docker/cli's defaultSystemPluginDirs on Linux and the other Unixes, in its order. */
+const SYSTEM_DIRS = [
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins'
+];
+/** The directories docker searches for plugins, in its order. Pure but for reading config.json. */
+function pluginDirs(env = process.env, systemDirs = SYSTEM_DIRS) {
+    const config = dockerConfigDir(env);
+    let extra = [];
+    try {
+        const parsed = JSON.parse(external_node_fs_.readFileSync(external_node_path_.join(config, 'config.json'), 'utf8'));
+        if (Array.isArray(parsed.cliPluginsExtraDirs))
+            extra = parsed.cliPluginsExtraDirs.filter((d) => typeof d === 'string');
+    }
+    catch {
+        // No config.json, or one docker would refuse too: docker then looks in the other directories.
+    }
+    return [...extra, external_node_path_.join(config, 'cli-plugins'), ...systemDirs];
+}
+/** The docker-buildx the docker CLI would run, or null (on Windows, always: its plugin is docker-buildx.exe elsewhere). */
+function buildxPlugin(env = process.env, systemDirs = SYSTEM_DIRS) {
+    if (process.platform === 'win32')
+        return null;
+    return (pluginDirs(env, systemDirs)
+        .map((d) => external_node_path_.join(d, 'docker-buildx'))
+        .find((f) => external_node_fs_.existsSync(f)) ?? null);
+}
+/** The program and argv for a docker command: `buildx …` goes to the plugin itself when there is one. */
+function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
+    const plugin = args[0] === 'buildx' ? buildxPlugin(env, systemDirs) : null;
+    return plugin ? { file: plugin, args: args.slice(1) } : { file: 'docker', args: [...args] };
+}
+
 ;// CONCATENATED MODULE: ./src/docker/process.ts
 /**
  * The only place that starts docker (and skopeo, which publishes a scanned export). Every call goes through `prepare`, which
@@ -35,6 +91,7 @@ var errors = __webpack_require__(916);
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
+
 
 
 
@@ -76,6 +133,10 @@ function prepare(args, log) {
         log.info(`withheld from docker's environment because their values carry a secret: ${withheld.join(', ')}`);
     return env;
 }
+/** docker's `buildx …` runs the buildx plugin directly (buildx-plugin.ts); everything else as given. */
+function commandOf(program, args) {
+    return program === 'docker' ? dockerCommand(args) : { file: program, args: [...args] };
+}
 function exitOf(child, program = 'docker') {
     return new Promise((resolve, reject) => {
         child.once('error', (e) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND[program]) : e));
@@ -92,9 +153,10 @@ async function runStreamed(args, log, o = {}) {
     const env = { ...prepare(args, log), ...o.env };
     return log.fenced(async () => {
         const program = o.program ?? 'docker';
+        const cmd = commandOf(program, args);
         if (o.echo)
-            process.stdout.write(`${log.scrub(`[command]${program} ${args.join(' ')}`)}\n`);
-        const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+            process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
+        const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
         const tail = new Tail();
         const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
@@ -180,7 +242,8 @@ async function capture(args, log, program = 'docker') {
     const env = prepare(args, log);
     try {
         // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-        const r = await exec/* getExecOutput */.H(program, args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
+        const cmd = commandOf(program, args);
+        const r = await exec/* getExecOutput */.H(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
         return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
     }
     catch (e) {
