@@ -5,6 +5,7 @@ import { benchScan } from './scan.js';
 import { benchScaling } from './scaling.js';
 import { benchScrubber } from './scrubber.js';
 import { benchStartup } from './startup.js';
+import { benchStepKeys } from './step-keys.js';
 import { benchVault } from './vault.js';
 
 const all: Record<string, { run: () => Promise<Record<string, string>>; docker: boolean }> = {
@@ -13,7 +14,8 @@ const all: Record<string, { run: () => Promise<Record<string, string>>; docker: 
   vault: { run: benchVault, docker: false },
   startup: { run: benchStartup, docker: false },
   overhead: { run: benchOverhead, docker: true },
-  scan: { run: benchScan, docker: true }
+  scan: { run: benchScan, docker: true },
+  'step-keys': { run: benchStepKeys, docker: true }
 };
 
 const withDocker = dockerAvailable();

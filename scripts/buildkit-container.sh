@@ -86,7 +86,8 @@ build_image() {
 
 write_config() {
   mkdir -p "$DIR"
-  cat > "$CONFIG" <<'EOF'
+  # Unquoted: the registries' section is the output of buildkitd_local_registries (lib.sh).
+  cat > "$CONFIG" <<EOF
 # Written by scripts/buildkit-container.sh; buildx copies it into the container.
 [worker.oci]
   enabled = true

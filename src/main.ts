@@ -138,12 +138,12 @@ async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation)
           },
           log
         )
-      : Promise.resolve({ errors: 0, summary: 'skipped: remote context' })
+      : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [] })
   );
   const facts: Facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
   if (pre.errors)
     throw new PhaseFailure(new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
-  return { run, facts };
+  return { run: { ...run, cacheMounts: pre.cacheMounts }, facts };
 }
 
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */

@@ -9,15 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cancellation, Disposable } from './cancel.js';
 import { buildWarnings, checkResults, parseMetadata, readBuildOutputs, type BuildOutputs, type BuildWarning } from './docker/build-outputs.js';
-import { inspectBuilder, type BuilderInfo } from './docker/builder.js';
+import { inspectBuilder, sharedBuilder, type BuilderInfo } from './docker/builder.js';
 import { buildxArgs, type BuildFiles, type SecretMount } from './docker/buildx-args.js';
 import { diagnoseBuildFailure, type DiagnosisContext } from './docker/diagnose.js';
-import { concurrentBuilds } from './docker/history.js';
+import { pruneBuildRecords } from './docker/build-cache.js';
+import { concurrentBuilds, removeRecord } from './docker/history.js';
 import { runStreamed, type RunResult } from './docker/process.js';
 import { ActionError, PhaseFailure } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
 import { envSwitch } from './inputs/workflow-defaults.js';
-import { preloadScanner, runScan, type ScanTarget } from './leak-guard/guard.js';
+import { buildArgMap, cacheMountsOnSharedBuilder, dockerfilePath, preloadScanner, runScan, type ScanTarget } from './leak-guard/guard.js';
+import type { Finding } from './leak-guard/preflight/types.js';
+import { isolate, type Isolation } from './isolation/isolate.js';
 import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication } from './leak-guard/plan.js';
 import { Exports } from './leak-guard/exports.js';
 import { checkPublishing, publishScanned } from './leak-guard/publish.js';
@@ -34,6 +37,8 @@ export interface Run {
   cancel: Cancellation;
   /** The Dockerfile as annotations name it (workspace-relative), when it is on the runner. */
   dockerfile?: string;
+  /** The preflight's secrets on cache mounts: errors if the builder turns out to be shared. */
+  cacheMounts?: Finding[];
 }
 
 /** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
@@ -90,47 +95,88 @@ async function inWorkDir(r: Run, work: string, exports: Exports): Promise<Publis
 async function planBuildScanPublish(r: Run, base: VaultBase, work: string, exports: Exports, known: Facts): Promise<Published> {
   const { inputs, secrets, log } = r;
   const guard = guardMode(inputs, secrets);
+  // The steps are keyed while buildx inspects the builder (scrypt runs on libuv's threads).
+  const keying = keySteps(r, work);
   // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
   // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
   const probe = guard !== 'off' || inputs.provenanceDefault !== '';
   const builder: BuilderInfo = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
-  const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
-  const plan = planGuard(build, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
+  const isolation = await keying;
+  const onShared = cacheMountsOnSharedBuilder(inputs.leakCheck, r.cacheMounts ?? [], sharedBuilder(builder.driver), log, r.dockerfile);
+  if (onShared) throw new ActionError(`leak guard: ${onShared} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+  const provenance = builder.defaultProvenance ? { provenance: inputs.provenanceDefault } : {};
+  const keyedFile = isolation.keyed && isolation.file ? keyedInputs(inputs.build, isolation.file, isolation.name) : {};
+  const plan = planGuard({ ...inputs.build, ...provenance, ...keyedFile }, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
   // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
-  const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
+  const keyed: Facts = { ...known, checks: [...known.checks, isolationCheck(isolation)] };
+  const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
+  if (!plan.publish) {
+    await knowing(keyed, () => failIfShared(r, built.shared));
+    return { outputs: built.outputs, facts: keyed };
+  }
+  if (plan.publish.image?.kind === 'loaded' && built.outputs.imageid) exports.loaded(built.outputs.imageid);
+  const published = await scanThenPublish(r, plan, plan.publish, built, work, keyed);
+  exports.published();
+  return published;
+}
+
+/** The secret-mounting steps keyed on the secrets' values (isolation/), or why they could not be. */
+async function keySteps(r: Run, work: string): Promise<Isolation> {
+  if (!r.secrets.length || evaluatesOnly(r.inputs.build)) return { keyed: true, lines: [] };
+  const b = r.inputs.build;
+  const ssh = new Set(r.inputs.sshSecrets.map((s) => s.secret));
   try {
-    if (!plan.publish) return { outputs: built, facts: known };
-    if (plan.publish.image?.kind === 'loaded' && built.imageid) exports.loaded(built.imageid);
-    const published = await scanThenPublish(r, plan, plan.publish, built, work, known);
-    exports.published();
-    return published;
-  } finally {
-    warnIfConcurrent(r, await concurrent);
+    return await isolate({
+      dockerfile: dockerfilePath(b.context, b.file),
+      context: b.context,
+      secrets: r.secrets,
+      secretIds: r.secrets.filter((s) => !ssh.has(s.id)).map((s) => s.id),
+      sshSecrets: r.inputs.sshSecrets,
+      buildArgs: buildArgMap(b['build-args']),
+      target: b.target || undefined,
+      work,
+      repository: process.env.GITHUB_REPOSITORY ?? ''
+    });
+  } catch (e) {
+    return { keyed: false, reason: `the steps could not be keyed: ${(e as Error).message}` };
   }
 }
 
+/** The keyed file for buildx, and the build's name it would have had (unless the user names it). */
+function keyedInputs(b: Inputs['build'], file: string, name?: string): Partial<Inputs['build']> {
+  const named = b['build-args'].some((a) => /^\s*BUILDKIT_BUILD_NAME\s*=/.test(a));
+  return { file, ...(name && !named ? { 'build-args': [...b['build-args'], `BUILDKIT_BUILD_NAME=${name}`] } : {}) };
+}
+
+function isolationCheck(i: Isolation): { name: string; outcome: string } {
+  const name = 'steps keyed on their secrets';
+  if (!i.keyed) return { name, outcome: `no: ${i.reason}; concurrent builds on the builder fail the step` };
+  return { name, outcome: i.lines.length ? `line${i.lines.length === 1 ? '' : 's'} ${i.lines.join(', ')}` : 'no step mounts a secret' };
+}
+
+interface Built {
+  outputs: BuildOutputs;
+  /** buildx's ref of the build (builder/node/id), '' when the metadata has none. */
+  ref: string;
+  /** The builds that ran beside ours on the builder, looked for when the steps could not be keyed. */
+  shared: Promise<string[]>;
+}
+
 /**
- * The only build that mounts the secrets; the vault is wiped when it exits. Also starts
- * the look for concurrent builds (one buildx call, ~0.15–0.3 s), which the scan and the
- * publishing then overlap: the caller prints its warning when they are done, and before
- * this throws.
+ * The only build that mounts the secrets; the vault is wiped when it exits. When the
+ * steps could not be keyed, also starts the look for builds that ran beside it (one buildx
+ * call), which the scan then overlaps: anything found fails the step before publishing.
  */
-async function buildWithSecrets(
-  r: Run,
-  base: VaultBase,
-  plan: GuardPlan,
-  files: BuildFiles,
-  guarded: boolean
-): Promise<{ outputs: BuildOutputs; concurrent: Promise<string[]> }> {
+async function buildWithSecrets(r: Run, base: VaultBase, plan: GuardPlan, files: BuildFiles, isolation: Isolation, safeRemoval: boolean): Promise<Built> {
   const { secrets, log, cancel } = r;
   const remember = (dir: string, marker: string) => {
     log.saveState(VAULT_STATE_KEY, dir);
     log.saveState(VAULT_MARKER_KEY, marker);
   };
   const hooks = { remember, track: (s: Disposable | undefined) => cancel.track(s) };
-  const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
+  const title = plan.publish ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
   const result = await log.group(title, () =>
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
@@ -144,29 +190,28 @@ async function buildWithSecrets(
   log.info('secret vault wiped');
   const outputs = readBuildOutputs(files);
   const meta = parseMetadata(outputs.metadata);
-  const ref = meta['buildx.build.ref'];
-  // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
-  const concurrent = guarded
-    ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch((): string[] => [])
-    : Promise.resolve([]);
-  try {
-    if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs, meta), concurrent };
-    failOn(result, r, 'build');
-  } catch (e) {
-    warnIfConcurrent(r, await concurrent);
-    throw e;
-  }
+  const ref = typeof meta['buildx.build.ref'] === 'string' ? meta['buildx.build.ref'] : '';
+  // The builder's history keeps the raw log: when the scrubber had to redact it, that record goes.
+  if (result.redactions && ref) await removeRecord(ref, r.inputs.build.builder, safeRemoval, log);
+  const shared = isolation.keyed || !secrets.length ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch((): string[] => []);
+  if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs, meta), ref, shared };
+  failOn(result, r, 'build');
   annotateChecks(r, buildWarnings(meta), 'warning');
-  return { outputs, concurrent };
+  return { outputs, ref, shared };
 }
 
-/** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
-function warnIfConcurrent(r: Run, others: string[]): void {
+/**
+ * BuildKit runs identical steps of concurrent builds once, and a secret's content is not
+ * part of a step's key: when the steps could not be keyed, a build beside ours may have
+ * run our step with its secret, or its step with ours. Nothing is published then.
+ */
+async function failIfShared(r: Run, shared: Promise<string[]>): Promise<void> {
+  const others = await shared;
   if (!others.length) return;
-  r.log.warning(
-    `${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}). BuildKit runs identical steps of ` +
-      "concurrent builds once and a secret's content is not part of a step's key, so a step that mounts a secret may have run with the other build's secret, " +
-      'or shared its output with it. Give each job a builder of its own (docker/setup-buildx-action creates one per job) for builds with different secrets.'
+  throw new ActionError(
+    `${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}), and the steps that mount secrets could not be keyed on ` +
+      "their values (see the summary): BuildKit runs identical steps of concurrent builds once, so a step may have run with the other build's secret. " +
+      `${r.inputs.leakCheck === 'off' && !r.inputs.build.push ? '' : 'Nothing was published by the action. '}Give the job a builder of its own (docker/setup-buildx-action creates one per job), or build from a local Dockerfile so the action can key the steps.`
   );
 }
 
@@ -214,16 +259,19 @@ function annotateChecks(r: Run, checks: BuildWarning[], level: 'warning' | 'erro
 }
 
 /** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
-async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, built: BuildOutputs, work: string, known: Facts): Promise<Published> {
+async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, build: Built, work: string, known: Facts): Promise<Published> {
   const { inputs, log } = r;
+  const built = build.outputs;
   const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
   const scanned: Facts = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
   // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
   if (scan.errors) {
+    if (build.ref) await log.group("Remove the blocked build's cache records", () => pruneBuildRecords(build.ref, inputs.build.builder, log));
     const e = new ActionError(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
     throw new PhaseFailure(e, scanned);
   }
+  await knowing(scanned, () => failIfShared(r, build.shared));
   const published = await knowing(scanned, () =>
     log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images))
   );

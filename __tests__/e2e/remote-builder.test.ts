@@ -95,6 +95,19 @@ e2e(`a remote BuildKit (buildx builder ${BUILDER})`, () => {
     expect(run.summary).toMatch(/scanned image \(OCI export\)/);
   });
 
+  test("a secret written to a cache mount: an error on this shared builder (a warning on the job's own), before anything is built", async () => {
+    const cached = `FROM ${BASE}\nRUN --mount=type=secret,id=tok,required=true --mount=type=cache,target=/cache cp /run/secrets/tok /cache/tok\n`;
+    const { run } = await act(cached, {});
+    expect(run.main.code).toBe(1);
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/cache\/tok.*on a cache mount.*; this builder is shared \(the remote driver\): every job that builds on it can read that cache$/
+      ),
+      '::error::leak guard: 1 secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built'
+    ]);
+    expect(builds(run)).toEqual([]);
+  });
+
   test('a leak hidden from the preflight, with push: found, named, nothing in the registry', async () => {
     const repo = `sb-e2e/remote-leaky-${nonce}`;
     // no-cache: a layer cached by an earlier run holds that run's (other) secret value, which this scan does not know.

@@ -65,12 +65,20 @@ case "$1 $2" in
     [ -e "$FAKE/containerd" ] && printf ' org.mobyproject.buildkit.worker.containerd.uuid: x\\n'
     printf 'BuildKit version: v0.25.2\\n'
     exit 0 ;;
-  "buildx history") exit 0 ;;
+  "buildx history")
+    # Another build beside ours, when the test says so: it started a second after ours, and runs on.
+    if [ "$3" = ls ] && [ -e "$FAKE/shared" ]; then
+      now=$(date -u +%s)
+      printf '{"ref":"default/default/abc","created_at":"%s","completed_at":"%s"}\n' "$(date -u -d "@$((now - 3))" +%Y-%m-%dT%H:%M:%SZ)" "$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)"
+      printf '{"ref":"xyz","name":"other","created_at":"%s"}\n' "$(date -u -d "@$((now - 2))" +%Y-%m-%dT%H:%M:%SZ)"
+    fi
+    exit 0 ;;
   "buildx build")
     while [ $# -gt 0 ]; do
       case "$1" in
         --metadata-file) printf '{"containerimage.digest":"%s","buildx.build.ref":"default/default/abc"}' "$digest" > "$2" ;;
         --iidfile) printf '%s' "$digest" > "$2" ;;
+        --file) cp "$2" "$FAKE/built-dockerfile" ;;
         type=oci,dest=*) d="\${1#type=oci,dest=}"; cp "$FAKE/image.tar" "\${d%%,*}" ;;
       esac
       shift
@@ -157,14 +165,23 @@ interface Case {
   leaky: boolean;
   push: boolean;
   load: boolean;
+  /** Another build ran beside ours on the builder. */
+  shared?: boolean;
+  /** The Dockerfile's frontend takes the step keys (not: a `BUILDKIT_SYNTAX` naming another frontend). */
+  keyable?: boolean;
 }
 
 async function runCase(c: Case): Promise<{ calls: string[]; failed: boolean }> {
   const img = await image(c.leaky);
   fs.writeFileSync(path.join(fake, 'image.tar'), img.tar);
   fs.writeFileSync(path.join(fake, 'digest'), img.digest);
-  if (c.containerd) fs.writeFileSync(path.join(fake, 'containerd'), '');
-  else fs.rmSync(path.join(fake, 'containerd'), { force: true });
+  for (const [flag, on] of [
+    ['containerd', c.containerd],
+    ['shared', !!c.shared]
+  ] as const)
+    if (on) fs.writeFileSync(path.join(fake, flag), '');
+    else fs.rmSync(path.join(fake, flag), { force: true });
+  fs.rmSync(path.join(fake, 'built-dockerfile'), { force: true });
   for (const [k, v] of Object.entries({
     secrets: `tok=${SECRET}`,
     context: workspace,
@@ -172,7 +189,8 @@ async function runCase(c: Case): Promise<{ calls: string[]; failed: boolean }> {
     push: String(c.push),
     load: String(c.load),
     tags: '127.0.0.1:9/app:1',
-    'leak-check': 'error'
+    'leak-check': 'error',
+    'build-args': c.keyable === false ? 'BUILDKIT_SYNTAX=acme/frontend:1' : ''
   }))
     core.inputs.set(k, v);
   try {
@@ -200,10 +218,25 @@ function checkOrdering(c: Case, { calls, failed }: { calls: string[]; failed: bo
   expect(builds[0]).toMatch(/\| vault=1$/);
   const after = calls.slice(calls.indexOf(builds[0]) + 1);
   for (const l of after) expect(l).toMatch(/\| vault=0$/);
-  // Nothing reaches a registry or the engine unless the scan passed; and with it, what was asked.
+  // Keyed steps: the build reads the keyed Dockerfile and no look for builds beside it is needed.
+  // Not keyed: the look comes before anything is published, and a build beside ours fails the step.
+  const looks = calls.filter((l) => l.startsWith('docker buildx history ls '));
+  const keyable = c.keyable !== false;
+  expect(looks).toHaveLength(keyable ? 0 : 1);
+  if (keyable)
+    expect(fs.readFileSync(path.join(fake, 'built-dockerfile'), 'utf8')).toMatch(
+      /^RUN --mount=type=secret,id=secret-build-key-[0-9a-f]{32},required=false --mount=type=secret,id=tok,/m
+    );
+  else expect(fs.existsSync(path.join(fake, 'built-dockerfile'))).toBe(false);
+  // Nothing reaches a registry or the engine unless the scan passed and no build shared a step; and with them, what was asked.
   const published = calls.filter((l) => PUBLISHING.test(l));
-  expect(failed).toBe(c.leaky);
-  if (c.leaky) expect(published).toEqual([]);
+  const blocked = c.leaky || (!keyable && !!c.shared);
+  expect(failed).toBe(blocked);
+  if (!keyable && published.length) expect(calls.indexOf(looks[0])).toBeLessThan(calls.indexOf(published[0]));
+  // Blocked for sharing, it says so (and not for something else).
+  if (!c.leaky && blocked)
+    expect(core.messages.find((m) => m.level === 'failed')?.text).toMatch(/^1 other build\(s\) ran on this builder at the same time \(other\)/);
+  if (blocked) expect(published).toEqual([]);
   else {
     if (c.push && c.containerd) expect(published.some((l) => l.startsWith('skopeo copy '))).toBe(true);
     if (c.push && !c.containerd) expect(published.some((l) => l.startsWith('docker push '))).toBe(true);
@@ -219,17 +252,23 @@ describe('pipeline ordering (scripted docker and skopeo)', () => {
     { containerd: true, leaky: false, push: true, load: false },
     { containerd: true, leaky: true, push: true, load: true },
     { containerd: false, leaky: false, push: false, load: true },
-    { containerd: false, leaky: true, push: false, load: true }
+    { containerd: false, leaky: true, push: false, load: true },
+    { containerd: true, leaky: false, push: true, load: false, keyable: false, shared: true },
+    { containerd: true, leaky: false, push: true, load: false, keyable: false, shared: false },
+    { containerd: false, leaky: false, push: false, load: true, keyable: true, shared: true }
   ])('%j', async (c) => {
     checkOrdering(c, await runCase(c));
   });
 
   test('as a property over builder, outputs and a clean or leaky image', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.record({ containerd: fc.boolean(), leaky: fc.boolean(), push: fc.boolean(), load: fc.boolean() }), async (c) => {
-        fresh();
-        checkOrdering(c, await runCase(c));
-      }),
+      fc.asyncProperty(
+        fc.record({ containerd: fc.boolean(), leaky: fc.boolean(), push: fc.boolean(), load: fc.boolean(), shared: fc.boolean(), keyable: fc.boolean() }),
+        async (c) => {
+          fresh();
+          checkOrdering(c, await runCase(c));
+        }
+      ),
       { numRuns: 12 }
     );
   });

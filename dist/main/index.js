@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4941);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1793);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -151,7 +151,7 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 4941:
+/***/ 1793:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4094,14 +4094,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -4121,8 +4121,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -5010,9 +5010,13 @@ function buildxPlugin(env = process.env, systemDirs = SYSTEM_DIRS) {
         .map((d) => external_node_path_.join(d, 'docker-buildx'))
         .find((f) => external_node_fs_.existsSync(f)) ?? null);
 }
-/** The program and argv for a docker command: `buildx …` goes to the plugin itself when there is one. */
+/**
+ * The program and argv for a docker command: `buildx …` goes to the plugin itself when there
+ * is one, unless SECRET_BUILD_BUILDX_VIA_DOCKER=true asks for `docker buildx` (a runner whose
+ * `docker` is a wrapper the buildx calls must pass through).
+ */
 function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
-    const plugin = args[0] === 'buildx' ? buildxPlugin(env, systemDirs) : null;
+    const plugin = args[0] === 'buildx' && env.SECRET_BUILD_BUILDX_VIA_DOCKER !== 'true' ? buildxPlugin(env, systemDirs) : null;
     return plugin ? { file: plugin, args: args.slice(1) } : { file: 'docker', args: [...args] };
 }
 
@@ -5023,7 +5027,6 @@ function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
-
 
 
 
@@ -5091,15 +5094,17 @@ async function runStreamed(args, log, o = {}) {
         const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
         const tail = new Tail();
-        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
-        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
+        let redactions = 0;
+        const counted = () => void redactions++;
+        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
+        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
         const { code, signal } = await exitOf(child, program);
         await Promise.all([out, err]);
-        return { code, signal, stderrTail: tail.text() };
+        return { code, signal, stderrTail: tail.text(), redactions };
     });
 }
-function pipeScrubbed(src, redactor, dest, tap) {
-    const scrubbed = redactor.stream();
+function pipeScrubbed(src, redactor, dest, tap, onRedaction) {
+    const scrubbed = redactor.stream(onRedaction);
     // Before the scrubber: a line the runner will see is a line the scrubber looks through.
     src.pipe(bareCrToLf()).pipe(scrubbed);
     if (tap)
@@ -5169,21 +5174,26 @@ function streamStdout(args, log) {
     const done = Promise.all([exitOf(child), err]).then(([r]) => ({ ...r, stderr: tail.text() }), (e) => ({ code: -1, signal: null, stderr: e.message }));
     return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
-/** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
+/**
+ * A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing
+ * is printed. Its stdin is /dev/null: a command that would prompt (skopeo login) reads EOF
+ * instead of waiting, and nothing is written to a child that may already have exited
+ * (@actions/exec's `input` could fail with EPIPE then).
+ */
 async function process_capture(args, log, program = 'docker') {
     const env = prepare(args, log);
-    try {
-        // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-        const cmd = commandOf(program, args);
-        const r = await getExecOutput(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
-        return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
-    }
-    catch (e) {
-        if (/ENOENT|Unable to locate executable/.test(String(e)))
-            throw new errors/* ActionError */.lZ(NOT_FOUND[program]);
-        throw e;
-    }
+    const cmd = commandOf(program, args);
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    const { code, signal } = await exitOf(child, program);
+    const text = (bs) => log.scrub(Buffer.concat(bs).toString('utf8'));
+    return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
 }
+/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
+const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
  * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
@@ -5315,10 +5325,10 @@ function annotationPath(file) {
 }
 async function runPreflight(g, log) {
     if (g.mode === 'off')
-        return { errors: 0, summary: 'off' };
+        return { errors: 0, summary: 'off', cacheMounts: [] };
     if (!external_node_fs_.existsSync(g.dockerfile))
-        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
-    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(88), __nccwpck_require__.e(761)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4761)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
+        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
+    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2529)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
     const inContext = g.secretFiles
@@ -5341,7 +5351,24 @@ async function runPreflight(g, log) {
     findings.forEach((f) => annotate(log, g.mode, f, file));
     const errors = findings.filter((f) => f.severity === 'error').length;
     const notices = findings.some((f) => f.severity === 'notice') ? `, ${count(findings, 'notice')}` : '';
-    return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}` };
+    return {
+        errors: g.mode === 'error' ? errors : 0,
+        summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}`,
+        cacheMounts: findings.filter((f) => f.cacheMount)
+    };
+}
+/**
+ * A secret on a cache mount stays in the builder for every later build that mounts that
+ * cache: on the job's own builder a warning, on one other jobs share (a remote or kubernetes
+ * builder, or a self-hosted runner's daemon, which outlives the job) an error under
+ * leak-check: error, before anything is built. How many there were.
+ */
+function cacheMountsOnSharedBuilder(mode, findings, shared, log, file) {
+    if (!shared || !findings.length || mode === 'off')
+        return 0;
+    for (const f of findings)
+        annotate(log, mode, { ...f, severity: 'error', message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache` }, file);
+    return mode === 'error' ? findings.length : 0;
 }
 /** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
 function buildArgMap(entries) {
@@ -5510,8 +5537,8 @@ async function runScan(mode, targets, metadata, log) {
     return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/secrets/redactor.ts + 3 modules
 var secrets_redactor = __nccwpck_require__(7385);
 // EXTERNAL MODULE: ./src/secrets/variants.ts
@@ -5554,7 +5581,7 @@ class log_Log {
         const text = this.scrub(msg);
         if (!MAY_COMMAND.test(text))
             return info(text);
-        const token = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex');
+        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
         process.stdout.write(`::stop-commands::${token}\n${text}\n::${token}::\n`);
     }
     debug(msg) {
@@ -5598,7 +5625,7 @@ class log_Log {
      * no workflow command, and the token is random, so the output cannot end the fence.
      */
     async fenced(fn) {
-        const token = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex');
+        const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
         process.stdout.write(`::stop-commands::${token}\n`);
         try {
             return await fn();
@@ -5731,16 +5758,24 @@ function parseBuilderInfo(inspect) {
  */
 function takesDefaultProvenance(inspect) {
     const { driver } = parseBuilderInfo(inspect);
-    // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
-    const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
-    return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));
+    const versions = buildkitVersions(inspect);
+    return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast(v.replace(/-moby$/, ''), 11));
 }
-function atLeast011(version) {
+/** Every node's BuildKit version, as `buildx inspect` prints them (`BuildKit version:` since buildx 0.11; `BuildKit:` before). */
+function buildkitVersions(inspect) {
+    return [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
+}
+/** Every node's BuildKit is 0.29 or newer (safeHistoryRemoval); an unknown version (`v0.0.0+unknown`) is not. */
+function removesHistorySafely(inspect) {
+    const versions = buildkitVersions(inspect);
+    return versions.length > 0 && versions.every((v) => atLeast(v.replace(/-moby$/, ''), 29));
+}
+/** A 0.x version of at least 0.<minor>.0 (or any 1.x and later); a pre-release, `+unknown` build or other text is not. */
+function atLeast(version, minor) {
     const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]*)?$/.exec(version);
     if (!m)
         return false;
-    const [major, minor] = [Number(m[1]), Number(m[2])];
-    return major > 0 || minor >= 11;
+    return Number(m[1]) > 0 || Number(m[2]) >= minor;
 }
 /**
  * Fails at once when buildx itself is missing; otherwise an empty driver when the builder
@@ -5750,10 +5785,76 @@ function atLeast011(version) {
 async function inspectBuilder(builder, log) {
     const r = await process_capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
     if (r.code === 0)
-        return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
+        return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout), safeHistoryRemoval: removesHistorySafely(r.stdout) };
     if (buildxMissing(r.stdout + r.stderr))
         throw new errors/* ActionError */.lZ(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
     return { driver: '', ociExport: true };
+}
+/**
+ * Why the builder outlives the job and serves others, or undefined: a remote or kubernetes
+ * builder; a docker or docker-container builder on a self-hosted runner (its daemon stays
+ * between jobs; RUNNER_ENVIRONMENT says which kind of runner this is).
+ */
+function sharedBuilder(driver, env = process.env) {
+    if (driver === 'remote' || driver === 'kubernetes')
+        return `the ${driver} driver`;
+    if ((driver === 'docker' || driver === 'docker-container') && env.RUNNER_ENVIRONMENT === 'self-hosted')
+        return `the ${driver} driver on a self-hosted runner`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/docker/build-cache.ts
+
+/** `2026-12-06 15:19:27.677112027 +0000 UTC` (Go's time format, as du prints it) as epoch ms; NaN when it is not that. */
+function goTime(text) {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/.exec(text);
+    if (!m)
+        return NaN;
+    return Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4]}:${m[5]}`);
+}
+/** The ids of the records created within [start, end] (ms), from `buildx du --format json`. Pure. */
+function recordsWithin(duJson, start, end) {
+    return duJson
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .flatMap((l) => {
+        try {
+            return [JSON.parse(l)];
+        }
+        catch {
+            return [];
+        }
+    })
+        .filter((r) => r.ID && /^[a-z0-9]+$/.test(r.ID) && goTime(r.CreatedAt ?? '') >= start && goTime(r.CreatedAt ?? '') <= end)
+        .map((r) => r.ID);
+}
+/** Removes the cache records our build (ref) made; says how many, or why it could not. */
+async function pruneBuildRecords(ref, builder, log) {
+    const on = builder ? ['--builder', builder] : [];
+    const id = ref.split('/').pop();
+    const fail = (why) => log.warning(`the blocked build's records stay in the builder's cache (${why}): a later build may reuse its leaky layer; run "docker buildx prune" on the builder`);
+    const record = await process_capture(['buildx', 'history', 'inspect', ...on, id, '--format', 'json'], log);
+    let times = {};
+    try {
+        times = JSON.parse(record.stdout);
+    }
+    catch {
+        return fail('its build record could not be read');
+    }
+    const [start, end] = [Date.parse(times.StartedAt ?? ''), Date.parse(times.CompletedAt ?? '')];
+    if (!Number.isFinite(start) || !Number.isFinite(end))
+        return fail('its build record has no times');
+    const du = await process_capture(['buildx', 'du', ...on, '--format', 'json'], log);
+    if (du.code !== 0)
+        return fail('buildx du failed');
+    // A second either side: the context's transfer may be recorded as the build starts.
+    const ids = recordsWithin(du.stdout, start - 1000, end + 1000);
+    if (!ids.length)
+        return log.info("the blocked build left no record in the builder's cache");
+    const pruned = await process_capture(['buildx', 'prune', ...on, '--force', '--all', '--filter', `id~=^(${ids.join('|')})$`], log);
+    if (pruned.code !== 0)
+        return fail('buildx prune failed');
+    log.info(`removed the ${ids.length} record(s) the blocked build made in the builder's cache: no later build reuses them`);
 }
 
 ;// CONCATENATED MODULE: ./src/docker/history.ts
@@ -5797,6 +5898,82 @@ function concurrentNames(historyJson, ref, now = Date.now()) {
     const others = overlapping(records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })), id, now);
     // A build that has just started has an empty name: its id names it then.
     return others.map((x) => x.name || x.ref || 'a build');
+}
+/**
+ * Removes our build's record from the builder's history (`buildx history rm`): it keeps the
+ * build's raw log, which anyone who can reach the builder reads with `buildx history logs`.
+ * Done when the scrubber redacted that log here, and only on a BuildKit that removes records
+ * safely (builder.ts safeHistoryRemoval): on an older one, a removal that meets another
+ * client's listing can take the daemon down, so the action says how to remove it instead.
+ * A failure is a warning naming the record.
+ */
+async function removeRecord(ref, builder, safe, log) {
+    const id = ref.split('/').pop();
+    const what = `the build printed a secret (redacted in this log), and its record ${id} in the builder's history keeps the raw log`;
+    const by = `run "docker buildx history rm ${builder ? `--builder ${builder} ` : ''}${id}"`;
+    if (!safe) {
+        log.warning(`${what}: ${by} when no other build or history listing runs on the builder. The action does not: before BuildKit 0.29 a removal ` +
+            "that meets another client's listing crashes the builder (on the docker driver, dockerd), and this builder's BuildKit is older or unknown");
+        return;
+    }
+    const r = await process_capture(['buildx', 'history', 'rm', ...(builder ? ['--builder', builder] : []), id], log);
+    if (r.code === 0)
+        log.info(`${what}: removed`);
+    else
+        log.warning(`${what}, and it could not be removed: ${by} (${r.stderr.trim().split('\n').pop() ?? ''})`);
+}
+
+;// CONCATENATED MODULE: ./src/isolation/isolate.ts
+/**
+ * Keys the build's secret-mounting steps on the secrets' values (step-keys.ts,
+ * dockerfile.ts): the user's Dockerfile, rewritten, goes to buildx from the work
+ * directory under its own name, with its own `<name>.dockerignore` beside it if it has
+ * one (BuildKit looks for that next to the Dockerfile, before the context's).
+ */
+
+
+async function isolate(q) {
+    if (!q.dockerfile || !external_node_fs_.existsSync(q.dockerfile))
+        return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
+    const text = external_node_fs_.readFileSync(q.dockerfile, 'utf8');
+    // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
+    const { keyedSteps, notRewritable, withStepKeys } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(460)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3460));
+    const reason = notRewritable(text, q.buildArgs);
+    if (reason)
+        return { keyed: false, reason: `the Dockerfile cannot be keyed: ${reason}` };
+    const steps = keyedSteps({ dockerfile: text, secretIds: q.secretIds, sshSecrets: q.sshSecrets, buildArgs: q.buildArgs, target: q.target });
+    if (!steps.length)
+        return { keyed: true, lines: [] };
+    const used = new Set(steps.flatMap((s) => s.ids));
+    const { secretParts } = await __nccwpck_require__.e(/* import() */ 9).then(__nccwpck_require__.bind(__nccwpck_require__, 5009));
+    const parts = await secretParts(q.secrets.filter((s) => used.has(s.id)), q.repository);
+    const dir = external_node_path_.join(q.work, 'dockerfile');
+    external_node_fs_.mkdirSync(dir, { recursive: true });
+    const file = external_node_path_.join(dir, external_node_path_.basename(q.dockerfile));
+    external_node_fs_.writeFileSync(file, withStepKeys(text, steps, parts));
+    const ignore = `${q.dockerfile}.dockerignore`;
+    if (external_node_fs_.existsSync(ignore))
+        external_node_fs_.copyFileSync(ignore, `${file}.dockerignore`);
+    return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
+}
+/**
+ * The name buildx gives a build of a local context (util/history/name.go BuildName, its
+ * local branch): the context directory's name, or the Dockerfile's path from the context's
+ * parent when the file is not <context>/Dockerfile. The keyed file lives elsewhere, so
+ * buildx would name the build after it: the name is passed as BUILDKIT_BUILD_NAME, and a
+ * shared builder's history still says which build is whose.
+ */
+function buildName(context, dockerfile) {
+    const local = external_node_path_.resolve(context).split(external_node_path_.sep).join('/');
+    let file = external_node_path_.resolve(dockerfile).split(external_node_path_.sep).join('/');
+    const defaultName = file.endsWith('/Dockerfile');
+    if (defaultName)
+        file = file.slice(0, -'/Dockerfile'.length);
+    if (file.startsWith(local) && file.length > local.length)
+        return file.slice(local.lastIndexOf('/') + 1);
+    const k = file.lastIndexOf('/');
+    const base = file.slice(k + 1);
+    return defaultName || k === -1 ? base : `${external_node_path_.posix.basename(file.slice(0, k))}/${base}`;
 }
 
 ;// CONCATENATED MODULE: ./src/docker/reference.ts
@@ -6465,7 +6642,7 @@ function createVaultDir(base) {
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
         throw new errors/* ActionError */.lZ(`vault directory ${dir} is not a private directory of this user`);
     }
-    writeVaultFile(external_node_path_.join(dir, MARKER), Buffer.from((0,external_node_crypto_namespaceObject.randomBytes)(16).toString('hex')));
+    writeVaultFile(external_node_path_.join(dir, MARKER), Buffer.from((0,external_node_crypto_.randomBytes)(16).toString('hex')));
     return dir;
 }
 /** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */
@@ -6637,6 +6814,8 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
+
+
 /** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
 function guardMode(inputs, secrets) {
     return inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
@@ -6685,44 +6864,82 @@ async function inWorkDir(r, work, exports) {
 async function planBuildScanPublish(r, base, work, exports, known) {
     const { inputs, secrets, log } = r;
     const guard = guardMode(inputs, secrets);
+    // The steps are keyed while buildx inspects the builder (scrypt runs on libuv's threads).
+    const keying = keySteps(r, work);
     // The builder is inspected for the leak guard's plan, and for build-push-action's test before its default provenance.
     // Only after the preflight passed: `--bootstrap` may start a builder, and a failed preflight runs no docker at all.
     const probe = guard !== 'off' || inputs.provenanceDefault !== '';
     const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
-    const build = builder.defaultProvenance ? { ...inputs.build, provenance: inputs.provenanceDefault } : inputs.build;
-    const plan = planGuard(build, guard, builder, work, `secret-build-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    const isolation = await keying;
+    const onShared = cacheMountsOnSharedBuilder(inputs.leakCheck, r.cacheMounts ?? [], sharedBuilder(builder.driver), log, r.dockerfile);
+    if (onShared)
+        throw new errors/* ActionError */.lZ(`leak guard: ${onShared} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+    const provenance = builder.defaultProvenance ? { provenance: inputs.provenanceDefault } : {};
+    const keyedFile = isolation.keyed && isolation.file ? keyedInputs(inputs.build, isolation.file, isolation.name) : {};
+    const plan = planGuard({ ...inputs.build, ...provenance, ...keyedFile }, guard, builder, work, `secret-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
     exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
     // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
-    const { outputs: built, concurrent } = await buildWithSecrets(r, base, plan, buildFiles(work), guard !== 'off');
-    try {
-        if (!plan.publish)
-            return { outputs: built, facts: known };
-        if (plan.publish.image?.kind === 'loaded' && built.imageid)
-            exports.loaded(built.imageid);
-        const published = await scanThenPublish(r, plan, plan.publish, built, work, known);
-        exports.published();
-        return published;
+    const keyed = { ...known, checks: [...known.checks, isolationCheck(isolation)] };
+    const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
+    if (!plan.publish) {
+        await knowing(keyed, () => failIfShared(r, built.shared));
+        return { outputs: built.outputs, facts: keyed };
     }
-    finally {
-        warnIfConcurrent(r, await concurrent);
+    if (plan.publish.image?.kind === 'loaded' && built.outputs.imageid)
+        exports.loaded(built.outputs.imageid);
+    const published = await scanThenPublish(r, plan, plan.publish, built, work, keyed);
+    exports.published();
+    return published;
+}
+/** The secret-mounting steps keyed on the secrets' values (isolation/), or why they could not be. */
+async function keySteps(r, work) {
+    if (!r.secrets.length || evaluatesOnly(r.inputs.build))
+        return { keyed: true, lines: [] };
+    const b = r.inputs.build;
+    const ssh = new Set(r.inputs.sshSecrets.map((s) => s.secret));
+    try {
+        return await isolate({
+            dockerfile: dockerfilePath(b.context, b.file),
+            context: b.context,
+            secrets: r.secrets,
+            secretIds: r.secrets.filter((s) => !ssh.has(s.id)).map((s) => s.id),
+            sshSecrets: r.inputs.sshSecrets,
+            buildArgs: buildArgMap(b['build-args']),
+            target: b.target || undefined,
+            work,
+            repository: process.env.GITHUB_REPOSITORY ?? ''
+        });
+    }
+    catch (e) {
+        return { keyed: false, reason: `the steps could not be keyed: ${e.message}` };
     }
 }
+/** The keyed file for buildx, and the build's name it would have had (unless the user names it). */
+function keyedInputs(b, file, name) {
+    const named = b['build-args'].some((a) => /^\s*BUILDKIT_BUILD_NAME\s*=/.test(a));
+    return { file, ...(name && !named ? { 'build-args': [...b['build-args'], `BUILDKIT_BUILD_NAME=${name}`] } : {}) };
+}
+function isolationCheck(i) {
+    const name = 'steps keyed on their secrets';
+    if (!i.keyed)
+        return { name, outcome: `no: ${i.reason}; concurrent builds on the builder fail the step` };
+    return { name, outcome: i.lines.length ? `line${i.lines.length === 1 ? '' : 's'} ${i.lines.join(', ')}` : 'no step mounts a secret' };
+}
 /**
- * The only build that mounts the secrets; the vault is wiped when it exits. Also starts
- * the look for concurrent builds (one buildx call, ~0.15–0.3 s), which the scan and the
- * publishing then overlap: the caller prints its warning when they are done, and before
- * this throws.
+ * The only build that mounts the secrets; the vault is wiped when it exits. When the
+ * steps could not be keyed, also starts the look for builds that ran beside it (one buildx
+ * call), which the scan then overlaps: anything found fails the step before publishing.
  */
-async function buildWithSecrets(r, base, plan, files, guarded) {
+async function buildWithSecrets(r, base, plan, files, isolation, safeRemoval) {
     const { secrets, log, cancel } = r;
     const remember = (dir, marker) => {
         log.saveState(VAULT_STATE_KEY, dir);
         log.saveState(VAULT_MARKER_KEY, marker);
     };
     const hooks = { remember, track: (s) => cancel.track(s) };
-    const title = guarded ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
+    const title = plan.publish ? 'Build with the secrets mounted (exports to this runner only)' : 'Build with the secrets mounted';
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
         const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
@@ -6735,30 +6952,29 @@ async function buildWithSecrets(r, base, plan, files, guarded) {
     log.info('secret vault wiped');
     const outputs = readBuildOutputs(files);
     const meta = parseMetadata(outputs.metadata);
-    const ref = meta['buildx.build.ref'];
-    // Part of the leak guard: `leak-check: off` (or no secret to share) skips this buildx call too.
-    const concurrent = guarded
-        ? concurrentBuilds(typeof ref === 'string' ? ref : '', r.inputs.build.builder, log).catch(() => [])
-        : Promise.resolve([]);
-    try {
-        if (evaluatesOnly(r.inputs.build))
-            return { outputs: checked(r, result, outputs, meta), concurrent };
-        failOn(result, r, 'build');
-    }
-    catch (e) {
-        warnIfConcurrent(r, await concurrent);
-        throw e;
-    }
+    const ref = typeof meta['buildx.build.ref'] === 'string' ? meta['buildx.build.ref'] : '';
+    // The builder's history keeps the raw log: when the scrubber had to redact it, that record goes.
+    if (result.redactions && ref)
+        await removeRecord(ref, r.inputs.build.builder, safeRemoval, log);
+    const shared = isolation.keyed || !secrets.length ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch(() => []);
+    if (evaluatesOnly(r.inputs.build))
+        return { outputs: checked(r, result, outputs, meta), ref, shared };
+    failOn(result, r, 'build');
     annotateChecks(r, buildWarnings(meta), 'warning');
-    return { outputs, concurrent };
+    return { outputs, ref, shared };
 }
-/** BuildKit shares identical steps of concurrent builds on one builder, whatever their secrets: say so when it happened. */
-function warnIfConcurrent(r, others) {
+/**
+ * BuildKit runs identical steps of concurrent builds once, and a secret's content is not
+ * part of a step's key: when the steps could not be keyed, a build beside ours may have
+ * run our step with its secret, or its step with ours. Nothing is published then.
+ */
+async function failIfShared(r, shared) {
+    const others = await shared;
     if (!others.length)
         return;
-    r.log.warning(`${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}). BuildKit runs identical steps of ` +
-        "concurrent builds once and a secret's content is not part of a step's key, so a step that mounts a secret may have run with the other build's secret, " +
-        'or shared its output with it. Give each job a builder of its own (docker/setup-buildx-action creates one per job) for builds with different secrets.');
+    throw new errors/* ActionError */.lZ(`${others.length} other build(s) ran on this builder at the same time (${others.slice(0, 3).join(', ')}), and the steps that mount secrets could not be keyed on ` +
+        "their values (see the summary): BuildKit runs identical steps of concurrent builds once, so a step may have run with the other build's secret. " +
+        `${r.inputs.leakCheck === 'off' && !r.inputs.build.push ? '' : 'Nothing was published by the action. '}Give the job a builder of its own (docker/setup-buildx-action creates one per job), or build from a local Dockerfile so the action can key the steps.`);
 }
 /** `call: check`: each finding an error annotation on its line; findings fail the step, as build-push-action does. */
 function checked(r, result, outputs, meta) {
@@ -6802,16 +7018,20 @@ function annotateChecks(r, checks, level) {
     return true;
 }
 /** The vault is gone by now: scan what the build left on the runner, and publish exactly that if it is clean. */
-async function scanThenPublish(r, plan, publish, built, work, known) {
+async function scanThenPublish(r, plan, publish, build, work, known) {
     const { inputs, log } = r;
+    const built = build.outputs;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
     const scanned = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
     // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
+        if (build.ref)
+            await log.group("Remove the blocked build's cache records", () => pruneBuildRecords(build.ref, inputs.build.builder, log));
         const e = new errors/* ActionError */.lZ(`leak guard: ${scan.problems} in what the build produced, see the annotations; nothing was published`);
         throw new errors/* PhaseFailure */.wm(e, scanned);
     }
+    await knowing(scanned, () => failIfShared(r, build.shared));
     const published = await knowing(scanned, () => log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images)));
     return { outputs: published.outputs, facts: { ...scanned, checks: [...scanned.checks, { name: 'published = scanned', outcome: published.detail }] } };
 }
@@ -6992,11 +7212,11 @@ async function main_prepare({ inputs, secrets, log }, cancel) {
             buildArgs: b['build-args'],
             target: b.target
         }, log)
-        : Promise.resolve({ errors: 0, summary: 'skipped: remote context' }));
+        : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [] }));
     const facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
     if (pre.errors)
         throw new errors/* PhaseFailure */.wm(new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
-    return { run, facts };
+    return { run: { ...run, cacheMounts: pre.cacheMounts }, facts };
 }
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
 function sshIds(inputs) {
@@ -7932,8 +8152,9 @@ class Redactor {
     secretsIn(text) {
         return this.search.idsIn(text);
     }
-    stream() {
-        const s = new StreamScrubber(this.search);
+    /** A scrubbing transform; `onRedaction` is called for each `***` it puts in. */
+    stream(onRedaction) {
+        const s = new StreamScrubber(this.search, onRedaction);
         let timer;
         const release = () => {
             const out = s.idle();
@@ -7968,13 +8189,15 @@ class Redactor {
  */
 class StreamScrubber {
     search;
+    onRedaction;
     carry = Buffer.alloc(0);
     carryStart = 0;
     emitted = 0;
     /** Where the last `***` sent ends: a match running on from there is the same redaction. */
     redactedTo = -1;
-    constructor(search) {
+    constructor(search, onRedaction) {
         this.search = search;
+        this.onRedaction = onRedaction;
     }
     /** Chunks too small to be worth searching the kept context again for (one byte at a time), waiting. */
     pending = [];
@@ -8027,6 +8250,7 @@ class StreamScrubber {
             // The rest of a secret whose start was already sent (after a pause) is cut, and says so.
             else if (this.redactedTo !== pos)
                 out.push(REDACTED_BYTES);
+            this.onRedaction?.();
             pos = stop;
             this.redactedTo = stop;
         }
@@ -8465,6 +8689,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 

@@ -18,8 +18,6 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(24);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(760);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __webpack_require__(260);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(421);
 // EXTERNAL MODULE: external "node:stream"
@@ -78,9 +76,13 @@ function buildxPlugin(env = process.env, systemDirs = SYSTEM_DIRS) {
         .map((d) => external_node_path_.join(d, 'docker-buildx'))
         .find((f) => external_node_fs_.existsSync(f)) ?? null);
 }
-/** The program and argv for a docker command: `buildx …` goes to the plugin itself when there is one. */
+/**
+ * The program and argv for a docker command: `buildx …` goes to the plugin itself when there
+ * is one, unless SECRET_BUILD_BUILDX_VIA_DOCKER=true asks for `docker buildx` (a runner whose
+ * `docker` is a wrapper the buildx calls must pass through).
+ */
 function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
-    const plugin = args[0] === 'buildx' ? buildxPlugin(env, systemDirs) : null;
+    const plugin = args[0] === 'buildx' && env.SECRET_BUILD_BUILDX_VIA_DOCKER !== 'true' ? buildxPlugin(env, systemDirs) : null;
     return plugin ? { file: plugin, args: args.slice(1) } : { file: 'docker', args: [...args] };
 }
 
@@ -91,7 +93,6 @@ function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
-
 
 
 
@@ -139,7 +140,7 @@ function commandOf(program, args) {
 }
 function exitOf(child, program = 'docker') {
     return new Promise((resolve, reject) => {
-        child.once('error', (e) => reject(e.code === 'ENOENT' ? new ActionError(NOT_FOUND[program]) : e));
+        child.once('error', (e) => reject(e.code === 'ENOENT' ? new errors/* ActionError */.lZ(NOT_FOUND[program]) : e));
         child.once('close', (code, signal) => resolve({ code, signal }));
     });
 }
@@ -159,15 +160,17 @@ async function runStreamed(args, log, o = {}) {
         const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
         const tail = new Tail();
-        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
-        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
+        let redactions = 0;
+        const counted = () => void redactions++;
+        const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
+        const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
         const { code, signal } = await exitOf(child, program);
         await Promise.all([out, err]);
-        return { code, signal, stderrTail: tail.text() };
+        return { code, signal, stderrTail: tail.text(), redactions };
     });
 }
-function pipeScrubbed(src, redactor, dest, tap) {
-    const scrubbed = redactor.stream();
+function pipeScrubbed(src, redactor, dest, tap, onRedaction) {
+    const scrubbed = redactor.stream(onRedaction);
     // Before the scrubber: a line the runner will see is a line the scrubber looks through.
     src.pipe(bareCrToLf()).pipe(scrubbed);
     if (tap)
@@ -237,21 +240,26 @@ function streamStdout(args, log) {
     const done = Promise.all([exitOf(child), err]).then(([r]) => ({ ...r, stderr: tail.text() }), (e) => ({ code: -1, signal: null, stderr: e.message }));
     return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
-/** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
+/**
+ * A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing
+ * is printed. Its stdin is /dev/null: a command that would prompt (skopeo login) reads EOF
+ * instead of waiting, and nothing is written to a child that may already have exited
+ * (@actions/exec's `input` could fail with EPIPE then).
+ */
 async function capture(args, log, program = 'docker') {
     const env = prepare(args, log);
-    try {
-        // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-        const cmd = commandOf(program, args);
-        const r = await exec/* getExecOutput */.H(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
-        return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
-    }
-    catch (e) {
-        if (/ENOENT|Unable to locate executable/.test(String(e)))
-            throw new errors/* ActionError */.lZ(NOT_FOUND[program]);
-        throw e;
-    }
+    const cmd = commandOf(program, args);
+    const child = (0,external_node_child_process_.spawn)(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    const { code, signal } = await exitOf(child, program);
+    const text = (bs) => log.scrub(Buffer.concat(bs).toString('utf8'));
+    return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
 }
+/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
+const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
  * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
@@ -261,8 +269,8 @@ function process_removeImageNow(id, log) {
     (0,external_node_child_process_.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(58);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __webpack_require__(143);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./src/secrets/fragments.ts
@@ -1536,8 +1544,9 @@ class Redactor {
     secretsIn(text) {
         return this.search.idsIn(text);
     }
-    stream() {
-        const s = new StreamScrubber(this.search);
+    /** A scrubbing transform; `onRedaction` is called for each `***` it puts in. */
+    stream(onRedaction) {
+        const s = new StreamScrubber(this.search, onRedaction);
         let timer;
         const release = () => {
             const out = s.idle();
@@ -1572,13 +1581,15 @@ class Redactor {
  */
 class StreamScrubber {
     search;
+    onRedaction;
     carry = Buffer.alloc(0);
     carryStart = 0;
     emitted = 0;
     /** Where the last `***` sent ends: a match running on from there is the same redaction. */
     redactedTo = -1;
-    constructor(search) {
+    constructor(search, onRedaction) {
         this.search = search;
+        this.onRedaction = onRedaction;
     }
     /** Chunks too small to be worth searching the kept context again for (one byte at a time), waiting. */
     pending = [];
@@ -1631,6 +1642,7 @@ class StreamScrubber {
             // The rest of a secret whose start was already sent (after a pause) is cut, and says so.
             else if (this.redactedTo !== pos)
                 out.push(REDACTED_BYTES);
+            this.onRedaction?.();
             pos = stop;
             this.redactedTo = stop;
         }

@@ -29,7 +29,7 @@ function exportsLeft() {
 }
 const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__/* .VAULT_STATE_KEY */ .N}`];
 if ((vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(58), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
     await run();
 }
 

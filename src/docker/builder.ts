@@ -10,6 +10,13 @@ export interface BuilderInfo {
   ociExport: boolean;
   /** build-push-action would add its default provenance on this builder (takesDefaultProvenance). */
   defaultProvenance?: boolean;
+  /**
+   * A build record can be removed without risk to the builder: every node's BuildKit is known
+   * to be 0.29 or newer. Before (moby/buildkit b4159310, "history: fix nil events filtering"),
+   * a history listing while a removal is under way dereferences a nil record, and on the
+   * docker driver that panic takes dockerd down (seen here with Docker 28.5).
+   */
+  safeHistoryRemoval?: boolean;
 }
 
 /**
@@ -33,16 +40,26 @@ export function parseBuilderInfo(inspect: string): BuilderInfo {
  */
 export function takesDefaultProvenance(inspect: string): boolean {
   const { driver } = parseBuilderInfo(inspect);
-  // `BuildKit version:` since buildx 0.11; `BuildKit:` (or `Buildkit:`) before.
-  const versions = [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
-  return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast011(v.replace(/-moby$/, '')));
+  const versions = buildkitVersions(inspect);
+  return versions.length > 0 && versions.every((v) => (driver !== 'docker' || v.endsWith('-moby')) && atLeast(v.replace(/-moby$/, ''), 11));
 }
 
-function atLeast011(version: string): boolean {
+/** Every node's BuildKit version, as `buildx inspect` prints them (`BuildKit version:` since buildx 0.11; `BuildKit:` before). */
+function buildkitVersions(inspect: string): string[] {
+  return [...inspect.matchAll(/^Build[Kk]it(?: version)?:\s*(\S+)/gm)].map((m) => m[1]);
+}
+
+/** Every node's BuildKit is 0.29 or newer (safeHistoryRemoval); an unknown version (`v0.0.0+unknown`) is not. */
+export function removesHistorySafely(inspect: string): boolean {
+  const versions = buildkitVersions(inspect);
+  return versions.length > 0 && versions.every((v) => atLeast(v.replace(/-moby$/, ''), 29));
+}
+
+/** A 0.x version of at least 0.<minor>.0 (or any 1.x and later); a pre-release, `+unknown` build or other text is not. */
+function atLeast(version: string, minor: number): boolean {
   const m = /^v?(\d+)\.(\d+)\.(\d+)(?:\+[0-9A-Za-z.-]*)?$/.exec(version);
   if (!m) return false;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major > 0 || minor >= 11;
+  return Number(m[1]) > 0 || Number(m[2]) >= minor;
 }
 
 /**
@@ -52,8 +69,20 @@ function atLeast011(version: string): boolean {
  */
 export async function inspectBuilder(builder: string, log: Log): Promise<BuilderInfo> {
   const r = await capture(['buildx', 'inspect', '--bootstrap', ...(builder ? [builder] : [])], log);
-  if (r.code === 0) return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout) };
+  if (r.code === 0)
+    return { ...parseBuilderInfo(r.stdout), defaultProvenance: takesDefaultProvenance(r.stdout), safeHistoryRemoval: removesHistorySafely(r.stdout) };
   if (buildxMissing(r.stdout + r.stderr))
     throw new ActionError(diagnoseBuildFailure({ code: r.code, signal: null, stderrTail: r.stderr }, { ids: [], phase: 'build' }).message);
   return { driver: '', ociExport: true };
+}
+
+/**
+ * Why the builder outlives the job and serves others, or undefined: a remote or kubernetes
+ * builder; a docker or docker-container builder on a self-hosted runner (its daemon stays
+ * between jobs; RUNNER_ENVIRONMENT says which kind of runner this is).
+ */
+export function sharedBuilder(driver: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (driver === 'remote' || driver === 'kubernetes') return `the ${driver} driver`;
+  if ((driver === 'docker' || driver === 'docker-container') && env.RUNNER_ENVIRONMENT === 'self-hosted') return `the ${driver} driver on a self-hosted runner`;
+  return undefined;
 }

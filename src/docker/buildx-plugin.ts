@@ -49,8 +49,12 @@ export function buildxPlugin(env: NodeJS.ProcessEnv = process.env, systemDirs = 
   );
 }
 
-/** The program and argv for a docker command: `buildx …` goes to the plugin itself when there is one. */
+/**
+ * The program and argv for a docker command: `buildx …` goes to the plugin itself when there
+ * is one, unless SECRET_BUILD_BUILDX_VIA_DOCKER=true asks for `docker buildx` (a runner whose
+ * `docker` is a wrapper the buildx calls must pass through).
+ */
 export function dockerCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env, systemDirs = SYSTEM_DIRS): { file: string; args: string[] } {
-  const plugin = args[0] === 'buildx' ? buildxPlugin(env, systemDirs) : null;
+  const plugin = args[0] === 'buildx' && env.SECRET_BUILD_BUILDX_VIA_DOCKER !== 'true' ? buildxPlugin(env, systemDirs) : null;
   return plugin ? { file: plugin, args: args.slice(1) } : { file: 'docker', args: [...args] };
 }

@@ -57,3 +57,27 @@ export function concurrentNames(historyJson: string, ref: string, now = Date.now
   // A build that has just started has an empty name: its id names it then.
   return others.map((x) => x.name || x.ref || 'a build');
 }
+
+/**
+ * Removes our build's record from the builder's history (`buildx history rm`): it keeps the
+ * build's raw log, which anyone who can reach the builder reads with `buildx history logs`.
+ * Done when the scrubber redacted that log here, and only on a BuildKit that removes records
+ * safely (builder.ts safeHistoryRemoval): on an older one, a removal that meets another
+ * client's listing can take the daemon down, so the action says how to remove it instead.
+ * A failure is a warning naming the record.
+ */
+export async function removeRecord(ref: string, builder: string, safe: boolean, log: Log): Promise<void> {
+  const id = ref.split('/').pop()!;
+  const what = `the build printed a secret (redacted in this log), and its record ${id} in the builder's history keeps the raw log`;
+  const by = `run "docker buildx history rm ${builder ? `--builder ${builder} ` : ''}${id}"`;
+  if (!safe) {
+    log.warning(
+      `${what}: ${by} when no other build or history listing runs on the builder. The action does not: before BuildKit 0.29 a removal ` +
+        "that meets another client's listing crashes the builder (on the docker driver, dockerd), and this builder's BuildKit is older or unknown"
+    );
+    return;
+  }
+  const r = await capture(['buildx', 'history', 'rm', ...(builder ? ['--builder', builder] : []), id], log);
+  if (r.code === 0) log.info(`${what}: removed`);
+  else log.warning(`${what}, and it could not be removed: ${by} (${r.stderr.trim().split('\n').pop() ?? ''})`);
+}

@@ -4,7 +4,6 @@
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
-import * as exec from '@actions/exec';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -18,6 +17,8 @@ export interface RunResult {
   signal: NodeJS.Signals | null;
   /** The last bytes of scrubbed stderr. */
   stderrTail: string;
+  /** How many times the scrubber redacted the output (a secret was printed). */
+  redactions?: number;
 }
 
 const TAIL_BYTES = 64 * 1024;
@@ -93,16 +94,18 @@ export async function runStreamed(args: string[], log: Log, o: StreamOptions = {
     const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     o.onSpawn?.(child);
     const tail = new Tail();
-    const out = pipeScrubbed(child.stdout, log.redactor, process.stdout);
-    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk));
+    let redactions = 0;
+    const counted = () => void redactions++;
+    const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
+    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
     const { code, signal } = await exitOf(child, program);
     await Promise.all([out, err]);
-    return { code, signal, stderrTail: tail.text() };
+    return { code, signal, stderrTail: tail.text(), redactions };
   });
 }
 
-function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefined, tap?: (b: Buffer) => void): Promise<void> {
-  const scrubbed = redactor.stream();
+function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefined, tap?: (b: Buffer) => void, onRedaction?: () => void): Promise<void> {
+  const scrubbed = redactor.stream(onRedaction);
   // Before the scrubber: a line the runner will see is a line the scrubber looks through.
   src.pipe(bareCrToLf()).pipe(scrubbed);
   if (tap) scrubbed.on('data', tap);
@@ -185,19 +188,27 @@ export function streamStdout(args: string[], log: Log): StdoutStream {
   return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 }
 
-/** A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing is printed. */
+/**
+ * A short docker (or skopeo) call whose output the action reads (probes, inspect). Nothing
+ * is printed. Its stdin is /dev/null: a command that would prompt (skopeo login) reads EOF
+ * instead of waiting, and nothing is written to a child that may already have exited
+ * (@actions/exec's `input` could fail with EPIPE then).
+ */
 export async function capture(args: string[], log: Log, program: Program = 'docker'): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = prepare(args, log);
-  try {
-    // An empty stdin: a command that would prompt (skopeo login) reads EOF instead of waiting.
-    const cmd = commandOf(program, args);
-    const r = await exec.getExecOutput(cmd.file, cmd.args, { env, silent: true, ignoreReturnCode: true, input: Buffer.alloc(0) });
-    return { code: r.exitCode, stdout: log.scrub(r.stdout), stderr: log.scrub(r.stderr) };
-  } catch (e) {
-    if (/ENOENT|Unable to locate executable/.test(String(e))) throw new ActionError(NOT_FOUND[program]);
-    throw e;
-  }
+  const cmd = commandOf(program, args);
+  const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  const { code, signal } = await exitOf(child, program);
+  const text = (bs: Buffer[]) => log.scrub(Buffer.concat(bs).toString('utf8'));
+  return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
 }
+
+/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a

@@ -41,6 +41,9 @@ export async function secretParts(secrets: readonly { id: string; value: Buffer 
 /** The id of the mount that keys a step on the secrets `ids`: the same ids and values give the same id. Pure. */
 export function stepKey(ids: readonly string[], parts: ReadonlyMap<string, Buffer>): string {
   const h = createHash('sha256').update('secret-build step key v1\0');
-  for (const id of [...new Set(ids)].sort()) h.update(`${id}\0`).update(parts.get(id) ?? Buffer.alloc(0)).update('\0');
+  for (const id of [...new Set(ids)].sort())
+    h.update(`${id}\0`)
+      .update(parts.get(id) ?? Buffer.alloc(0))
+      .update('\0');
   return `${KEY_PREFIX}${h.digest('hex').slice(0, 32)}`;
 }

@@ -42,6 +42,11 @@ export interface GuardResult {
   summary: string;
 }
 
+export interface PreflightResult extends GuardResult {
+  /** Secrets written to a cache mount (warnings here): errors once the builder turns out to be shared (cacheMountsOnSharedBuilder). */
+  cacheMounts: Finding[];
+}
+
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
 export function dockerfilePath(context: string, file: string): string | undefined {
   if (file) return path.resolve(file);
@@ -55,9 +60,9 @@ export function annotationPath(file: string): string {
   return path.relative(process.env.GITHUB_WORKSPACE || process.cwd(), file);
 }
 
-export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResult> {
-  if (g.mode === 'off') return { errors: 0, summary: 'off' };
-  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner' };
+export async function runPreflight(g: GuardContext, log: Log): Promise<PreflightResult> {
+  if (g.mode === 'off') return { errors: 0, summary: 'off', cacheMounts: [] };
+  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
   const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([import('./preflight/index.js'), import('./dockerignore.js')]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
@@ -81,11 +86,33 @@ export async function runPreflight(g: GuardContext, log: Log): Promise<GuardResu
   findings.forEach((f) => annotate(log, g.mode, f, file));
   const errors = findings.filter((f) => f.severity === 'error').length;
   const notices = findings.some((f) => f.severity === 'notice') ? `, ${count(findings, 'notice')}` : '';
-  return { errors: g.mode === 'error' ? errors : 0, summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}` };
+  return {
+    errors: g.mode === 'error' ? errors : 0,
+    summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}`,
+    cacheMounts: findings.filter((f) => f.cacheMount)
+  };
+}
+
+/**
+ * A secret on a cache mount stays in the builder for every later build that mounts that
+ * cache: on the job's own builder a warning, on one other jobs share (a remote or kubernetes
+ * builder, or a self-hosted runner's daemon, which outlives the job) an error under
+ * leak-check: error, before anything is built. How many there were.
+ */
+export function cacheMountsOnSharedBuilder(mode: LeakCheck, findings: Finding[], shared: string | undefined, log: Log, file?: string): number {
+  if (!shared || !findings.length || mode === 'off') return 0;
+  for (const f of findings)
+    annotate(
+      log,
+      mode,
+      { ...f, severity: 'error', message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache` },
+      file
+    );
+  return mode === 'error' ? findings.length : 0;
 }
 
 /** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
-function buildArgMap(entries: string[]): Record<string, string> {
+export function buildArgMap(entries: string[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const e of entries) {
     const eq = e.indexOf('=');

@@ -55,8 +55,9 @@ export class Redactor {
     return this.search.idsIn(text);
   }
 
-  stream(): Transform {
-    const s = new StreamScrubber(this.search);
+  /** A scrubbing transform; `onRedaction` is called for each `***` it puts in. */
+  stream(onRedaction?: () => void): Transform {
+    const s = new StreamScrubber(this.search, onRedaction);
     let timer: NodeJS.Timeout | undefined;
     const release = () => {
       const out = s.idle();
@@ -95,7 +96,10 @@ export class StreamScrubber {
   /** Where the last `***` sent ends: a match running on from there is the same redaction. */
   private redactedTo = -1;
 
-  constructor(private readonly search: SecretSearch) {}
+  constructor(
+    private readonly search: SecretSearch,
+    private readonly onRedaction?: () => void
+  ) {}
 
   /** Chunks too small to be worth searching the kept context again for (one byte at a time), waiting. */
   private pending: Buffer[] = [];
@@ -148,6 +152,7 @@ export class StreamScrubber {
       if (start >= pos) out.push(buf.subarray(pos - base, start - base), REDACTED_BYTES);
       // The rest of a secret whose start was already sent (after a pause) is cut, and says so.
       else if (this.redactedTo !== pos) out.push(REDACTED_BYTES);
+      this.onRedaction?.();
       pos = stop;
       this.redactedTo = stop;
     }

@@ -1,6 +1,6 @@
 /** parseBuilderInfo on real `docker buildx inspect` texts: which builders can export an OCI tarball. */
 import { describe, expect, test } from '@jest/globals';
-import { parseBuilderInfo, takesDefaultProvenance } from '../../../src/docker/builder.js';
+import { parseBuilderInfo, removesHistorySafely, sharedBuilder, takesDefaultProvenance } from '../../../src/docker/builder.js';
 
 /**
  * The docker driver on the containerd image store (Docker Desktop 28.5.1, buildx v0.29.1-desktop.1,
@@ -205,5 +205,32 @@ describe("takesDefaultProvenance: build-push-action's builder test before its de
     ['CRLF line ends', version(DOCKER_CONTAINER, 'v0.20.2').replaceAll('\n', '\r\n'), true]
   ])('%s → %s', (_name, text, expected) => {
     expect(takesDefaultProvenance(text)).toBe(expected);
+  });
+});
+
+describe('removesHistorySafely: BuildKit 0.29 or newer on every node', () => {
+  test.each([
+    ['Driver: docker\nBuildKit version: v0.0.0+unknown\n', false],
+    ['Driver: remote\nBuildKit version: v0.25.2+debian-sid\n', false],
+    ['Driver: remote\nBuildKit version: v0.29.0\n', true],
+    ['Driver: docker\nBuildKit version: v0.30.1-moby\n', true],
+    ['Driver: remote\nBuildKit version: v0.29.0\nBuildKit version: v0.28.1\n', false],
+    ['Driver: remote\nBuildKit version: v0.29.0-rc1\n', false],
+    ['Driver: remote\n', false]
+  ])('%j: %s', (inspect, safe) => {
+    expect(removesHistorySafely(inspect)).toBe(safe);
+  });
+});
+
+describe('sharedBuilder: a builder that outlives the job', () => {
+  test.each([
+    ['remote', {}, 'the remote driver'],
+    ['kubernetes', {}, 'the kubernetes driver'],
+    ['docker', {}, undefined],
+    ['docker-container', { RUNNER_ENVIRONMENT: 'github-hosted' }, undefined],
+    ['docker', { RUNNER_ENVIRONMENT: 'self-hosted' }, 'the docker driver on a self-hosted runner'],
+    ['', { RUNNER_ENVIRONMENT: 'self-hosted' }, undefined]
+  ])('%s %j: %s', (driver, env, why) => {
+    expect(sharedBuilder(driver, env)).toBe(why);
   });
 });

@@ -61,6 +61,11 @@ describe('buildxPlugin and dockerCommand', () => {
     const env = { DOCKER_CONFIG: config };
     expect(dockerCommand(['buildx', 'build', '--builder', 'b', '.'], env)).toEqual({ file: p, args: ['build', '--builder', 'b', '.'] });
     expect(dockerCommand(['load', '--input', 'x'], env)).toEqual({ file: 'docker', args: ['load', '--input', 'x'] });
+    // A runner whose docker is a wrapper the buildx calls must go through says so.
+    expect(dockerCommand(['buildx', 'build', '.'], { ...env, SECRET_BUILD_BUILDX_VIA_DOCKER: 'true' })).toEqual({
+      file: 'docker',
+      args: ['buildx', 'build', '.']
+    });
   });
 
   test('no plugin anywhere docker looks: `docker buildx`, whose own error then says buildx is missing', () => {

@@ -123,7 +123,7 @@ describe('runStreamed', () => {
   test('workflow commands the child prints only ever appear inside a stop-commands fence', async () => {
     const log = Log.forSecrets(secrets);
     const r = await runStreamed(['commands'], log);
-    expect(r).toEqual({ code: 0, signal: null, stderrTail: '::save-state name=vault-dir::/tmp\n' });
+    expect(r).toEqual({ code: 0, signal: null, stderrTail: '::save-state name=vault-dir::/tmp\n', redactions: 0 });
     const out = printed();
     const { body } = fenced(out);
     // The bare CR is a line feed by now: the log shows the line the runner would see, inside the fence.
@@ -168,7 +168,7 @@ describe('runStreamed', () => {
     let spawned: ChildProcess | undefined;
     const r = await runStreamed(['fail'], log, { onSpawn: (c) => (spawned = c) });
     expect(spawned?.pid).toEqual(expect.any(Number));
-    expect(r).toEqual({ code: 3, signal: null, stderrTail: 'ERROR: failed to solve: token *** rejected\n' });
+    expect(r).toEqual({ code: 3, signal: null, stderrTail: 'ERROR: failed to solve: token *** rejected\n', redactions: 1 });
     expect(printed()).not.toContain(SECRET);
   });
 

@@ -101,6 +101,7 @@ function finding(model: Model, w: Write): Finding {
   return {
     severity: sev,
     line: w.step.line,
-    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`
+    message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`,
+    ...(w.cached && !w.removed ? { cacheMount: true } : {})
   };
 }

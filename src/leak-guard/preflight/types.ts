@@ -8,6 +8,8 @@ export interface Finding {
   message: string;
   /** 1-based line in the Dockerfile, when the finding has one (the first, when the message lists several). */
   line?: number;
+  /** A secret written to a cache mount: the builder keeps it for later builds (an error on a builder shared by other jobs). */
+  cacheMount?: boolean;
 }
 
 export interface PreflightInput {

@@ -1,6 +1,376 @@
-export const id = 761;
-export const ids = [761];
+export const id = 529;
+export const ids = [529,749];
 export const modules = {
+
+/***/ 4158:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+/**
+ * @license
+ * Copyright 2020 Balena Ltd.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *    http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ *
+ * ------------------------------------------------------------------------
+ *
+ * Copyright 2018 Zeit, Inc.
+ * Licensed under the MIT License. See file LICENSE.md for a full copy.
+ *
+ * ------------------------------------------------------------------------
+ */
+
+/**
+ * This module implements the [dockerignore
+ * spec](https://docs.docker.com/engine/reference/builder/#dockerignore-file),
+ * closely following Docker's (Moby) Golang implementation:
+ * https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/archive/archive.go#L825
+ *
+ * Something the spec is not clear about, but we discovered by reading source code
+ * and testing against the "docker build" command, is the handling of backslashes and
+ * forward slashes as path separators and escape characters in the .dockerignore file
+ * across platforms including Windows, Linux and macOS:
+ *
+ * * On Linux and macOS, only forward slashes can be used as path separators in the
+ *   .dockerignore file, and the backslash works as an escape character.
+ * * On Windows, both forward slashes and backslashes are allowed as path separators
+ *   in the .dockerignore file, and the backslash is not used as an escape character.
+ *
+ * This is consistent with how Windows works generally: both forward slashes and
+ * backslashes are accepted as path separators by the cmd.exe Command Prompt or
+ * PowerShell, and by library functions like the Golang filepath.Clean or the
+ * Node.js path.normalize.
+ *
+ * Similarly, path strings provided to the IgnoreBase.ignores() and IgnoreBase.filter()
+ * methods can use either forward slashes or backslashes as path separators on Windows,
+ * but only forward slashes are accepted as path separators on Linux and macOS.
+ */
+
+const path = __webpack_require__(6928);
+
+const factory = options => new IgnoreBase(options); // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L538-L539
+// Fixes typescript module import
+
+
+factory.default = factory;
+module.exports = factory;
+
+function make_array(subject) {
+  return Array.isArray(subject) ? subject : [subject];
+}
+
+const REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+const REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+const REGEX_TRAILING_PATH_SEP = path.sep === '\\' ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+const KEY_IGNORE = typeof Symbol !== 'undefined' ? Symbol.for('dockerignore') : 'dockerignore'; // An implementation of Go's filepath.Clean
+// https://golang.org/pkg/path/filepath/#Clean
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Note that, like Go, on Windows this function converts forward slashes
+// to backslashes.
+
+function cleanPath(file) {
+  return path.normalize(file).replace(REGEX_TRAILING_PATH_SEP, '');
+} // Javascript port of Golang's filepath.ToSlash
+// https://golang.org/pkg/path/filepath/#ToSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Convert any OS-specific path separator to '/'. Backslash is converted
+// to forward slash on Windows, but not on Linux/macOS.
+// Note that both forward slashes and backslashes are valid path separators on
+// Windows. As a result, code such as `pattern.split(path.sep).join('/')` fails
+// on Windows when forward slashes are used as path separators.
+
+
+function toSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\\/g, '/');
+} // Javascript port of Golang's filepath.FromSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+
+
+function fromSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\//g, path.sep);
+}
+
+class IgnoreBase {
+  constructor({
+    // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+    ignorecase = true
+  } = {}) {
+    this._rules = [];
+    this._ignorecase = ignorecase;
+    this[KEY_IGNORE] = true;
+
+    this._initCache();
+  }
+
+  _initCache() {
+    this._cache = {};
+  } // @param {Array.<string>|string|Ignore} pattern
+
+
+  add(pattern) {
+    this._added = false;
+
+    if (typeof pattern === 'string') {
+      pattern = pattern.split(/\r?\n/g);
+    }
+
+    make_array(pattern).forEach(this._addPattern, this); // Some rules have just added to the ignore,
+    // making the behavior changed.
+
+    if (this._added) {
+      this._initCache();
+    }
+
+    return this;
+  } // legacy
+
+
+  addPattern(pattern) {
+    return this.add(pattern);
+  }
+
+  _addPattern(pattern) {
+    // https://github.com/kaelzhang/node-ignore/issues/32
+    if (pattern && pattern[KEY_IGNORE]) {
+      this._rules = this._rules.concat(pattern._rules);
+      this._added = true;
+      return;
+    }
+
+    if (this._checkPattern(pattern)) {
+      const rule = this._createRule(pattern.trim());
+
+      if (rule !== null) {
+        this._added = true;
+
+        this._rules.push(rule);
+      }
+    }
+  }
+
+  _checkPattern(pattern) {
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L34-L40
+    return pattern && typeof pattern === 'string' && pattern.indexOf('#') !== 0 && pattern.trim() !== "";
+  }
+
+  filter(paths) {
+    return make_array(paths).filter(path => this._filter(path));
+  }
+
+  createFilter() {
+    return path => this._filter(path);
+  }
+
+  ignores(path) {
+    return !this._filter(path);
+  } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+
+
+  _createRule(pattern) {
+    const origin = pattern;
+    let negative = false; // > An optional prefix "!" which negates the pattern;
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L43-L46
+
+    if (pattern[0] === '!') {
+      negative = true;
+      pattern = pattern.substring(1).trim();
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L47-L53
+
+
+    if (pattern.length > 0) {
+      pattern = cleanPath(pattern);
+      pattern = toSlash(pattern);
+
+      if (pattern.length > 1 && pattern[0] === '/') {
+        pattern = pattern.slice(1);
+      }
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L54-L55
+
+
+    if (negative) {
+      pattern = '!' + pattern;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L30
+
+
+    pattern = pattern.trim();
+
+    if (pattern === "") {
+      return null;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L34
+    // convert forward slashes to backslashes on Windows
+
+
+    pattern = cleanPath(pattern); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L36-L42
+
+    if (pattern[0] === '!') {
+      if (pattern.length === 1) {
+        return null;
+      }
+
+      negative = true;
+      pattern = pattern.substring(1);
+    } else {
+      negative = false;
+    }
+
+    return {
+      origin,
+      pattern,
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+      dirs: pattern.split(path.sep),
+      negative
+    };
+  } // @returns `Boolean` true if the `path` is NOT ignored
+
+
+  _filter(path) {
+    if (!path) {
+      return false;
+    }
+
+    if (path in this._cache) {
+      return this._cache[path];
+    }
+
+    return this._cache[path] = this._test(path);
+  } // @returns {Boolean} true if a file is NOT ignored
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+
+
+  _test(file) {
+    file = fromSlash(file); // equivalent to golang filepath.Dir() https://golang.org/src/path/filepath/path.go
+
+    const parentPath = cleanPath(path.dirname(file));
+    const parentPathDirs = parentPath.split(path.sep);
+    let matched = false;
+
+    this._rules.forEach(rule => {
+      let match = this._match(file, rule); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L80
+
+
+      if (!match && parentPath !== ".") {
+        // Check to see if the pattern matches one of our parent dirs.
+        if (rule.dirs.includes('**')) {
+          // Ah shucks! We have to test every possible parent path that has 
+          // a number of dirs _n_ where 
+          // `rule.dirs.filter(doubleStar).length <= _n_ <= parentPathDirs.length`
+          // since the ** can imply any number of directories including 0
+          for (let i = rule.dirs.filter(x => x !== '**').length; i <= parentPathDirs.length; i++) {
+            match = match || this._match(parentPathDirs.slice(0, i).join(path.sep), rule);
+          }
+        } else if (rule.dirs.length <= parentPathDirs.length) {
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L83
+          match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path.sep), rule);
+        }
+      }
+
+      if (match) {
+        matched = !rule.negative;
+      }
+    });
+
+    return !matched;
+  } // @returns {Boolean} true if a file is matched by a rule
+
+
+  _match(file, rule) {
+    return this._compile(rule).regexp.test(file);
+  } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+
+
+  _compile(rule) {
+    if (rule.regexp) {
+      return rule;
+    }
+
+    let regStr = '^'; // Go through the pattern and convert it to a regexp.
+
+    let escapedSlash = path.sep === '\\' ? '\\\\' : path.sep;
+
+    for (let i = 0; i < rule.pattern.length; i++) {
+      const ch = rule.pattern[i];
+
+      if (ch === '*') {
+        if (rule.pattern[i + 1] === '*') {
+          // is some flavor of "**"
+          i++; // Treat **/ as ** so eat the "/"
+
+          if (rule.pattern[i + 1] === path.sep) {
+            i++;
+          }
+
+          if (rule.pattern[i + 1] === undefined) {
+            // is "**EOF" - to align with .gitignore just accept all
+            regStr += ".*";
+          } else {
+            // is "**"
+            // Note that this allows for any # of /'s (even 0) because
+            // the .* will eat everything, even /'s
+            regStr += `(.*${escapedSlash})?`;
+          }
+        } else {
+          // is "*" so map it to anything but "/"
+          regStr += `[^${escapedSlash}]*`;
+        }
+      } else if (ch === '?') {
+        // "?" is any char except "/"
+        regStr += `[^${escapedSlash}]`;
+      } else if (ch === '.' || ch === '$') {
+        // Escape some regexp special chars that have no meaning
+        // in golang's filepath.Match
+        regStr += `\\${ch}`;
+      } else if (ch === '\\') {
+        // escape next char. Note that a trailing \ in the pattern
+        // will be left alone (but need to escape it)
+        if (path.sep === '\\') {
+          // On windows map "\" to "\\", meaning an escaped backslash,
+          // and then just continue because filepath.Match on
+          // Windows doesn't allow escaping at all
+          regStr += escapedSlash;
+          continue;
+        }
+
+        if (rule.pattern[i + 1] !== undefined) {
+          regStr += '\\' + rule.pattern[i + 1];
+          i++;
+        } else {
+          regStr += '\\';
+        }
+      } else {
+        regStr += ch;
+      }
+    }
+
+    regStr += "$";
+    rule.regexp = new RegExp(regStr, this._ignorecase ? 'i' : '');
+    return rule;
+  }
+
+}
+
+
+/***/ }),
 
 /***/ 749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -56,7 +426,7 @@ function sourceCovers(src, rel) {
 
 /***/ }),
 
-/***/ 4761:
+/***/ 2529:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -76,230 +446,8 @@ var external_node_path_ = __webpack_require__(6760);
 var main = __webpack_require__(8390);
 // EXTERNAL MODULE: ./src/leak-guard/dockerignore.ts
 var dockerignore = __webpack_require__(749);
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/model.ts
-/**
- * The Dockerfile as BuildKit builds it: stages, the ARG/ENV values known at each
- * instruction, the working directory and home, and which files of a stage end up in
- * the final image (the stage itself, a stage derived from it, or COPY --from chains).
- */
-
-
-/** BuildKit's automatic platform args: set by the builder, unknown here. */
-const AUTOMATIC_ARGS = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$/;
-const lineOf = (ins) => ins.getRange().start.line + 1;
-function buildModel(dockerfile, buildArgs, target) {
-    const instructions = main.DockerfileParser.parse(dockerfile).getInstructions();
-    const meta = new Map();
-    const stages = [];
-    const steps = [];
-    const metaArgs = [];
-    // Per stage, its state so far (at its end, for the stages derived from it).
-    const states = new Map();
-    let cur;
-    for (const ins of instructions) {
-        if (ins instanceof main.From) {
-            const baseName = expand(ins.getImageName() ?? '', meta)?.toLowerCase();
-            const base = stages.find((s) => s.name !== undefined && s.name === baseName);
-            const stage = { index: stages.length, name: ins.getBuildStage()?.toLowerCase() ?? undefined, base, steps: [] };
-            stages.push(stage);
-            const baseState = base && states.get(base);
-            // A stage inherits its base stage's ENV, working directory and user; ARGs are per stage.
-            const env = new Map(baseState?.env ?? []);
-            cur = { stage, vars: new Map(env), env, workdir: baseState ? baseState.workdir : '/', user: baseState?.user };
-            states.set(stage, cur);
-            continue;
-        }
-        if (!cur) {
-            if (ins.getKeyword() !== 'ARG')
-                continue;
-            metaArgs.push(ins);
-            for (const a of argDecls(ins))
-                meta.set(a.name, argValue(a, meta, meta, buildArgs));
-            continue;
-        }
-        const at = cur;
-        if (ins.getKeyword() === 'ARG')
-            for (const a of argDecls(ins))
-                at.vars.set(a.name, argValue(a, at.vars, meta, buildArgs));
-        if (ins instanceof main.Env) {
-            for (const p of ins.getProperties()) {
-                const v = expand(unquote(p.getValue() ?? ''), at.vars);
-                at.vars.set(p.getName(), v);
-                at.env.set(p.getName(), v);
-            }
-        }
-        if (ins instanceof main.Workdir) {
-            // BuildKit's lexer takes the quotes off (`WORKDIR "/app"` is /app), as for ENV.
-            const w = expand(unquote(ins.getArgumentsContent() ?? ''), at.vars);
-            at.workdir = w === undefined || at.workdir === undefined ? undefined : external_node_path_.posix.resolve(at.workdir, w);
-        }
-        if (ins instanceof main.User)
-            at.user = expand(unquote(ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
-        const home = at.vars.get('HOME') ?? (at.user === undefined || at.user === 'root' || at.user === '0' ? '/root' : `/home/${at.user}`);
-        const step = { ins, line: lineOf(ins), stage: at.stage, onbuild: false, vars: new Map(at.vars), workdir: at.workdir, home };
-        steps.push(step);
-        at.stage.steps.push(step);
-        if (ins instanceof main.Onbuild) {
-            const trigger = ins.getTriggerInstruction();
-            if (trigger) {
-                const t = { ...step, ins: trigger, onbuild: true };
-                steps.push(t);
-                at.stage.steps.push(t);
-            }
-        }
-    }
-    const wanted = target?.toLowerCase();
-    const final = wanted ? (stages.find((s) => s.name === wanted) ?? stages.at(-1)) : stages.at(-1);
-    return { instructions, meta: metaArgs, stages, steps, final };
-}
-/** `ARG a b=2 c`: every name (dockerfile-ast 0.7 reads only the first of several). */
-function argDecls(ins) {
-    return shellWords(ins.getArgumentsContent() ?? '').map((w) => {
-        const eq = w.indexOf('=');
-        return eq === -1 ? { name: w } : { name: w.slice(0, eq), value: unquote(w.slice(eq + 1)) };
-    });
-}
-/**
- * BuildKit: a build-arg wins over the default; a stage ARG without default takes the global
- * one; no value at all is empty, but only when the build-args are known (else unknown).
- */
-function argValue(a, vars, meta, buildArgs) {
-    if (AUTOMATIC_ARGS.test(a.name))
-        return undefined;
-    if (buildArgs && Object.hasOwn(buildArgs, a.name))
-        return buildArgs[a.name];
-    if (a.value !== undefined)
-        return expand(a.value, vars);
-    if (meta !== vars && meta.has(a.name))
-        return meta.get(a.name);
-    return buildArgs ? '' : undefined;
-}
-/** Words of an ARG line, split on blanks outside quotes. */
-function shellWords(text) {
-    return text.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? [];
-}
-function unquote(s) {
-    return s.replace(/"((?:\\.|[^"\\])*)"|'([^']*)'/g, (_m, dq, sq) => sq ?? dq.replace(/\\(.)/g, '$1'));
-}
-/**
- * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` as BuildKit's shell
- * lexer does. Undefined when a variable's value is not known here.
- */
-function expand(text, vars) {
-    let unknown = false;
-    const out = text.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, n1, op, word, n2) => {
-        if (m === '\\$')
-            return '$';
-        const name = (n1 ?? n2);
-        const set = vars.has(name);
-        const v = vars.get(name);
-        if (set && v === undefined) {
-            unknown = true;
-            return '';
-        }
-        if (!set && !op) {
-            // Not declared: it may come from the base image's ENV.
-            unknown = true;
-            return '';
-        }
-        const empty = v === undefined || (op?.startsWith(':') && v === '');
-        if (op?.endsWith('-'))
-            return empty ? (word ?? '') : v;
-        if (op?.endsWith('+'))
-            return empty ? '' : (word ?? '');
-        return v ?? '';
-    });
-    return unknown ? undefined : out;
-}
-/** The value of a COPY's (or ADD's) `--from` flag as written, '' when it has none; undefined without the flag. */
-function copyFrom(ins) {
-    if (!(ins instanceof main.Copy || ins instanceof main.Add))
-        return undefined;
-    const flag = ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
-    return flag ? (flag.getValue() ?? '') : undefined;
-}
-/** `COPY --from=<stage>`: the stage it copies from, by name or index; undefined for an image or a build context. */
-function copyFromStage(model, step) {
-    if (!(step.ins instanceof main.Copy))
-        return undefined;
-    const raw = copyFrom(step.ins);
-    if (!raw)
-        return undefined;
-    const from = expand(unquote(raw), step.vars)?.toLowerCase();
-    if (from === undefined)
-        return undefined;
-    const earlier = model.stages.filter((s) => s.index < step.stage.index);
-    return earlier.find((s) => s.name === from) ?? (/^\d+$/.test(from) ? earlier[Number(from)] : undefined);
-}
-/** COPY/ADD sources and destination, in shell or JSON form, without flags. */
-function copyArgs(ins) {
-    // dockerfile-ast leaves the flags out of getArguments; the JSON form has its own strings.
-    const json = ins.getJSONStrings?.() ?? [];
-    const words = json.length ? json.map((s) => s.getJSONValue()) : ins.getArguments().map((a) => unquote(a.getValue()));
-    if (words.length < 2)
-        return undefined;
-    return { sources: words.slice(0, -1), dest: words.at(-1) };
-}
-const ancestors = (s) => (s ? [s, ...ancestors(s.base)] : []);
-/** The final stage is this stage or derives from it (FROM <stage>). */
-const inFinalChain = (model, stage) => ancestors(model.final).includes(stage);
-/**
- * Whether a file at `file` (absolute; undefined: not known) in `stage` ends up in the final
- * image: the final stage is the stage or derives from it, or a COPY --from of the stage
- * (in any stage that reaches the final image) copies a path that covers it. Conservative:
- * an unknown path, source or destination counts as covered.
- */
-function reachesFinal(model, stage, file, depth = 0) {
-    if (inFinalChain(model, stage))
-        return true;
-    if (depth > model.stages.length)
-        return false;
-    for (const step of model.steps) {
-        if (step.onbuild || copyFromStage(model, step) !== stage)
-            continue;
-        const args = copyArgs(step.ins);
-        if (!args)
-            continue;
-        for (const src of args.sources) {
-            const s = expand(src, step.vars);
-            if (s !== undefined && file !== undefined && !covers(external_node_path_.posix.resolve('/', s), file))
-                continue;
-            const dest = mapDest(s === undefined ? undefined : external_node_path_.posix.resolve('/', s), file, expand(args.dest, step.vars), step.workdir, args.sources.length > 1);
-            if (reachesFinal(model, step.stage, dest, depth + 1))
-                return true;
-        }
-    }
-    return false;
-}
-const GLOB = /[*?[]/;
-/** Whether the source path (a file, a directory or a glob) takes in `file`. */
-function covers(src, file) {
-    if (src === '/')
-        return true;
-    if (!GLOB.test(src))
-        return file === src || file.startsWith(`${src}/`);
-    const re = globRegex(src);
-    const parts = file.split('/');
-    return parts.some((_p, k) => re.test(parts.slice(0, k + 1).join('/')));
-}
-function globRegex(glob) {
-    const body = glob
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]');
-    return new RegExp(`^${body}$`);
-}
-function mapDest(src, file, dest, workdir, many) {
-    if (src === undefined || file === undefined || dest === undefined || GLOB.test(src))
-        return undefined;
-    const to = dest.startsWith('/') ? dest : workdir === undefined ? undefined : external_node_path_.posix.resolve(workdir, dest);
-    if (to === undefined)
-        return undefined;
-    if (file === src)
-        return dest.endsWith('/') || many ? external_node_path_.posix.join(to, external_node_path_.posix.basename(file)) : to;
-    return external_node_path_.posix.join(to, file.slice(src === '/' ? 0 : src.length));
-}
-
+// EXTERNAL MODULE: ./src/leak-guard/preflight/model.ts
+var preflight_model = __webpack_require__(5418);
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
 var credential_files = __webpack_require__(5060);
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/shell.ts
@@ -591,7 +739,7 @@ function nameHolders(model, ids) {
         for (const f of flags.filter((x) => x.getName() === 'mount'))
             refsIn(f.getValue() ?? '').forEach((r) => holders.add(r));
         if (step.ins instanceof main.Copy || step.ins instanceof main.Add) {
-            const paths = (copyArgs(step.ins)?.sources ?? []).filter((src) => !URL_SOURCE.test(src));
+            const paths = ((0,preflight_model/* copyArgs */.Hp)(step.ins)?.sources ?? []).filter((src) => !URL_SOURCE.test(src));
             refsIn(paths.join(' ')).forEach((r) => holders.add(r));
         }
         for (const d of declarations(step))
@@ -604,7 +752,7 @@ function nameHolders(model, ids) {
 const URL_SOURCE = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 function declarations(step) {
     if (step.ins instanceof main.Arg)
-        return argDecls(step.ins).map((d) => ({ kw: 'ARG', ...d }));
+        return (0,preflight_model/* argDecls */.iy)(step.ins).map((d) => ({ kw: 'ARG', ...d }));
     if (step.ins instanceof main.Env)
         return step.ins.getProperties().map((p) => ({ kw: 'ENV', name: p.getName(), value: p.getValue() ?? undefined }));
     return [];
@@ -617,8 +765,8 @@ function declarations(step) {
  * instead of the name warning.
  */
 function credentialNames(model, isCredential) {
-    const all = [...model.meta.map((ins) => ({ ins, line: lineOf(ins), stage: undefined })), ...model.steps.filter((s) => !s.onbuild)];
-    const reach = (stage) => (inFinalChain(model, stage) ? 'error' : 'warning');
+    const all = [...model.meta.map((ins) => ({ ins, line: (0,preflight_model/* lineOf */.cA)(ins), stage: undefined })), ...model.steps.filter((s) => !s.onbuild)];
+    const reach = (stage) => ((0,preflight_model/* inFinalChain */.ZR)(model, stage) ? 'error' : 'warning');
     return all.flatMap((step) => [
         ...[...declarations(step), ...labels(step)].flatMap((d) => {
             const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter((r) => isCredential(r) && argInScope(step, r));
@@ -658,14 +806,14 @@ function argInScope(step, name) {
     if (!step.stage)
         return false;
     const before = step.stage.steps.slice(0, step.stage.steps.findIndex((s) => s.ins === step.ins));
-    return before.some((s) => !s.onbuild && s.ins instanceof main.Arg && argDecls(s.ins).some((d) => d.name === name));
+    return before.some((s) => !s.onbuild && s.ins instanceof main.Arg && (0,preflight_model/* argDecls */.iy)(s.ins).some((d) => d.name === name));
 }
 function labels(step) {
     return step.ins instanceof main.Label ? step.ins.getProperties().map((p) => ({ kw: 'LABEL', name: p.getName(), value: p.getValue() ?? undefined })) : [];
 }
 /** ADD sources that are URLs and carry a credential-named variable. */
 function urlCredentials(ins, isCredential) {
-    return (copyArgs(ins)?.sources ?? [])
+    return ((0,preflight_model/* copyArgs */.Hp)(ins)?.sources ?? [])
         .filter((src) => URL_SOURCE.test(src))
         .map((src) => ({ src, from: refsIn(src).filter(isCredential) }))
         .filter((u) => u.from.length);
@@ -688,12 +836,12 @@ function urlCredentials(ins, isCredential) {
 function contextCopies(model) {
     return model.steps
         .filter((s) => !s.onbuild && (s.ins instanceof main.Copy || s.ins instanceof main.Add))
-        .filter((s) => copyFrom(s.ins) === undefined)
+        .filter((s) => (0,preflight_model/* copyFrom */.c7)(s.ins) === undefined)
         .flatMap((step) => {
-        const args = copyArgs(step.ins);
+        const args = (0,preflight_model/* copyArgs */.Hp)(step.ins);
         if (!args)
             return [];
-        return [{ step, sources: args.sources.map((s) => expand(s, step.vars) ?? s), dest: expand(args.dest, step.vars) }];
+        return [{ step, sources: args.sources.map((s) => (0,preflight_model/* expand */.fT)(s, step.vars) ?? s), dest: (0,preflight_model/* expand */.fT)(args.dest, step.vars) }];
     });
 }
 /**
@@ -704,20 +852,20 @@ function contextCopies(model) {
  */
 function imageCopies(model) {
     const external = (step) => {
-        const stage = copyFromStage(model, step);
+        const stage = (0,preflight_model/* copyFromStage */._x)(model, step);
         return !stage || (!stage.base && stage.steps.length === 0);
     };
     return model.steps
         .filter((s) => !s.onbuild && s.ins instanceof main.Copy && external(s))
         .flatMap((step) => {
-        const image = copyFrom(step.ins);
-        const args = copyArgs(step.ins);
+        const image = (0,preflight_model/* copyFrom */.c7)(step.ins);
+        const args = (0,preflight_model/* copyArgs */.Hp)(step.ins);
         if (!image || !args)
             return [];
-        const sources = args.sources.map((src) => expand(src, step.vars) ?? src);
+        const sources = args.sources.map((src) => (0,preflight_model/* expand */.fT)(src, step.vars) ?? src);
         return sources
             .filter((src) => !/[*?[]/.test(src) && ((0,credential_files/* credentialFileKind */.Wq)(src.replace(/\/+$/, '')) === 'credential' || (0,credential_files/* tokenFileName */.L8)(src)))
-            .map((src) => ({ step, name: src, image, file: destOf(step, expand(args.dest, step.vars), src, sources.length > 1) }));
+            .map((src) => ({ step, name: src, image, file: destOf(step, (0,preflight_model/* expand */.fT)(args.dest, step.vars), src, sources.length > 1) }));
     });
 }
 /**
@@ -771,7 +919,7 @@ function otherCopies(model, credential) {
 }
 function copiedCredentialFiles(model, copies) {
     return copies.map((c) => {
-        const sev = reachesFinal(model, c.step.stage, c.file) ? 'error' : 'warning';
+        const sev = (0,preflight_model/* reachesFinal */.CO)(model, c.step.stage, c.file) ? 'error' : 'warning';
         return {
             severity: sev,
             line: c.step.line,
@@ -1436,8 +1584,8 @@ function severity(model, w) {
     if (w.unlayered)
         return 'notice';
     if (w.step.onbuild)
-        return inFinalChain(model, w.step.stage) ? 'error' : 'warning';
-    return reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
+        return (0,preflight_model/* inFinalChain */.ZR)(model, w.step.stage) ? 'error' : 'warning';
+    return (0,preflight_model/* reachesFinal */.CO)(model, w.step.stage, w.file) ? 'error' : 'warning';
 }
 const what = (s) => s.kind === 'secret'
     ? `the mounted secret "${s.id}"`
@@ -1464,11 +1612,415 @@ function finding(model, w) {
     return {
         severity: sev,
         line: w.step.line,
-        message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`
+        message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`,
+        ...(w.cached && !w.removed ? { cacheMount: true } : {})
     };
 }
 
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/mounts.ts
+// EXTERNAL MODULE: ./src/leak-guard/preflight/mounts.ts
+var preflight_mounts = __webpack_require__(781);
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/secrets.ts
+/** A mount BuildKit refuses fails the build; in an ONBUILD trigger it fails the builds that use the image. */
+function invalidMounts(mounts) {
+    return mounts
+        .filter((m) => m.error)
+        .map((m) => ({
+        severity: m.step.onbuild ? 'warning' : 'error',
+        line: m.step.line,
+        message: `${m.step.onbuild ? 'ONBUILD ' : ''}RUN --mount is invalid, BuildKit refuses it: ${m.error}`
+    }));
+}
+/** Whether a mount can use the given id (an id built from an unknown variable matches by pattern). */
+const uses = (m, id) => m.id === id || (m.id === undefined && m.idPattern?.test(id) === true);
+function secretIds(mounts, input) {
+    const secrets = mounts.filter((m) => m.type === 'secret' && !m.error);
+    const provided = new Set(input.providedIds);
+    const findings = [];
+    // ONBUILD triggers mount in the builds that use the image: not a missing id here.
+    for (const m of secrets.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.has(x.id))) {
+        const required = secrets.some((x) => x.id === m.id && x.required);
+        if (!required && input.allowMissingOptional)
+            continue;
+        findings.push({
+            severity: 'error',
+            line: m.step.line,
+            message: `the Dockerfile mounts secret "${m.id}" but the action was not given it (given: ${input.providedIds.join(', ') || 'none'}).` +
+                (required ? '' : ' The mount is optional; set allow-missing-optional-secrets: true if the step is meant to run without it.')
+        });
+    }
+    for (const id of input.providedIds.filter((p) => !secrets.some((m) => uses(m, p)))) {
+        findings.push({ severity: 'warning', message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)` });
+    }
+    return findings;
+}
+/** SSH ids mounted but not given (an error when required, a warning otherwise) and given but never mounted (least privilege). */
+function sshIds(mounts, provided) {
+    const ssh = mounts.filter((m) => m.type === 'ssh' && !m.error);
+    const findings = [];
+    for (const m of ssh.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.includes(x.id))) {
+        const required = ssh.some((x) => x.id === m.id && x.required);
+        findings.push({
+            severity: required ? 'error' : 'warning',
+            line: m.step.line,
+            message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
+        });
+    }
+    for (const id of provided.filter((p) => !ssh.some((m) => uses(m, p)))) {
+        findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/values.ts
+/** A secret's value written in the Dockerfile itself. */
+
+/**
+ * Whether a value given as a secret looks like one: at least 8 bytes, and either not one
+ * line of printable ASCII (a key or credentials file), or upper case, lower case and
+ * digits together (passwords, base62/base64 tokens), or at least 20 bytes with 4 or more
+ * letters and 4 or more digits and no blank (hex and base32 tokens). A short or plain
+ * value (a user name such as `${{ github.actor }}`, a registry host) passed as a secret is
+ * often also public, so finding it in a LABEL proves nothing.
+ */
+function plausiblySecret(value) {
+    const text = value.toString('latin1');
+    if (value.length < 8)
+        return false;
+    if (!/^[\x20-\x7e]*$/.test(text))
+        return true;
+    const count = (re) => (text.match(re) ?? []).length;
+    if (count(/[a-z]/g) && count(/[A-Z]/g) && count(/[0-9]/g))
+        return true;
+    return value.length >= 20 && count(/[A-Za-z]/g) >= 4 && count(/[0-9]/g) >= 4 && !/\s/.test(text);
+}
+function secretValues(model, input) {
+    const plausible = input.plausibleSecretIds && new Set(input.plausibleSecretIds);
+    return model.instructions.flatMap((ins) => input.redactor.secretsIn(ins.getTextContent()).map((id) => !plausible || plausible.has(id)
+        ? {
+            severity: 'error',
+            line: (0,preflight_model/* lineOf */.cA)(ins),
+            message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
+        }
+        : {
+            severity: 'warning',
+            line: (0,preflight_model/* lineOf */.cA)(ins),
+            message: `the Dockerfile contains the value of secret "${id}", a value that does not look secret (short or plain, e.g. a user name); if it is one, mount it with RUN --mount=type=secret,id=${id}`
+        }));
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/index.ts
+/**
+ * Checks a Dockerfile against the secrets the action was given, before buildx runs.
+ * Parsed with dockerfile-ast (continuation lines, here-docs, stages); mounts read with
+ * BuildKit's rules (mounts.ts); RUN scripts followed with a small shell reader
+ * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. One finding
+ * per cause: the same finding on several lines is reported once, listing the lines.
+ */
+
+
+
+
+
+
+
+
+
+
+function preflight(input) {
+    const model = (0,preflight_model/* buildModel */.yK)(input.dockerfile, input.buildArgs, input.target);
+    const byStep = new Map(model.steps.map((s) => [s, (0,preflight_mounts/* mountsOf */.cS)(s)]));
+    const mounts = [...byStep.values()].flat();
+    const ids = new Set([...input.providedIds, ...mounts.flatMap((m) => (m.type === 'secret' && m.id ? [m.id] : []))]);
+    const holders = nameHolders(model, ids);
+    const isCredential = (name) => looksLikeCredential(name) && !holders.has(name);
+    const copies = [...credentialCopies(model, input), ...imageCopies(model)];
+    const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
+    return mergeByCause([
+        ...secretValues(model, input),
+        ...invalidMounts(mounts),
+        ...secretIds(mounts, input),
+        ...(input.providedSshIds ? sshIds(mounts, input.providedSshIds) : []),
+        ...credentialNames(model, isCredential),
+        ...written.findings,
+        ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
+        ...contextSecretFiles(model, input.contextSecretFiles)
+    ]);
+}
+/** Findings with the same severity and message become one, on the first line, naming every line. */
+function mergeByCause(findings) {
+    const byKey = new Map();
+    for (const f of findings) {
+        const key = `${f.severity}\0${f.message}`;
+        const seen = byKey.get(key);
+        if (!seen)
+            byKey.set(key, { f, lines: new Set(f.line === undefined ? [] : [f.line]) });
+        else if (f.line !== undefined)
+            seen.lines.add(f.line);
+    }
+    return [...byKey.values()].map(({ f, lines }) => {
+        const sorted = [...lines].sort((a, b) => a - b);
+        return sorted.length > 1 ? { ...f, line: sorted[0], message: `${f.message} (lines ${sorted.join(', ')})` } : { ...f, line: sorted[0] };
+    });
+}
+
+
+/***/ }),
+
+/***/ 5418:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CO: () => (/* binding */ reachesFinal),
+/* harmony export */   Hp: () => (/* binding */ copyArgs),
+/* harmony export */   ZR: () => (/* binding */ inFinalChain),
+/* harmony export */   _x: () => (/* binding */ copyFromStage),
+/* harmony export */   c7: () => (/* binding */ copyFrom),
+/* harmony export */   cA: () => (/* binding */ lineOf),
+/* harmony export */   fT: () => (/* binding */ expand),
+/* harmony export */   iy: () => (/* binding */ argDecls),
+/* harmony export */   yK: () => (/* binding */ buildModel)
+/* harmony export */ });
+/* unused harmony exports unquote, covers */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
+/**
+ * The Dockerfile as BuildKit builds it: stages, the ARG/ENV values known at each
+ * instruction, the working directory and home, and which files of a stage end up in
+ * the final image (the stage itself, a stage derived from it, or COPY --from chains).
+ */
+
+
+/** BuildKit's automatic platform args: set by the builder, unknown here. */
+const AUTOMATIC_ARGS = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$/;
+const lineOf = (ins) => ins.getRange().start.line + 1;
+function buildModel(dockerfile, buildArgs, target) {
+    const instructions = dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.DockerfileParser.parse(dockerfile).getInstructions();
+    const meta = new Map();
+    const stages = [];
+    const steps = [];
+    const metaArgs = [];
+    // Per stage, its state so far (at its end, for the stages derived from it).
+    const states = new Map();
+    let cur;
+    for (const ins of instructions) {
+        if (ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.From) {
+            const baseName = expand(ins.getImageName() ?? '', meta)?.toLowerCase();
+            const base = stages.find((s) => s.name !== undefined && s.name === baseName);
+            const stage = { index: stages.length, name: ins.getBuildStage()?.toLowerCase() ?? undefined, base, steps: [] };
+            stages.push(stage);
+            const baseState = base && states.get(base);
+            // A stage inherits its base stage's ENV, working directory and user; ARGs are per stage.
+            const env = new Map(baseState?.env ?? []);
+            cur = { stage, vars: new Map(env), env, workdir: baseState ? baseState.workdir : '/', user: baseState?.user };
+            states.set(stage, cur);
+            continue;
+        }
+        if (!cur) {
+            if (ins.getKeyword() !== 'ARG')
+                continue;
+            metaArgs.push(ins);
+            for (const a of argDecls(ins))
+                meta.set(a.name, argValue(a, meta, meta, buildArgs));
+            continue;
+        }
+        const at = cur;
+        if (ins.getKeyword() === 'ARG')
+            for (const a of argDecls(ins))
+                at.vars.set(a.name, argValue(a, at.vars, meta, buildArgs));
+        if (ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Env) {
+            for (const p of ins.getProperties()) {
+                const v = expand(unquote(p.getValue() ?? ''), at.vars);
+                at.vars.set(p.getName(), v);
+                at.env.set(p.getName(), v);
+            }
+        }
+        if (ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Workdir) {
+            // BuildKit's lexer takes the quotes off (`WORKDIR "/app"` is /app), as for ENV.
+            const w = expand(unquote(ins.getArgumentsContent() ?? ''), at.vars);
+            at.workdir = w === undefined || at.workdir === undefined ? undefined : node_path__WEBPACK_IMPORTED_MODULE_0__.posix.resolve(at.workdir, w);
+        }
+        if (ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.User)
+            at.user = expand(unquote(ins.getArgumentsContent() ?? '').split(':')[0], at.vars);
+        const home = at.vars.get('HOME') ?? (at.user === undefined || at.user === 'root' || at.user === '0' ? '/root' : `/home/${at.user}`);
+        const step = { ins, line: lineOf(ins), stage: at.stage, onbuild: false, vars: new Map(at.vars), workdir: at.workdir, home };
+        steps.push(step);
+        at.stage.steps.push(step);
+        if (ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Onbuild) {
+            const trigger = ins.getTriggerInstruction();
+            if (trigger) {
+                const t = { ...step, ins: trigger, onbuild: true };
+                steps.push(t);
+                at.stage.steps.push(t);
+            }
+        }
+    }
+    const wanted = target?.toLowerCase();
+    const final = wanted ? (stages.find((s) => s.name === wanted) ?? stages.at(-1)) : stages.at(-1);
+    return { instructions, meta: metaArgs, stages, steps, final };
+}
+/** `ARG a b=2 c`: every name (dockerfile-ast 0.7 reads only the first of several). */
+function argDecls(ins) {
+    return shellWords(ins.getArgumentsContent() ?? '').map((w) => {
+        const eq = w.indexOf('=');
+        return eq === -1 ? { name: w } : { name: w.slice(0, eq), value: unquote(w.slice(eq + 1)) };
+    });
+}
+/**
+ * BuildKit: a build-arg wins over the default; a stage ARG without default takes the global
+ * one; no value at all is empty, but only when the build-args are known (else unknown).
+ */
+function argValue(a, vars, meta, buildArgs) {
+    if (AUTOMATIC_ARGS.test(a.name))
+        return undefined;
+    if (buildArgs && Object.hasOwn(buildArgs, a.name))
+        return buildArgs[a.name];
+    if (a.value !== undefined)
+        return expand(a.value, vars);
+    if (meta !== vars && meta.has(a.name))
+        return meta.get(a.name);
+    return buildArgs ? '' : undefined;
+}
+/** Words of an ARG line, split on blanks outside quotes. */
+function shellWords(text) {
+    return text.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? [];
+}
+function unquote(s) {
+    return s.replace(/"((?:\\.|[^"\\])*)"|'([^']*)'/g, (_m, dq, sq) => sq ?? dq.replace(/\\(.)/g, '$1'));
+}
+/**
+ * Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` as BuildKit's shell
+ * lexer does. Undefined when a variable's value is not known here.
+ */
+function expand(text, vars) {
+    let unknown = false;
+    const out = text.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, n1, op, word, n2) => {
+        if (m === '\\$')
+            return '$';
+        const name = (n1 ?? n2);
+        const set = vars.has(name);
+        const v = vars.get(name);
+        if (set && v === undefined) {
+            unknown = true;
+            return '';
+        }
+        if (!set && !op) {
+            // Not declared: it may come from the base image's ENV.
+            unknown = true;
+            return '';
+        }
+        const empty = v === undefined || (op?.startsWith(':') && v === '');
+        if (op?.endsWith('-'))
+            return empty ? (word ?? '') : v;
+        if (op?.endsWith('+'))
+            return empty ? '' : (word ?? '');
+        return v ?? '';
+    });
+    return unknown ? undefined : out;
+}
+/** The value of a COPY's (or ADD's) `--from` flag as written, '' when it has none; undefined without the flag. */
+function copyFrom(ins) {
+    if (!(ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Copy || ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Add))
+        return undefined;
+    const flag = ins.getFlags().find((f) => f.getName().toLowerCase() === 'from');
+    return flag ? (flag.getValue() ?? '') : undefined;
+}
+/** `COPY --from=<stage>`: the stage it copies from, by name or index; undefined for an image or a build context. */
+function copyFromStage(model, step) {
+    if (!(step.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Copy))
+        return undefined;
+    const raw = copyFrom(step.ins);
+    if (!raw)
+        return undefined;
+    const from = expand(unquote(raw), step.vars)?.toLowerCase();
+    if (from === undefined)
+        return undefined;
+    const earlier = model.stages.filter((s) => s.index < step.stage.index);
+    return earlier.find((s) => s.name === from) ?? (/^\d+$/.test(from) ? earlier[Number(from)] : undefined);
+}
+/** COPY/ADD sources and destination, in shell or JSON form, without flags. */
+function copyArgs(ins) {
+    // dockerfile-ast leaves the flags out of getArguments; the JSON form has its own strings.
+    const json = ins.getJSONStrings?.() ?? [];
+    const words = json.length ? json.map((s) => s.getJSONValue()) : ins.getArguments().map((a) => unquote(a.getValue()));
+    if (words.length < 2)
+        return undefined;
+    return { sources: words.slice(0, -1), dest: words.at(-1) };
+}
+const ancestors = (s) => (s ? [s, ...ancestors(s.base)] : []);
+/** The final stage is this stage or derives from it (FROM <stage>). */
+const inFinalChain = (model, stage) => ancestors(model.final).includes(stage);
+/**
+ * Whether a file at `file` (absolute; undefined: not known) in `stage` ends up in the final
+ * image: the final stage is the stage or derives from it, or a COPY --from of the stage
+ * (in any stage that reaches the final image) copies a path that covers it. Conservative:
+ * an unknown path, source or destination counts as covered.
+ */
+function reachesFinal(model, stage, file, depth = 0) {
+    if (inFinalChain(model, stage))
+        return true;
+    if (depth > model.stages.length)
+        return false;
+    for (const step of model.steps) {
+        if (step.onbuild || copyFromStage(model, step) !== stage)
+            continue;
+        const args = copyArgs(step.ins);
+        if (!args)
+            continue;
+        for (const src of args.sources) {
+            const s = expand(src, step.vars);
+            if (s !== undefined && file !== undefined && !covers(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.resolve('/', s), file))
+                continue;
+            const dest = mapDest(s === undefined ? undefined : node_path__WEBPACK_IMPORTED_MODULE_0__.posix.resolve('/', s), file, expand(args.dest, step.vars), step.workdir, args.sources.length > 1);
+            if (reachesFinal(model, step.stage, dest, depth + 1))
+                return true;
+        }
+    }
+    return false;
+}
+const GLOB = /[*?[]/;
+/** Whether the source path (a file, a directory or a glob) takes in `file`. */
+function covers(src, file) {
+    if (src === '/')
+        return true;
+    if (!GLOB.test(src))
+        return file === src || file.startsWith(`${src}/`);
+    const re = globRegex(src);
+    const parts = file.split('/');
+    return parts.some((_p, k) => re.test(parts.slice(0, k + 1).join('/')));
+}
+function globRegex(glob) {
+    const body = glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]');
+    return new RegExp(`^${body}$`);
+}
+function mapDest(src, file, dest, workdir, many) {
+    if (src === undefined || file === undefined || dest === undefined || GLOB.test(src))
+        return undefined;
+    const to = dest.startsWith('/') ? dest : workdir === undefined ? undefined : node_path__WEBPACK_IMPORTED_MODULE_0__.posix.resolve(workdir, dest);
+    if (to === undefined)
+        return undefined;
+    if (file === src)
+        return dest.endsWith('/') || many ? node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(to, node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(file)) : to;
+    return node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(to, file.slice(src === '/' ? 0 : src.length));
+}
+
+
+/***/ }),
+
+/***/ 781:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   cS: () => (/* binding */ mountsOf)
+/* harmony export */ });
+/* unused harmony exports flagWord, csvFields */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5418);
 /**
  * `RUN --mount=…` parsed with BuildKit's rules, so the preflight sees the ids BuildKit
  * will ask for. Follows moby/buildkit frontend/dockerfile: parser/split_command.go
@@ -1487,7 +2039,7 @@ const KEYS_MORE = ['size', 'mode', 'uid', 'gid', 'env'];
 const ALIASES = { src: 'source', dst: 'target', destination: 'target' };
 /** Every `--mount` of a RUN step (ONBUILD triggers included), secret and ssh ids resolved. */
 function mountsOf(step) {
-    if (!(step.ins instanceof main.Run))
+    if (!(step.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.Run))
         return [];
     return step.ins
         .getFlags()
@@ -1591,7 +2143,7 @@ function parseFields(fields, step) {
             continue;
         }
         const raw = field.slice(eq + 1);
-        const expanded = expand(raw, step.vars);
+        const expanded = (0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .expand */ .fT)(raw, step.vars);
         if (expanded === undefined)
             m.unknown.add(ALIASES[key] ?? key);
         const value = expanded ?? raw;
@@ -1688,11 +2240,11 @@ function resolve(m, step) {
     if (m.type === 'ssh')
         return { ...base, ...idOf(m, m.id ? 'id' : undefined, m.id || 'default'), target: m.target };
     if (m.type !== 'secret')
-        return { ...base, target: m.unknown.has('target') ? undefined : m.target && external_node_path_.posix.resolve(step.workdir ?? '/', m.target) };
+        return { ...base, target: m.unknown.has('target') ? undefined : m.target && node_path__WEBPACK_IMPORTED_MODULE_0__.posix.resolve(step.workdir ?? '/', m.target) };
     const key = m.source ? 'source' : m.id ? 'id' : 'target';
-    const id = m.source || m.id || external_node_path_.posix.basename(m.target);
+    const id = m.source || m.id || node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(m.target);
     const resolved = idOf(m, key, id);
-    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? `/run/secrets/${external_node_path_.posix.basename(resolved.id)}` : undefined);
+    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? `/run/secrets/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(resolved.id)}` : undefined);
     return { ...base, ...resolved, env: m.env === '' ? resolved.id : m.env, target: target && !m.unknown.has('target') ? target : undefined };
 }
 function idOf(m, key, id) {
@@ -1700,150 +2252,6 @@ function idOf(m, key, id) {
         return { id };
     const body = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return { idPattern: new RegExp(`^${body}$`.replace(/\\\$\\\{[^}]*\\\}|\\\$[A-Za-z_][A-Za-z0-9_]*/g, '.*')) };
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/secrets.ts
-/** A mount BuildKit refuses fails the build; in an ONBUILD trigger it fails the builds that use the image. */
-function invalidMounts(mounts) {
-    return mounts
-        .filter((m) => m.error)
-        .map((m) => ({
-        severity: m.step.onbuild ? 'warning' : 'error',
-        line: m.step.line,
-        message: `${m.step.onbuild ? 'ONBUILD ' : ''}RUN --mount is invalid, BuildKit refuses it: ${m.error}`
-    }));
-}
-/** Whether a mount can use the given id (an id built from an unknown variable matches by pattern). */
-const uses = (m, id) => m.id === id || (m.id === undefined && m.idPattern?.test(id) === true);
-function secretIds(mounts, input) {
-    const secrets = mounts.filter((m) => m.type === 'secret' && !m.error);
-    const provided = new Set(input.providedIds);
-    const findings = [];
-    // ONBUILD triggers mount in the builds that use the image: not a missing id here.
-    for (const m of secrets.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.has(x.id))) {
-        const required = secrets.some((x) => x.id === m.id && x.required);
-        if (!required && input.allowMissingOptional)
-            continue;
-        findings.push({
-            severity: 'error',
-            line: m.step.line,
-            message: `the Dockerfile mounts secret "${m.id}" but the action was not given it (given: ${input.providedIds.join(', ') || 'none'}).` +
-                (required ? '' : ' The mount is optional; set allow-missing-optional-secrets: true if the step is meant to run without it.')
-        });
-    }
-    for (const id of input.providedIds.filter((p) => !secrets.some((m) => uses(m, p)))) {
-        findings.push({ severity: 'warning', message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)` });
-    }
-    return findings;
-}
-/** SSH ids mounted but not given (an error when required, a warning otherwise) and given but never mounted (least privilege). */
-function sshIds(mounts, provided) {
-    const ssh = mounts.filter((m) => m.type === 'ssh' && !m.error);
-    const findings = [];
-    for (const m of ssh.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.includes(x.id))) {
-        const required = ssh.some((x) => x.id === m.id && x.required);
-        findings.push({
-            severity: required ? 'error' : 'warning',
-            line: m.step.line,
-            message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
-        });
-    }
-    for (const id of provided.filter((p) => !ssh.some((m) => uses(m, p)))) {
-        findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
-    }
-    return findings;
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/values.ts
-/** A secret's value written in the Dockerfile itself. */
-
-/**
- * Whether a value given as a secret looks like one: at least 8 bytes, and either not one
- * line of printable ASCII (a key or credentials file), or upper case, lower case and
- * digits together (passwords, base62/base64 tokens), or at least 20 bytes with 4 or more
- * letters and 4 or more digits and no blank (hex and base32 tokens). A short or plain
- * value (a user name such as `${{ github.actor }}`, a registry host) passed as a secret is
- * often also public, so finding it in a LABEL proves nothing.
- */
-function plausiblySecret(value) {
-    const text = value.toString('latin1');
-    if (value.length < 8)
-        return false;
-    if (!/^[\x20-\x7e]*$/.test(text))
-        return true;
-    const count = (re) => (text.match(re) ?? []).length;
-    if (count(/[a-z]/g) && count(/[A-Z]/g) && count(/[0-9]/g))
-        return true;
-    return value.length >= 20 && count(/[A-Za-z]/g) >= 4 && count(/[0-9]/g) >= 4 && !/\s/.test(text);
-}
-function secretValues(model, input) {
-    const plausible = input.plausibleSecretIds && new Set(input.plausibleSecretIds);
-    return model.instructions.flatMap((ins) => input.redactor.secretsIn(ins.getTextContent()).map((id) => !plausible || plausible.has(id)
-        ? {
-            severity: 'error',
-            line: lineOf(ins),
-            message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
-        }
-        : {
-            severity: 'warning',
-            line: lineOf(ins),
-            message: `the Dockerfile contains the value of secret "${id}", a value that does not look secret (short or plain, e.g. a user name); if it is one, mount it with RUN --mount=type=secret,id=${id}`
-        }));
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/index.ts
-/**
- * Checks a Dockerfile against the secrets the action was given, before buildx runs.
- * Parsed with dockerfile-ast (continuation lines, here-docs, stages); mounts read with
- * BuildKit's rules (mounts.ts); RUN scripts followed with a small shell reader
- * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. One finding
- * per cause: the same finding on several lines is reported once, listing the lines.
- */
-
-
-
-
-
-
-
-
-
-
-function preflight(input) {
-    const model = buildModel(input.dockerfile, input.buildArgs, input.target);
-    const byStep = new Map(model.steps.map((s) => [s, mountsOf(s)]));
-    const mounts = [...byStep.values()].flat();
-    const ids = new Set([...input.providedIds, ...mounts.flatMap((m) => (m.type === 'secret' && m.id ? [m.id] : []))]);
-    const holders = nameHolders(model, ids);
-    const isCredential = (name) => looksLikeCredential(name) && !holders.has(name);
-    const copies = [...credentialCopies(model, input), ...imageCopies(model)];
-    const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
-    return mergeByCause([
-        ...secretValues(model, input),
-        ...invalidMounts(mounts),
-        ...secretIds(mounts, input),
-        ...(input.providedSshIds ? sshIds(mounts, input.providedSshIds) : []),
-        ...credentialNames(model, isCredential),
-        ...written.findings,
-        ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
-        ...contextSecretFiles(model, input.contextSecretFiles)
-    ]);
-}
-/** Findings with the same severity and message become one, on the first line, naming every line. */
-function mergeByCause(findings) {
-    const byKey = new Map();
-    for (const f of findings) {
-        const key = `${f.severity}\0${f.message}`;
-        const seen = byKey.get(key);
-        if (!seen)
-            byKey.set(key, { f, lines: new Set(f.line === undefined ? [] : [f.line]) });
-        else if (f.line !== undefined)
-            seen.lines.add(f.line);
-    }
-    return [...byKey.values()].map(({ f, lines }) => {
-        const sorted = [...lines].sort((a, b) => a - b);
-        return sorted.length > 1 ? { ...f, line: sorted[0], message: `${f.message} (lines ${sorted.join(', ')})` } : { ...f, line: sorted[0] };
-    });
 }
 
 

@@ -1,0 +1,141 @@
+/** isolation/: which RUN steps get a key, the rewrite that adds it, and the keys themselves. */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { Run } from 'dockerfile-ast';
+import { keyedSteps, notRewritable, syntaxDirective, withStepKeys } from '../../../src/isolation/dockerfile.js';
+import { buildName } from '../../../src/isolation/isolate.js';
+import { KEY_PREFIX, saltOf, secretParts, stepKey } from '../../../src/isolation/step-keys.js';
+import { buildModel } from '../../../src/leak-guard/preflight/model.js';
+import { mountsOf } from '../../../src/leak-guard/preflight/mounts.js';
+
+const parts = new Map([
+  ['a', Buffer.alloc(32, 1)],
+  ['b', Buffer.alloc(32, 2)]
+]);
+const steps = (dockerfile: string, more: Partial<Parameters<typeof keyedSteps>[0]> = {}) =>
+  keyedSteps({ dockerfile, secretIds: ['a', 'b'], sshSecrets: [], ...more }).map((s) => [s.line, s.ids]);
+
+describe('keyedSteps', () => {
+  test('each RUN that mounts a given secret, with its ids; other RUNs, ungiven ids and ONBUILD triggers are not keyed', () => {
+    const df = [
+      'FROM base',
+      'RUN --mount=type=secret,id=a cat /run/secrets/a',
+      'RUN echo plain',
+      'RUN --mount=type=secret,id=b --mount=type=secret,id=a,env=A true',
+      'RUN --mount=type=secret,id=other,required=false true',
+      'ONBUILD RUN --mount=type=secret,id=a true',
+      'run --mount=type=secret,id=b \\',
+      '  true'
+    ].join('\n');
+    expect(steps(df)).toEqual([
+      [2, ['a']],
+      [4, ['a', 'b']],
+      [7, ['b']]
+    ]);
+  });
+
+  test('an ssh mount of a key given by ssh-secrets is keyed on that secret; the runner agent is not', () => {
+    const df = 'FROM base\nRUN --mount=type=ssh true\nRUN --mount=type=ssh,id=deploy true\n';
+    expect(steps(df, { secretIds: [], sshSecrets: [{ ssh: 'deploy', secret: 'b' }] })).toEqual([[3, ['b']]]);
+  });
+
+  test('an id built from a variable the build does not know is keyed on every given id it can be', () => {
+    const df = 'FROM base\nARG WHICH\nRUN --mount=type=secret,id=${WHICH} true\n';
+    expect(steps(df)).toEqual([[3, ['a', 'b']]]);
+    expect(steps(df, { buildArgs: { WHICH: 'b' } })).toEqual([[3, ['b']]]);
+  });
+});
+
+describe('withStepKeys', () => {
+  const line = fc.oneof(
+    fc.constantFrom('RUN echo plain', 'COPY . /app', 'ENV X=1', '# a comment', '', 'RUN <<EOF\necho here\nEOF', 'RUN ["sh", "-c", "true"]'),
+    fc
+      .tuple(
+        fc.constantFrom('RUN', 'run', 'Run'),
+        fc.subarray(['a', 'b', 'c'], { minLength: 1 }),
+        fc.constantFrom('true', 'cat /run/secrets/a', '\\\n  true', '<<EOF\ncat /run/secrets/b\nEOF')
+      )
+      .map(([kw, ids, cmd]) => `${kw} ${ids.map((id) => `--mount=type=secret,id=${id}`).join(' ')} ${cmd}`)
+  );
+  const dockerfile = fc.array(line, { maxLength: 8 }).map((ls) => ['FROM base', ...ls].join('\n'));
+
+  test('property: every line keeps its number and text but for the one mount added after the keyword of each keyed RUN', () => {
+    fc.assert(
+      fc.property(dockerfile, (df) => {
+        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] });
+        const out = withStepKeys(df, keyed, parts);
+        const before = df.split('\n');
+        const after = out.split('\n');
+        expect(after).toHaveLength(before.length);
+        const added = / --mount=type=secret,id=secret-build-key-[0-9a-f]{32},required=false/;
+        after.forEach((l, k) => {
+          const isKeyed = keyed.some((s) => s.line === k + 1);
+          expect(l.replace(added, '')).toBe(before[k]);
+          expect(added.test(l)).toBe(isKeyed);
+        });
+      })
+    );
+  });
+
+  test('property: parsed again, each keyed RUN has its mounts plus one secret mount, not required, whose id is the key of its ids', () => {
+    fc.assert(
+      fc.property(dockerfile, (df) => {
+        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] });
+        const model = buildModel(withStepKeys(df, keyed, parts), {});
+        for (const s of keyed) {
+          const step = model.steps.find((x) => x.line === s.line && x.ins instanceof Run)!;
+          const keys = mountsOf(step).filter((m) => m.id?.startsWith(KEY_PREFIX));
+          expect(keys).toEqual([expect.objectContaining({ type: 'secret', id: stepKey(s.ids, parts), required: false })]);
+        }
+      })
+    );
+  });
+});
+
+describe('the frontend', () => {
+  test.each([
+    ['# syntax=docker/dockerfile:1\nFROM x', undefined],
+    ['# syntax=docker.io/docker/dockerfile:1.7-labs\nFROM x', undefined],
+    ['#syntax = docker/dockerfile-upstream:master\nFROM x', undefined],
+    [`# syntax=docker/dockerfile:1@sha256:${'a'.repeat(64)}\nFROM x`, undefined],
+    ['FROM x\n# syntax=acme/frontend\n', undefined],
+    ['# syntax=acme/frontend:1\nFROM x', "its frontend is acme/frontend:1, not BuildKit's Dockerfile frontend"],
+    ['# escape=`\n# syntax=tonistiigi/dockerfile:x\nFROM x', "its frontend is tonistiigi/dockerfile:x, not BuildKit's Dockerfile frontend"]
+  ])('%j', (df, reason) => {
+    expect(notRewritable(df)).toBe(reason);
+  });
+
+  test('BUILDKIT_SYNTAX in build-args names the frontend as the directive does, and wins over it', () => {
+    expect(notRewritable('# syntax=docker/dockerfile:1\nFROM x', { BUILDKIT_SYNTAX: 'acme/x' })).toMatch(/acme\/x/);
+    expect(syntaxDirective('# check=skip=all\n# syntax=docker/dockerfile:1\nFROM x')).toBe('docker/dockerfile:1');
+  });
+});
+
+describe('keys', () => {
+  test('a step key depends on the ids and their parts, not on their order; it holds no part of a value', async () => {
+    const value = Buffer.from('hunter2-hunter2-hunter2');
+    const p1 = await secretParts([{ id: 'a', value }], 'acme/app');
+    const p2 = await secretParts([{ id: 'a', value: Buffer.from('hunter2-hunter2-hunter3') }], 'acme/app');
+    const p3 = await secretParts([{ id: 'a', value }], 'acme/other');
+    expect(stepKey(['a'], p1)).toBe(stepKey(['a'], await secretParts([{ id: 'a', value }], 'acme/app')));
+    expect(stepKey(['a'], p1)).not.toBe(stepKey(['a'], p2));
+    expect(stepKey(['a'], p1)).not.toBe(stepKey(['a'], p3));
+    expect(stepKey(['a', 'b'], parts)).toBe(stepKey(['b', 'a'], parts));
+    expect(stepKey(['a'], parts)).not.toBe(stepKey(['a', 'b'], parts));
+    expect(stepKey(['a'], p1)).toMatch(/^secret-build-key-[0-9a-f]{32}$/);
+    expect(stepKey(['a'], p1)).not.toContain(value.toString('hex').slice(0, 8));
+    expect(saltOf('a', 'acme/app')).not.toBe(saltOf('b', 'acme/app'));
+  });
+});
+
+describe('buildName: the name buildx gives a local build (util/history/name.go)', () => {
+  test.each([
+    ['/w/app', '/w/app/Dockerfile', 'app'],
+    ['/w/app', '/w/app/docker/prod.Dockerfile', 'app/docker/prod.Dockerfile'],
+    ['/w/app', '/w/app/sub/Dockerfile', 'app/sub'],
+    ['/w/app', '/elsewhere/build/Dockerfile', 'build'],
+    ['/w/app', '/elsewhere/build/x.Dockerfile', 'build/x.Dockerfile']
+  ])('context %s, file %s: %s', (context, file, name) => {
+    expect(buildName(context, file)).toBe(name);
+  });
+});

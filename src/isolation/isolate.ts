@@ -1,0 +1,73 @@
+/**
+ * Keys the build's secret-mounting steps on the secrets' values (step-keys.ts,
+ * dockerfile.ts): the user's Dockerfile, rewritten, goes to buildx from the work
+ * directory under its own name, with its own `<name>.dockerignore` beside it if it has
+ * one (BuildKit looks for that next to the Dockerfile, before the context's).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Secret } from '../secrets/values.js';
+
+/**
+ * Keyed: `file` is the keyed Dockerfile for buildx (undefined: no step mounts a secret, the
+ * user's file goes as it is), `name` the build's name buildx would have given the user's file.
+ */
+export type Isolation = { keyed: true; file?: string; name?: string; lines: number[] } | { keyed: false; reason: string };
+
+export interface IsolationRequest {
+  /** The Dockerfile on the runner; undefined for a remote context. */
+  dockerfile?: string;
+  context: string;
+  secrets: readonly Secret[];
+  /** The ids given to buildx as secret mounts (the rest go as ssh keys). */
+  secretIds: readonly string[];
+  sshSecrets: readonly { ssh: string; secret: string }[];
+  buildArgs: Record<string, string>;
+  target?: string;
+  /** Where the keyed Dockerfile is written (the step's work directory). */
+  work: string;
+  /** Salts the keys (GITHUB_REPOSITORY). */
+  repository: string;
+}
+
+export async function isolate(q: IsolationRequest): Promise<Isolation> {
+  if (!q.dockerfile || !fs.existsSync(q.dockerfile)) return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
+  const text = fs.readFileSync(q.dockerfile, 'utf8');
+  // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
+  const { keyedSteps, notRewritable, withStepKeys } = await import('./dockerfile.js');
+  const reason = notRewritable(text, q.buildArgs);
+  if (reason) return { keyed: false, reason: `the Dockerfile cannot be keyed: ${reason}` };
+  const steps = keyedSteps({ dockerfile: text, secretIds: q.secretIds, sshSecrets: q.sshSecrets, buildArgs: q.buildArgs, target: q.target });
+  if (!steps.length) return { keyed: true, lines: [] };
+  const used = new Set(steps.flatMap((s) => s.ids));
+  const { secretParts } = await import('./step-keys.js');
+  const parts = await secretParts(
+    q.secrets.filter((s) => used.has(s.id)),
+    q.repository
+  );
+  const dir = path.join(q.work, 'dockerfile');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, path.basename(q.dockerfile));
+  fs.writeFileSync(file, withStepKeys(text, steps, parts));
+  const ignore = `${q.dockerfile}.dockerignore`;
+  if (fs.existsSync(ignore)) fs.copyFileSync(ignore, `${file}.dockerignore`);
+  return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
+}
+
+/**
+ * The name buildx gives a build of a local context (util/history/name.go BuildName, its
+ * local branch): the context directory's name, or the Dockerfile's path from the context's
+ * parent when the file is not <context>/Dockerfile. The keyed file lives elsewhere, so
+ * buildx would name the build after it: the name is passed as BUILDKIT_BUILD_NAME, and a
+ * shared builder's history still says which build is whose.
+ */
+export function buildName(context: string, dockerfile: string): string {
+  const local = path.resolve(context).split(path.sep).join('/');
+  let file = path.resolve(dockerfile).split(path.sep).join('/');
+  const defaultName = file.endsWith('/Dockerfile');
+  if (defaultName) file = file.slice(0, -'/Dockerfile'.length);
+  if (file.startsWith(local) && file.length > local.length) return file.slice(local.lastIndexOf('/') + 1);
+  const k = file.lastIndexOf('/');
+  const base = file.slice(k + 1);
+  return defaultName || k === -1 ? base : `${path.posix.basename(file.slice(0, k))}/${base}`;
+}
