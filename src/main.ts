@@ -13,6 +13,7 @@ import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard
 import { Log } from './output/log.js';
 import { newReport, writeSummary, type Facts, type RunReport } from './output/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
+import { earlyParts } from './isolation/isolate.js';
 import { secretlessRun } from './run-context.js';
 import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.js';
 
@@ -119,7 +120,9 @@ async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation)
   const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
   if (inTmpfsDir.length) throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
   const dockerfile = dockerfilePath(b.context, b.file);
-  const run: Run = { inputs, secrets, log, cancel, dockerfile: dockerfile && annotationPath(dockerfile) };
+  // Started before the preflight, which it overlaps: the step keys' scrypt (isolation/).
+  const keyParts = earlyParts(secrets, process.env.GITHUB_REPOSITORY ?? '');
+  const run: Run = { inputs, secrets, log, cancel, keyParts, dockerfile: dockerfile && annotationPath(dockerfile) };
   const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile
       ? runPreflight(

@@ -39,6 +39,8 @@ export interface Run {
   dockerfile?: string;
   /** The preflight's secrets on cache mounts: errors if the builder turns out to be shared. */
   cacheMounts?: Finding[];
+  /** The secrets' key parts, derived since the secrets were known (isolation/isolate.ts earlyParts). */
+  keyParts?: Promise<Map<string, Buffer> | undefined>;
 }
 
 /** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
@@ -137,7 +139,8 @@ async function keySteps(r: Run, work: string): Promise<Isolation> {
       buildArgs: buildArgMap(b['build-args']),
       target: b.target || undefined,
       work,
-      repository: process.env.GITHUB_REPOSITORY ?? ''
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      parts: r.keyParts
     });
   } catch (e) {
     return { keyed: false, reason: `the steps could not be keyed: ${(e as Error).message}` };

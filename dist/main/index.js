@@ -86,6 +86,58 @@ function messageOf(e) {
 
 /***/ }),
 
+/***/ 5009:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bm: () => (/* binding */ secretParts),
+/* harmony export */   Ug: () => (/* binding */ stepKey)
+/* harmony export */ });
+/* unused harmony exports KEY_PREFIX, saltOf */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Keys that make a step's identity depend on the secrets it mounts. BuildKit keeps a
+ * secret's content out of a step's cache key, so a step cached (or running at the same
+ * time in another build) with another value of the secret is reused as if it were this
+ * one. The action gives each RUN that mounts secrets one more secret mount, never
+ * provided and not required, whose id is derived from those secrets' values
+ * (dockerfile.ts): a new value is a new step; the same value keeps the cache.
+ *
+ * The id is part of the build definition: a shared builder's history and a mode=max
+ * provenance record it, and public images publish their provenance. So it must not let
+ * anyone find the value: each secret's part is scrypt (N=2^14, r=8, p=1: ~16 MiB and
+ * ~50–90 ms a guess here, on purpose) of the value, salted with the repository and the
+ * id; the step's id is a hash of those parts. A guess of a value costs one scrypt; a
+ * token of 20 random characters is out of reach, a short password is not: the README's
+ * security model says so.
+ */
+
+const COST = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+/** The prefix of the ids: a secret the action never provides, so the mount is never there. */
+const KEY_PREFIX = 'secret-build-key-';
+/** The salt of a secret's part: per repository and id, so parts cannot be compared across repositories or ids. */
+function saltOf(id, repository) {
+    return `secret-build step key v1\0${repository}\0${id}`;
+}
+/** Each secret's part, derived on libuv's threads (they run while the main thread does other work). */
+async function secretParts(secrets, repository) {
+    const parts = await Promise.all(secrets.map((s) => new Promise((resolve, reject) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.scrypt)(s.value, saltOf(s.id, repository), 32, COST, (e, key) => (e ? reject(e) : resolve([s.id, key]))))));
+    return new Map(parts);
+}
+/** The id of the mount that keys a step on the secrets `ids`: the same ids and values give the same id. Pure. */
+function stepKey(ids, parts) {
+    const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update('secret-build step key v1\0');
+    for (const id of [...new Set(ids)].sort())
+        h.update(`${id}\0`)
+            .update(parts.get(id) ?? Buffer.alloc(0))
+            .update('\0');
+    return `${KEY_PREFIX}${h.digest('hex').slice(0, 32)}`;
+}
+
+
+/***/ }),
+
 /***/ 5060:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5923,6 +5975,8 @@ async function removeRecord(ref, builder, safe, log) {
         log.warning(`${what}, and it could not be removed: ${by} (${r.stderr.trim().split('\n').pop() ?? ''})`);
 }
 
+// EXTERNAL MODULE: ./src/isolation/step-keys.ts
+var step_keys = __nccwpck_require__(5009);
 ;// CONCATENATED MODULE: ./src/isolation/isolate.ts
 /**
  * Keys the build's secret-mounting steps on the secrets' values (step-keys.ts,
@@ -5932,6 +5986,20 @@ async function removeRecord(ref, builder, safe, log) {
  */
 
 
+
+/** Up to this many secrets, every secret's part is derived at once, before the Dockerfile is read (earlyParts). */
+const EARLY_PARTS = 8;
+/**
+ * Every secret's part, started as soon as the secrets are known: scrypt runs on libuv's
+ * threads while the main thread loads and parses (~90 ms a secret here, overlapped). With
+ * many secrets only the mounted ones are derived, later. Never rejects: undefined then, and
+ * isolate() derives them itself.
+ */
+function earlyParts(secrets, repository) {
+    if (!secrets.length || secrets.length > EARLY_PARTS)
+        return undefined;
+    return (0,step_keys/* secretParts */.Bm)(secrets, repository).catch(() => undefined);
+}
 async function isolate(q) {
     if (!q.dockerfile || !external_node_fs_.existsSync(q.dockerfile))
         return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
@@ -5945,8 +6013,8 @@ async function isolate(q) {
     if (!steps.length)
         return { keyed: true, lines: [] };
     const used = new Set(steps.flatMap((s) => s.ids));
-    const { secretParts } = await __nccwpck_require__.e(/* import() */ 9).then(__nccwpck_require__.bind(__nccwpck_require__, 5009));
-    const parts = await secretParts(q.secrets.filter((s) => used.has(s.id)), q.repository);
+    const parts = (await q.parts) ??
+        (await (0,step_keys/* secretParts */.Bm)(q.secrets.filter((s) => used.has(s.id)), q.repository));
     const dir = external_node_path_.join(q.work, 'dockerfile');
     external_node_fs_.mkdirSync(dir, { recursive: true });
     const file = external_node_path_.join(dir, external_node_path_.basename(q.dockerfile));
@@ -6909,7 +6977,8 @@ async function keySteps(r, work) {
             buildArgs: buildArgMap(b['build-args']),
             target: b.target || undefined,
             work,
-            repository: process.env.GITHUB_REPOSITORY ?? ''
+            repository: process.env.GITHUB_REPOSITORY ?? '',
+            parts: r.keyParts
         });
     }
     catch (e) {
@@ -7094,6 +7163,7 @@ var values = __nccwpck_require__(3795);
 
 
 
+
 async function main_run() {
     const started = Date.now();
     let report = newReport();
@@ -7197,7 +7267,9 @@ async function main_prepare({ inputs, secrets, log }, cancel) {
     if (inTmpfsDir.length)
         throw new errors/* InputError */.dz('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
     const dockerfile = dockerfilePath(b.context, b.file);
-    const run = { inputs, secrets, log, cancel, dockerfile: dockerfile && annotationPath(dockerfile) };
+    // Started before the preflight, which it overlaps: the step keys' scrypt (isolation/).
+    const keyParts = earlyParts(secrets, process.env.GITHUB_REPOSITORY ?? '');
+    const run = { inputs, secrets, log, cancel, keyParts, dockerfile: dockerfile && annotationPath(dockerfile) };
     const pre = await log.group('Leak guard: Dockerfile preflight', () => dockerfile
         ? runPreflight({
             mode: inputs.leakCheck,

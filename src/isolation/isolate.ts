@@ -7,6 +7,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Secret } from '../secrets/values.js';
+import { secretParts } from './step-keys.js';
+
+/** Up to this many secrets, every secret's part is derived at once, before the Dockerfile is read (earlyParts). */
+const EARLY_PARTS = 8;
+
+/**
+ * Every secret's part, started as soon as the secrets are known: scrypt runs on libuv's
+ * threads while the main thread loads and parses (~90 ms a secret here, overlapped). With
+ * many secrets only the mounted ones are derived, later. Never rejects: undefined then, and
+ * isolate() derives them itself.
+ */
+export function earlyParts(secrets: readonly Secret[], repository: string): Promise<Map<string, Buffer> | undefined> | undefined {
+  if (!secrets.length || secrets.length > EARLY_PARTS) return undefined;
+  return secretParts(secrets, repository).catch(() => undefined);
+}
 
 /**
  * Keyed: `file` is the keyed Dockerfile for buildx (undefined: no step mounts a secret, the
@@ -28,6 +43,8 @@ export interface IsolationRequest {
   work: string;
   /** Salts the keys (GITHUB_REPOSITORY). */
   repository: string;
+  /** The parts derived early (earlyParts), if they were. */
+  parts?: Promise<Map<string, Buffer> | undefined>;
 }
 
 export async function isolate(q: IsolationRequest): Promise<Isolation> {
@@ -40,11 +57,12 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   const steps = keyedSteps({ dockerfile: text, secretIds: q.secretIds, sshSecrets: q.sshSecrets, buildArgs: q.buildArgs, target: q.target });
   if (!steps.length) return { keyed: true, lines: [] };
   const used = new Set(steps.flatMap((s) => s.ids));
-  const { secretParts } = await import('./step-keys.js');
-  const parts = await secretParts(
-    q.secrets.filter((s) => used.has(s.id)),
-    q.repository
-  );
+  const parts =
+    (await q.parts) ??
+    (await secretParts(
+      q.secrets.filter((s) => used.has(s.id)),
+      q.repository
+    ));
   const dir = path.join(q.work, 'dockerfile');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, path.basename(q.dockerfile));
