@@ -87,6 +87,15 @@ async function listening(port: number): Promise<void> {
     fs.mkdirSync(path.join(root, 'srv', 'acme'), { recursive: true });
     bare = path.join(root, 'srv', 'acme', 'app.git');
     git('clone', '-q', '--bare', '.', bare);
+    // A branch whose secret-mounting step takes seconds: two runs of it started together overlap on the builder.
+    git('checkout', '-q', '-b', 'slow');
+    fs.writeFileSync(
+      path.join(work, 'Dockerfile'),
+      'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true sleep 3 && test -s /run/secrets/tok\n'
+    );
+    git('commit', '-qam', 'slow');
+    git('push', '-q', bare, 'slow');
+    git('checkout', '-q', 'main');
     const port = await freePort();
     daemon = spawn(
       'git',
@@ -131,6 +140,31 @@ async function listening(port: number): Promise<void> {
   test('the preflight does not call the token an unused secret, and says the Dockerfile is remote', () => {
     expect(run.main.stdout).not.toMatch(/GIT_AUTH_TOKEN[^\n]*is given but no RUN/);
     expect(run.summary).toMatch(/skipped: remote context/);
+  });
+
+  test('two runs at once with different secrets: a Git context cannot be keyed, so each finds the other on the builder and publishes nothing', async () => {
+    const repo = `sb-e2e/git-shared-${randomBytes(4).toString('hex')}`;
+    const env = { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/slow' };
+    const values = [0, 1].map((k) => `${TOK}-shared-${k}`);
+    const runs = await Promise.all(
+      values.map(async (value, k) => {
+        const w = makeWorkspace({});
+        try {
+          return await runAction(w, { context: `${server}/acme/app.git#slow`, secrets: `tok=${value}`, push: 'true', tags: `${REGISTRY}/${repo}:v${k}` }, env);
+        } finally {
+          w.cleanup();
+        }
+      })
+    );
+    for (const [k, r] of runs.entries()) {
+      expect(r.main.code).toBe(1);
+      expect(r.main.stdout).toMatch(
+        /::error::1 other build\(s\) ran on this builder at the same time .*could not be keyed on their values.*Nothing was published by the action\./
+      );
+      expect(r.summary).toMatch(/steps keyed on their secrets<\/td><td>no: the Dockerfile is not on the runner/);
+      expect(await registryDigest(repo, `v${k}`)).toBeUndefined();
+      expect(leaksIn(everythingVisible(r), values)).toEqual([]);
+    }
   });
 
   test('a branch that moves after the scan: what is pushed is the scanned build of the old commit, nothing is resolved again', async () => {
