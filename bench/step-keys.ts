@@ -43,6 +43,9 @@ export async function benchStepKeys(): Promise<Record<string, string>> {
   const request = {
     dockerfile: path.join(dir, 'Dockerfile'),
     context: dir,
+    remoteContext: false,
+    fileIsAbsolute: false,
+    extraArgs: [],
     secrets,
     secretIds: IDS,
     sshSecrets: [],

@@ -17,7 +17,7 @@ import { concurrentBuilds, removeRecord } from './docker/history.js';
 import { runStreamed, type RunResult } from './docker/process.js';
 import { ActionError, PhaseFailure } from './errors.js';
 import type { Inputs, SshSecret } from './inputs/read.js';
-import { envSwitch } from './inputs/workflow-defaults.js';
+import { envSwitch, isRemoteContext } from './inputs/workflow-defaults.js';
 import { buildArgMap, cacheMountsOnSharedBuilder, dockerfilePath, preloadScanner, runScan, type ScanTarget } from './leak-guard/guard.js';
 import type { Finding } from './leak-guard/preflight/types.js';
 import { isolate, type Isolation } from './isolation/isolate.js';
@@ -133,6 +133,9 @@ async function keySteps(r: Run, work: string): Promise<Isolation> {
     return await isolate({
       dockerfile: dockerfilePath(b.context, b.file),
       context: b.context,
+      remoteContext: isRemoteContext(b.context),
+      fileIsAbsolute: path.isAbsolute(b.file),
+      extraArgs: b['extra-args'],
       secrets: r.secrets,
       secretIds: r.secrets.filter((s) => !ssh.has(s.id)).map((s) => s.id),
       sshSecrets: r.inputs.sshSecrets,

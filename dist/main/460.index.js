@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   notRewritable: () => (/* binding */ notRewritable),
 /* harmony export */   withStepKeys: () => (/* binding */ withStepKeys)
 /* harmony export */ });
-/* unused harmony export syntaxDirective */
+/* unused harmony exports directives, syntaxDirective */
 /* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8390);
 /* harmony import */ var _leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5418);
 /* harmony import */ var _leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(781);
@@ -32,47 +32,114 @@ export const modules = {
  * may read `--mount` otherwise or not at all.
  */
 const DOCKERFILE_FRONTEND = /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/;
-/** The `# syntax=` parser directive, if the Dockerfile starts with one (BuildKit reads directives before anything else). */
-function syntaxDirective(dockerfile) {
-    for (const line of dockerfile.split(/\r?\n/)) {
-        const m = /^#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(line);
-        if (!m)
-            return undefined;
-        if (m[1].toLowerCase() === 'syntax')
-            return m[2];
+/**
+ * BuildKit's parser directives (frontend/dockerfile/parser/directives.go ParseDirective): a
+ * BOM and a `#!` first line are skipped; the whole file may be JSON (`{"syntax": …}`);
+ * else leading `//key=value` lines, else leading `#key=value` lines, up to the first line
+ * that is not one of BuildKit's directives (syntax, escape, check). Keys lower-cased.
+ */
+const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+function directives(dockerfile) {
+    let text = dockerfile.replace(/^\uFEFF/, '');
+    if (text.startsWith('#!'))
+        text = text.slice(text.indexOf('\n') + 1 || text.length);
+    try {
+        const json = JSON.parse(text);
+        if (json && typeof json === 'object' && !Array.isArray(json))
+            return Object.fromEntries(Object.entries(json).flatMap(([k, v]) => (typeof v === 'string' ? [[k.toLowerCase(), v]] : [])));
     }
-    return undefined;
+    catch {
+        // Not JSON: comment directives.
+    }
+    for (const prefix of ['//', '#']) {
+        const found = {};
+        for (const line of text.split(/\r?\n/)) {
+            const m = new RegExp(`^${prefix}\\s*([A-Za-z][A-Za-z0-9]*)\\s*=\\s*(.*?)\\s*$`).exec(line);
+            if (!m || !DIRECTIVES.has(m[1].toLowerCase()))
+                break;
+            found[m[1].toLowerCase()] ??= m[2];
+        }
+        if (Object.keys(found).length)
+            return found;
+    }
+    return {};
 }
-/** Why this Dockerfile cannot be keyed, or undefined when it can. */
+/** The frontend the Dockerfile names (`syntax`), if any. */
+function syntaxDirective(dockerfile) {
+    return directives(dockerfile).syntax;
+}
+/**
+ * Why this Dockerfile cannot be keyed, or undefined when it can: another frontend, or text
+ * that BuildKit and the parser used here (dockerfile-ast) may split into instructions
+ * differently, so the rewrite could not be sure where a RUN starts. Then the action does
+ * not key, and a build beside it on the builder fails the step (pipeline.ts).
+ */
 function notRewritable(dockerfile, buildArgs = {}) {
     const syntax = buildArgs.BUILDKIT_SYNTAX ?? syntaxDirective(dockerfile);
     if (syntax !== undefined && !DOCKERFILE_FRONTEND.test(syntax))
         return `its frontend is ${syntax}, not BuildKit's Dockerfile frontend`;
+    if (/\r(?!\n)|[\f\v]/.test(dockerfile))
+        return 'it holds a carriage return that does not end a line, a form feed or a vertical tab';
+    const escape = directives(dockerfile).escape ?? '\\';
+    if (escape !== dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(dockerfile).getEscapeCharacter())
+        return 'its escape directive is read differently by BuildKit and by the parser here';
     return undefined;
 }
-/** The ids of the secrets a mount can read: its own, every given id an unresolved `id=$X` can be, an ssh key's secret. */
-function mountedSecrets(m, input) {
+/** A given secret's id, or `absent:<kind>:<id>` for one the action does not give (keyed as absent, not as nothing). */
+function mountedSecrets(m, raw, input) {
+    const all = [...input.secretIds, ...input.sshSecrets.map((s) => s.secret)];
+    // A variable anywhere in the mount: what BuildKit makes of it may differ from what the model does.
+    if (raw.includes('$') || m.error)
+        return [...all, `absent:unknown:${raw}`];
     if (m.type === 'secret') {
-        if (m.id !== undefined)
-            return input.secretIds.includes(m.id) ? [m.id] : [];
-        return input.secretIds.filter((id) => m.idPattern === undefined || m.idPattern.test(id));
+        if (m.id === undefined)
+            return [...input.secretIds.filter((id) => m.idPattern === undefined || m.idPattern.test(id)), `absent:secret:${raw}`];
+        return input.secretIds.includes(m.id) ? [m.id] : [`absent:secret:${m.id}`];
     }
-    if (m.type === 'ssh')
-        return input.sshSecrets.filter((s) => m.id === undefined || s.ssh === m.id).map((s) => s.secret);
+    if (m.type === 'ssh') {
+        const given = input.sshSecrets.filter((s) => m.id === undefined || s.ssh === m.id).map((s) => s.secret);
+        return given.length ? given : [`absent:ssh:${m.id ?? 'default'}`];
+    }
     return [];
 }
-/** The RUN steps of this build that mount a given secret, with where their keyword ends. ONBUILD triggers run in other builds. */
+/**
+ * The RUN steps of this build that mount a secret or an ssh key, given or not, with where
+ * their keyword ends; or why the Dockerfile cannot be keyed after all (ONBUILD triggers
+ * that this build runs, a mount the parser may have missed).
+ */
 function keyedSteps(input) {
     const starts = lineStarts(input.dockerfile);
-    return (0,_leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__/* .buildModel */ .yK)(input.dockerfile, input.buildArgs, input.target)
-        .steps.filter((s) => s.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.Run && !s.onbuild)
-        .flatMap((s) => {
-        const ids = [...new Set((0,_leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__/* .mountsOf */ .cS)(s).flatMap((m) => mountedSecrets(m, input)))].sort();
+    const model = (0,_leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__/* .buildModel */ .yK)(input.dockerfile, input.buildArgs, input.target);
+    const escape = dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(input.dockerfile).getEscapeCharacter();
+    const steps = [];
+    for (const s of model.steps.filter((x) => x.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.Run)) {
+        const flags = s.ins.getFlags().filter((f) => f.getName() === 'mount');
+        const mounts = (0,_leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__/* .mountsOf */ .cS)(s);
+        const ids = [...new Set(mounts.flatMap((m, k) => mountedSecrets(m, flags[k]?.getValue() ?? '', input)))].sort();
         if (!ids.length)
-            return [];
+            continue;
+        // A trigger runs in this build when a later stage is built FROM its stage; keyed there, its key would go into the image config.
+        if (s.onbuild) {
+            if (model.stages.some((x) => x.base === s.stage))
+                return { reason: `line ${s.line}: an ONBUILD trigger that mounts a secret runs in this build` };
+            continue;
+        }
+        if (escape !== '\\' && flags.some((f) => (f.getValue() ?? '').includes(escape)))
+            return { reason: `line ${s.line}: a mount flag holds the escape character` };
         const end = s.ins.getInstructionRange().end;
-        return [{ line: s.line, ids, offset: starts[end.line] + end.character }];
-    });
+        steps.push({ line: s.line, ids, offset: starts[end.line] + end.character });
+    }
+    // A backstop: every line that says --mount lies in a RUN the model read (or its mounts were seen).
+    const runLines = new Set(model.steps
+        .filter((x) => x.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.Run)
+        .flatMap((x) => {
+        const r = x.ins.getRange();
+        return Array.from({ length: r.end.line - r.start.line + 1 }, (_, k) => r.start.line + k + 1);
+    }));
+    const stray = input.dockerfile.split('\n').findIndex((l, k) => /--mount/i.test(l) && !runLines.has(k + 1) && !/^\s*#/.test(l));
+    if (stray !== -1)
+        return { reason: `line ${stray + 1}: a --mount outside any RUN the parser read` };
+    return steps;
 }
 function lineStarts(text) {
     const starts = [0];

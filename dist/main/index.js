@@ -116,6 +116,7 @@ function messageOf(e) {
 const COST = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 /** The prefix of the ids: a secret the action never provides, so the mount is never there. */
 const KEY_PREFIX = 'secret-build-key-';
+const ABSENT = Buffer.from('absent');
 /** The salt of a secret's part: per repository and id, so parts cannot be compared across repositories or ids. */
 function saltOf(id, repository) {
     return `secret-build step key v1\0${repository}\0${id}`;
@@ -128,10 +129,13 @@ async function secretParts(secrets, repository) {
 /** The id of the mount that keys a step on the secrets `ids`: the same ids and values give the same id. Pure. */
 function stepKey(ids, parts) {
     const h = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update('secret-build step key v1\0');
-    for (const id of [...new Set(ids)].sort())
-        h.update(`${id}\0`)
-            .update(parts.get(id) ?? Buffer.alloc(0))
-            .update('\0');
+    for (const id of [...new Set(ids)].sort()) {
+        // A mount of a secret the action does not give is keyed as absent (`absent:…` ids, isolation/dockerfile.ts).
+        const part = id.startsWith('absent:') ? ABSENT : parts.get(id);
+        if (!part)
+            throw new Error(`no key part for secret "${id}"`);
+        h.update(`${id}\0`).update(part).update('\0');
+    }
     return `${KEY_PREFIX}${h.digest('hex').slice(0, 32)}`;
 }
 
@@ -6003,6 +6007,12 @@ function earlyParts(secrets, repository) {
 async function isolate(q) {
     if (!q.dockerfile || !external_node_fs_.existsSync(q.dockerfile))
         return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
+    // A relative file of a remote context names a file in the repository: one on the runner at that path is another file.
+    if (q.remoteContext && !q.fileIsAbsolute)
+        return { keyed: false, reason: "a remote context's Dockerfile is read from the repository" };
+    const overridden = q.extraArgs.find((a) => /^(-f|--file|--build-arg)(=|$)/.test(a));
+    if (overridden)
+        return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
     const text = external_node_fs_.readFileSync(q.dockerfile, 'utf8');
     // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
     const { keyedSteps, notRewritable, withStepKeys } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(460)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3460));
@@ -6010,6 +6020,8 @@ async function isolate(q) {
     if (reason)
         return { keyed: false, reason: `the Dockerfile cannot be keyed: ${reason}` };
     const steps = keyedSteps({ dockerfile: text, secretIds: q.secretIds, sshSecrets: q.sshSecrets, buildArgs: q.buildArgs, target: q.target });
+    if (!Array.isArray(steps))
+        return { keyed: false, reason: `the Dockerfile cannot be keyed: ${steps.reason}` };
     if (!steps.length)
         return { keyed: true, lines: [] };
     const used = new Set(steps.flatMap((s) => s.ids));
@@ -6019,9 +6031,10 @@ async function isolate(q) {
     external_node_fs_.mkdirSync(dir, { recursive: true });
     const file = external_node_path_.join(dir, external_node_path_.basename(q.dockerfile));
     external_node_fs_.writeFileSync(file, withStepKeys(text, steps, parts));
-    const ignore = `${q.dockerfile}.dockerignore`;
-    if (external_node_fs_.existsSync(ignore))
-        external_node_fs_.copyFileSync(ignore, `${file}.dockerignore`);
+    // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
+    for (const beside of ['.dockerignore', '.rego'])
+        if (external_node_fs_.existsSync(`${q.dockerfile}${beside}`))
+            external_node_fs_.copyFileSync(`${q.dockerfile}${beside}`, `${file}${beside}`);
     return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
 }
 /**
@@ -6971,6 +6984,9 @@ async function keySteps(r, work) {
         return await isolate({
             dockerfile: dockerfilePath(b.context, b.file),
             context: b.context,
+            remoteContext: isRemoteContext(b.context),
+            fileIsAbsolute: external_node_path_.isAbsolute(b.file),
+            extraArgs: b['extra-args'],
             secrets: r.secrets,
             secretIds: r.secrets.filter((s) => !ssh.has(s.id)).map((s) => s.id),
             sshSecrets: r.inputs.sshSecrets,

@@ -43,18 +43,28 @@ export interface IsolationRequest {
   work: string;
   /** Salts the keys (GITHUB_REPOSITORY). */
   repository: string;
+  /** A remote (Git, URL) context; `file` given as an absolute path (a runner's file, as buildx reads it then). */
+  remoteContext: boolean;
+  fileIsAbsolute: boolean;
+  /** extra-args: a Dockerfile or build-arg there would change what the keys were computed on. */
+  extraArgs: readonly string[];
   /** The parts derived early (earlyParts), if they were. */
   parts?: Promise<Map<string, Buffer> | undefined>;
 }
 
 export async function isolate(q: IsolationRequest): Promise<Isolation> {
   if (!q.dockerfile || !fs.existsSync(q.dockerfile)) return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
+  // A relative file of a remote context names a file in the repository: one on the runner at that path is another file.
+  if (q.remoteContext && !q.fileIsAbsolute) return { keyed: false, reason: "a remote context's Dockerfile is read from the repository" };
+  const overridden = q.extraArgs.find((a) => /^(-f|--file|--build-arg)(=|$)/.test(a));
+  if (overridden) return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
   const text = fs.readFileSync(q.dockerfile, 'utf8');
   // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
   const { keyedSteps, notRewritable, withStepKeys } = await import('./dockerfile.js');
   const reason = notRewritable(text, q.buildArgs);
   if (reason) return { keyed: false, reason: `the Dockerfile cannot be keyed: ${reason}` };
   const steps = keyedSteps({ dockerfile: text, secretIds: q.secretIds, sshSecrets: q.sshSecrets, buildArgs: q.buildArgs, target: q.target });
+  if (!Array.isArray(steps)) return { keyed: false, reason: `the Dockerfile cannot be keyed: ${steps.reason}` };
   if (!steps.length) return { keyed: true, lines: [] };
   const used = new Set(steps.flatMap((s) => s.ids));
   const parts =
@@ -67,8 +77,9 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, path.basename(q.dockerfile));
   fs.writeFileSync(file, withStepKeys(text, steps, parts));
-  const ignore = `${q.dockerfile}.dockerignore`;
-  if (fs.existsSync(ignore)) fs.copyFileSync(ignore, `${file}.dockerignore`);
+  // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
+  for (const beside of ['.dockerignore', '.rego'])
+    if (fs.existsSync(`${q.dockerfile}${beside}`)) fs.copyFileSync(`${q.dockerfile}${beside}`, `${file}${beside}`);
   return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
 }
 

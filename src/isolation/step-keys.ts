@@ -20,6 +20,8 @@ const COST = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 /** The prefix of the ids: a secret the action never provides, so the mount is never there. */
 export const KEY_PREFIX = 'secret-build-key-';
 
+const ABSENT = Buffer.from('absent');
+
 /** The salt of a secret's part: per repository and id, so parts cannot be compared across repositories or ids. */
 export function saltOf(id: string, repository: string): string {
   return `secret-build step key v1\0${repository}\0${id}`;
@@ -41,9 +43,11 @@ export async function secretParts(secrets: readonly { id: string; value: Buffer 
 /** The id of the mount that keys a step on the secrets `ids`: the same ids and values give the same id. Pure. */
 export function stepKey(ids: readonly string[], parts: ReadonlyMap<string, Buffer>): string {
   const h = createHash('sha256').update('secret-build step key v1\0');
-  for (const id of [...new Set(ids)].sort())
-    h.update(`${id}\0`)
-      .update(parts.get(id) ?? Buffer.alloc(0))
-      .update('\0');
+  for (const id of [...new Set(ids)].sort()) {
+    // A mount of a secret the action does not give is keyed as absent (`absent:…` ids, isolation/dockerfile.ts).
+    const part = id.startsWith('absent:') ? ABSENT : parts.get(id);
+    if (!part) throw new Error(`no key part for secret "${id}"`);
+    h.update(`${id}\0`).update(part).update('\0');
+  }
   return `${KEY_PREFIX}${h.digest('hex').slice(0, 32)}`;
 }

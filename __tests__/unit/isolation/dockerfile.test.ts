@@ -1,9 +1,12 @@
 /** isolation/: which RUN steps get a key, the rewrite that adds it, and the keys themselves. */
-import { describe, expect, test } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { Run } from 'dockerfile-ast';
-import { keyedSteps, notRewritable, syntaxDirective, withStepKeys } from '../../../src/isolation/dockerfile.js';
-import { buildName } from '../../../src/isolation/isolate.js';
+import { keyedSteps, notRewritable, syntaxDirective, withStepKeys, type KeyedStep } from '../../../src/isolation/dockerfile.js';
+import { buildName, isolate } from '../../../src/isolation/isolate.js';
 import { KEY_PREFIX, saltOf, secretParts, stepKey } from '../../../src/isolation/step-keys.js';
 import { buildModel } from '../../../src/leak-guard/preflight/model.js';
 import { mountsOf } from '../../../src/leak-guard/preflight/mounts.js';
@@ -12,11 +15,20 @@ const parts = new Map([
   ['a', Buffer.alloc(32, 1)],
   ['b', Buffer.alloc(32, 2)]
 ]);
-const steps = (dockerfile: string, more: Partial<Parameters<typeof keyedSteps>[0]> = {}) =>
-  keyedSteps({ dockerfile, secretIds: ['a', 'b'], sshSecrets: [], ...more }).map((s) => [s.line, s.ids]);
+/** The keyed steps, or the reason the file cannot be keyed. */
+function keyed(dockerfile: string, more: Partial<Parameters<typeof keyedSteps>[0]> = {}): KeyedStep[] {
+  const r = keyedSteps({ dockerfile, secretIds: ['a', 'b'], sshSecrets: [], ...more });
+  if (!Array.isArray(r)) throw new Error(r.reason);
+  return r;
+}
+const steps = (dockerfile: string, more: Partial<Parameters<typeof keyedSteps>[0]> = {}) => keyed(dockerfile, more).map((s) => [s.line, s.ids]);
+const reason = (dockerfile: string) => {
+  const r = keyedSteps({ dockerfile, secretIds: ['a', 'b'], sshSecrets: [] });
+  return Array.isArray(r) ? undefined : r.reason;
+};
 
 describe('keyedSteps', () => {
-  test('each RUN that mounts a given secret, with its ids; other RUNs, ungiven ids and ONBUILD triggers are not keyed', () => {
+  test('each RUN that mounts a secret, with its ids (one not given keyed as absent); other RUNs and ONBUILD triggers of no used stage are not keyed', () => {
     const df = [
       'FROM base',
       'RUN --mount=type=secret,id=a cat /run/secrets/a',
@@ -30,19 +42,35 @@ describe('keyedSteps', () => {
     expect(steps(df)).toEqual([
       [2, ['a']],
       [4, ['a', 'b']],
+      [5, ['absent:secret:other']],
       [7, ['b']]
     ]);
   });
 
-  test('an ssh mount of a key given by ssh-secrets is keyed on that secret; the runner agent is not', () => {
+  test('an ssh mount of a key given by ssh-secrets is keyed on that secret; the runner agent as absent', () => {
     const df = 'FROM base\nRUN --mount=type=ssh true\nRUN --mount=type=ssh,id=deploy true\n';
-    expect(steps(df, { secretIds: [], sshSecrets: [{ ssh: 'deploy', secret: 'b' }] })).toEqual([[3, ['b']]]);
+    expect(steps(df, { secretIds: [], sshSecrets: [{ ssh: 'deploy', secret: 'b' }] })).toEqual([
+      [2, ['absent:ssh:default']],
+      [3, ['b']]
+    ]);
   });
 
-  test('an id built from a variable the build does not know is keyed on every given id it can be', () => {
-    const df = 'FROM base\nARG WHICH\nRUN --mount=type=secret,id=${WHICH} true\n';
-    expect(steps(df)).toEqual([[3, ['a', 'b']]]);
-    expect(steps(df, { buildArgs: { WHICH: 'b' } })).toEqual([[3, ['b']]]);
+  test('a variable anywhere in a mount: keyed on every given id (BuildKit may expand it otherwise than the model)', () => {
+    for (const mount of ['type=secret,id=${WHICH}', 'type=secret,id=${S%-x}', 'type=$T,id=a', 'type=secret,id=${X:-$Y}'])
+      expect(steps(`FROM base\nARG WHICH\nRUN --mount=${mount} true\n`)).toEqual([[3, ['a', `absent:unknown:${mount}`, 'b']]]);
+  });
+
+  test('cannot be keyed (the overlap check instead): triggers this build runs, text the two parsers may split otherwise', () => {
+    expect(reason('FROM base AS a\nONBUILD RUN --mount=type=secret,id=a true\nFROM a\n')).toMatch(
+      /line 2: an ONBUILD trigger that mounts a secret runs in this build/
+    );
+    expect(reason('FROM base\nRUN echo x\f--mount=type=secret,id=a true\n')).toBeUndefined();
+    expect(notRewritable('FROM base\nRUN\f--mount=type=secret,id=a true\n')).toMatch(/form feed/);
+    expect(notRewritable('FROM base\r\r\nRUN --mount=type=secret,id=a true\r\n')).toMatch(/carriage return/);
+    // BuildKit stops at a directive it does not know; the parser here reads the escape after it.
+    expect(notRewritable('# foo=bar\n# escape=`\nFROM base\n')).toMatch(/escape directive/);
+    expect(notRewritable('# check=skip=all\n# escape=`\nFROM base\n')).toBeUndefined();
+    expect(reason('# escape=`\nFROM base\nRUN --mount=type=secret,id=to``k true\n')).toMatch(/escape character/);
   });
 });
 
@@ -62,7 +90,7 @@ describe('withStepKeys', () => {
   test('property: every line keeps its number and text but for the one mount added after the keyword of each keyed RUN', () => {
     fc.assert(
       fc.property(dockerfile, (df) => {
-        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] });
+        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] }) as KeyedStep[];
         const out = withStepKeys(df, keyed, parts);
         const before = df.split('\n');
         const after = out.split('\n');
@@ -80,7 +108,7 @@ describe('withStepKeys', () => {
   test('property: parsed again, each keyed RUN has its mounts plus one secret mount, not required, whose id is the key of its ids', () => {
     fc.assert(
       fc.property(dockerfile, (df) => {
-        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] });
+        const keyed = keyedSteps({ dockerfile: df, secretIds: ['a', 'b'], sshSecrets: [] }) as KeyedStep[];
         const model = buildModel(withStepKeys(df, keyed, parts), {});
         for (const s of keyed) {
           const step = model.steps.find((x) => x.line === s.line && x.ins instanceof Run)!;
@@ -100,7 +128,11 @@ describe('the frontend', () => {
     [`# syntax=docker/dockerfile:1@sha256:${'a'.repeat(64)}\nFROM x`, undefined],
     ['FROM x\n# syntax=acme/frontend\n', undefined],
     ['# syntax=acme/frontend:1\nFROM x', "its frontend is acme/frontend:1, not BuildKit's Dockerfile frontend"],
-    ['# escape=`\n# syntax=tonistiigi/dockerfile:x\nFROM x', "its frontend is tonistiigi/dockerfile:x, not BuildKit's Dockerfile frontend"]
+    ['# escape=`\n# syntax=tonistiigi/dockerfile:x\nFROM x', "its frontend is tonistiigi/dockerfile:x, not BuildKit's Dockerfile frontend"],
+    ['\uFEFF# syntax=example.invalid/frontend\nFROM x', "its frontend is example.invalid/frontend, not BuildKit's Dockerfile frontend"],
+    ['#!/usr/bin/env buildctl\n# syntax=example.invalid/frontend\nFROM x', "its frontend is example.invalid/frontend, not BuildKit's Dockerfile frontend"],
+    ['//syntax=example.invalid/frontend\nFROM x', "its frontend is example.invalid/frontend, not BuildKit's Dockerfile frontend"],
+    ['{"syntax": "example.invalid/frontend"}', "its frontend is example.invalid/frontend, not BuildKit's Dockerfile frontend"]
   ])('%j', (df, reason) => {
     expect(notRewritable(df)).toBe(reason);
   });
@@ -137,5 +169,49 @@ describe('buildName: the name buildx gives a local build (util/history/name.go)'
     ['/w/app', '/elsewhere/build/x.Dockerfile', 'build/x.Dockerfile']
   ])('context %s, file %s: %s', (context, file, name) => {
     expect(buildName(context, file)).toBe(name);
+  });
+});
+
+describe('isolate: when the keys would not describe what buildx builds', () => {
+  const base = (dir: string) => ({
+    dockerfile: path.join(dir, 'Dockerfile'),
+    context: dir,
+    remoteContext: false,
+    fileIsAbsolute: false,
+    extraArgs: [] as string[],
+    secrets: [{ id: 'a', input: 'secrets' as const, entry: 1, value: Buffer.from('value-of-a-0123456789') }],
+    secretIds: ['a'],
+    sshSecrets: [],
+    buildArgs: {},
+    work: dir,
+    repository: 'acme/app'
+  });
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-isolate-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM base\nRUN --mount=type=secret,id=a true\n');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a local Dockerfile is keyed, its .dockerignore and .rego copied beside the keyed file', async () => {
+    fs.writeFileSync(path.join(dir, 'Dockerfile.dockerignore'), 'x\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile.rego'), 'package docker\n');
+    const r = await isolate(base(dir));
+    expect(r).toEqual({ keyed: true, file: path.join(dir, 'dockerfile', 'Dockerfile'), name: path.basename(dir), lines: [2] });
+    expect(fs.readFileSync(path.join(dir, 'dockerfile', 'Dockerfile.dockerignore'), 'utf8')).toBe('x\n');
+    expect(fs.existsSync(path.join(dir, 'dockerfile', 'Dockerfile.rego'))).toBe(true);
+  });
+
+  test.each([
+    [{ remoteContext: true }, "a remote context's Dockerfile is read from the repository"],
+    [{ extraArgs: ['--file=other'] }, 'extra-args sets --file, which the keys would not see'],
+    [{ extraArgs: ['-f', 'other'] }, 'extra-args sets -f, which the keys would not see'],
+    [{ extraArgs: ['--build-arg', 'X=1'] }, 'extra-args sets --build-arg, which the keys would not see']
+  ])('%j: not keyed', async (more, why) => {
+    expect(await isolate({ ...base(dir), ...more })).toEqual({ keyed: false, reason: why });
+  });
+
+  test('a remote context with an absolute file: that runner file is what buildx reads, so it is keyed', async () => {
+    expect(await isolate({ ...base(dir), remoteContext: true, fileIsAbsolute: true })).toMatchObject({ keyed: true, lines: [2] });
   });
 });
