@@ -6014,6 +6014,9 @@ async function isolate(q) {
     if (overridden)
         return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
     const text = external_node_fs_.readFileSync(q.dockerfile, 'utf8');
+    // No mount anywhere (line continuations joined, with either escape character): nothing to key, no parser to load.
+    if (!/--mount/i.test(text.replace(/[\\`]\r?\n/g, '')))
+        return { keyed: true, lines: [] };
     // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
     const { keyedSteps, notRewritable, withStepKeys } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(460)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3460));
     const reason = notRewritable(text, q.buildArgs);

@@ -59,6 +59,8 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   const overridden = q.extraArgs.find((a) => /^(-f|--file|--build-arg)(=|$)/.test(a));
   if (overridden) return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
   const text = fs.readFileSync(q.dockerfile, 'utf8');
+  // No mount anywhere (line continuations joined, with either escape character): nothing to key, no parser to load.
+  if (!/--mount/i.test(text.replace(/[\\`]\r?\n/g, ''))) return { keyed: true, lines: [] };
   // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
   const { keyedSteps, notRewritable, withStepKeys } = await import('./dockerfile.js');
   const reason = notRewritable(text, q.buildArgs);

@@ -215,3 +215,30 @@ describe('isolate: when the keys would not describe what buildx builds', () => {
     expect(await isolate({ ...base(dir), remoteContext: true, fileIsAbsolute: true })).toMatchObject({ keyed: true, lines: [2] });
   });
 });
+
+describe('isolate: a Dockerfile without mounts', () => {
+  test('is keyed trivially, without the parser; a --mount split by a line continuation is not missed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-isolate-'));
+    try {
+      const q = {
+        dockerfile: path.join(dir, 'Dockerfile'),
+        context: dir,
+        remoteContext: false,
+        fileIsAbsolute: false,
+        extraArgs: [],
+        secretIds: ['a'],
+        sshSecrets: [],
+        buildArgs: {},
+        work: dir,
+        repository: ''
+      };
+      const secrets = [{ id: 'a', input: 'secrets' as const, entry: 1, value: Buffer.from('value-of-a-0123456789') }];
+      fs.writeFileSync(q.dockerfile, 'FROM base\nRUN echo no mounts\n');
+      expect(await isolate({ ...q, secrets })).toEqual({ keyed: true, lines: [] });
+      fs.writeFileSync(q.dockerfile, 'FROM base\nRUN --mo\\\nunt=type=secret,id=a true\n');
+      expect(await isolate({ ...q, secrets })).toMatchObject({ keyed: true, lines: [2] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
