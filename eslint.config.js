@@ -3,6 +3,10 @@ import tseslint from 'typescript-eslint';
 
 /** Structural rules: the invariants that the layout keeps, enforced rather than remembered. */
 const restrict = (modules, message) => modules.map((name) => ({ name, message, allowTypeImports: true }));
+const SPAWN_AND_PRINT = [
+  ...restrict(['node:child_process', 'child_process', '@actions/exec'], 'start docker through src/docker/process.ts'),
+  ...restrict(['@actions/core'], 'print through the Log of src/report/log.ts; read inputs in src/inputs/read.ts')
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/'] },
@@ -18,16 +22,16 @@ export default tseslint.config(
   {
     // Only docker/process.ts starts processes (argv and environment checks); only the Log prints.
     files: ['src/**/*.ts'],
-    ignores: ['src/docker/process.ts', 'src/output/log.ts', 'src/inputs/read.ts', 'src/post.ts'],
+    ignores: ['src/docker/process.ts', 'src/report/log.ts', 'src/inputs/read.ts', 'src/post.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: SPAWN_AND_PRINT }] }
+  },
+  {
+    // The secret lifecycle (values, vault, session) is a leaf: nothing of the detection engine (src/detection/) comes into it.
+    files: ['src/secrets/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [
-            ...restrict(['node:child_process', 'child_process', '@actions/exec'], 'start docker through src/docker/process.ts'),
-            ...restrict(['@actions/core'], 'print through the Log of src/output/log.ts; read inputs in src/inputs/read.ts')
-          ]
-        }
+        { paths: SPAWN_AND_PRINT, patterns: [{ group: ['**/detection/*', '**/detection'], message: 'src/secrets/ is the lifecycle, a leaf: detection imports it, not the other way' }] }
       ]
     }
   },

@@ -5,8 +5,8 @@
  * to the runner per secret and the runner's modelled cost per later log line.
  */
 import { randomBytes } from 'node:crypto';
-import { StreamScrubber } from '../src/secrets/redactor.js';
-import { maskVariants, runnerMasks } from '../src/secrets/variants.js';
+import { StreamScrubber } from '../src/detection/redactor.js';
+import { maskVariants, runnerMasks } from '../src/detection/variants.js';
 import { buildLog, fmt, makeSecrets, median, redactorOf } from './util.js';
 
 const LOG_BYTES = Number(process.env.BENCH_SCALING_MB ?? 24) * 1e6;

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { maskVariants } from '../src/secrets/variants.js';
+import { maskVariants } from '../src/detection/variants.js';
 import { docker, run } from './docker.js';
 import { fmt, makeSecrets, median, timeMs } from './util.js';
 

@@ -1,6 +1,6 @@
 /** Shared helpers for the benchmark scripts: timing, medians and test secrets. */
 import { randomBytes } from 'node:crypto';
-import { Redactor } from '../src/secrets/redactor.js';
+import { Redactor } from '../src/detection/redactor.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -169,6 +169,8 @@ base_packages() {
   # The BuildKit build reads xz tarballs; its remote builder's mTLS certificates come from openssl.
   command -v xz >/dev/null || echo xz-utils
   command -v openssl >/dev/null || echo openssl
+  # npm run lint checks scripts/ with it.
+  command -v shellcheck >/dev/null || echo shellcheck
 }
 
 # Docker 28 + containerd 2.1 + buildx 0.29 are only in Debian sid; their binaries need glibc 2.34

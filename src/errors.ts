@@ -1,4 +1,4 @@
-import type { Facts } from './output/summary.js';
+import type { Facts } from './report/summary.js';
 
 /**
  * A problem with the action's inputs. Messages name the input and the entry number,

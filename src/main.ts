@@ -7,14 +7,15 @@
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
 import { ActionError, InputError, messageOf, MissingSecretsError, PhaseFailure, unwrapFailure } from './errors.js';
-import { envSwitch, gitAuthSecretId } from './inputs/workflow-defaults.js';
+import { envSwitch } from './inputs/env-switches.js';
+import { gitAuthSecretId } from './inputs/git-context.js';
 import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
-import { Log } from './output/log.js';
-import { newReport, writeSummary, type Facts, type RunReport } from './output/summary.js';
+import { Log } from './report/log.js';
+import { newReport, writeSummary, type Facts, type RunReport } from './report/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { earlyParts } from './isolation/isolate.js';
-import { secretlessRun } from './run-context.js';
+import { secretlessRun } from './inputs/secretless-run.js';
 import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.js';
 
 export async function run(): Promise<void> {
@@ -155,5 +156,5 @@ function sshIds(inputs: Inputs): string[] {
 }
 
 function secretFiles(r: Run): { id: string; path: string }[] {
-  return r.inputs.secrets.filter((s) => s.input === 'secret-files').map((s) => ({ id: s.id, path: s.ref }));
+  return r.secrets.flatMap((s) => (s.file === undefined ? [] : [{ id: s.id, path: s.file }]));
 }

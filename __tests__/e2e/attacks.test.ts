@@ -16,13 +16,12 @@ import {
   hidden,
   leaksIn,
   leftovers,
-  makeWorkspace,
   REGISTRY,
   registryDigest,
   registryReady,
   runAction,
   type ActionRun,
-  type Workspace
+  trackedWorkspaces
 } from './harness.js';
 import { runnerCommands } from '../support/runner-commands.js';
 
@@ -32,12 +31,10 @@ const nonce = randomBytes(4).toString('hex');
 const TOK = `attack-tok-${randomBytes(8).toString('hex')}`;
 const BASE = 'FROM secret-build-base:latest';
 const CLEAN = `${BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n`;
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 async function act(dockerfile: string, inputs: Record<string, string>, env: Record<string, string> = {}, files: Record<string, string> = {}) {
-  const ws = makeWorkspace({ Dockerfile: dockerfile, ...files });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile, ...files });
   const run = await runAction(ws, { secrets: `tok=${TOK}`, 'no-cache': 'true', ...inputs }, env);
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
   expect(leftovers(ws.runtimeDir)).toEqual([]);
@@ -64,8 +61,7 @@ e2e('nothing leaves before the scan, whatever the spelling', () => {
 
   test('cache-to with MODE=max (buildx reads keys case-insensitively): the builder stage is scanned, nothing exported', async () => {
     const stageLeak = `${BASE} AS builder\nRUN --mount=type=secret,id=tok,required=true cp /run/secrets/tok /leak && echo a > /a\n${BASE}\nCOPY --from=builder /a /a\n`;
-    const ws = makeWorkspace({});
-    workspaces.push(ws);
+    const ws = newWorkspace({});
     const dest = path.join(ws.dir, 'cache');
     const { run } = await act(stageLeak, { 'cache-to': `type=local,dest=${dest},MODE=max` });
     expect(run.main.code).toBe(1);
@@ -86,8 +82,7 @@ e2e('what the scan reads', () => {
   });
 
   test('a zstd-compressed file output cannot be read: the step fails closed and nothing is moved into place', async () => {
-    const ws = makeWorkspace({});
-    workspaces.push(ws);
+    const ws = newWorkspace({});
     const out = path.join(ws.dir, 'out.tar');
     const { run } = await act(`${BASE}\nRUN --mount=type=secret,id=tok,required=true ${hidden('cp /run/secrets/tok /leak')}\n`, {
       outputs: `type=oci,dest=${out},compression=zstd,force-compression=true`
@@ -120,8 +115,7 @@ e2e('what the scan reads', () => {
       /could not scan output .* \(deep\.gz: s holds archives nested deeper than 8, which the scanner does not open\)/
     ]
   ])('%s: the step fails closed and nothing is moved into place', async (_name, type, wrap, expected) => {
-    const ws = makeWorkspace({});
-    workspaces.push(ws);
+    const ws = newWorkspace({});
     const out = path.join(ws.dir, 'out');
     const { run } = await act(ARCHIVED(wrap), { outputs: type === 'oci' ? `type=oci,dest=${out},tar=false` : `type=local,dest=${out}` });
     expect(run.main.code).toBe(1);

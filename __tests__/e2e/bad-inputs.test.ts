@@ -5,15 +5,11 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
+import { everythingVisible, leaksIn, leftovers, runAction, trackedWorkspaces } from './harness.js';
 
 const SECRET = `fault-secret-${randomBytes(8).toString('hex')}`;
 
-let workspaces: Workspace[] = [];
-afterEach(() => {
-  workspaces.forEach((w) => w.cleanup());
-  workspaces = [];
-});
+const newWorkspace = trackedWorkspaces(afterEach);
 
 /** Each case: inputs and env, the input and entry the error must name. Values are never printed. */
 const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegExp][] = [
@@ -110,8 +106,7 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
 
 describe('bad inputs fail fast', () => {
   test.each(BAD_INPUTS)('%s', async (_name, inputs, env, message) => {
-    const w = makeWorkspace({ Dockerfile: 'FROM secret-build-base:latest\n', 'empty.key': '', 'big.key': 'k'.repeat(1024 * 1024) });
-    workspaces.push(w);
+    const w = newWorkspace({ Dockerfile: 'FROM secret-build-base:latest\n', 'empty.key': '', 'big.key': 'k'.repeat(1024 * 1024) });
     const run = await runAction(w, inputs, env);
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(new RegExp(`::error::${message.source}`));

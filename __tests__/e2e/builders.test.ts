@@ -27,12 +27,12 @@ import {
   KEEP_SCANNED_EXPORT,
   leaksIn,
   leftovers,
-  makeWorkspace,
   REGISTRY,
   registryDigest,
   registryReady,
   runAction,
-  type Workspace
+  type Workspace,
+  trackedWorkspaces
 } from './harness.js';
 
 /** A two-platform index the local registry holds (scripts/setup-qemu.sh pushes it). */
@@ -51,8 +51,7 @@ const BUILDERS = [
 const base = dockerReady() && (await registryReady());
 const nonce = randomBytes(5).toString('hex');
 const TOK = `builders-tok-${randomBytes(8).toString('hex')}`;
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 const CLEAN = `FROM ${BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && uname -m > /arch\n`;
 /** The secret written into the final image in a way the preflight cannot read: the scan must stop it. */
@@ -74,8 +73,7 @@ for (const { name, driver, multiNode, setup } of BUILDERS) {
   const ready = base && builderReady(name, driver, setup);
 
   async function act(dockerfile: string, inputs: Record<string, string>): Promise<{ run: ActionRun; ws: Workspace }> {
-    const ws = makeWorkspace({ Dockerfile: dockerfile });
-    workspaces.push(ws);
+    const ws = newWorkspace({ Dockerfile: dockerfile });
     fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
     const run = await runAction(ws, { secrets: `tok=${TOK}`, builder: name, ...inputs });
     expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);

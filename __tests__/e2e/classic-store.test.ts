@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { type ActionRun, builds, dockerReady, everythingVisible, hidden, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
+import { type ActionRun, builds, dockerReady, everythingVisible, hidden, leaksIn, leftovers, runAction, trackedWorkspaces } from './harness.js';
 
 const HOST = 'unix:///run/secret-build-classic/docker.sock';
 
@@ -33,14 +33,12 @@ const ready = dockerReady() && classicReady();
 const e2e = ready ? describe : describe.skip;
 const TOK = `classic-tok-${randomBytes(10).toString('hex')}`;
 const CLEAN = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n';
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 const classicDocker = (args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: HOST }, encoding: 'utf8' });
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<ActionRun> {
-  const ws = makeWorkspace({ Dockerfile: dockerfile });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile });
   // no-cache: a layer cached by an earlier run holds that run's secret value, which this scan does not know.
   const run = await runAction(ws, { secrets: `tok=${TOK}`, 'no-cache': 'true', ...inputs }, { DOCKER_HOST: HOST });
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);

@@ -1,19 +1,17 @@
 /** build-push-action's inputs on a real build: call: check, annotations as metadata-action writes them, the rest of the flags. */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { dockerReady, everythingVisible, leaksIn, makeWorkspace, REGISTRY, registryReady, runAction, type Workspace } from './harness.js';
+import { dockerReady, everythingVisible, leaksIn, REGISTRY, registryReady, runAction, trackedWorkspaces } from './harness.js';
 
 const ready = dockerReady() && (await registryReady());
 const e2e = ready ? describe : describe.skip;
 const TOK = `dropin-tok-${randomBytes(8).toString('hex')}`;
 const BASE = 'FROM secret-build-base:latest';
 const USES_TOK = 'RUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok';
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 async function act(dockerfile: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
-  const ws = makeWorkspace({ Dockerfile: dockerfile });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile });
   const run = await runAction(ws, { secrets: `tok=${TOK}`, ...inputs }, env);
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
   return run;

@@ -13,12 +13,11 @@ import {
   everythingVisible,
   leaksIn,
   leftovers,
-  makeWorkspace,
   registryReady,
   runAction,
   type ActionRun,
   type RunAs,
-  type Workspace
+  trackedWorkspaces
 } from './harness.js';
 
 const ready = dockerReady() && (await registryReady());
@@ -28,12 +27,10 @@ const BASE = 'FROM secret-build-base:latest';
 const USES_TOK = 'RUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok';
 /** The registry that wants a login (scripts/setup-docker.sh starts it). */
 const AUTH_REGISTRY = '127.0.0.1:5001';
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 async function fail(files: Record<string, string>, inputs: Record<string, string>, env: Record<string, string> = {}, as?: RunAs): Promise<ActionRun> {
-  const ws = makeWorkspace(files);
-  workspaces.push(ws);
+  const ws = newWorkspace(files);
   const run = await runAction(ws, { secrets: `tok=${TOK}`, 'no-cache': 'true', ...inputs }, env, as);
   expect(run.main.code).toBe(1);
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
@@ -137,8 +134,7 @@ e2e('the ten most common failures', () => {
 
 e2e('build checks', () => {
   test("BuildKit's build-check warnings become annotations on their lines", async () => {
-    const ws = makeWorkspace({ Dockerfile: `${BASE}\nARG NPM_TOKEN\n${USES_TOK}\n` });
-    workspaces.push(ws);
+    const ws = newWorkspace({ Dockerfile: `${BASE}\nARG NPM_TOKEN\n${USES_TOK}\n` });
     const run = await runAction(ws, { secrets: `tok=${TOK}`, 'no-cache': 'true', 'leak-check': 'warn' });
     expect(run.main.code).toBe(0);
     expect(run.main.stdout).toMatch(
@@ -149,8 +145,7 @@ e2e('build checks', () => {
 
 e2e('what the log looks like', () => {
   test('groups for the preflight, the build, the scan and the publishing; the command line is shown', async () => {
-    const ws = makeWorkspace({ Dockerfile: `${BASE}\n${USES_TOK}\n` });
-    workspaces.push(ws);
+    const ws = newWorkspace({ Dockerfile: `${BASE}\n${USES_TOK}\n` });
     const run = await runAction(ws, { secrets: `tok=${TOK}`, load: 'true' });
     expect(run.main.code).toBe(0);
     const groups = run.main.stdout.split('\n').filter((l) => l.startsWith('::group::'));

@@ -16,14 +16,13 @@ import {
   jobStatus,
   leaksIn,
   leftovers,
-  makeWorkspace,
   postStepRuns,
   runAction,
   runPost,
   startMain,
   type JobAfterMain,
   type StepRun,
-  type Workspace
+  trackedWorkspaces
 } from './harness.js';
 import { loadAction } from '../support/yaml.js';
 
@@ -32,16 +31,7 @@ const e2e = ready ? describe : describe.skip;
 const SECRET = `fault-secret-${randomBytes(8).toString('hex')}`;
 const SLOW = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true echo build-started && sleep 60\n';
 
-let workspaces: Workspace[] = [];
-function ws(files: Record<string, string>): Workspace {
-  const w = makeWorkspace(files);
-  workspaces.push(w);
-  return w;
-}
-afterEach(() => {
-  workspaces.forEach((w) => w.cleanup());
-  workspaces = [];
-});
+const ws = trackedWorkspaces(afterEach);
 
 /** What the job can look like to the post step after main was killed: with or without continue-on-error, cancelled or not. */
 function afterKill(main: Pick<StepRun, 'code' | 'signal'>): JobAfterMain[] {

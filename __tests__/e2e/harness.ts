@@ -132,6 +132,20 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
   };
 }
 
+/**
+ * The workspaces of a test file, each removed by `hook` (afterAll, or afterEach): the
+ * maker it returns makes one and records it.
+ */
+export function trackedWorkspaces(hook: (fn: () => void) => void): (files: Record<string, string | Buffer>) => Workspace {
+  const made: Workspace[] = [];
+  hook(() => made.splice(0).forEach((w) => w.cleanup()));
+  return (files) => {
+    const w = makeWorkspace(files);
+    made.push(w);
+    return w;
+  };
+}
+
 export interface StepRun {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -2,18 +2,16 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { dockerReady, everythingVisible, hidden, leaksIn, leftovers, makeWorkspace, runAction, type ActionRun, type Workspace } from './harness.js';
+import { dockerReady, everythingVisible, hidden, leaksIn, leftovers, runAction, type ActionRun, type Workspace, trackedWorkspaces } from './harness.js';
 
 const ready = dockerReady();
 const e2e = ready ? describe : describe.skip;
 const TOK = `leak-tok-${randomBytes(8).toString('hex')}`;
 const OTHER = `other-${randomBytes(8).toString('hex')}`;
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 async function build(dockerfile: string, inputs: Record<string, string> = {}): Promise<{ run: ActionRun; ws: Workspace }> {
-  const ws = makeWorkspace({ Dockerfile: `FROM secret-build-base:latest\n${dockerfile}\n` });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: `FROM secret-build-base:latest\n${dockerfile}\n` });
   const run = await runAction(ws, { secrets: `tok=${TOK}\nother=${OTHER}`, 'no-cache': 'true', ...inputs });
   expect(leaksIn(everythingVisible(run), [TOK, OTHER])).toEqual([]);
   expect(leftovers(ws.runtimeDir)).toEqual([]);
@@ -49,10 +47,9 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
   });
 
   test('base64 of a long secret, wrapped over lines by base64', async () => {
-    const ws = makeWorkspace({
+    const ws = newWorkspace({
       Dockerfile: `FROM secret-build-base:latest\nRUN --mount=type=secret,id=long ${hidden('base64 /run/secrets/long > /wrapped')}\n`
     });
-    workspaces.push(ws);
     const long = `${TOK}-${'k'.repeat(100)}`;
     const run = await runAction(ws, { secrets: `long=${long}`, 'no-cache': 'true' });
     expect(errors(run).join('\n')).toMatch(/secret "long" found in the built image: .*, wrapped/);
@@ -84,8 +81,7 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
   });
 
   test('a tar output (the filesystem exporter; the docker driver has no image tar exporter) is scanned too', async () => {
-    const ws = makeWorkspace({});
-    workspaces.push(ws);
+    const ws = newWorkspace({});
     const dest = path.join(ws.dir, 'image.tar');
     const { run } = await build(`RUN --mount=type=secret,id=tok ${hidden('cat /run/secrets/tok > /leak')}\n${USE_OTHER}`, { outputs: `type=tar,dest=${dest}` });
     expect(run.main.stdout).toMatch(/scanned .*output .*image\.tar/);
@@ -105,8 +101,7 @@ e2e('clean builds', () => {
   });
 
   test('a local-directory output: the directory is scanned', async () => {
-    const ws = makeWorkspace({});
-    workspaces.push(ws);
+    const ws = newWorkspace({});
     const { run } = await build(`RUN --mount=type=secret,id=tok test -s /run/secrets/tok\n${USE_OTHER}`, {
       outputs: `type=local,dest=${path.join(ws.dir, 'out')}`
     });

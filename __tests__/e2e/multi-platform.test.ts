@@ -20,13 +20,13 @@ import {
   KEEP_SCANNED_EXPORT,
   leaksIn,
   leftovers,
-  makeWorkspace,
   REGISTRY,
   registryDigest,
   registryManifest,
   registryReady,
   runAction,
-  type Workspace
+  type Workspace,
+  trackedWorkspaces
 } from './harness.js';
 
 const MULTI_BASE = 'secret-build-base:multi';
@@ -46,8 +46,7 @@ const e2e = ready ? describe : describe.skip;
 const nonce = randomBytes(5).toString('hex');
 const TOK = `multi-tok-${randomBytes(8).toString('hex')}`;
 const PLATFORMS = 'linux/amd64,linux/arm64';
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 /** Each platform's image records its own architecture, so the two manifests differ. */
 const CLEAN = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && uname -m > /arch\n`;
@@ -57,8 +56,7 @@ const ARM_LEAK = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=tr
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<{ run: ActionRun; ws: Workspace }> {
-  const ws = makeWorkspace({ Dockerfile: dockerfile });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile });
   fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
   // no-cache: a layer cached by an earlier run holds that run's secret value, which this scan does not know.
   const run = await runAction(ws, { secrets: `tok=${TOK}`, platforms: PLATFORMS, 'no-cache': 'true', ...inputs });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { dockerReady, everythingVisible, leaksIn, leftovers, makeWorkspace, runAction, type Workspace } from './harness.js';
+import { dockerReady, everythingVisible, leaksIn, leftovers, runAction, type Workspace, trackedWorkspaces } from './harness.js';
 
 const ready = dockerReady();
 const e2e = ready ? describe : describe.skip;
@@ -10,15 +10,13 @@ const NPM = `npm-${randomBytes(8).toString('hex')}`;
 const UNMAPPED = { github_token: `ghs_${randomBytes(12).toString('hex')}`, DEPLOY_KEY: `deploy-${randomBytes(8).toString('hex')}` };
 const SECRETS_JSON = JSON.stringify({ NPM_TOKEN: NPM, ...UNMAPPED }, null, 2);
 const CONTEXT = 'sb-e2e-context';
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 const sum = (s: string) => createHash('sha256').update(s).digest('hex');
 const DOCKERFILE = `FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm,required=true echo "${sum(NPM)}  /run/secrets/npm" | sha256sum -c - && ls /run/secrets\n`;
 
 function ws(): Workspace {
-  const w = makeWorkspace({ Dockerfile: DOCKERFILE });
-  workspaces.push(w);
+  const w = newWorkspace({ Dockerfile: DOCKERFILE });
   return w;
 }
 

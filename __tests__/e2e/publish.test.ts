@@ -19,22 +19,21 @@ import {
   KEEP_SCANNED_EXPORT,
   leaksIn,
   leftovers,
-  makeWorkspace,
   PLUGIN_FOUND,
   REGISTRY,
   registryDigest,
   registryManifest,
   registryReady,
   runAction,
-  type Workspace
+  type Workspace,
+  trackedWorkspaces
 } from './harness.js';
 
 const ready = dockerReady() && (await registryReady());
 const e2e = ready ? describe : describe.skip;
 const nonce = randomBytes(5).toString('hex');
 const TOK = `publish-tok-${randomBytes(8).toString('hex')}`;
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 const CLEAN = 'FROM secret-build-base:latest\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && echo ok > /ok\n';
 /** The secret written into the final image in a way the preflight cannot read: the scan must stop it. */
@@ -45,8 +44,7 @@ const STAGE_LEAK =
   'FROM secret-build-base:latest\nCOPY --from=builder /artefact /artefact\n';
 
 function workspace(dockerfile: string, hooks: { before?: string; after?: string } = {}): Workspace {
-  const ws = makeWorkspace({ Dockerfile: dockerfile });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile });
   if (hooks.before) fs.writeFileSync(path.join(ws.shimDir, 'before.sh'), hooks.before);
   if (hooks.after) fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), hooks.after);
   return ws;

@@ -21,13 +21,13 @@ import {
   KEEP_SCANNED_EXPORT,
   leaksIn,
   leftovers,
-  makeWorkspace,
   REGISTRY,
   registryDigest,
   registryManifest,
   registryReady,
   runAction,
-  type Workspace
+  type Workspace,
+  trackedWorkspaces
 } from './harness.js';
 
 const BUILDER = 'sb-remote';
@@ -54,8 +54,7 @@ if (ready && !arm64)
   );
 const nonce = randomBytes(5).toString('hex');
 const TOK = `remote-tok-${randomBytes(8).toString('hex')}`;
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 
 const CLEAN = `FROM ${BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && uname -m > /arch\n`;
 /** The secret written into the final image in a way the preflight cannot read: the scan must stop it. */
@@ -68,8 +67,7 @@ const STAGE_LEAK =
 const errors = (run: ActionRun) => run.main.stdout.split('\n').filter((l) => l.startsWith('::error'));
 
 async function act(dockerfile: string, inputs: Record<string, string>): Promise<{ run: ActionRun; ws: Workspace }> {
-  const ws = makeWorkspace({ Dockerfile: dockerfile });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: dockerfile });
   fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
   const run = await runAction(ws, { secrets: `tok=${TOK}`, builder: BUILDER, ...inputs });
   expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);

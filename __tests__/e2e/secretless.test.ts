@@ -7,18 +7,13 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeWorkspace, runAction, type Workspace } from './harness.js';
+import { runAction, trackedWorkspaces } from './harness.js';
 
-let workspaces: Workspace[] = [];
-afterEach(() => {
-  workspaces.forEach((w) => w.cleanup());
-  workspaces = [];
-});
+const newWorkspace = trackedWorkspaces(afterEach);
 
 /** The inputs of a workflow step whose `${{ secrets.* }}` were empty, and the event the runner describes. */
 function secretless(event: string, payload: object, env: Record<string, string> = {}) {
-  const ws = makeWorkspace({ Dockerfile: 'FROM secret-build-base:latest\n' });
-  workspaces.push(ws);
+  const ws = newWorkspace({ Dockerfile: 'FROM secret-build-base:latest\n' });
   const eventPath = path.join(ws.dir, '.event.json');
   fs.writeFileSync(eventPath, JSON.stringify(payload));
   return { ws, env: { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'acme/app', ...env } };

@@ -17,12 +17,11 @@ import {
   everythingVisible,
   leaksIn,
   leftovers,
-  makeWorkspace,
   REGISTRY,
   registryDigest,
   registryReady,
   runAction,
-  type Workspace
+  trackedWorkspaces
 } from './harness.js';
 
 const e2e = dockerReady() ? describe : describe.skip;
@@ -49,11 +48,9 @@ afterAll(() => {
 });
 const nonce = randomBytes(4).toString('hex');
 const __dirname_ = path.dirname(fileURLToPath(import.meta.url));
-const workspaces: Workspace[] = [];
-afterAll(() => workspaces.forEach((w) => w.cleanup()));
+const newWorkspace = trackedWorkspaces(afterAll);
 const ws = (files: Record<string, string>) => {
-  const w = makeWorkspace(files);
-  workspaces.push(w);
+  const w = newWorkspace(files);
   return w;
 };
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');

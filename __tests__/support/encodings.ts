@@ -1,5 +1,5 @@
 /** Encoders as the tools print them (base64, hex dumps), and a reader of leaked fragments independent of src/secrets/views.ts. */
-import { FRAGMENT_BYTES } from '../../src/secrets/fragments.js';
+import { FRAGMENT_BYTES } from '../../src/detection/fragments.js';
 
 export const wrap = (s: string, width: number) => (width > 0 ? (s.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join('\n') : s);
 const pairs = (b: Buffer) => (b.toString('hex').match(/../g) ?? []) as string[];

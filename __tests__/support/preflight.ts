@@ -7,7 +7,7 @@
 import { preflight } from '../../src/leak-guard/preflight/index.js';
 import { buildModel } from '../../src/leak-guard/preflight/model.js';
 import { mountsOf } from '../../src/leak-guard/preflight/mounts.js';
-import { Redactor } from '../../src/secrets/redactor.js';
+import { Redactor } from '../../src/detection/redactor.js';
 
 export function corpusFindings(text: string): string[] {
   const mounts = buildModel(text, undefined).steps.flatMap(mountsOf);

@@ -1,6 +1,6 @@
 /** Cuts `data` at the given points and streams the pieces through a fresh scrubber: output must not depend on where chunks end. */
-import { StreamScrubber } from '../../src/secrets/redactor.js';
-import type { SecretSearch } from '../../src/secrets/search.js';
+import { StreamScrubber } from '../../src/detection/redactor.js';
+import type { SecretSearch } from '../../src/detection/search.js';
 
 export function streamIn(search: SecretSearch, data: Buffer, cuts: number[]): Buffer {
   const s = new StreamScrubber(search);

@@ -17,7 +17,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var tar_stream__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6118);
-/* harmony import */ var _secrets_redactor_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7385);
+/* harmony import */ var _detection_redactor_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6827);
 /**
  * Scans a built image for secret values and their variants, streaming: the image tar
  * (`docker save` or a tar/OCI output) is read entry by entry, nested layer tars are
@@ -167,7 +167,7 @@ class ImageScanner {
                 throw new Error(`more than ${budget} bytes after decompression (SECRET_BUILD_SCAN_MAX_BYTES), at ${name}`);
             const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
             // A match may run into the next chunk: it is found there with the bytes kept here (findings are a set).
-            carry = Buffer.from(buf.subarray((0,_secrets_redactor_js__WEBPACK_IMPORTED_MODULE_4__/* .contextStart */ .QX)(buf, report(buf).hold)));
+            carry = Buffer.from(buf.subarray((0,_detection_redactor_js__WEBPACK_IMPORTED_MODULE_4__/* .contextStart */ .QX)(buf, report(buf).hold)));
         }
         if (keep !== undefined)
             this.documents.set(keep, Buffer.concat(kept));

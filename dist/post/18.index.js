@@ -298,7 +298,7 @@ async function removeLeftExports() {
     if (!paths.length && !image)
         return;
     // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
-    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 470).then(__webpack_require__.bind(__webpack_require__, 470));
+    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 621).then(__webpack_require__.bind(__webpack_require__, 621));
     try {
         const removed = removeExports(paths);
         if (removed.length)

@@ -7,7 +7,7 @@
  * ours loses the records it made in that window to a rebuild, nothing else; records in
  * use are never pruned.
  */
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 import { capture } from './process.js';
 
 interface DuRecord {

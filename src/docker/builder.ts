@@ -1,6 +1,6 @@
 /** What the builder can export to the runner, from `docker buildx inspect` (one probe, ~0.15 s). */
 import { ActionError } from '../errors.js';
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 import { buildxMissing, diagnoseBuildFailure } from './diagnose.js';
 import { capture } from './process.js';
 

@@ -4,8 +4,8 @@
  * never a value, never `env=`.
  */
 import { InputError } from '../errors.js';
-import type { Redactor } from '../secrets/redactor.js';
-import { parseOutput } from './outputs.js';
+import type { Redactor } from '../detection/redactor.js';
+import { parseOutput } from './output-spec.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputs, type FlagStyle } from '../inputs/table.js';
 
 export interface SecretMount {

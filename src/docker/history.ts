@@ -5,7 +5,7 @@
  * another secret may have computed (and printed) our step with its secret, or ours with
  * ours. No buildx flag prevents that, so the action detects it afterwards and warns.
  */
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 import { capture } from './process.js';
 
 interface Record {

@@ -8,8 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
-import type { Log } from '../output/log.js';
-import type { Redactor } from '../secrets/redactor.js';
+import type { Log } from '../report/log.js';
+import type { Redactor } from '../detection/redactor.js';
 import { dockerCommand } from './buildx-plugin.js';
 
 export interface RunResult {

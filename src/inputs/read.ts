@@ -5,7 +5,8 @@
  */
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { DEFAULT_CONTEXT, defaultGitContext, defaultProvenance } from './workflow-defaults.js';
+import { DEFAULT_CONTEXT, defaultGitContext } from './git-context.js';
+import { defaultProvenance } from './provenance.js';
 import { parseCall } from './call.js';
 import { parseList } from './lists.js';
 import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';

@@ -8,13 +8,26 @@ import { parseList } from './lists.js';
 
 export type SecretInput = 'secrets' | 'secret-envs' | 'secret-files' | 'secret-map';
 
-export interface SecretSpec {
+/** Where a secret's value comes from, by input: one field, named for what it holds. */
+export type SecretSource =
+  | { input: 'secrets'; value: string }
+  | { input: 'secret-envs'; variable: string }
+  | { input: 'secret-files'; path: string }
+  | { input: 'secret-map'; name: string };
+
+export type SecretSpec = SecretSource & {
   id: string;
-  input: SecretInput;
   /** 1-based position among the input's entries, for messages. */
   entry: number;
-  /** `secrets`: the value; `secret-envs`: the variable name; `secret-files`: the path; `secret-map`: the key in secrets-json. */
-  ref: string;
+};
+
+export type SpecOf<I extends SecretInput> = Extract<SecretSpec, { input: I }>;
+
+const SOURCE_FIELD = { secrets: 'value', 'secret-envs': 'variable', 'secret-files': 'path', 'secret-map': 'name' } as const;
+
+/** The spec of an entry: its id, and the text after `=` in the field its input names. */
+function specOf<I extends SecretInput>(input: I, id: string, entry: number, text: string): SpecOf<I> {
+  return { id, input, entry, [SOURCE_FIELD[input]]: text } as SpecOf<I>;
 }
 
 const ID = /^[A-Za-z0-9_.-]+$/;
@@ -78,7 +91,8 @@ function readQuoted(text: string, from: number, entry: number): { value: string;
   }
 }
 
-function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): SecretSpec {
+/** An entry's id and the text after `=`, validated as the input wants. */
+function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): { id: string; text: string } {
   const eq = raw.text.indexOf('=');
   if (eq === -1) {
     const hint = input === 'secrets' ? ' (a value with newlines must be a quoted entry, or come from secret-envs)' : '';
@@ -89,7 +103,7 @@ function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): Secret
   if (!ID.test(id)) throw new InputError(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
   // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
   if (ref === '' && input !== 'secrets') throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
-  return { id, input, entry: raw.entry, ref };
+  return { id, text: ref };
 }
 
 const REF_NAMES: Record<SecretInput, string> = { secrets: 'value', 'secret-envs': 'ENV_NAME', 'secret-files': 'path', 'secret-map': 'SECRET_NAME' };
@@ -102,8 +116,11 @@ function emptyHint(input: SecretInput): string {
   return input === 'secrets' ? ' (is the secret defined for this repository, environment and event?)' : '';
 }
 
-export function parseSecrets(text: string): SecretSpec[] {
-  return splitSecretsInput(text).map((raw) => splitIdRef('secrets', raw, false));
+export function parseSecrets(text: string): SpecOf<'secrets'>[] {
+  return splitSecretsInput(text).map((raw) => {
+    const e = splitIdRef('secrets', raw, false);
+    return specOf('secrets', e.id, raw.entry, e.text);
+  });
 }
 
 /** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
@@ -112,24 +129,24 @@ function listEntries(input: SecretInput, text: string, ignoreComma: boolean): Ra
 }
 
 /** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
-function parseNameList(input: 'secret-envs' | 'secret-map', text: string): SecretSpec[] {
+function parseNameList<I extends 'secret-envs' | 'secret-map'>(input: I, text: string): SpecOf<I>[] {
   return listEntries(input, text, false).map((raw) => {
-    const spec = splitIdRef(input, raw, true);
-    if (!ENV_NAME.test(spec.ref)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
-    return spec;
+    const e = splitIdRef(input, raw, true);
+    if (!ENV_NAME.test(e.text)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
+    return specOf(input, e.id, raw.entry, e.text);
   });
 }
 
-export const parseSecretEnvs = (text: string): SecretSpec[] => parseNameList('secret-envs', text);
+export const parseSecretEnvs = (text: string): SpecOf<'secret-envs'>[] => parseNameList('secret-envs', text);
 
 /** The allowlist for secrets-json: only the secrets named here become mounts. */
-export const parseSecretMap = (text: string): SecretSpec[] => parseNameList('secret-map', text);
+export const parseSecretMap = (text: string): SpecOf<'secret-map'>[] => parseNameList('secret-map', text);
 
-export function parseSecretFiles(text: string): SecretSpec[] {
+export function parseSecretFiles(text: string): SpecOf<'secret-files'>[] {
   return listEntries('secret-files', text, true).map((raw) => {
-    const spec = splitIdRef('secret-files', raw, true);
-    if (spec.ref.includes('\0')) throw new InputError('secret-files', 'the path contains a NUL byte', raw.entry);
-    return spec;
+    const e = splitIdRef('secret-files', raw, true);
+    if (e.text.includes('\0')) throw new InputError('secret-files', 'the path contains a NUL byte', raw.entry);
+    return specOf('secret-files', e.id, raw.entry, e.text);
   });
 }
 

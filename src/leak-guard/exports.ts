@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Disposable } from '../cancel.js';
 import { capture, removeImageNow } from '../docker/process.js';
-import { Log } from '../output/log.js';
+import { Log } from '../report/log.js';
 import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY, present } from './exports-state.js';
 
 export class Exports implements Disposable {

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastLine } from '../docker/diagnose.js';
 import { streamStdout } from '../docker/process.js';
-import { isRemoteContext } from '../inputs/workflow-defaults.js';
+import { isRemoteContext } from '../inputs/git-context.js';
 import type { LeakCheck } from '../inputs/read.js';
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 import { blobPlatforms, scannedImages, type ScannedImage } from './image-index.js';
 // Types only: the Dockerfile parser (dockerfile-ast, ~300 KB with its dependencies), the
 // .dockerignore matcher and the tar reader are loaded when the preflight or the scan
@@ -19,7 +19,7 @@ import type { PathFilter } from './dockerignore.js';
 import type { ImageScanner } from './image-scan.js';
 import { credentialFileKind } from './preflight/credential-files.js';
 import type { Finding } from './preflight/index.js';
-import type { Redactor } from '../secrets/redactor.js';
+import type { Redactor } from '../detection/redactor.js';
 
 export interface GuardContext {
   mode: LeakCheck;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
-import { contextStart, type Redactor } from '../secrets/redactor.js';
+import { contextStart, type Redactor } from '../detection/redactor.js';
 
 export interface ScanFinding {
   id: string;

@@ -13,12 +13,12 @@
 import * as path from 'node:path';
 import type { BuilderInfo } from '../docker/builder.js';
 import { isLoopback, registryOf } from '../docker/reference.js';
-import { formatOutput, goBool, isDirOutput, isFileOutput, isPush, parseFields, parseOutput, writesToStdout, type OutputSpec } from '../docker/outputs.js';
+import { formatOutput, goBool, isDirOutput, isFileOutput, isPush, parseFields, parseOutput, writesToStdout, type OutputSpec } from '../docker/output-spec.js';
 import { ActionError, InputError } from '../errors.js';
 import { parseCall } from '../inputs/call.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { BuildInputs } from '../inputs/table.js';
-import { isRemoteContext } from '../inputs/workflow-defaults.js';
+import { isRemoteContext } from '../inputs/git-context.js';
 import type { ScanTarget } from './guard.js';
 
 /** What the build leaves on the runner for the scan; a loaded image is known by its id only after the build. */

@@ -9,12 +9,12 @@
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseMetadata, type BuildOutputs } from '../docker/build-outputs.js';
+import { parseMetadata, type BuildOutputs } from '../docker/build-results.js';
 import { diagnoseBuildFailure, lastLine } from '../docker/diagnose.js';
 import { capture, runStreamed, type Program } from '../docker/process.js';
 import { registryOf, repository } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 import type { ScannedImage } from './image-index.js';
 import type { ImagePush, Publication } from './plan.js';
 import { checkPushAccess, dockerAuth } from './registry-access.js';

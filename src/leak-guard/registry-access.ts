@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { capture } from '../docker/process.js';
 import { isLoopback, registryOf } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
-import type { Log } from '../output/log.js';
+import type { Log } from '../report/log.js';
 
 interface DockerConfig {
   credsStore?: string;

@@ -18,6 +18,8 @@ export interface Secret {
   input: SecretSpec['input'] | 'github-token';
   entry: number;
   value: Buffer;
+  /** `secret-files`: the file it was read from (the preflight checks whether the build context holds it). */
+  file?: string;
 }
 
 /** Where values come from besides the specs themselves. */
@@ -41,7 +43,7 @@ export function resolveSecrets(specs: SecretSpec[], sources: SecretSources): Sec
       return [];
     }
     checkSize(spec, value!);
-    return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value! }];
+    return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value!, ...(spec.input === 'secret-files' ? { file: spec.path } : {}) }];
   });
   if (missing.length) throw new MissingSecretsError(missing);
   return secrets;
@@ -49,17 +51,21 @@ export function resolveSecrets(specs: SecretSpec[], sources: SecretSources): Sec
 
 /** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
 function readValue(spec: SecretSpec, env: NodeJS.ProcessEnv, context: Record<string, unknown>): Buffer | undefined {
-  if (spec.input === 'secrets') return Buffer.from(spec.ref, 'utf8');
-  if (spec.input === 'secret-map') {
-    const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-    return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+  switch (spec.input) {
+    case 'secrets':
+      return Buffer.from(spec.value, 'utf8');
+    case 'secret-map': {
+      const v = Object.hasOwn(context, spec.name) ? context[spec.name] : undefined;
+      return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+    }
+    case 'secret-envs': {
+      const v = env[spec.variable];
+      return v === undefined ? undefined : Buffer.from(v, 'utf8');
+    }
+    case 'secret-files':
+      // Relative to the working directory, as buildx itself would resolve it.
+      return readSecretFile(spec, path.resolve(spec.path));
   }
-  if (spec.input === 'secret-envs') {
-    const v = env[spec.ref];
-    return v === undefined ? undefined : Buffer.from(v, 'utf8');
-  }
-  // Relative to the working directory, as buildx itself would resolve it.
-  return readSecretFile(spec, path.resolve(spec.ref));
 }
 
 /** Parsed once; the caller keeps only the values secret-map names. */

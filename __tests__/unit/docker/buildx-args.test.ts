@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { buildxArgs } from '../../../src/docker/buildx-args.js';
 import { childEnv } from '../../../src/docker/process.js';
 import type { BuildInputs } from '../../../src/inputs/table.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 import { emptyBuildInputs } from '../../support/build-inputs.js';
 
 const empty: BuildInputs = emptyBuildInputs();

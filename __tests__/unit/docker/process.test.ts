@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActionError } from '../../../src/errors.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 import type { Secret } from '../../../src/secrets/values.js';
 import { coreFixture } from '../../support/core-fixture.js';
 import { installFakes } from '../../support/fake-programs.js';
@@ -13,7 +13,7 @@ import { installFakes } from '../../support/fake-programs.js';
 const core = coreFixture();
 jest.unstable_mockModule('@actions/core', () => core.module);
 const { assertNoSecretInArgv, capture, childEnv, runStreamed, streamStdout } = await import('../../../src/docker/process.js');
-const { Log } = await import('../../../src/output/log.js');
+const { Log } = await import('../../../src/report/log.js');
 
 const SECRET = 's3cr3t-VALUE-0123xyz';
 const secrets: Secret[] = [{ id: 'npm_token', input: 'secrets', entry: 1, value: Buffer.from(SECRET) }];

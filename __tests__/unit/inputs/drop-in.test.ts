@@ -152,13 +152,13 @@ describe('the default context: the repository as a Git context, as build-push-ac
   });
 
   test('BUILDX_SEND_GIT_QUERY_AS_INPUT=true: the query format', async () => {
-    const { defaultGitContext } = await import('../../../src/inputs/workflow-defaults.js');
+    const { defaultGitContext } = await import('../../../src/inputs/git-context.js');
     expect(defaultGitContext({ ...env, BUILDX_SEND_GIT_QUERY_AS_INPUT: 'true' })).toBe(`https://github.example/acme/app.git?ref=${'a'.repeat(40)}`);
     expect(defaultGitContext({ ...env, BUILDX_SEND_GIT_QUERY_AS_INPUT: 'false' })).toBe(git);
   });
 
   test('build-push-action switches read from the environment', async () => {
-    const { envSwitch } = await import('../../../src/inputs/workflow-defaults.js');
+    const { envSwitch } = await import('../../../src/inputs/env-switches.js');
     for (const v of ['1', 't', 'true', 'TRUE', ' True ']) expect(envSwitch({ X: v }, 'X', false)).toBe(true);
     for (const v of ['0', 'f', 'false', 'FALSE']) expect(envSwitch({ X: v }, 'X', true)).toBe(false);
     expect(envSwitch({}, 'X', true)).toBe(true);
@@ -187,7 +187,7 @@ describe('the default provenance, as build-push-action computes it', () => {
     ['an image loaded into docker', {}, true, ''],
     ['BUILDX_NO_DEFAULT_ATTESTATIONS', { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }, false, '']
   ])('%s', async (_name, extra, loads, want) => {
-    const { defaultProvenance } = await import('../../../src/inputs/workflow-defaults.js');
+    const { defaultProvenance } = await import('../../../src/inputs/provenance.js');
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
@@ -227,7 +227,7 @@ describe('GIT_AUTH_TOKEN goes to the workflow server only', () => {
     ['ssh to another host with the server in the path', ['ssh://git@evil.example/a@github.example:b.git'], undefined],
     ['a path context', ['.'], undefined]
   ])('%s', async (_name, contexts, want) => {
-    const { gitAuthSecretId } = await import('../../../src/inputs/workflow-defaults.js');
+    const { gitAuthSecretId } = await import('../../../src/inputs/git-context.js');
     expect(gitAuthSecretId(contexts, { GITHUB_SERVER_URL: 'https://github.example' })).toBe(want);
   });
 });

@@ -158,16 +158,16 @@ describe.each(STYLES)('with getInput in %s style', (style) => {
   describe('secret specs', () => {
     test('secrets are read byte-exact: surrounding whitespace of a value is kept', () => {
       given({ secrets: '  tok=  padded value \t\n' });
-      expect(readSecretSpecs()).toEqual([{ id: 'tok', input: 'secrets', entry: 1, ref: '  padded value \t' }]);
+      expect(readSecretSpecs()).toEqual([{ id: 'tok', input: 'secrets', entry: 1, value: '  padded value \t' }]);
     });
 
     test('all four secret inputs are read, in order', () => {
       given({ secrets: 'a=value1', 'secret-envs': 'b=ENV_B', 'secret-files': 'c=./c.txt', 'secret-map': 'd=NPM_TOKEN', 'secrets-json': '{}' });
-      expect(readSecretSpecs().map((s) => [s.id, s.input, s.ref])).toEqual([
-        ['a', 'secrets', 'value1'],
-        ['b', 'secret-envs', 'ENV_B'],
-        ['c', 'secret-files', './c.txt'],
-        ['d', 'secret-map', 'NPM_TOKEN']
+      expect(readSecretSpecs()).toEqual([
+        { id: 'a', input: 'secrets', entry: 1, value: 'value1' },
+        { id: 'b', input: 'secret-envs', entry: 1, variable: 'ENV_B' },
+        { id: 'c', input: 'secret-files', entry: 1, path: './c.txt' },
+        { id: 'd', input: 'secret-map', entry: 1, name: 'NPM_TOKEN' }
       ]);
     });
 

@@ -9,21 +9,21 @@ const id = fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/);
 describe('parseSecrets', () => {
   test('one entry a line, value byte-exact after the first =', () => {
     expect(parseSecrets('a=x=y, "z" \nb.c-d_1= lead and trail \r\n\n  # comment\n')).toEqual([
-      { id: 'a', input: 'secrets', entry: 1, ref: 'x=y, "z" ' },
-      { id: 'b.c-d_1', input: 'secrets', entry: 2, ref: ' lead and trail ' }
+      { id: 'a', input: 'secrets', entry: 1, value: 'x=y, "z" ' },
+      { id: 'b.c-d_1', input: 'secrets', entry: 2, value: ' lead and trail ' }
     ]);
   });
 
   test('quoted entries span lines, keep trailing newlines and CRs, and unescape ""', () => {
     const [s] = parseSecrets('"key=-----BEGIN-----\r\nabc""def\n-----END-----\n"\n');
-    expect(s.ref).toBe('-----BEGIN-----\r\nabc"def\n-----END-----\n');
+    expect(s.value).toBe('-----BEGIN-----\r\nabc"def\n-----END-----\n');
   });
 
   test('any list of id/value pairs round-trips through the quoted syntax', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(id, fc.string({ unit: 'grapheme', minLength: 1 })), { maxLength: 5 }), (pairs) => {
         const text = pairs.map(([i, v]) => formatSecretsEntry(i, v)).join('\n');
-        expect(parseSecrets(text).map((s) => [s.id, s.ref])).toEqual(pairs);
+        expect(parseSecrets(text).map((s) => [s.id, s.value])).toEqual(pairs);
       })
     );
   });
@@ -31,7 +31,7 @@ describe('parseSecrets', () => {
   test('any string value round-trips, full unicode and control characters included', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 1 }), (v) => {
-        expect(parseSecrets(formatSecretsEntry('k', v))[0].ref).toBe(v);
+        expect(parseSecrets(formatSecretsEntry('k', v))[0].value).toBe(v);
       })
     );
   });
@@ -81,7 +81,7 @@ const FIXED_MESSAGES = [
 
 describe('secret-envs and secret-files', () => {
   test('secret-envs takes lines and commas', () => {
-    expect(parseSecretEnvs('a=ONE, b = TWO\nc=_3').map((s) => [s.id, s.ref, s.entry])).toEqual([
+    expect(parseSecretEnvs('a=ONE, b = TWO\nc=_3').map((s) => [s.id, s.variable, s.entry])).toEqual([
       ['a', 'ONE', 1],
       ['b', 'TWO', 2],
       ['c', '_3', 3]
@@ -91,7 +91,7 @@ describe('secret-envs and secret-files', () => {
     expect(errorOf(() => parseSecretEnvs('a=ONE\nb=1BAD')).message).toBe('input "secret-envs", entry 2: not a valid environment variable name');
   });
   test('secret-files keeps commas in paths', () => {
-    expect(parseSecretFiles('k=./a,b/c.pem').map((s) => s.ref)).toEqual(['./a,b/c.pem']);
+    expect(parseSecretFiles('k=./a,b/c.pem').map((s) => s.path)).toEqual(['./a,b/c.pem']);
   });
   test('ids are unique across the three inputs', () => {
     const specs = [...parseSecrets('x=1234'), ...parseSecretEnvs('y=A'), ...parseSecretFiles('x=/p')];
@@ -102,7 +102,7 @@ describe('secret-envs and secret-files', () => {
 describe('secret-map and secrets-json', () => {
   test('parses an allowlist like secret-envs', async () => {
     const { parseSecretMap } = await import('../../../src/inputs/secret-specs.js');
-    expect(parseSecretMap('npm=NPM_TOKEN, gh=GH_PAT').map((s) => [s.id, s.ref, s.input])).toEqual([
+    expect(parseSecretMap('npm=NPM_TOKEN, gh=GH_PAT').map((s) => [s.id, s.name, s.input])).toEqual([
       ['npm', 'NPM_TOKEN', 'secret-map'],
       ['gh', 'GH_PAT', 'secret-map']
     ]);

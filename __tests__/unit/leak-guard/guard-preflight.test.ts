@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { credentialFilesIn } from '../../../src/leak-guard/guard.js';
 import { parseDockerignore } from '../../../src/leak-guard/dockerignore.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 
 describe('guard: credential files of the build context', () => {
   test('found by name, with .dockerignore status and whether a config file holds a literal credential', () => {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { ImageScanner, MAX_DEPTH } from '../../../src/leak-guard/image-scan.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 import { ENCODINGS } from '../../support/encodings.js';
 import { makeTar } from '../../support/tar.js';
 

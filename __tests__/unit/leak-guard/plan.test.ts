@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import type { BuilderInfo } from '../../../src/docker/builder.js';
-import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/outputs.js';
+import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/output-spec.js';
 import { ActionError, InputError } from '../../../src/errors.js';
 import { parseCall } from '../../../src/inputs/call.js';
 import type { LeakCheck } from '../../../src/inputs/read.js';

@@ -43,7 +43,7 @@ import * as path from 'node:path';
 import { plausiblySecret, preflight } from '../../../src/leak-guard/preflight/index.js';
 import { buildModel } from '../../../src/leak-guard/preflight/model.js';
 import { mountsOf } from '../../../src/leak-guard/preflight/mounts.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 
 const dir = path.join(import.meta.dirname, '../../fixtures/preflight-cases');
 

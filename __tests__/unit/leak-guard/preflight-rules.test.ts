@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { plausiblySecret, preflight, type PreflightInput } from '../../../src/leak-guard/preflight/index.js';
 import { csvFields, flagWord } from '../../../src/leak-guard/preflight/mounts.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 
 const base: Omit<PreflightInput, 'dockerfile'> = {
   providedIds: [],

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { preflight, looksLikeCredential, type PreflightInput } from '../../../src/leak-guard/preflight/index.js';
 import { parseDockerignore } from '../../../src/leak-guard/dockerignore.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 
 const base: Omit<PreflightInput, 'dockerfile'> = {
   providedIds: ['tok', 'npmrc'],

@@ -1,4 +1,4 @@
-import type { Redactor } from '../../secrets/redactor.js';
+import type { Redactor } from '../../detection/redactor.js';
 
 /** `notice`: a risk handled in the same step (a credential written, used and removed in one RUN). */
 export type Severity = 'error' | 'warning' | 'notice';

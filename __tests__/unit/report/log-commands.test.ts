@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import fc from 'fast-check';
-import { Log } from '../../../src/output/log.js';
+import { Log } from '../../../src/report/log.js';
 import { runnerCommands } from '../../support/runner-commands.js';
 
 let out: string[];

@@ -6,9 +6,9 @@
  */
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import { Redactor } from '../secrets/redactor.js';
+import { Redactor } from '../detection/redactor.js';
 import type { Secret } from '../secrets/values.js';
-import { runnerMasks } from '../secrets/variants.js';
+import { runnerMasks } from '../detection/variants.js';
 import type { OutputName } from '../inputs/table.js';
 
 export type AnnotationProperties = core.AnnotationProperties;

@@ -4,7 +4,7 @@
  */
 import { Transform } from 'node:stream';
 import { SecretSearch } from './search.js';
-import type { Secret } from './values.js';
+import type { Secret } from '../secrets/values.js';
 
 export const REDACTED = '***';
 const REDACTED_BYTES = Buffer.from(REDACTED);

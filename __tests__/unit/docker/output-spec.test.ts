@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { InputError } from '../../../src/errors.js';
-import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/outputs.js';
+import { formatOutput, isFileOutput, isPush, parseOutput, type OutputSpec } from '../../../src/docker/output-spec.js';
 
 const spec = (type: string, attrs: [string, string][] = []): OutputSpec => ({ type, attrs: new Map(attrs) });
 /** A spec as plain data, for toEqual (a Map's order is part of what is compared). */

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { FragmentIndex, FRAGMENT_BYTES, type Span } from '../../../src/secrets/fragments.js';
-import { Redactor } from '../../../src/secrets/redactor.js';
+import { FragmentIndex, FRAGMENT_BYTES, type Span } from '../../../src/detection/fragments.js';
+import { Redactor } from '../../../src/detection/redactor.js';
 import { streamIn } from '../../support/stream.js';
-import { looksSecret } from '../../../src/secrets/variants.js';
-import { hexView, textView } from '../../../src/secrets/views.js';
+import { looksSecret } from '../../../src/detection/variants.js';
+import { hexView, textView } from '../../../src/detection/views.js';
 import { ENCODINGS, hexdumpC, leakedFragments, od, wrap, xxd } from '../../support/encodings.js';
 
 /** Every maximal stretch of `text` of FRAGMENT_BYTES or more that is also in `source`, found naively. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { PatternMatcher, ShortPatternScanner } from '../../../src/secrets/matcher.js';
-import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
+import { PatternMatcher, ShortPatternScanner } from '../../../src/detection/matcher.js';
+import { Redactor, StreamScrubber } from '../../../src/detection/redactor.js';
 import { streamIn } from '../../support/stream.js';
 
 /** The exact path alone: each pattern its own secret. */

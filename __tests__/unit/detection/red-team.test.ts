@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { ImageScanner } from '../../../src/leak-guard/image-scan.js';
 import { bareCrToLf } from '../../../src/docker/process.js';
-import { Redactor, StreamScrubber } from '../../../src/secrets/redactor.js';
+import { Redactor, StreamScrubber } from '../../../src/detection/redactor.js';
 import { makeTar } from '../../support/tar.js';
 
 /** 42 random-looking bytes, no structure. */

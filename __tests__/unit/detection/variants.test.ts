@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { Redactor } from '../../../src/secrets/redactor.js';
-import { base64Core, maskVariants, RUNNER_EXTRA_LINES, runnerMasks, secretForms } from '../../../src/secrets/variants.js';
+import { Redactor } from '../../../src/detection/redactor.js';
+import { base64Core, maskVariants, RUNNER_EXTRA_LINES, runnerMasks, secretForms } from '../../../src/detection/variants.js';
 
 const has = (variants: Buffer[], s: string | Buffer) => variants.some((v) => v.equals(Buffer.isBuffer(s) ? s : Buffer.from(s)));
 

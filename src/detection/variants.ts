@@ -10,7 +10,7 @@
  *   and their encodings, matched whole.
  */
 import { FRAGMENT_BYTES } from './fragments.js';
-import { MIN_SECRET_BYTES } from './values.js';
+import { MIN_SECRET_BYTES } from '../secrets/values.js';
 
 export interface SecretForms {
   sources: Buffer[];

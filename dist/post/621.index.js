@@ -1,8 +1,8 @@
-export const id = 470;
-export const ids = [470];
+export const id = 621;
+export const ids = [621];
 export const modules = {
 
-/***/ 470:
+/***/ 621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -273,7 +273,7 @@ function process_removeImageNow(id, log) {
 var core = __webpack_require__(143);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
-;// CONCATENATED MODULE: ./src/secrets/fragments.ts
+;// CONCATENATED MODULE: ./src/detection/fragments.ts
 /**
  * Finds every stretch of 16 or more bytes that a text shares with a secret's forms
  * (the value, its base64 at each alignment, its JSON and URI escapes): a secret cut,
@@ -466,7 +466,7 @@ function cumulative(lengths) {
 }
 
 
-;// CONCATENATED MODULE: ./src/secrets/matcher.ts
+;// CONCATENATED MODULE: ./src/detection/matcher.ts
 /**
  * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
  * window as long as the shortest pattern and, from a hash of the window's last four
@@ -638,7 +638,7 @@ function resolveSecrets(specs, sources) {
             return [];
         }
         checkSize(spec, value);
-        return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value }];
+        return [{ id: spec.id, input: spec.input, entry: spec.entry, value: value, ...(spec.input === 'secret-files' ? { file: spec.path } : {}) }];
     });
     if (missing.length)
         throw new MissingSecretsError(missing);
@@ -646,18 +646,21 @@ function resolveSecrets(specs, sources) {
 }
 /** The value, or undefined when the secret did not arrive (not in secrets-json, the variable unset). */
 function readValue(spec, env, context) {
-    if (spec.input === 'secrets')
-        return Buffer.from(spec.ref, 'utf8');
-    if (spec.input === 'secret-map') {
-        const v = Object.hasOwn(context, spec.ref) ? context[spec.ref] : undefined;
-        return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+    switch (spec.input) {
+        case 'secrets':
+            return Buffer.from(spec.value, 'utf8');
+        case 'secret-map': {
+            const v = Object.hasOwn(context, spec.name) ? context[spec.name] : undefined;
+            return typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+        }
+        case 'secret-envs': {
+            const v = env[spec.variable];
+            return v === undefined ? undefined : Buffer.from(v, 'utf8');
+        }
+        case 'secret-files':
+            // Relative to the working directory, as buildx itself would resolve it.
+            return readSecretFile(spec, path.resolve(spec.path));
     }
-    if (spec.input === 'secret-envs') {
-        const v = env[spec.ref];
-        return v === undefined ? undefined : Buffer.from(v, 'utf8');
-    }
-    // Relative to the working directory, as buildx itself would resolve it.
-    return readSecretFile(spec, path.resolve(spec.ref));
 }
 /** Parsed once; the caller keeps only the values secret-map names. */
 function parseSecretsJson(text) {
@@ -730,7 +733,7 @@ function tooBig(spec, size) {
     return new InputError(spec.input, `the secret is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES} bytes`, spec.entry);
 }
 
-;// CONCATENATED MODULE: ./src/secrets/variants.ts
+;// CONCATENATED MODULE: ./src/detection/variants.ts
 /**
  * The byte strings that reveal a secret when they appear in a log or an image, and what
  * to register with the runner. Pure.
@@ -990,7 +993,7 @@ function underivable(part, text) {
     return res.filter((v) => v.length >= MIN_SECRET_BYTES);
 }
 
-;// CONCATENATED MODULE: ./src/secrets/views.ts
+;// CONCATENATED MODULE: ./src/detection/views.ts
 /** Grows a typed array of positions without a JS array's per-element cost. */
 class Positions {
     data = new Int32Array(64);
@@ -1332,7 +1335,7 @@ function decodePairs(buf, t, u, out, pos) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/secrets/search.ts
+;// CONCATENATED MODULE: ./src/detection/search.ts
 /**
  * The one search for secrets in bytes, used by the log scrubber, the argv and
  * environment checks, the Dockerfile preflight and the image scan. Three paths:
@@ -1503,7 +1506,7 @@ function matchingWay(matcher) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/secrets/redactor.ts
+;// CONCATENATED MODULE: ./src/detection/redactor.ts
 /**
  * Replaces every occurrence of a secret, whole or in pieces (search.ts), with `***`,
  * in whole strings and in streams where a value may be split across any number of chunks.
@@ -1662,7 +1665,7 @@ function contextStart(buf, at) {
     return Math.max(lineStart, at - MAX_CONTEXT_BYTES, 0);
 }
 
-;// CONCATENATED MODULE: ./src/output/log.ts
+;// CONCATENATED MODULE: ./src/report/log.ts
 /**
  * The action's only way to print, annotate, set outputs and state, or fail. A Log is
  * made from the resolved secrets and registers every variant with the runner
