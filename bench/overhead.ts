@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildxPlugin } from '../src/docker/buildx-plugin.js';
 import { docker, run } from './docker.js';
 import { loadJsAction, runAsRunner, type JsAction } from './runner.js';
 import { fmt, median, timeMs } from './util.js';
@@ -20,22 +21,6 @@ import { fmt, median, timeMs } from './util.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RUNS = 11;
 
-/**
- * The buildx plugin binary, where the docker CLI looks for it on Linux (the config
- * directory's cli-plugins, then the system directories): to time the same call without the
- * CLI's dispatch (it runs `docker-buildx docker-cli-plugin-metadata` before every call).
- */
-function buildxPlugin(): string | undefined {
-  const config = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
-  const dirs = [
-    path.join(config, 'cli-plugins'),
-    '/usr/local/lib/docker/cli-plugins',
-    '/usr/local/libexec/docker/cli-plugins',
-    '/usr/lib/docker/cli-plugins',
-    '/usr/libexec/docker/cli-plugins'
-  ];
-  return dirs.map((d) => path.join(d, 'docker-buildx')).find((f) => fs.existsSync(f));
-}
 const PEER = process.env.SB_PEER_BPA;
 
 export async function benchOverhead(): Promise<Record<string, string>> {

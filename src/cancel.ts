@@ -5,9 +5,9 @@
  * (leak-guard/exports.ts) is removed, and the action exits non-zero.
  */
 import type { ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const CHILD_GRACE_MS = 3000;
 
 export interface Disposable {
@@ -35,7 +35,7 @@ export function onCancel(report: (msg: string) => void): Cancellation {
       // The exports go once the child is gone: buildx may still be writing one.
       stopChild(child, signal, () => {
         runCleanups(cleanups, report);
-        process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
+        process.exit(128 + os.constants.signals[signal]);
       });
     }
   };

@@ -12,7 +12,7 @@ import { gitAuthSecretId } from './inputs/git-context.js';
 import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
 import { Log } from './report/log.js';
-import { newReport, writeSummary, type Facts, type RunReport } from './report/summary.js';
+import { newReport, withFacts, writeSummary, type Facts, type RunReport } from './report/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { earlyParts } from './isolation/isolate.js';
 import { secretlessRun } from './inputs/secretless-run.js';
@@ -61,16 +61,6 @@ export async function run(): Promise<void> {
 function described({ inputs, secrets }: Resolved): Pick<RunReport, 'ids' | 'tags' | 'platforms' | 'builder'> {
   const b = inputs.build;
   return { ids: secrets.map((s) => s.id), tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' };
-}
-
-/** The report with a phase's facts added: its checks after those before, the vault kind once known. */
-function withFacts(report: RunReport, facts: Facts): RunReport {
-  return {
-    ...report,
-    vaultKind: facts.vaultKind ?? report.vaultKind,
-    checks: [...report.checks, ...facts.checks],
-    notScanned: [...report.notScanned, ...facts.notScanned]
-  };
 }
 
 type Resolved = Pick<Run, 'inputs' | 'secrets' | 'log'>;

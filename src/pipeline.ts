@@ -26,7 +26,7 @@ import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication
 import { Exports } from './leak-guard/exports.js';
 import { checkPublishing, publishScanned } from './leak-guard/publish.js';
 import type { Log } from './report/log.js';
-import type { Facts } from './report/summary.js';
+import { withFacts, type Facts } from './report/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
 import type { Secret } from './secrets/values.js';
 import { chooseVaultBase, defaultRunnerTemp, VAULT_MARKER_KEY, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
@@ -113,7 +113,7 @@ async function planBuildScanPublish(r: Run, base: VaultBase, work: string, expor
   exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
   // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
-  const keyed: Facts = { ...known, checks: [...known.checks, isolationCheck(isolation)] };
+  const keyed = withFacts(known, { checks: [isolationCheck(isolation)] });
   const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
   if (!plan.publish) {
     await knowing(keyed, () => failIfShared(r, built.shared));
@@ -200,7 +200,7 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: GuardPlan, files:
   const ref = typeof meta['buildx.build.ref'] === 'string' ? meta['buildx.build.ref'] : '';
   // The builder's history keeps the raw log: when the scrubber had to redact it, that record goes.
   if (result.redactions && ref) await removeRecord(ref, r.inputs.build.builder, safeRemoval, log);
-  const shared = isolation.keyed || !secrets.length ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch((): string[] => []);
+  const shared = isolation.keyed ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch((): string[] => []);
   if (evaluatesOnly(r.inputs.build)) return { outputs: checked(r, result, outputs, meta), ref, shared };
   failOn(result, r, 'build');
   annotateChecks(r, buildWarnings(meta), 'warning');
@@ -271,7 +271,7 @@ async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, bu
   const built = build.outputs;
   const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-  const scanned: Facts = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
+  const scanned = withFacts(known, { checks: [{ name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable });
   // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
   if (scan.errors) {
     if (build.ref) await log.group("Remove the blocked build's cache records", () => pruneBuildRecords(build.ref, inputs.build.builder, log));
@@ -282,7 +282,7 @@ async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, bu
   const published = await knowing(scanned, () =>
     log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images))
   );
-  return { outputs: published.outputs, facts: { ...scanned, checks: [...scanned.checks, { name: 'published = scanned', outcome: published.detail }] } };
+  return { outputs: published.outputs, facts: withFacts(scanned, { checks: [{ name: 'published = scanned', outcome: published.detail }] }) };
 }
 
 function buildFiles(work: string): BuildFiles {

@@ -15,10 +15,7 @@ const newWorkspace = trackedWorkspaces(afterAll);
 const sum = (s: string) => createHash('sha256').update(s).digest('hex');
 const DOCKERFILE = `FROM secret-build-base:latest\nRUN --mount=type=secret,id=npm,required=true echo "${sum(NPM)}  /run/secrets/npm" | sha256sum -c - && ls /run/secrets\n`;
 
-function ws(): Workspace {
-  const w = newWorkspace({ Dockerfile: DOCKERFILE });
-  return w;
-}
+const ws = (): Workspace => newWorkspace({ Dockerfile: DOCKERFILE });
 
 e2e('secrets-json with secret-map', () => {
   test('only the mapped secret is mounted; nothing else from the JSON is written, printed, registered or passed on', async () => {

@@ -10,7 +10,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   dockerReady,
   errorAnnotations,
@@ -23,6 +22,7 @@ import {
   runAction,
   trackedWorkspaces
 } from './harness.js';
+import { ROOT } from '../support/yaml.js';
 
 const e2e = dockerReady() ? describe : describe.skip;
 const registry = dockerReady() && (await registryReady());
@@ -36,7 +36,7 @@ const BASE = '127.0.0.1:5000/secret-build-base:multi';
 let own = false;
 beforeAll(() => {
   if (!registry) return;
-  const r = spawnSync('bash', [path.join(__dirname_, '../../scripts/buildkit-container.sh'), 'start'], {
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts/buildkit-container.sh'), 'start'], {
     env: { ...process.env, BUILDKIT_CONTAINER_BUILDER: OWN },
     encoding: 'utf8'
   });
@@ -47,12 +47,7 @@ afterAll(() => {
   if (own) spawnSync('docker', ['buildx', 'rm', '--force', OWN]);
 });
 const nonce = randomBytes(4).toString('hex');
-const __dirname_ = path.dirname(fileURLToPath(import.meta.url));
-const newWorkspace = trackedWorkspaces(afterAll);
-const ws = (files: Record<string, string>) => {
-  const w = newWorkspace(files);
-  return w;
-};
+const ws = trackedWorkspaces(afterAll);
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');
 /** How BuildKit reported the RUN step whose command holds `marker`: CACHED, or DONE when it ran. */
 function stepOutcome(log: string, marker: string): string {

@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   notRewritable: () => (/* binding */ notRewritable),
 /* harmony export */   withStepKeys: () => (/* binding */ withStepKeys)
 /* harmony export */ });
-/* unused harmony exports directives, syntaxDirective */
+/* unused harmony export directives */
 /* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8390);
 /* harmony import */ var _leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5418);
 /* harmony import */ var _leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(781);
@@ -39,6 +39,8 @@ const DOCKERFILE_FRONTEND = /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w
  * that is not one of BuildKit's directives (syntax, escape, check). Keys lower-cased.
  */
 const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+/** `//key=value`, then `#key=value`: the two comment forms BuildKit tries, in its order. */
+const DIRECTIVE_LINES = [/^\/\/\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/, /^#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/];
 function directives(dockerfile) {
     let text = dockerfile.replace(/^\uFEFF/, '');
     if (text.startsWith('#!'))
@@ -51,10 +53,10 @@ function directives(dockerfile) {
     catch {
         // Not JSON: comment directives.
     }
-    for (const prefix of ['//', '#']) {
+    for (const directive of DIRECTIVE_LINES) {
         const found = {};
         for (const line of text.split(/\r?\n/)) {
-            const m = new RegExp(`^${prefix}\\s*([A-Za-z][A-Za-z0-9]*)\\s*=\\s*(.*?)\\s*$`).exec(line);
+            const m = directive.exec(line);
             if (!m || !DIRECTIVES.has(m[1].toLowerCase()))
                 break;
             found[m[1].toLowerCase()] ??= m[2];
@@ -64,10 +66,6 @@ function directives(dockerfile) {
     }
     return {};
 }
-/** The frontend the Dockerfile names (`syntax`), if any. */
-function syntaxDirective(dockerfile) {
-    return directives(dockerfile).syntax;
-}
 /**
  * Why this Dockerfile cannot be keyed, or undefined when it can: another frontend, or text
  * that BuildKit and the parser used here (dockerfile-ast) may split into instructions
@@ -75,12 +73,13 @@ function syntaxDirective(dockerfile) {
  * not key, and a build beside it on the builder fails the step (pipeline.ts).
  */
 function notRewritable(dockerfile, buildArgs = {}) {
-    const syntax = buildArgs.BUILDKIT_SYNTAX ?? syntaxDirective(dockerfile);
+    const found = directives(dockerfile);
+    const syntax = buildArgs.BUILDKIT_SYNTAX ?? found.syntax;
     if (syntax !== undefined && !DOCKERFILE_FRONTEND.test(syntax))
         return `its frontend is ${syntax}, not BuildKit's Dockerfile frontend`;
     if (/\r(?!\n)|[\f\v]/.test(dockerfile))
         return 'it holds a carriage return that does not end a line, a form feed or a vertical tab';
-    const escape = directives(dockerfile).escape ?? '\\';
+    const escape = found.escape ?? '\\';
     if (escape !== dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(dockerfile).getEscapeCharacter())
         return 'its escape directive is read differently by BuildKit and by the parser here';
     return undefined;
@@ -110,7 +109,7 @@ function mountedSecrets(m, raw, input) {
 function keyedSteps(input) {
     const starts = lineStarts(input.dockerfile);
     const model = (0,_leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__/* .buildModel */ .yK)(input.dockerfile, input.buildArgs, input.target);
-    const escape = dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.DockerfileParser.parse(input.dockerfile).getEscapeCharacter();
+    const { escape } = model;
     const steps = [];
     for (const s of model.steps.filter((x) => x.ins instanceof dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__.Run)) {
         const flags = s.ins.getFlags().filter((f) => f.getName() === 'mount');
@@ -190,7 +189,8 @@ function withStepKeys(dockerfile, steps, parts) {
 const AUTOMATIC_ARGS = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$/;
 const lineOf = (ins) => ins.getRange().start.line + 1;
 function buildModel(dockerfile, buildArgs, target) {
-    const instructions = dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.DockerfileParser.parse(dockerfile).getInstructions();
+    const parsed = dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.DockerfileParser.parse(dockerfile);
+    const instructions = parsed.getInstructions();
     const meta = new Map();
     const stages = [];
     const steps = [];
@@ -252,7 +252,7 @@ function buildModel(dockerfile, buildArgs, target) {
     }
     const wanted = target?.toLowerCase();
     const final = wanted ? (stages.find((s) => s.name === wanted) ?? stages.at(-1)) : stages.at(-1);
-    return { instructions, meta: metaArgs, stages, steps, final };
+    return { instructions, escape: parsed.getEscapeCharacter(), meta: metaArgs, stages, steps, final };
 }
 /** `ARG a b=2 c`: every name (dockerfile-ast 0.7 reads only the first of several). */
 function argDecls(ins) {

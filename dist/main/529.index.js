@@ -1795,7 +1795,8 @@ function mergeByCause(findings) {
 const AUTOMATIC_ARGS = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$/;
 const lineOf = (ins) => ins.getRange().start.line + 1;
 function buildModel(dockerfile, buildArgs, target) {
-    const instructions = dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.DockerfileParser.parse(dockerfile).getInstructions();
+    const parsed = dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__.DockerfileParser.parse(dockerfile);
+    const instructions = parsed.getInstructions();
     const meta = new Map();
     const stages = [];
     const steps = [];
@@ -1857,7 +1858,7 @@ function buildModel(dockerfile, buildArgs, target) {
     }
     const wanted = target?.toLowerCase();
     const final = wanted ? (stages.find((s) => s.name === wanted) ?? stages.at(-1)) : stages.at(-1);
-    return { instructions, meta: metaArgs, stages, steps, final };
+    return { instructions, escape: parsed.getEscapeCharacter(), meta: metaArgs, stages, steps, final };
 }
 /** `ARG a b=2 c`: every name (dockerfile-ast 0.7 reads only the first of several). */
 function argDecls(ins) {

@@ -1532,9 +1532,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/cancel.ts
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const CHILD_GRACE_MS = 3000;
 function onCancel(report) {
     let child;
@@ -1549,7 +1551,7 @@ function onCancel(report) {
             // The exports go once the child is gone: buildx may still be writing one.
             stopChild(child, signal, () => {
                 runCleanups(cleanups, report);
-                process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
+                process.exit(128 + external_node_os_namespaceObject.constants.signals[signal]);
             });
         }
     };
@@ -6351,8 +6353,6 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 /**
  * The buildx the docker CLI would run, run directly. `docker buildx …` first runs
@@ -6418,6 +6418,7 @@ function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
+
 
 
 
@@ -6581,10 +6582,9 @@ async function process_capture(args, log, program = 'docker') {
     child.stderr.on('data', (b) => err.push(b));
     const { code, signal } = await exitOf(child, program);
     const text = (bs) => log.scrub(Buffer.concat(bs).toString('utf8'));
-    return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
+    // Killed by a signal: the shell's exit code for it.
+    return { code: code ?? 128 + (signal ? external_node_os_namespaceObject.constants.signals[signal] : 0), stdout: text(out), stderr: text(err) };
 }
-/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
-const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
  * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
@@ -7034,6 +7034,15 @@ class log_Log {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+/** `base` with more facts: their checks and unscanned results after its own, the vault kind once known. Pure. */
+function withFacts(base, more) {
+    return {
+        ...base,
+        vaultKind: more.vaultKind ?? base.vaultKind,
+        checks: [...base.checks, ...(more.checks ?? [])],
+        notScanned: [...base.notScanned, ...(more.notScanned ?? [])]
+    };
+}
 function newReport() {
     return { result: 'failure', ids: [], tags: [], platforms: [], builder: 'default', durationMs: 0, checks: [], notScanned: [] };
 }
@@ -7194,60 +7203,6 @@ function sharedBuilder(driver, env = process.env) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/docker/build-cache.ts
-
-/** `2026-12-06 15:19:27.677112027 +0000 UTC` (Go's time format, as du prints it) as epoch ms; NaN when it is not that. */
-function goTime(text) {
-    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/.exec(text);
-    if (!m)
-        return NaN;
-    return Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4]}:${m[5]}`);
-}
-/** The ids of the records created within [start, end] (ms), from `buildx du --format json`. Pure. */
-function recordsWithin(duJson, start, end) {
-    return duJson
-        .split('\n')
-        .filter((l) => l.trim().startsWith('{'))
-        .flatMap((l) => {
-        try {
-            return [JSON.parse(l)];
-        }
-        catch {
-            return [];
-        }
-    })
-        .filter((r) => r.ID && /^[a-z0-9]+$/.test(r.ID) && goTime(r.CreatedAt ?? '') >= start && goTime(r.CreatedAt ?? '') <= end)
-        .map((r) => r.ID);
-}
-/** Removes the cache records our build (ref) made; says how many, or why it could not. */
-async function pruneBuildRecords(ref, builder, log) {
-    const on = builder ? ['--builder', builder] : [];
-    const id = ref.split('/').pop();
-    const fail = (why) => log.warning(`the blocked build's records stay in the builder's cache (${why}): a later build may reuse its leaky layer; run "docker buildx prune" on the builder`);
-    const record = await process_capture(['buildx', 'history', 'inspect', ...on, id, '--format', 'json'], log);
-    let times = {};
-    try {
-        times = JSON.parse(record.stdout);
-    }
-    catch {
-        return fail('its build record could not be read');
-    }
-    const [start, end] = [Date.parse(times.StartedAt ?? ''), Date.parse(times.CompletedAt ?? '')];
-    if (!Number.isFinite(start) || !Number.isFinite(end))
-        return fail('its build record has no times');
-    const du = await process_capture(['buildx', 'du', ...on, '--format', 'json'], log);
-    if (du.code !== 0)
-        return fail('buildx du failed');
-    // A second either side: the context's transfer may be recorded as the build starts.
-    const ids = recordsWithin(du.stdout, start - 1000, end + 1000);
-    if (!ids.length)
-        return log.info("the blocked build left no record in the builder's cache");
-    const pruned = await process_capture(['buildx', 'prune', ...on, '--force', '--all', '--filter', `id~=^(${ids.join('|')})$`], log);
-    if (pruned.code !== 0)
-        return fail('buildx prune failed');
-    log.info(`removed the ${ids.length} record(s) the blocked build made in the builder's cache: no later build reuses them`);
-}
-
 ;// CONCATENATED MODULE: ./src/docker/history.ts
 
 /** Records whose time overlaps ours (one still running counts as running until now). Pure. */
@@ -7271,9 +7226,9 @@ async function concurrentBuilds(ref, builder, log) {
     const r = await process_capture(['buildx', 'history', 'ls', '--format', 'json', ...(builder ? ['--builder', builder] : [])], log);
     return r.code === 0 ? concurrentNames(r.stdout, ref) : [];
 }
-/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
-function concurrentNames(historyJson, ref, now = Date.now()) {
-    const records = historyJson
+/** The objects of buildx's `--format json` output, one a line; lines that are not one are skipped. Pure. */
+function jsonLines(text) {
+    return text
         .split('\n')
         .filter((l) => l.trim().startsWith('{'))
         .flatMap((l) => {
@@ -7284,9 +7239,12 @@ function concurrentNames(historyJson, ref, now = Date.now()) {
             return [];
         }
     });
-    // The ref is builder/node/id; history lists the id part of it.
-    const id = ref.split('/').pop();
-    const others = overlapping(records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })), id, now);
+}
+/** The id part of buildx's ref of a build (builder/node/id): what history and its commands name it by. */
+const recordId = (ref) => ref.split('/').pop();
+/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
+function concurrentNames(historyJson, ref, now = Date.now()) {
+    const others = overlapping(jsonLines(historyJson).map((x) => ({ ...x, ref: x.ref && recordId(x.ref) })), recordId(ref), now);
     // A build that has just started has an empty name: its id names it then.
     return others.map((x) => x.name || x.ref || 'a build');
 }
@@ -7299,7 +7257,7 @@ function concurrentNames(historyJson, ref, now = Date.now()) {
  * A failure is a warning naming the record.
  */
 async function removeRecord(ref, builder, safe, log) {
-    const id = ref.split('/').pop();
+    const id = recordId(ref);
     const what = `the build printed a secret (redacted in this log), and its record ${id} in the builder's history keeps the raw log`;
     const by = `run "docker buildx history rm ${builder ? `--builder ${builder} ` : ''}${id}"`;
     if (!safe) {
@@ -7312,6 +7270,52 @@ async function removeRecord(ref, builder, safe, log) {
         log.info(`${what}: removed`);
     else
         log.warning(`${what}, and it could not be removed: ${by} (${r.stderr.trim().split('\n').pop() ?? ''})`);
+}
+
+;// CONCATENATED MODULE: ./src/docker/build-cache.ts
+
+
+/** `2026-12-06 15:19:27.677112027 +0000 UTC` (Go's time format, as du prints it) as epoch ms; NaN when it is not that. */
+function goTime(text) {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)/.exec(text);
+    if (!m)
+        return NaN;
+    return Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4]}:${m[5]}`);
+}
+/** The ids of the records created within [start, end] (ms), from `buildx du --format json`. Pure. */
+function recordsWithin(duJson, start, end) {
+    return jsonLines(duJson).flatMap((r) => {
+        const created = goTime(r.CreatedAt ?? '');
+        return r.ID && /^[a-z0-9]+$/.test(r.ID) && created >= start && created <= end ? [r.ID] : [];
+    });
+}
+/** Removes the cache records our build (ref) made; says how many, or why it could not. */
+async function pruneBuildRecords(ref, builder, log) {
+    const on = builder ? ['--builder', builder] : [];
+    const id = recordId(ref);
+    const fail = (why) => log.warning(`the blocked build's records stay in the builder's cache (${why}): a later build may reuse its leaky layer; run "docker buildx prune" on the builder`);
+    const record = await process_capture(['buildx', 'history', 'inspect', ...on, id, '--format', 'json'], log);
+    let times = {};
+    try {
+        times = JSON.parse(record.stdout);
+    }
+    catch {
+        return fail('its build record could not be read');
+    }
+    const [start, end] = [Date.parse(times.StartedAt ?? ''), Date.parse(times.CompletedAt ?? '')];
+    if (!Number.isFinite(start) || !Number.isFinite(end))
+        return fail('its build record has no times');
+    const du = await process_capture(['buildx', 'du', ...on, '--format', 'json'], log);
+    if (du.code !== 0)
+        return fail('buildx du failed');
+    // A second either side: the context's transfer may be recorded as the build starts.
+    const ids = recordsWithin(du.stdout, start - 1000, end + 1000);
+    if (!ids.length)
+        return log.info("the blocked build left no record in the builder's cache");
+    const pruned = await process_capture(['buildx', 'prune', ...on, '--force', '--all', '--filter', `id~=^(${ids.join('|')})$`], log);
+    if (pruned.code !== 0)
+        return fail('buildx prune failed');
+    log.info(`removed the ${ids.length} record(s) the blocked build made in the builder's cache: no later build reuses them`);
 }
 
 // EXTERNAL MODULE: ./src/isolation/step-keys.ts
@@ -7774,7 +7778,7 @@ async function removeUntaggedImage(id) {
  * the config names it as the helper of each registry pushed to. No credential is copied.
  */
 function dockerAuth(work, refs) {
-    const file = external_node_path_.join(process.env.DOCKER_CONFIG || external_node_path_.join(external_node_os_namespaceObject.homedir(), '.docker'), 'config.json');
+    const file = external_node_path_.join(dockerConfigDir(), 'config.json');
     let config;
     try {
         config = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
@@ -8236,6 +8240,7 @@ async function withMountedSecrets(secrets, base, hooks, fn) {
 
 
 
+
 /** The leak guard's mode for this run: with nothing secret to find, it has nothing to verify (one build). */
 function guardMode(inputs, secrets) {
     return inputs.leakCheck !== 'off' && secrets.length > 0 ? inputs.leakCheck : 'off';
@@ -8301,7 +8306,7 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
-    const keyed = { ...known, checks: [...known.checks, isolationCheck(isolation)] };
+    const keyed = withFacts(known, { checks: [isolationCheck(isolation)] });
     const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
     if (!plan.publish) {
         await knowing(keyed, () => failIfShared(r, built.shared));
@@ -8380,7 +8385,7 @@ async function buildWithSecrets(r, base, plan, files, isolation, safeRemoval) {
     // The builder's history keeps the raw log: when the scrubber had to redact it, that record goes.
     if (result.redactions && ref)
         await removeRecord(ref, r.inputs.build.builder, safeRemoval, log);
-    const shared = isolation.keyed || !secrets.length ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch(() => []);
+    const shared = isolation.keyed ? Promise.resolve([]) : concurrentBuilds(ref, r.inputs.build.builder, log).catch(() => []);
     if (evaluatesOnly(r.inputs.build))
         return { outputs: checked(r, result, outputs, meta), ref, shared };
     failOn(result, r, 'build');
@@ -8447,7 +8452,7 @@ async function scanThenPublish(r, plan, publish, build, work, known) {
     const built = build.outputs;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-    const scanned = { ...known, checks: [...known.checks, { name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable };
+    const scanned = withFacts(known, { checks: [{ name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable });
     // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
         if (build.ref)
@@ -8457,7 +8462,7 @@ async function scanThenPublish(r, plan, publish, build, work, known) {
     }
     await knowing(scanned, () => failIfShared(r, build.shared));
     const published = await knowing(scanned, () => log.group('Publish the scanned result', () => publishScanned({ log, work, onSpawn: (c) => r.cancel.setChild(c) }, publish, built, scan.images)));
-    return { outputs: published.outputs, facts: { ...scanned, checks: [...scanned.checks, { name: 'published = scanned', outcome: published.detail }] } };
+    return { outputs: published.outputs, facts: withFacts(scanned, { checks: [{ name: 'published = scanned', outcome: published.detail }] }) };
 }
 function buildFiles(work) {
     return { iidFile: external_node_path_.join(work, 'iid'), metadataFile: external_node_path_.join(work, 'metadata.json') };
@@ -8564,15 +8569,6 @@ async function main_run() {
 function described({ inputs, secrets }) {
     const b = inputs.build;
     return { ids: secrets.map((s) => s.id), tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' };
-}
-/** The report with a phase's facts added: its checks after those before, the vault kind once known. */
-function withFacts(report, facts) {
-    return {
-        ...report,
-        vaultKind: facts.vaultKind ?? report.vaultKind,
-        checks: [...report.checks, ...facts.checks],
-        notScanned: [...report.notScanned, ...facts.notScanned]
-    };
 }
 /** Inputs and secret values, and the Log made from them: from here on every secret is masked. Or why the build is skipped. */
 function resolve() {

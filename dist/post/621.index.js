@@ -20,14 +20,14 @@ var external_node_fs_ = __webpack_require__(24);
 var external_node_path_ = __webpack_require__(760);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(421);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(161);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(75);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(466);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(916);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(161);
 ;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 /**
  * The buildx the docker CLI would run, run directly. `docker buildx …` first runs
@@ -93,6 +93,7 @@ function dockerCommand(args, env = process.env, systemDirs = SYSTEM_DIRS) {
  * inputs (INPUT_* holds the `secrets` input) or any variable whose value carries a
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
+
 
 
 
@@ -256,10 +257,9 @@ async function capture(args, log, program = 'docker') {
     child.stderr.on('data', (b) => err.push(b));
     const { code, signal } = await exitOf(child, program);
     const text = (bs) => log.scrub(Buffer.concat(bs).toString('utf8'));
-    return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
+    // Killed by a signal: the shell's exit code for it.
+    return { code: code ?? 128 + (signal ? external_node_os_.constants.signals[signal] : 0), stdout: text(out), stderr: text(err) };
 }
-/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
-const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
  * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.

@@ -8,6 +8,7 @@
  * use are never pruned.
  */
 import type { Log } from '../report/log.js';
+import { jsonLines, recordId } from './history.js';
 import { capture } from './process.js';
 
 interface DuRecord {
@@ -24,24 +25,16 @@ export function goTime(text: string): number {
 
 /** The ids of the records created within [start, end] (ms), from `buildx du --format json`. Pure. */
 export function recordsWithin(duJson: string, start: number, end: number): string[] {
-  return duJson
-    .split('\n')
-    .filter((l) => l.trim().startsWith('{'))
-    .flatMap((l): DuRecord[] => {
-      try {
-        return [JSON.parse(l) as DuRecord];
-      } catch {
-        return [];
-      }
-    })
-    .filter((r) => r.ID && /^[a-z0-9]+$/.test(r.ID) && goTime(r.CreatedAt ?? '') >= start && goTime(r.CreatedAt ?? '') <= end)
-    .map((r) => r.ID!);
+  return jsonLines<DuRecord>(duJson).flatMap((r) => {
+    const created = goTime(r.CreatedAt ?? '');
+    return r.ID && /^[a-z0-9]+$/.test(r.ID) && created >= start && created <= end ? [r.ID] : [];
+  });
 }
 
 /** Removes the cache records our build (ref) made; says how many, or why it could not. */
 export async function pruneBuildRecords(ref: string, builder: string, log: Log): Promise<void> {
   const on = builder ? ['--builder', builder] : [];
-  const id = ref.split('/').pop()!;
+  const id = recordId(ref);
   const fail = (why: string) =>
     log.warning(
       `the blocked build's records stay in the builder's cache (${why}): a later build may reuse its leaky layer; run "docker buildx prune" on the builder`

@@ -35,23 +35,28 @@ export async function concurrentBuilds(ref: string, builder: string, log: Log): 
   return r.code === 0 ? concurrentNames(r.stdout, ref) : [];
 }
 
-/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
-export function concurrentNames(historyJson: string, ref: string, now = Date.now()): string[] {
-  const records = historyJson
+/** The objects of buildx's `--format json` output, one a line; lines that are not one are skipped. Pure. */
+export function jsonLines<T>(text: string): T[] {
+  return text
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
-    .flatMap((l): Record[] => {
+    .flatMap((l): T[] => {
       try {
-        return [JSON.parse(l) as Record];
+        return [JSON.parse(l) as T];
       } catch {
         return [];
       }
     });
-  // The ref is builder/node/id; history lists the id part of it.
-  const id = ref.split('/').pop()!;
+}
+
+/** The id part of buildx's ref of a build (builder/node/id): what history and its commands name it by. */
+export const recordId = (ref: string): string => ref.split('/').pop()!;
+
+/** From `buildx history ls --format json` (a record a line): the builds that overlapped ours, by name. Pure. */
+export function concurrentNames(historyJson: string, ref: string, now = Date.now()): string[] {
   const others = overlapping(
-    records.map((x) => ({ ...x, ref: x.ref?.split('/').pop() })),
-    id,
+    jsonLines<Record>(historyJson).map((x) => ({ ...x, ref: x.ref && recordId(x.ref) })),
+    recordId(ref),
     now
   );
   // A build that has just started has an empty name: its id names it then.
@@ -67,7 +72,7 @@ export function concurrentNames(historyJson: string, ref: string, now = Date.now
  * A failure is a warning naming the record.
  */
 export async function removeRecord(ref: string, builder: string, safe: boolean, log: Log): Promise<void> {
-  const id = ref.split('/').pop()!;
+  const id = recordId(ref);
   const what = `the build printed a secret (redacted in this log), and its record ${id} in the builder's history keeps the raw log`;
   const by = `run "docker buildx history rm ${builder ? `--builder ${builder} ` : ''}${id}"`;
   if (!safe) {

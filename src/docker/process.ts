@@ -5,6 +5,7 @@
  * secret. Output the action prints passes the scrubber inside a stop-commands fence.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ActionError } from '../errors.js';
@@ -204,11 +205,9 @@ export async function capture(args: string[], log: Log, program: Program = 'dock
   child.stderr.on('data', (b: Buffer) => err.push(b));
   const { code, signal } = await exitOf(child, program);
   const text = (bs: Buffer[]) => log.scrub(Buffer.concat(bs).toString('utf8'));
-  return { code: code ?? 128 + (signal ? (SIGNAL_CODES[signal] ?? 9) : 0), stdout: text(out), stderr: text(err) };
+  // Killed by a signal: the shell's exit code for it.
+  return { code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout: text(out), stderr: text(err) };
 }
-
-/** Shell-style exit codes for a child killed by a signal (the ones the action's children meet). */
-const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a

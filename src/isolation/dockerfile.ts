@@ -43,6 +43,8 @@ const DOCKERFILE_FRONTEND = /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w
  * that is not one of BuildKit's directives (syntax, escape, check). Keys lower-cased.
  */
 const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+/** `//key=value`, then `#key=value`: the two comment forms BuildKit tries, in its order. */
+const DIRECTIVE_LINES = [/^\/\/\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/, /^#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/];
 
 export function directives(dockerfile: string): Record<string, string> {
   let text = dockerfile.replace(/^\uFEFF/, '');
@@ -54,21 +56,16 @@ export function directives(dockerfile: string): Record<string, string> {
   } catch {
     // Not JSON: comment directives.
   }
-  for (const prefix of ['//', '#']) {
+  for (const directive of DIRECTIVE_LINES) {
     const found: Record<string, string> = {};
     for (const line of text.split(/\r?\n/)) {
-      const m = new RegExp(`^${prefix}\\s*([A-Za-z][A-Za-z0-9]*)\\s*=\\s*(.*?)\\s*$`).exec(line);
+      const m = directive.exec(line);
       if (!m || !DIRECTIVES.has(m[1].toLowerCase())) break;
       found[m[1].toLowerCase()] ??= m[2];
     }
     if (Object.keys(found).length) return found;
   }
   return {};
-}
-
-/** The frontend the Dockerfile names (`syntax`), if any. */
-export function syntaxDirective(dockerfile: string): string | undefined {
-  return directives(dockerfile).syntax;
 }
 
 /**
@@ -78,10 +75,11 @@ export function syntaxDirective(dockerfile: string): string | undefined {
  * not key, and a build beside it on the builder fails the step (pipeline.ts).
  */
 export function notRewritable(dockerfile: string, buildArgs: Record<string, string> = {}): string | undefined {
-  const syntax = buildArgs.BUILDKIT_SYNTAX ?? syntaxDirective(dockerfile);
+  const found = directives(dockerfile);
+  const syntax = buildArgs.BUILDKIT_SYNTAX ?? found.syntax;
   if (syntax !== undefined && !DOCKERFILE_FRONTEND.test(syntax)) return `its frontend is ${syntax}, not BuildKit's Dockerfile frontend`;
   if (/\r(?!\n)|[\f\v]/.test(dockerfile)) return 'it holds a carriage return that does not end a line, a form feed or a vertical tab';
-  const escape = directives(dockerfile).escape ?? '\\';
+  const escape = found.escape ?? '\\';
   if (escape !== DockerfileParser.parse(dockerfile).getEscapeCharacter()) return 'its escape directive is read differently by BuildKit and by the parser here';
   return undefined;
 }
@@ -110,7 +108,7 @@ function mountedSecrets(m: MountUse, raw: string, input: IsolationInput): string
 export function keyedSteps(input: IsolationInput): KeyedStep[] | { reason: string } {
   const starts = lineStarts(input.dockerfile);
   const model = buildModel(input.dockerfile, input.buildArgs, input.target);
-  const escape = DockerfileParser.parse(input.dockerfile).getEscapeCharacter();
+  const { escape } = model;
   const steps: KeyedStep[] = [];
   for (const s of model.steps.filter((x) => x.ins instanceof Run)) {
     const flags = (s.ins as Run).getFlags().filter((f) => f.getName() === 'mount');

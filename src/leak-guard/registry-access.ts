@@ -5,8 +5,8 @@
  * skopeo does, from the docker config, and only says whether it was accepted.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { dockerConfigDir } from '../docker/buildx-plugin.js';
 import { capture } from '../docker/process.js';
 import { isLoopback, registryOf } from '../docker/reference.js';
 import { ActionError } from '../errors.js';
@@ -25,7 +25,7 @@ interface DockerConfig {
  * the config names it as the helper of each registry pushed to. No credential is copied.
  */
 export function dockerAuth(work: string, refs: string[]): string[] {
-  const file = path.join(process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'config.json');
+  const file = path.join(dockerConfigDir(), 'config.json');
   let config: DockerConfig;
   try {
     config = JSON.parse(fs.readFileSync(file, 'utf8')) as DockerConfig;

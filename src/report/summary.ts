@@ -14,6 +14,16 @@ export interface Facts {
   notScanned: string[];
 }
 
+/** `base` with more facts: their checks and unscanned results after its own, the vault kind once known. Pure. */
+export function withFacts<T extends Facts>(base: T, more: Partial<Facts>): T {
+  return {
+    ...base,
+    vaultKind: more.vaultKind ?? base.vaultKind,
+    checks: [...base.checks, ...(more.checks ?? [])],
+    notScanned: [...base.notScanned, ...(more.notScanned ?? [])]
+  };
+}
+
 export interface RunReport extends Facts {
   result: 'success' | 'failure' | 'skipped';
   ids: string[];

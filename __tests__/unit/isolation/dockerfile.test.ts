@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Run } from 'dockerfile-ast';
-import { keyedSteps, notRewritable, syntaxDirective, withStepKeys, type KeyedStep } from '../../../src/isolation/dockerfile.js';
+import { directives, keyedSteps, notRewritable, withStepKeys, type KeyedStep } from '../../../src/isolation/dockerfile.js';
 import { buildName, isolate } from '../../../src/isolation/isolate.js';
 import { KEY_PREFIX, saltOf, secretParts, stepKey } from '../../../src/isolation/step-keys.js';
 import { buildModel } from '../../../src/leak-guard/preflight/model.js';
@@ -139,7 +139,7 @@ describe('the frontend', () => {
 
   test('BUILDKIT_SYNTAX in build-args names the frontend as the directive does, and wins over it', () => {
     expect(notRewritable('# syntax=docker/dockerfile:1\nFROM x', { BUILDKIT_SYNTAX: 'acme/x' })).toMatch(/acme\/x/);
-    expect(syntaxDirective('# check=skip=all\n# syntax=docker/dockerfile:1\nFROM x')).toBe('docker/dockerfile:1');
+    expect(directives('# check=skip=all\n# syntax=docker/dockerfile:1\nFROM x').syntax).toBe('docker/dockerfile:1');
   });
 });
 

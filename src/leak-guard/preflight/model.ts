@@ -33,6 +33,8 @@ export interface Step {
 export interface Model {
   /** Every instruction, the ARGs before the first FROM included. */
   instructions: Instruction[];
+  /** The escape character the parser read (`# escape=`, else a backslash). */
+  escape: string;
   /** The ARGs before the first FROM. */
   meta: Instruction[];
   stages: Stage[];
@@ -46,7 +48,8 @@ const AUTOMATIC_ARGS = /^(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)$/;
 export const lineOf = (ins: Instruction) => ins.getRange().start.line + 1;
 
 export function buildModel(dockerfile: string, buildArgs: Record<string, string> | undefined, target?: string): Model {
-  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
+  const parsed = DockerfileParser.parse(dockerfile);
+  const instructions = parsed.getInstructions();
   const meta: Vars = new Map();
   const stages: Stage[] = [];
   const steps: Step[] = [];
@@ -103,7 +106,7 @@ export function buildModel(dockerfile: string, buildArgs: Record<string, string>
   }
   const wanted = target?.toLowerCase();
   const final = wanted ? (stages.find((s) => s.name === wanted) ?? stages.at(-1)) : stages.at(-1);
-  return { instructions, meta: metaArgs, stages, steps, final };
+  return { instructions, escape: parsed.getEscapeCharacter(), meta: metaArgs, stages, steps, final };
 }
 
 interface StageState {
