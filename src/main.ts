@@ -128,11 +128,12 @@ async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation)
             providedSshIds: sshIds(inputs),
             secrets,
             buildArgs: b['build-args'],
-            target: b.target
+            target: b.target,
+            ignoreRules: inputs.preflightIgnore
           },
           log
         )
-      : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [] })
+      : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [], findings: [] })
   );
   const facts: Facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
   if (pre.errors)

@@ -22,6 +22,12 @@ const BAD_INPUTS: [string, Record<string, string>, Record<string, string>, RegEx
   ['no = sign', { secrets: `${SECRET}` }, {}, /input "secrets", entry 1: expected id=value/],
   ['unquoted multi-line value', { secrets: `pem=-----BEGIN-----\n${SECRET}\n-----END-----` }, {}, /input "secrets", entry 2: expected id=value/],
   ['unterminated quote', { secrets: `"a=${SECRET}` }, {}, /input "secrets", entry 1: quoted entry has no closing/],
+  [
+    'a preflight rule that does not exist (a typo would silence nothing)',
+    { secrets: `a=${SECRET}`, 'preflight-ignore': 'credential-name\nno-such-rule' },
+    {},
+    /input "preflight-ignore", entry 2: "no-such-rule" is not a preflight rule \(the rules: secret-not-given, /
+  ],
   ['missing env var', { 'secret-envs': 'a=SB_NOT_SET_ANYWHERE' }, {}, /no value for secret "a" \(input "secret-envs", entry 1, variable unset or empty\)/],
   ['empty env var', { 'secret-envs': 'a=SB_EMPTY' }, { SB_EMPTY: '' }, /no value for secret "a" \(input "secret-envs", entry 1, variable unset or empty\)/],
   ['invalid env name', { 'secret-envs': 'a=1X' }, {}, /input "secret-envs", entry 1: not a valid environment variable name/],

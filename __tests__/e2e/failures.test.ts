@@ -96,7 +96,7 @@ e2e('the ten most common failures', () => {
   test('7. a required secret that was not given: the preflight names it, its line, and the ids given', async () => {
     const run = await fail({ Dockerfile: `${BASE}\nRUN --mount=type=secret,id=npm,required=true true\n${USES_TOK}\n` }, {});
     expect(errorAnnotations(run)[0]).toMatch(
-      /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm" but the action was not given it \(given: tok\)/
+      /^::error title=secret-build leak guard \(secret-not-given\),file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm" but the action was not given it \(given: tok\)/
     );
     expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
   });
@@ -107,7 +107,7 @@ e2e('the ten most common failures', () => {
       /file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm_token" but the action was not given it \(given: npmtoken\)/
     );
     expect(run.main.stdout).toMatch(
-      /::warning title=secret-build leak guard,file=Dockerfile::leak guard: secret "npmtoken" is given but no RUN --mount=type=secret uses it/
+      /::warning title=secret-build leak guard \(secret-unused\),file=Dockerfile::leak guard: secret "npmtoken" is given but no RUN --mount=type=secret uses it/
     );
   });
 

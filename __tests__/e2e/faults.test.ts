@@ -56,7 +56,7 @@ e2e('failing builds', () => {
     const run = await runAction(w, { secrets: `tok=${SECRET}` });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(
-      /::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm_token" but the action was not given it \(given: tok\)/
+      /::error title=secret-build leak guard \(secret-not-given\),file=Dockerfile,line=2::leak guard: the Dockerfile mounts secret "npm_token" but the action was not given it \(given: tok\)/
     );
     expect(run.children).toEqual([]);
     expect(leftovers(w.runtimeDir)).toEqual([]);

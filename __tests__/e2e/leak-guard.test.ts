@@ -25,9 +25,22 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
   test('secret echoed into a file: the preflight stops the build before it runs', async () => {
     const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt\n${USE_OTHER}`);
     expect(errors(run)[0]).toMatch(
-      /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/leaked\.txt/
+      /^::error title=secret-build leak guard \(secret-written\),file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/leaked\.txt/
     );
     expect(run.children.filter((c) => c.argv[1] === 'build')).toEqual([]);
+    expect(run.main.code).toBe(1);
+  });
+
+  test('a preflight rule silenced by a comment: listed as ignored, and the scan still stops what it let through', async () => {
+    const { run } = await build(`# secret-build:ignore=secret-written\nRUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt\n${USE_OTHER}`);
+    expect(run.main.stdout).not.toMatch(/::error title=secret-build leak guard \(secret-written\)/);
+    expect(run.main.stdout).toMatch(/leak guard: ignored \(secret-written, by a comment\): line 3: RUN writes the mounted secret "tok" into \/leaked\.txt/);
+    expect(run.summary).toMatch(/preflight: 0 errors, 0 warnings, 1 ignored \(secret-written\)/);
+    // The build ran, and the scan found the secret: nothing published, the step failed.
+    expect(run.children.filter((c) => c.argv[1] === 'build')).toHaveLength(1);
+    expect(errors(run).join('\n')).toMatch(
+      /::error title=secret-build leak guard \(image scan\)::leak guard: secret "tok" found in the built image: .*leaked\.txt/
+    );
     expect(run.main.code).toBe(1);
   });
 
@@ -70,7 +83,7 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     const warned = await build(`ENV API_TOKEN=${TOK}\nRUN --mount=type=secret,id=tok true\n${USE_OTHER}`, { 'leak-check': 'warn' });
     expect(warned.run.main.code).toBe(0);
     expect(warned.run.main.stdout).toMatch(
-      /::warning title=secret-build leak guard::leak guard: secret "tok" found in the built image: (blobs\/sha256\/)?[0-9a-f]{64}(\.json)?, /
+      /::warning title=secret-build leak guard \(image scan\)::leak guard: secret "tok" found in the built image: (blobs\/sha256\/)?[0-9a-f]{64}(\.json)?, /
     );
   });
 

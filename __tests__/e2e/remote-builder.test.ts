@@ -99,7 +99,7 @@ e2e(`a remote BuildKit (buildx builder ${BUILDER})`, () => {
     expect(run.main.code).toBe(1);
     expect(errors(run)).toEqual([
       expect.stringMatching(
-        /^::error title=secret-build leak guard,file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/cache\/tok.*on a cache mount.*; this builder is shared \(the remote driver\): every job that builds on it can read that cache$/
+        /^::error title=secret-build leak guard \(secret-written\),file=Dockerfile,line=2::leak guard: RUN writes the mounted secret "tok" into \/cache\/tok.*on a cache mount.*; this builder is shared \(the remote driver\): every job that builds on it can read that cache$/
       ),
       '::error::leak guard: 1 secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built'
     ]);

@@ -167,6 +167,7 @@ function withStepKeys(dockerfile, steps, parts) {
 /* harmony export */   CO: () => (/* binding */ reachesFinal),
 /* harmony export */   Hp: () => (/* binding */ copyArgs),
 /* harmony export */   ZR: () => (/* binding */ inFinalChain),
+/* harmony export */   _n: () => (/* binding */ unquote),
 /* harmony export */   _x: () => (/* binding */ copyFromStage),
 /* harmony export */   c7: () => (/* binding */ copyFrom),
 /* harmony export */   cA: () => (/* binding */ lineOf),
@@ -174,7 +175,7 @@ function withStepKeys(dockerfile, steps, parts) {
 /* harmony export */   iy: () => (/* binding */ argDecls),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports unquote, covers */
+/* unused harmony export covers */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);

@@ -1523,6 +1523,42 @@ function nameWords(name) {
 
 /***/ }),
 
+/***/ 1360:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iu: () => (/* binding */ RULE_IDS),
+/* harmony export */   KX: () => (/* binding */ isRuleId),
+/* harmony export */   gd: () => (/* binding */ rulePage),
+/* harmony export */   y0: () => (/* binding */ RULES)
+/* harmony export */ });
+const RULES = {
+    'secret-not-given': { severity: 'error', title: 'A secret mount the action was not given' },
+    'secret-unused': { severity: 'warning', title: 'A secret given that no step mounts' },
+    'ssh-not-given': { severity: 'error', title: 'An ssh mount the build gets no key for' },
+    'ssh-unused': { severity: 'warning', title: 'An ssh key given that no step mounts' },
+    'invalid-mount': { severity: 'error', title: 'A --mount BuildKit refuses' },
+    'secret-written': { severity: 'error', title: 'A mounted secret written into a file' },
+    'secret-printed': { severity: 'warning', title: 'A mounted secret printed to the build output' },
+    'token-stored-by-tool': { severity: 'error', title: 'A tool told to store a credential' },
+    'credential-written': { severity: 'error', title: 'A credential variable or file written into another file' },
+    'credential-in-image-config': { severity: 'error', title: 'A credential ARG taken into ENV, LABEL or an ADD URL' },
+    'credential-file-copied': { severity: 'error', title: 'A credential file copied into the image' },
+    'secret-value-in-dockerfile': { severity: 'error', title: "A secret's value written in the Dockerfile" },
+    'credential-literal': { severity: 'error', title: 'A credential written as a literal ARG or ENV value' },
+    'credential-name': { severity: 'warning', title: 'A credential-named ARG or ENV' },
+    'secret-file-in-context': { severity: 'warning', title: 'A secret file inside the build context' },
+    'secret-env-without-file': { severity: 'warning', title: 'A secret mounted as a variable, read as a file' },
+    'export-in-own-run': { severity: 'warning', title: 'A secret exported in a RUN of its own' }
+};
+const RULE_IDS = Object.keys(RULES);
+const isRuleId = (id) => Object.hasOwn(RULES, id);
+/** Where a rule's page is, from the repository's root. */
+const rulePage = (id) => `docs/rules/${id}.md`;
+
+
+/***/ }),
+
 /***/ 3261:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -3585,6 +3621,8 @@ const INPUTS = {
     'allow-disk-fallback': { kind: bool, default: 'false' },
     'leak-check': { kind: { type: 'enum', values: ['error', 'warn', 'off'] }, default: 'error' },
     'allow-missing-optional-secrets': { kind: bool, default: 'false' },
+    /** Preflight rule ids silenced for the run (docs/rules/). */
+    'preflight-ignore': { kind: list },
     'on-missing-secrets': { kind: { type: 'enum', values: ['fail', 'skip'] }, default: 'fail' }
 };
 const BUILD_INPUT_NAMES = Object.keys(INPUTS).filter((n) => 'buildx' in INPUTS[n]);
@@ -6106,12 +6144,15 @@ function formatSecretsEntry(id, value) {
     return `"${`${id}=${value}`.replaceAll('"', '""')}"`;
 }
 
+// EXTERNAL MODULE: ./src/leak-guard/preflight/rules.ts
+var rules = __nccwpck_require__(1360);
 ;// CONCATENATED MODULE: ./src/inputs/read.ts
 /**
  * The one place that reads the action's inputs, driven by the table in `table.ts`.
  * Inputs are read untrimmed and trimmed here, so the action behaves the same under
  * the runner's `@actions/core` and under clients whose `getInput` does not trim.
  */
+
 
 
 
@@ -6231,6 +6272,14 @@ function readSshSecrets(specs) {
         return { ssh, secret };
     });
 }
+/** `preflight-ignore`: rule ids, each one the preflight has (a typo would silence nothing). */
+function readRuleIds() {
+    return parseList('preflight-ignore', raw('preflight-ignore')).map((id, k) => {
+        if ((0,rules/* isRuleId */.KX)(id.trim()))
+            return id.trim();
+        throw new errors/* InputError */.dz('preflight-ignore', `"${id.trim()}" is not a preflight rule (the rules: ${rules/* RULE_IDS */.Iu.join(', ')}; see docs/rules/)`, k + 1);
+    });
+}
 function readInputs() {
     const secrets = readSecretSpecs();
     const build = readBuildInputs();
@@ -6243,6 +6292,7 @@ function readInputs() {
         allowDiskFallback: read_bool('allow-disk-fallback'),
         leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values),
         allowMissingOptionalSecrets: read_bool('allow-missing-optional-secrets'),
+        preflightIgnore: readRuleIds(),
         githubToken: /^\$\{\{.*\}\}$/.test(raw('github-token').trim()) ? '' : raw('github-token').trim(),
         onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values)
     };
@@ -6716,10 +6766,10 @@ function annotationPath(file) {
 }
 async function runPreflight(g, log) {
     if (g.mode === 'off')
-        return { errors: 0, summary: 'off', cacheMounts: [] };
+        return { errors: 0, summary: 'off', cacheMounts: [], findings: [] };
     if (!external_node_fs_.existsSync(g.dockerfile))
-        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
-    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2529)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
+        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [], findings: [] };
+    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(549)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1549)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
     const inContext = g.secretFiles
@@ -6736,16 +6786,23 @@ async function runPreflight(g, log) {
         plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
         contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
         buildArgs: buildArgMap(g.buildArgs),
-        target: g.target || undefined
+        target: g.target || undefined,
+        ignoreRules: g.ignoreRules
     });
     const file = annotationPath(g.dockerfile);
-    findings.forEach((f) => annotate(log, g.mode, f, file));
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const notices = findings.some((f) => f.severity === 'notice') ? `, ${count(findings, 'notice')}` : '';
+    const active = findings.filter((f) => !f.ignored);
+    active.forEach((f) => annotate(log, g.mode, f, file));
+    const silenced = findings.filter((f) => f.ignored);
+    for (const f of silenced)
+        log.info(`leak guard: ignored (${f.rule}, by ${f.ignored === 'comment' ? 'a comment' : 'preflight-ignore'}): line ${f.line ?? '-'}: ${f.message}`);
+    const errors = active.filter((f) => f.severity === 'error').length;
+    const notices = active.some((f) => f.severity === 'notice') ? `, ${count(active, 'notice')}` : '';
+    const quiet = silenced.length ? `, ${silenced.length} ignored (${[...new Set(silenced.map((f) => f.rule))].join(', ')})` : '';
     return {
         errors: g.mode === 'error' ? errors : 0,
-        summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}`,
-        cacheMounts: findings.filter((f) => f.cacheMount)
+        summary: `preflight: ${count(active, 'error')}, ${count(active, 'warning')}${notices}${quiet}`,
+        cacheMounts: active.filter((f) => f.cacheMount),
+        findings
     };
 }
 /**
@@ -6825,8 +6882,9 @@ function holdsLiteralCredential(file, redactor) {
     }
 }
 /** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
+/** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
 function annotate(log, mode, f, file) {
-    const props = { file, startLine: f.line, title: 'secret-build leak guard' };
+    const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
     const msg = `leak guard: ${f.message}`;
     if (f.severity === 'notice')
         log.notice(msg, props);
@@ -8634,9 +8692,10 @@ async function main_prepare({ inputs, secrets, log }, cancel) {
             providedSshIds: sshIds(inputs),
             secrets,
             buildArgs: b['build-args'],
-            target: b.target
+            target: b.target,
+            ignoreRules: inputs.preflightIgnore
         }, log)
-        : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [] }));
+        : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [], findings: [] }));
     const facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
     if (pre.errors)
         throw new errors/* PhaseFailure */.wm(new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);

@@ -11,6 +11,7 @@ import { parseCall } from './call.js';
 import { parseList } from './lists.js';
 import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type InputName } from './table.js';
+import { isRuleId, RULE_IDS, type RuleId } from '../leak-guard/preflight/rules.js';
 
 export type LeakCheck = 'error' | 'warn' | 'off';
 
@@ -30,6 +31,8 @@ export interface Inputs {
   allowDiskFallback: boolean;
   leakCheck: LeakCheck;
   allowMissingOptionalSecrets: boolean;
+  /** Preflight rules silenced for the run. */
+  preflightIgnore: RuleId[];
   /** For a Git context on the workflow's server; empty when not given (or left unevaluated outside the runner). */
   githubToken: string;
   /** skip: a run that gets no secrets (a fork's pull request, Dependabot) skips the build instead of failing. */
@@ -152,6 +155,14 @@ function readSshSecrets(specs: SecretSpec[]): SshSecret[] {
   });
 }
 
+/** `preflight-ignore`: rule ids, each one the preflight has (a typo would silence nothing). */
+function readRuleIds(): RuleId[] {
+  return parseList('preflight-ignore', raw('preflight-ignore')).map((id, k) => {
+    if (isRuleId(id.trim())) return id.trim() as RuleId;
+    throw new InputError('preflight-ignore', `"${id.trim()}" is not a preflight rule (the rules: ${RULE_IDS.join(', ')}; see docs/rules/)`, k + 1);
+  });
+}
+
 export function readInputs(): Inputs {
   const secrets = readSecretSpecs();
   const build = readBuildInputs();
@@ -164,6 +175,7 @@ export function readInputs(): Inputs {
     allowDiskFallback: bool('allow-disk-fallback'),
     leakCheck: enumValue('leak-check', INPUTS['leak-check'].kind.values) as LeakCheck,
     allowMissingOptionalSecrets: bool('allow-missing-optional-secrets'),
+    preflightIgnore: readRuleIds(),
     githubToken: /^\$\{\{.*\}\}$/.test(raw('github-token').trim()) ? '' : raw('github-token').trim(),
     onMissingSecrets: enumValue('on-missing-secrets', INPUTS['on-missing-secrets'].kind.values) as Inputs['onMissingSecrets']
   };

@@ -96,6 +96,8 @@ export const INPUTS = {
   'allow-disk-fallback': { kind: bool, default: 'false' },
   'leak-check': { kind: { type: 'enum', values: ['error', 'warn', 'off'] }, default: 'error' },
   'allow-missing-optional-secrets': { kind: bool, default: 'false' },
+  /** Preflight rule ids silenced for the run (docs/rules/). */
+  'preflight-ignore': { kind: list },
   'on-missing-secrets': { kind: { type: 'enum', values: ['fail', 'skip'] }, default: 'fail' }
 } as const satisfies Record<string, InputDef>;
 

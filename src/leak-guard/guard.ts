@@ -19,6 +19,7 @@ import type { PathFilter } from './dockerignore.js';
 import type { ImageScanner } from './image-scan.js';
 import { credentialFileKind } from './preflight/credential-files.js';
 import type { Finding } from './preflight/index.js';
+import type { RuleId } from './preflight/rules.js';
 import type { Redactor } from '../detection/redactor.js';
 
 export interface GuardContext {
@@ -34,6 +35,8 @@ export interface GuardContext {
   /** `build-args` entries (`NAME=value`; `NAME` alone takes the runner's variable, as buildx does). */
   buildArgs: string[];
   target: string;
+  /** Preflight rules silenced for the run (preflight-ignore). */
+  ignoreRules?: readonly RuleId[];
 }
 
 export interface GuardResult {
@@ -45,6 +48,8 @@ export interface GuardResult {
 export interface PreflightResult extends GuardResult {
   /** Secrets written to a cache mount (warnings here): errors once the builder turns out to be shared (cacheMountsOnSharedBuilder). */
   cacheMounts: Finding[];
+  /** Every finding, the silenced ones marked (they are listed, not counted). */
+  findings: Finding[];
 }
 
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
@@ -61,8 +66,8 @@ export function annotationPath(file: string): string {
 }
 
 export async function runPreflight(g: GuardContext, log: Log): Promise<PreflightResult> {
-  if (g.mode === 'off') return { errors: 0, summary: 'off', cacheMounts: [] };
-  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
+  if (g.mode === 'off') return { errors: 0, summary: 'off', cacheMounts: [], findings: [] };
+  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [], findings: [] };
   const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([import('./preflight/index.js'), import('./dockerignore.js')]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
@@ -80,16 +85,23 @@ export async function runPreflight(g: GuardContext, log: Log): Promise<Preflight
     plausibleSecretIds: g.secrets.filter((s) => plausiblySecret(s.value)).map((s) => s.id),
     contextCredentialFiles: isRemoteContext(g.context) ? undefined : credentialFilesIn(contextDir, ignored, log.redactor),
     buildArgs: buildArgMap(g.buildArgs),
-    target: g.target || undefined
+    target: g.target || undefined,
+    ignoreRules: g.ignoreRules
   });
   const file = annotationPath(g.dockerfile);
-  findings.forEach((f) => annotate(log, g.mode, f, file));
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const notices = findings.some((f) => f.severity === 'notice') ? `, ${count(findings, 'notice')}` : '';
+  const active = findings.filter((f) => !f.ignored);
+  active.forEach((f) => annotate(log, g.mode, f, file));
+  const silenced = findings.filter((f) => f.ignored);
+  for (const f of silenced)
+    log.info(`leak guard: ignored (${f.rule}, by ${f.ignored === 'comment' ? 'a comment' : 'preflight-ignore'}): line ${f.line ?? '-'}: ${f.message}`);
+  const errors = active.filter((f) => f.severity === 'error').length;
+  const notices = active.some((f) => f.severity === 'notice') ? `, ${count(active, 'notice')}` : '';
+  const quiet = silenced.length ? `, ${silenced.length} ignored (${[...new Set(silenced.map((f) => f.rule))].join(', ')})` : '';
   return {
     errors: g.mode === 'error' ? errors : 0,
-    summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}`,
-    cacheMounts: findings.filter((f) => f.cacheMount)
+    summary: `preflight: ${count(active, 'error')}, ${count(active, 'warning')}${notices}${quiet}`,
+    cacheMounts: active.filter((f) => f.cacheMount),
+    findings
   };
 }
 
@@ -174,8 +186,9 @@ function holdsLiteralCredential(file: string, redactor: Redactor): boolean {
 }
 
 /** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
-function annotate(log: Log, mode: LeakCheck, f: Finding, file?: string): void {
-  const props = { file, startLine: f.line, title: 'secret-build leak guard' };
+/** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
+function annotate(log: Log, mode: LeakCheck, f: Pick<Finding, 'severity' | 'message' | 'line'> & { rule?: RuleId }, file?: string): void {
+  const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
   const msg = `leak guard: ${f.message}`;
   if (f.severity === 'notice') log.notice(msg, props);
   else if (f.severity === 'error' && mode === 'error') log.error(msg, props);

@@ -95,7 +95,7 @@ const CLASSES = [
   'volatile-mount-write'
 ];
 
-/** The findings as `severity@line`, sorted; the case's mounts give the ids unless `given` says otherwise. */
+/** The findings as `severity@line rule`, sorted; the case's mounts give the ids unless `given` says otherwise. */
 function findingsOf(text: string, given: Case['given'] = {}): string[] {
   const mounts = buildModel(text, undefined).steps.flatMap(mountsOf);
   const ids = (type: string) => [...new Set(mounts.filter((m) => m.type === type && m.id && !m.step.onbuild).map((m) => m.id!))];
@@ -111,7 +111,7 @@ function findingsOf(text: string, given: Case['given'] = {}): string[] {
       values.length ? values.map(([id, v]) => ({ bytes: Buffer.from(v), tag: id })) : [{ bytes: Buffer.from('Harmless-Value-0123456789'), tag: 'unrelated' }]
     )
   })
-    .map((f) => `${f.severity}@${f.line ?? '-'}`)
+    .map((f) => `${f.severity}@${f.line ?? '-'} ${f.rule}`)
     .sort();
 }
 

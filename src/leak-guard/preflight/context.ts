@@ -110,6 +110,7 @@ export function copiedCredentialFiles(model: Model, copies: CredentialCopy[]): F
   return copies.map((c) => {
     const sev = reachesFinal(model, c.step.stage, c.file) ? 'error' : 'warning';
     return {
+      rule: 'credential-file-copied',
       severity: sev,
       line: c.step.line,
       message: c.image
@@ -133,11 +134,13 @@ export function contextSecretFiles(model: Model, files: PreflightInput['contextS
   // An ignored file never reaches the builder, so no COPY can take it in either.
   for (const f of files.filter((file) => !file.ignored)) {
     findings.push({
+      rule: 'secret-file-in-context',
       severity: 'warning',
       message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
     });
     for (const c of contextCopies(model).filter((x) => x.sources.some((src) => sourceCovers(src, f.relPath)))) {
       findings.push({
+        rule: 'secret-file-in-context',
         severity: 'warning',
         line: c.step.line,
         message: `${c.step.ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image`

@@ -18,7 +18,13 @@ import { base, toolStore, toolWords, undoes, type ToolStore } from './tools.js';
  * an earlier step. `probe`: a file copied in whose name says nothing; it counts only where a
  * tool reads it as its credential (standard input, `xargs`, a key file, `--token`/`-p`).
  */
-export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string } | { kind: 'file'; name: string; probe?: boolean };
+export type Source = { kind: 'secret'; id: string } | { kind: 'var'; name: string; declared: boolean } | { kind: 'file'; name: string; probe?: boolean };
+
+/** How the credential-named variables a RUN reads are told apart: `declared` by an ARG or ENV of the Dockerfile, or set by the script. */
+export interface Names {
+  isCredential: (name: string) => boolean;
+  declared: (name: string) => boolean;
+}
 
 const isProbe = (s: Source) => s.kind === 'file' && s.probe === true;
 /** Options whose value is the credential itself. */
@@ -44,6 +50,8 @@ export interface Write {
   unlayered: boolean;
   /** It lies under a cache mount: the builder keeps it for the later builds that mount the same cache. */
   cached: boolean;
+  /** A tool stored it (git clone, npm config set …), not a redirect or a copy. */
+  byTool?: boolean;
 }
 
 /** Commands whose output holds what they read (their arguments, files or input). */
@@ -128,7 +136,7 @@ export function runScript(ins: Run): string {
  * itself holds a credential (a credential-named ARG/ENV, or one from the base image).
  * `tainted`: the stage's files that already hold one.
  */
-export function flowOf(step: Step, mounts: MountUse[], isCredential: (name: string) => boolean, tainted: Tainted): { writes: Write[]; printed: Source[] } {
+export function flowOf(step: Step, mounts: MountUse[], names: Names, tainted: Tainted): { writes: Write[]; printed: Source[] } {
   if (!(step.ins instanceof Run)) return { writes: [], printed: [] };
   const files: Tainted = new Map();
   const vars = new Map<string, Source[]>();
@@ -138,7 +146,7 @@ export function flowOf(step: Step, mounts: MountUse[], isCredential: (name: stri
   }
   const under = (types: string[], file?: string) =>
     file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
-  const flow = new Flow(step, files, tainted, vars, isCredential);
+  const flow = new Flow(step, files, tainted, vars, names);
   flow.run(parseScript(runScript(step.ins)));
   return {
     writes: flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) })),
@@ -162,7 +170,7 @@ class Flow {
     /** Files holding a credential already: by their resolved path. */
     private readonly tainted: Tainted,
     private readonly vars: Map<string, Source[]>,
-    private readonly isCredential: (name: string) => boolean
+    private readonly names: Names
   ) {
     this.cwd = step.workdir;
   }
@@ -229,12 +237,12 @@ class Flow {
   private assigned(name: string, w: Word): Source[] {
     const found = this.of(w, false);
     const known = found.filter((x) => !isProbe(x));
-    return known.length || !w.subs.length || !this.isCredential(name) ? found : [...found, { kind: 'var', name }];
+    return known.length || !w.subs.length || !this.names.isCredential(name) ? found : [...found, { kind: 'var', name, declared: true }];
   }
 
   /** A variable set in the script, a secret's env=, or a credential-named one from outside. */
   private variable(name: string): Source[] {
-    return this.vars.get(name) ?? (this.isCredential(name) ? [{ kind: 'var', name }] : []);
+    return this.vars.get(name) ?? (this.names.isCredential(name) ? [{ kind: 'var', name, declared: this.names.declared(name) }] : []);
   }
 
   private inText(script: string): Source[] {
@@ -296,7 +304,15 @@ class Flow {
       ...(store.stdin || xargs ? stdin : [])
     ];
     if (!sources.length) return;
-    const write = { step: this.step, file: store.file, written: store.file ?? store.how, sources: dedupe(sources), how: store.how, removed: false };
+    const write = {
+      step: this.step,
+      file: store.file,
+      written: store.file ?? store.how,
+      sources: dedupe(sources),
+      how: store.how,
+      removed: false,
+      byTool: true
+    };
     this.writes.push(write);
     this.stores.push({ write, store });
   }

@@ -2,14 +2,17 @@
  * Checks a Dockerfile against the secrets the action was given, before buildx runs.
  * Parsed with dockerfile-ast (continuation lines, here-docs, stages); mounts read with
  * BuildKit's rules (mounts.ts); RUN scripts followed with a small shell reader
- * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. One finding
- * per cause: the same finding on several lines is reported once, listing the lines.
+ * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. Each finding
+ * names its rule (rules.ts) and is reported on each line it is on; one silenced by a
+ * comment or the run is kept, marked (ignore.ts).
  */
 import { copiedCredentialFiles, contextSecretFiles, credentialCopies, imageCopies, otherCopies } from './context.js';
 import { writtenCredentials } from './leaks.js';
 import { buildModel, type Step } from './model.js';
 import { mountsOf, type MountUse } from './mounts.js';
-import { credentialNames, looksLikeCredential, nameHolders } from './names.js';
+import { ignoredByComment, markIgnored } from './ignore.js';
+import { credentialNames, declaredNames, looksLikeCredential, nameHolders } from './names.js';
+import { brokenPlumbing } from './plumbing.js';
 import { invalidMounts, secretIds, sshIds } from './secrets.js';
 import type { Finding, PreflightInput } from './types.js';
 import { secretValues } from './values.js';
@@ -18,6 +21,7 @@ export type { Finding, PreflightInput, Severity } from './types.js';
 export { looksLikeCredential } from './names.js';
 export { plausiblySecret } from './values.js';
 export { credentialFileKind } from './credential-files.js';
+export { RULES, RULE_IDS, isRuleId, rulePage, type RuleId } from './rules.js';
 
 export function preflight(input: PreflightInput): Finding[] {
   const model = buildModel(input.dockerfile, input.buildArgs, input.target);
@@ -27,8 +31,10 @@ export function preflight(input: PreflightInput): Finding[] {
   const holders = nameHolders(model, ids);
   const isCredential = (name: string) => looksLikeCredential(name) && !holders.has(name);
   const copies = [...credentialCopies(model, input), ...imageCopies(model)];
-  const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
-  return mergeByCause([
+  const declared = declaredNames(model);
+  const names = { isCredential, declared: (name: string) => declared.has(name) };
+  const written = writtenCredentials(model, { mounts: byStep, names, copied: copies, others: otherCopies(model, copies) });
+  const findings = distinct([
     ...secretValues(model, input),
     ...invalidMounts(mounts),
     ...secretIds(mounts, input),
@@ -36,21 +42,13 @@ export function preflight(input: PreflightInput): Finding[] {
     ...credentialNames(model, isCredential),
     ...written.findings,
     ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
-    ...contextSecretFiles(model, input.contextSecretFiles)
+    ...contextSecretFiles(model, input.contextSecretFiles),
+    ...brokenPlumbing(model.steps, (s) => byStep.get(s) ?? [])
   ]);
+  return markIgnored(findings, ignoredByComment(model, input.dockerfile), input.ignoreRules);
 }
 
-/** Findings with the same severity and message become one, on the first line, naming every line. */
-function mergeByCause(findings: Finding[]): Finding[] {
-  const byKey = new Map<string, { f: Finding; lines: Set<number> }>();
-  for (const f of findings) {
-    const key = `${f.severity}\0${f.message}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { f, lines: new Set(f.line === undefined ? [] : [f.line]) });
-    else if (f.line !== undefined) seen.lines.add(f.line);
-  }
-  return [...byKey.values()].map(({ f, lines }) => {
-    const sorted = [...lines].sort((a, b) => a - b);
-    return sorted.length > 1 ? { ...f, line: sorted[0], message: `${f.message} (lines ${sorted.join(', ')})` } : { ...f, line: sorted[0] };
-  });
+/** Each finding once: the same rule, severity and message on the same line is one (two writes of one RUN to one file). */
+function distinct(findings: Finding[]): Finding[] {
+  return [...new Map(findings.map((f) => [`${f.rule}\0${f.severity}\0${f.line ?? ''}\0${f.message}`, f])).values()];
 }

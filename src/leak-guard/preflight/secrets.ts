@@ -7,6 +7,7 @@ export function invalidMounts(mounts: MountUse[]): Finding[] {
   return mounts
     .filter((m) => m.error)
     .map((m) => ({
+      rule: 'invalid-mount' as const,
       severity: m.step.onbuild ? ('warning' as const) : ('error' as const),
       line: m.step.line,
       message: `${m.step.onbuild ? 'ONBUILD ' : ''}RUN --mount is invalid, BuildKit refuses it: ${m.error}`
@@ -25,6 +26,7 @@ export function secretIds(mounts: MountUse[], input: PreflightInput): Finding[] 
     const required = secrets.some((x) => x.id === m.id && x.required);
     if (!required && input.allowMissingOptional) continue;
     findings.push({
+      rule: 'secret-not-given',
       severity: 'error',
       line: m.step.line,
       message:
@@ -33,7 +35,11 @@ export function secretIds(mounts: MountUse[], input: PreflightInput): Finding[] 
     });
   }
   for (const id of input.providedIds.filter((p) => !secrets.some((m) => uses(m, p)))) {
-    findings.push({ severity: 'warning', message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)` });
+    findings.push({
+      rule: 'secret-unused',
+      severity: 'warning',
+      message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)`
+    });
   }
   return findings;
 }
@@ -45,13 +51,18 @@ export function sshIds(mounts: MountUse[], provided: string[]): Finding[] {
   for (const m of ssh.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.includes(x.id))) {
     const required = ssh.some((x) => x.id === m.id && x.required);
     findings.push({
+      rule: 'ssh-not-given',
       severity: required ? 'error' : 'warning',
       line: m.step.line,
       message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
     });
   }
   for (const id of provided.filter((p) => !ssh.some((m) => uses(m, p)))) {
-    findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
+    findings.push({
+      rule: 'ssh-unused',
+      severity: 'warning',
+      message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)`
+    });
   }
   return findings;
 }

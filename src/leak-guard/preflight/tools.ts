@@ -142,6 +142,10 @@ export function toolStore(words: Word[], where: Where): ToolStore | undefined {
     case 'kubectl':
       if (sub !== 'config set-credentials') return undefined;
       return { how: 'kubectl config set-credentials', file: at(home, '.kube/config'), carriers: args };
+    case 'mix':
+      // Hex keeps organization and repository keys in its config (HEX_HOME, else ~/.hex).
+      if (!['hex.organization auth', 'hex.repo add'].includes(sub)) return undefined;
+      return { how: `mix ${sub}`, file: at(home, '.hex/hex.config'), carriers: args };
     case 'go':
       if (sub !== 'env' || !has(args, '-w')) return undefined;
       return { how: 'go env -w', file: at(home, '.config/go/env'), carriers: args };

@@ -1,15 +1,19 @@
 import type { Redactor } from '../../detection/redactor.js';
+import type { RuleId } from './rules.js';
 
 /** `notice`: a risk handled in the same step (a credential written, used and removed in one RUN). */
 export type Severity = 'error' | 'warning' | 'notice';
 
 export interface Finding {
+  rule: RuleId;
   severity: Severity;
   message: string;
   /** 1-based line in the Dockerfile, when the finding has one (the first, when the message lists several). */
   line?: number;
   /** A secret written to a cache mount: the builder keeps it for later builds (an error on a builder shared by other jobs). */
   cacheMount?: boolean;
+  /** Silenced: by a `# secret-build:ignore=<rule>` comment above its instruction, or by the preflight-ignore input. Listed, never counted. */
+  ignored?: 'comment' | 'input';
 }
 
 export interface PreflightInput {
@@ -36,4 +40,6 @@ export interface PreflightInput {
   buildArgs?: Record<string, string>;
   /** The `target` stage; the last stage when empty. */
   target?: string;
+  /** Rules silenced for the run (preflight-ignore). */
+  ignoreRules?: readonly RuleId[];
 }

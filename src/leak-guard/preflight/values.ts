@@ -25,11 +25,13 @@ export function secretValues(model: Model, input: PreflightInput): Finding[] {
     input.redactor.secretsIn(ins.getTextContent()).map((id) =>
       !plausible || plausible.has(id)
         ? {
+            rule: 'secret-value-in-dockerfile' as const,
             severity: 'error' as const,
             line: lineOf(ins),
             message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
           }
         : {
+            rule: 'secret-value-in-dockerfile' as const,
             severity: 'warning' as const,
             line: lineOf(ins),
             message: `the Dockerfile contains the value of secret "${id}", a value that does not look secret (short or plain, e.g. a user name); if it is one, mount it with RUN --mount=type=secret,id=${id}`

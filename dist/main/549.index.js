@@ -1,5 +1,5 @@
-export const id = 529;
-export const ids = [529,749];
+export const id = 549;
+export const ids = [549,749];
 export const modules = {
 
 /***/ 4158:
@@ -426,7 +426,7 @@ function sourceCovers(src, rel) {
 
 /***/ }),
 
-/***/ 2529:
+/***/ 1549:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -434,10 +434,14 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  RULES: () => (/* reexport */ rules/* RULES */.y0),
+  RULE_IDS: () => (/* reexport */ rules/* RULE_IDS */.Iu),
   credentialFileKind: () => (/* reexport */ credential_files/* credentialFileKind */.Wq),
+  isRuleId: () => (/* reexport */ rules/* isRuleId */.KX),
   looksLikeCredential: () => (/* reexport */ looksLikeCredential),
   plausiblySecret: () => (/* reexport */ plausiblySecret),
-  preflight: () => (/* binding */ preflight)
+  preflight: () => (/* binding */ preflight),
+  rulePage: () => (/* reexport */ rules/* rulePage */.gd)
 });
 
 // EXTERNAL MODULE: external "node:path"
@@ -701,6 +705,45 @@ function expandShellC(c) {
     return inner;
 }
 
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/values.ts
+/** A secret's value written in the Dockerfile itself. */
+
+/**
+ * Whether a value given as a secret looks like one: at least 8 bytes, and either not one
+ * line of printable ASCII (a key or credentials file), or upper case, lower case and
+ * digits together (passwords, base62/base64 tokens), or at least 20 bytes with 4 or more
+ * letters and 4 or more digits and no blank (hex and base32 tokens). A short or plain
+ * value (a user name such as `${{ github.actor }}`, a registry host) passed as a secret is
+ * often also public, so finding it in a LABEL proves nothing.
+ */
+function plausiblySecret(value) {
+    const text = value.toString('latin1');
+    if (value.length < 8)
+        return false;
+    if (!/^[\x20-\x7e]*$/.test(text))
+        return true;
+    const count = (re) => (text.match(re) ?? []).length;
+    if (count(/[a-z]/g) && count(/[A-Z]/g) && count(/[0-9]/g))
+        return true;
+    return value.length >= 20 && count(/[A-Za-z]/g) >= 4 && count(/[0-9]/g) >= 4 && !/\s/.test(text);
+}
+function secretValues(model, input) {
+    const plausible = input.plausibleSecretIds && new Set(input.plausibleSecretIds);
+    return model.instructions.flatMap((ins) => input.redactor.secretsIn(ins.getTextContent()).map((id) => !plausible || plausible.has(id)
+        ? {
+            rule: 'secret-value-in-dockerfile',
+            severity: 'error',
+            line: (0,preflight_model/* lineOf */.cA)(ins),
+            message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
+        }
+        : {
+            rule: 'secret-value-in-dockerfile',
+            severity: 'warning',
+            line: (0,preflight_model/* lineOf */.cA)(ins),
+            message: `the Dockerfile contains the value of secret "${id}", a value that does not look secret (short or plain, e.g. a user name); if it is one, mount it with RUN --mount=type=secret,id=${id}`
+        }));
+}
+
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/names.ts
 /**
  * Credential-looking ARG/ENV names: BuildKit's SecretsUsedInArgOrEnv rule
@@ -708,6 +751,7 @@ function expandShellC(c) {
  * camelCase, `-`/`.` separators, `pat` and `…key` compounds, and quiet for names that
  * hold a path or the name of a secret rather than a credential.
  */
+
 
 
 
@@ -748,6 +792,10 @@ function nameHolders(model, ids) {
     }
     return holders;
 }
+/** Every name an ARG or ENV of the Dockerfile declares (ONBUILD triggers and the ARGs before FROM included). */
+function declaredNames(model) {
+    return new Set([...model.meta.map((ins) => ({ ins })), ...model.steps].flatMap((s) => declarations(s).map((d) => d.name)));
+}
 /** An ADD source fetched by BuildKit: http(s) or a git URL. */
 const URL_SOURCE = /^([a-z][a-z0-9+.-]*:\/\/|git@)/i;
 function declarations(step) {
@@ -758,43 +806,80 @@ function declarations(step) {
     return [];
 }
 /**
- * Credential-looking ARG/ENV names → warning. An ENV or LABEL set from a credential
- * variable (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config itself, and
- * an ADD URL with one (`ADD https://u:${TOKEN}@host/f /f`) in the image history (BuildKit
- * records ADD's sources, variables expanded): error when the stage reaches the final image,
- * instead of the name warning.
+ * Credential-looking ARG/ENV names, by their value: a literal that looks like a credential
+ * (`ENV API_SECRET=s3cr3t-9f8e…`) is in the image config or history as it is → error
+ * (credential-literal); an empty default (`ENV API_PASSWORD=""`) holds nothing → notice;
+ * no value, a reference or a placeholder → warning. An ENV or LABEL set from a credential
+ * ARG (`ENV NPM_TOKEN=${NPM_TOKEN}`) puts the value in the image config, and an ADD URL
+ * with one (`ADD https://u:${TOKEN}@host/f /f`) in the image history (BuildKit records
+ * ADD's sources, variables expanded): error when the stage reaches the final image. In an
+ * ONBUILD trigger all of these happen in the builds FROM this image: warnings about those.
  */
 function credentialNames(model, isCredential) {
-    const all = [...model.meta.map((ins) => ({ ins, line: (0,preflight_model/* lineOf */.cA)(ins), stage: undefined })), ...model.steps.filter((s) => !s.onbuild)];
-    const reach = (stage) => ((0,preflight_model/* inFinalChain */.ZR)(model, stage) ? 'error' : 'warning');
+    const all = [...model.meta.map((ins) => ({ ins, line: (0,preflight_model/* lineOf */.cA)(ins), stage: undefined, onbuild: false })), ...model.steps];
+    const reach = (step) => !step.onbuild && (0,preflight_model/* inFinalChain */.ZR)(model, step.stage) ? 'error' : 'warning';
+    const trigger = (step) => (step.onbuild ? `${ONBUILD} ` : '');
     return all.flatMap((step) => [
         ...[...declarations(step), ...labels(step)].flatMap((d) => {
             const from = d.kw === 'ARG' ? [] : refsIn(d.value ?? '').filter((r) => isCredential(r) && argInScope(step, r));
             if (from.length && step.stage) {
                 return [
                     {
-                        severity: reach(step.stage),
+                        rule: 'credential-in-image-config',
+                        severity: reach(step),
                         line: step.line,
-                        message: `${d.kw} ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: ${d.kw === 'ENV' ? 'every container and ' : ''}docker inspect show${d.kw === 'ENV' ? '' : 's'} it; use a secret mount instead`
+                        message: `${trigger(step)}${d.kw} ${d.name} takes ${from.join(', ')} (a credential-named ARG/ENV) into the image config: ${d.kw === 'ENV' ? 'every container and ' : ''}docker inspect show${d.kw === 'ENV' ? '' : 's'} it; use a secret mount instead`
                     }
                 ];
             }
             if (d.kw === 'LABEL' || !isCredential(d.name))
                 return [];
-            return [
-                {
-                    severity: 'warning',
-                    line: step.line,
-                    message: `${d.kw} ${d.name} looks like a credential: ${d.kw} values are kept in the image history and provenance; use a secret mount instead`
-                }
-            ];
+            return [nameFinding(step, d, trigger(step))];
         }),
         ...(step.stage && step.ins instanceof main.Add ? urlCredentials(step.ins, (r) => isCredential(r) && argInScope(step, r)) : []).map(({ src, from }) => ({
-            severity: reach(step.stage),
+            rule: 'credential-in-image-config',
+            severity: reach(step),
             line: step.line,
-            message: `ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
+            message: `${trigger(step)}ADD ${src} puts ${from.join(', ')} (a credential-named ARG/ENV) into the image history: BuildKit records ADD's source URL with the variables expanded; download it in a RUN with a secret mount instead`
         }))
     ]);
+}
+const ONBUILD = 'ONBUILD (in the builds FROM this image)';
+/** A credential-named ARG or ENV, weighed by its value. */
+function nameFinding(step, d, trigger) {
+    const value = d.value === undefined ? undefined : (0,preflight_model/* unquote */._n)(d.value);
+    if (value !== undefined && literalCredential(value)) {
+        return {
+            rule: 'credential-literal',
+            severity: step.onbuild ? 'warning' : 'error',
+            line: step.line,
+            message: `${trigger}${d.kw} ${d.name} is set to a literal that looks like a credential: it is in the image's config and history as written, for anyone who pulls the image; remove it, rotate it, and pass it as a secret mount`
+        };
+    }
+    return {
+        rule: 'credential-name',
+        severity: value === '' ? 'notice' : 'warning',
+        line: step.line,
+        message: value === ''
+            ? `${trigger}${d.kw} ${d.name} looks like a credential and defaults to empty: harmless as it is, but a value given to it later is kept in the image history and provenance; use a secret mount for the real one`
+            : `${trigger}${d.kw} ${d.name} looks like a credential: ${d.kw} values are kept in the image history and provenance; use a secret mount instead`
+    };
+}
+/** Placeholders people write where a credential goes. */
+const PLACEHOLDER = /^(<.*>|\{\{.*\}\}|x+|\*+|(change|replace)[-_]?me.*|dummy.*|placeholder.*|example.*|your[-_].*|redacted|none|null|nil|true|false|unset|default|secret|password|token|test|testing|local|dev|development)$/i;
+/**
+ * A literal value that looks like a credential: 8+ characters, no variable, no blank, not a
+ * path, a URL without a password, or a placeholder, with letters and digits together and
+ * either a random look (plausiblySecret) or 12+ characters.
+ */
+function literalCredential(value) {
+    if (value.length < 8 || /[$\s]/.test(value) || /^(\/|\.\.?\/|~)/.test(value) || PLACEHOLDER.test(value))
+        return false;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+        return /^[a-z][a-z0-9+.-]*:\/\/[^/@:]+:[^/@]+@/i.test(value);
+    if (!/[A-Za-z]/.test(value) || !/[0-9]/.test(value))
+        return false;
+    return plausiblySecret(Buffer.from(value)) || value.length >= 12;
 }
 /**
  * Whether `name` is an ARG declared in the step's stage before it: only then can a
@@ -921,6 +1006,7 @@ function copiedCredentialFiles(model, copies) {
     return copies.map((c) => {
         const sev = (0,preflight_model/* reachesFinal */.CO)(model, c.step.stage, c.file) ? 'error' : 'warning';
         return {
+            rule: 'credential-file-copied',
             severity: sev,
             line: c.step.line,
             message: c.image
@@ -944,11 +1030,13 @@ function contextSecretFiles(model, files) {
     // An ignored file never reaches the builder, so no COPY can take it in either.
     for (const f of files.filter((file) => !file.ignored)) {
         findings.push({
+            rule: 'secret-file-in-context',
             severity: 'warning',
             message: `secret file of "${f.id}" (${f.relPath}) is inside the build context and not excluded by .dockerignore: it is sent to the builder with the context`
         });
         for (const c of contextCopies(model).filter((x) => x.sources.some((src) => (0,dockerignore.sourceCovers)(src, f.relPath)))) {
             findings.push({
+                rule: 'secret-file-in-context',
                 severity: 'warning',
                 line: c.step.line,
                 message: `${c.step.ins.getKeyword()} copies the secret file of "${f.id}" (${f.relPath}) into the image`
@@ -1100,6 +1188,11 @@ function toolStore(words, where) {
             if (sub !== 'config set-credentials')
                 return undefined;
             return { how: 'kubectl config set-credentials', file: at(home, '.kube/config'), carriers: args };
+        case 'mix':
+            // Hex keeps organization and repository keys in its config (HEX_HOME, else ~/.hex).
+            if (!['hex.organization auth', 'hex.repo add'].includes(sub))
+                return undefined;
+            return { how: `mix ${sub}`, file: at(home, '.hex/hex.config'), carriers: args };
         case 'go':
             if (sub !== 'env' || !has(args, '-w'))
                 return undefined;
@@ -1271,7 +1364,7 @@ function runScript(ins) {
  * itself holds a credential (a credential-named ARG/ENV, or one from the base image).
  * `tainted`: the stage's files that already hold one.
  */
-function flowOf(step, mounts, isCredential, tainted) {
+function flowOf(step, mounts, names, tainted) {
     if (!(step.ins instanceof main.Run))
         return { writes: [], printed: [] };
     const files = new Map();
@@ -1283,7 +1376,7 @@ function flowOf(step, mounts, isCredential, tainted) {
             vars.set(m.env, [{ kind: 'secret', id: m.id }]);
     }
     const under = (types, file) => file !== undefined && mounts.some((m) => types.includes(m.type) && m.target && (file === m.target || file.startsWith(`${m.target}/`)));
-    const flow = new Flow(step, files, tainted, vars, isCredential);
+    const flow = new Flow(step, files, tainted, vars, names);
     flow.run(parseScript(runScript(step.ins)));
     return {
         writes: flow.writes.map((w) => ({ ...w, unlayered: under(['tmpfs', 'cache', 'bind'], w.file), cached: under(['cache'], w.file) })),
@@ -1295,7 +1388,7 @@ class Flow {
     files;
     tainted;
     vars;
-    isCredential;
+    names;
     writes = [];
     stores = [];
     /** Mounted secrets a command prints to the build output (its standard output not redirected or piped on). */
@@ -1307,12 +1400,12 @@ class Flow {
     /** Secret mounts: named anywhere in a word (`$(cat /run/secrets/x)`). */
     files, 
     /** Files holding a credential already: by their resolved path. */
-    tainted, vars, isCredential) {
+    tainted, vars, names) {
         this.step = step;
         this.files = files;
         this.tainted = tainted;
         this.vars = vars;
-        this.isCredential = isCredential;
+        this.names = names;
         this.cwd = step.workdir;
     }
     run(commands) {
@@ -1388,11 +1481,11 @@ class Flow {
     assigned(name, w) {
         const found = this.of(w, false);
         const known = found.filter((x) => !isProbe(x));
-        return known.length || !w.subs.length || !this.isCredential(name) ? found : [...found, { kind: 'var', name }];
+        return known.length || !w.subs.length || !this.names.isCredential(name) ? found : [...found, { kind: 'var', name, declared: true }];
     }
     /** A variable set in the script, a secret's env=, or a credential-named one from outside. */
     variable(name) {
-        return this.vars.get(name) ?? (this.isCredential(name) ? [{ kind: 'var', name }] : []);
+        return this.vars.get(name) ?? (this.names.isCredential(name) ? [{ kind: 'var', name, declared: this.names.declared(name) }] : []);
     }
     inText(script) {
         const mounted = [...this.files].filter(([p]) => script.includes(p)).flatMap(([, s]) => s);
@@ -1452,7 +1545,15 @@ class Flow {
         ];
         if (!sources.length)
             return;
-        const write = { step: this.step, file: store.file, written: store.file ?? store.how, sources: dedupe(sources), how: store.how, removed: false };
+        const write = {
+            step: this.step,
+            file: store.file,
+            written: store.file ?? store.how,
+            sources: dedupe(sources),
+            how: store.how,
+            removed: false,
+            byTool: true
+        };
         this.writes.push(write);
         this.stores.push({ write, store });
     }
@@ -1523,8 +1624,10 @@ function dedupe(sources) {
  * removed in the same RUN or under a tmpfs/bind mount → notice; in the final image
  * (its stage, a stage it derives from, or COPY --from chains) → error; only in an
  * intermediate stage (build cache, a cache export) or under a cache mount (the builder
- * keeps it for later builds) → warning. An ONBUILD trigger writes
- * in every build that uses the image: error when the trigger is in the final image.
+ * keeps it for later builds) → warning. An ONBUILD trigger writes in the builds FROM
+ * this image, not in this one: a warning about those images. A credential-named variable
+ * nothing in the Dockerfile declares expands to nothing or to the base image's value: a
+ * warning.
  * A file written (and not removed) or a credential file copied in stays tainted for the
  * later steps of its stage and of the stages derived from it: reading it is reading the
  * credential (`gh auth login --with-token < .env`).
@@ -1544,7 +1647,7 @@ function writtenCredentials(model, ctx) {
             tainted.set(c.file, [{ kind: 'file', name: c.name, probe: true }]);
         for (const c of ctx.copied.filter((x) => x.step === step && x.file))
             tainted.set(c.file, [{ kind: 'file', name: c.name }]);
-        const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.isCredential, tainted);
+        const { writes: all, printed } = flowOf(step, ctx.mounts.get(step) ?? [], ctx.names, tainted);
         const writes = merged(all);
         if (printed.length)
             findings.push(printFinding(step, printed));
@@ -1576,16 +1679,23 @@ function merged(writes) {
     }
     return [...byKey.values()];
 }
-function severity(model, w) {
+/** Why a write is as bad as it is, its severity first. */
+function weigh(model, w) {
     if (w.removed)
-        return 'notice';
+        return { severity: 'notice', why: WHY.notice };
     if (w.cached)
-        return 'warning';
+        return { severity: 'warning', why: CACHED };
     if (w.unlayered)
-        return 'notice';
+        return { severity: 'notice', why: WHY.notice };
     if (w.step.onbuild)
-        return (0,preflight_model/* inFinalChain */.ZR)(model, w.step.stage) ? 'error' : 'warning';
-    return (0,preflight_model/* reachesFinal */.CO)(model, w.step.stage, w.file) ? 'error' : 'warning';
+        return { severity: 'warning', why: CHILDREN };
+    const undeclared = w.sources.filter((s) => s.kind === 'var' && !s.declared);
+    if (undeclared.length === w.sources.length) {
+        const names = undeclared.map((s) => s.name).join(', ');
+        return { severity: 'warning', why: `no ARG or ENV of the Dockerfile declares ${names}, so it expands to nothing or to what the base image's config holds` };
+    }
+    const severity = (0,preflight_model/* reachesFinal */.CO)(model, w.step.stage, w.file) ? 'error' : 'warning';
+    return { severity, why: WHY[severity] };
 }
 const what = (s) => s.kind === 'secret'
     ? `the mounted secret "${s.id}"`
@@ -1598,33 +1708,133 @@ const WHY = {
     notice: 'the same RUN removes it (or it is on a tmpfs/bind mount), so the layer does not keep it'
 };
 const CACHED = 'it is on a cache mount: the builder keeps it for every later build that mounts the same cache';
+const CHILDREN = 'an ONBUILD trigger runs in the builds FROM this image, so it would end up in those images, not in this one';
+const leaks_ONBUILD = 'ONBUILD ';
 /** A mounted secret printed to the build output: the action masks its own log, not the builder's record of the build. */
 function printFinding(step, printed) {
     return {
+        rule: 'secret-printed',
         severity: 'warning',
         line: step.line,
-        message: `${step.onbuild ? 'ONBUILD ' : ''}RUN prints ${printed.map(what).join(' and ')} to the build output: the action masks it in its own log, but the builder keeps the raw log with the build record (docker buildx history); don't print secrets`
+        message: `${step.onbuild ? `${leaks_ONBUILD}(in the builds FROM this image) ` : ''}RUN prints ${printed.map(what).join(' and ')} to the build output: the action masks it in its own log, but the builder keeps the raw log with the build record (docker buildx history); don't print secrets`
     };
 }
 function finding(model, w) {
-    const sev = severity(model, w);
+    const { severity, why } = weigh(model, w);
     const where = w.how === 'a redirect' || w.how === 'tee' ? w.written : `${w.written}, by ${w.how}`;
     return {
-        severity: sev,
+        rule: ruleOf(w),
+        severity,
         line: w.step.line,
-        message: `${w.step.onbuild ? 'ONBUILD ' : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${w.cached && !w.removed ? CACHED : WHY[sev]}`,
+        message: `${w.step.onbuild ? leaks_ONBUILD : ''}RUN writes ${w.sources.map(what).join(' and ')} into ${where}: ${why}`,
         ...(w.cached && !w.removed ? { cacheMount: true } : {})
     };
+}
+function ruleOf(w) {
+    if (w.byTool)
+        return 'token-stored-by-tool';
+    return w.sources.some((s) => s.kind === 'secret') ? 'secret-written' : 'credential-written';
 }
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/mounts.ts
 var preflight_mounts = __webpack_require__(781);
+// EXTERNAL MODULE: ./src/leak-guard/preflight/rules.ts
+var rules = __webpack_require__(1360);
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/ignore.ts
+
+
+const PRAGMA = /^\s*#\s*secret-build:\s*ignore=([^\s#]+)/i;
+/** The rules silenced on each instruction's first line (1-based), by its comments. */
+function ignoredByComment(model, text) {
+    const lines = text.split(/\r?\n/);
+    const byLine = new Map();
+    for (const ins of model.instructions) {
+        const line = (0,preflight_model/* lineOf */.cA)(ins);
+        const ids = new Set();
+        // The comment block right above the instruction (blank lines end it, as hadolint reads it).
+        for (let k = line - 2; k >= 0 && /^\s*#/.test(lines[k]); k--) {
+            const m = PRAGMA.exec(lines[k]);
+            for (const id of m ? m[1].split(',') : [])
+                if ((0,rules/* isRuleId */.KX)(id.trim()))
+                    ids.add(id.trim());
+        }
+        if (ids.size)
+            byLine.set(line, ids);
+    }
+    return byLine;
+}
+/** The findings, each marked when a comment or the run silences its rule. */
+function markIgnored(findings, byComment, forRun = []) {
+    const run = new Set(forRun);
+    return findings.map((f) => {
+        if (f.line !== undefined && byComment.get(f.line)?.has(f.rule))
+            return { ...f, ignored: 'comment' };
+        return run.has(f.rule) ? { ...f, ignored: 'input' } : f;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/preflight/plumbing.ts
+/**
+ * Secret plumbing that fails quietly: the build passes, the step runs without the secret.
+ * - A secret mounted with `env=` and no `target` is no file (BuildKit mounts the file only
+ *   when a target is set or env= is absent), yet the command reads /run/secrets/<id>.
+ * - `export TOKEN=$(cat /run/secrets/t)` as a RUN of its own: each RUN is its own shell,
+ *   so the variable is gone in the next one.
+ */
+
+
+
+function brokenPlumbing(steps, mountsOf) {
+    return steps
+        .filter((s) => s.ins instanceof main.Run)
+        .flatMap((step) => {
+        const mounts = mountsOf(step).filter((m) => m.type === 'secret' && m.id !== undefined && !m.error);
+        const script = runScript(step.ins);
+        return [...envWithoutFile(step, mounts, script), ...exportOnly(step, mounts, script)];
+    });
+}
+function envWithoutFile(step, mounts, script) {
+    const files = new Set(mounts.flatMap((m) => (m.target ? [m.target] : [])));
+    return mounts
+        .filter((m) => m.env && !m.target)
+        .filter((m) => {
+        const file = `/run/secrets/${m.id.split('/').pop()}`;
+        return !files.has(file) && new RegExp(`${plumbing_escape(file)}(?![\\w.-])`).test(script);
+    })
+        .map((m) => ({
+        rule: 'secret-env-without-file',
+        severity: 'warning',
+        line: step.line,
+        message: `${step.onbuild ? 'ONBUILD ' : ''}RUN mounts secret "${m.id}" as the variable ${m.env} only (env= without target=), but reads /run/secrets/${m.id.split('/').pop()}: BuildKit mounts no file then, so the command reads nothing; read $${m.env}, or add target=/run/secrets/${m.id.split('/').pop()}`
+    }));
+}
+function exportOnly(step, mounts, script) {
+    // parseScript reads `export A=b` (and declare, readonly …) as assignments: a RUN of nothing else only sets variables.
+    const commands = parseScript(script);
+    if (!commands.length || !commands.every((c) => c.words.length === 0 && c.assigns.length > 0))
+        return [];
+    const values = commands.flatMap((c) => c.assigns.map((a) => a.word.value)).join('\n');
+    const used = mounts.filter((m) => (m.target !== undefined && values.includes(m.target)) || (m.env !== undefined && new RegExp(`\\$\\{?${m.env}\\b`).test(values)));
+    if (!used.length)
+        return [];
+    return [
+        {
+            rule: 'export-in-own-run',
+            severity: 'warning',
+            line: step.line,
+            message: `${step.onbuild ? 'ONBUILD ' : ''}RUN only sets variables from ${[...new Set(used.map((m) => `secret "${m.id}"`))].join(' and ')}: every RUN is a shell of its own, so they are gone in the next RUN (and that RUN has no secret mounted); mount the secret in the RUN that needs it and read it there`
+        }
+    ];
+}
+const plumbing_escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/secrets.ts
 /** A mount BuildKit refuses fails the build; in an ONBUILD trigger it fails the builds that use the image. */
 function invalidMounts(mounts) {
     return mounts
         .filter((m) => m.error)
         .map((m) => ({
+        rule: 'invalid-mount',
         severity: m.step.onbuild ? 'warning' : 'error',
         line: m.step.line,
         message: `${m.step.onbuild ? 'ONBUILD ' : ''}RUN --mount is invalid, BuildKit refuses it: ${m.error}`
@@ -1642,6 +1852,7 @@ function secretIds(mounts, input) {
         if (!required && input.allowMissingOptional)
             continue;
         findings.push({
+            rule: 'secret-not-given',
             severity: 'error',
             line: m.step.line,
             message: `the Dockerfile mounts secret "${m.id}" but the action was not given it (given: ${input.providedIds.join(', ') || 'none'}).` +
@@ -1649,7 +1860,11 @@ function secretIds(mounts, input) {
         });
     }
     for (const id of input.providedIds.filter((p) => !secrets.some((m) => uses(m, p)))) {
-        findings.push({ severity: 'warning', message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)` });
+        findings.push({
+            rule: 'secret-unused',
+            severity: 'warning',
+            message: `secret "${id}" is given but no RUN --mount=type=secret uses it: drop it (least privilege)`
+        });
     }
     return findings;
 }
@@ -1660,52 +1875,20 @@ function sshIds(mounts, provided) {
     for (const m of ssh.filter((x) => !x.step.onbuild && x.id !== undefined && !provided.includes(x.id))) {
         const required = ssh.some((x) => x.id === m.id && x.required);
         findings.push({
+            rule: 'ssh-not-given',
             severity: required ? 'error' : 'warning',
             line: m.step.line,
             message: `RUN --mount=type=ssh uses ssh id "${m.id}" but the build is given no such key or agent (given: ${provided.join(', ') || 'none'}); add it to ssh or ssh-secrets`
         });
     }
     for (const id of provided.filter((p) => !ssh.some((m) => uses(m, p)))) {
-        findings.push({ severity: 'warning', message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)` });
+        findings.push({
+            rule: 'ssh-unused',
+            severity: 'warning',
+            message: `ssh id "${id}" is given but no RUN --mount=type=ssh uses it: drop it (least privilege)`
+        });
     }
     return findings;
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/preflight/values.ts
-/** A secret's value written in the Dockerfile itself. */
-
-/**
- * Whether a value given as a secret looks like one: at least 8 bytes, and either not one
- * line of printable ASCII (a key or credentials file), or upper case, lower case and
- * digits together (passwords, base62/base64 tokens), or at least 20 bytes with 4 or more
- * letters and 4 or more digits and no blank (hex and base32 tokens). A short or plain
- * value (a user name such as `${{ github.actor }}`, a registry host) passed as a secret is
- * often also public, so finding it in a LABEL proves nothing.
- */
-function plausiblySecret(value) {
-    const text = value.toString('latin1');
-    if (value.length < 8)
-        return false;
-    if (!/^[\x20-\x7e]*$/.test(text))
-        return true;
-    const count = (re) => (text.match(re) ?? []).length;
-    if (count(/[a-z]/g) && count(/[A-Z]/g) && count(/[0-9]/g))
-        return true;
-    return value.length >= 20 && count(/[A-Za-z]/g) >= 4 && count(/[0-9]/g) >= 4 && !/\s/.test(text);
-}
-function secretValues(model, input) {
-    const plausible = input.plausibleSecretIds && new Set(input.plausibleSecretIds);
-    return model.instructions.flatMap((ins) => input.redactor.secretsIn(ins.getTextContent()).map((id) => !plausible || plausible.has(id)
-        ? {
-            severity: 'error',
-            line: (0,preflight_model/* lineOf */.cA)(ins),
-            message: `the Dockerfile contains the value of secret "${id}": it would be stored in the image or its history; mount it with RUN --mount=type=secret,id=${id}`
-        }
-        : {
-            severity: 'warning',
-            line: (0,preflight_model/* lineOf */.cA)(ins),
-            message: `the Dockerfile contains the value of secret "${id}", a value that does not look secret (short or plain, e.g. a user name); if it is one, mount it with RUN --mount=type=secret,id=${id}`
-        }));
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/index.ts
@@ -1713,9 +1896,13 @@ function secretValues(model, input) {
  * Checks a Dockerfile against the secrets the action was given, before buildx runs.
  * Parsed with dockerfile-ast (continuation lines, here-docs, stages); mounts read with
  * BuildKit's rules (mounts.ts); RUN scripts followed with a small shell reader
- * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. One finding
- * per cause: the same finding on several lines is reported once, listing the lines.
+ * (shell.ts, flow.ts). Pure: returns findings; reporting is the caller's. Each finding
+ * names its rule (rules.ts) and is reported on each line it is on; one silenced by a
+ * comment or the run is kept, marked (ignore.ts).
  */
+
+
+
 
 
 
@@ -1734,8 +1921,10 @@ function preflight(input) {
     const holders = nameHolders(model, ids);
     const isCredential = (name) => looksLikeCredential(name) && !holders.has(name);
     const copies = [...credentialCopies(model, input), ...imageCopies(model)];
-    const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
-    return mergeByCause([
+    const declared = declaredNames(model);
+    const names = { isCredential, declared: (name) => declared.has(name) };
+    const written = writtenCredentials(model, { mounts: byStep, names, copied: copies, others: otherCopies(model, copies) });
+    const findings = distinct([
         ...secretValues(model, input),
         ...invalidMounts(mounts),
         ...secretIds(mounts, input),
@@ -1743,24 +1932,14 @@ function preflight(input) {
         ...credentialNames(model, isCredential),
         ...written.findings,
         ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
-        ...contextSecretFiles(model, input.contextSecretFiles)
+        ...contextSecretFiles(model, input.contextSecretFiles),
+        ...brokenPlumbing(model.steps, (s) => byStep.get(s) ?? [])
     ]);
+    return markIgnored(findings, ignoredByComment(model, input.dockerfile), input.ignoreRules);
 }
-/** Findings with the same severity and message become one, on the first line, naming every line. */
-function mergeByCause(findings) {
-    const byKey = new Map();
-    for (const f of findings) {
-        const key = `${f.severity}\0${f.message}`;
-        const seen = byKey.get(key);
-        if (!seen)
-            byKey.set(key, { f, lines: new Set(f.line === undefined ? [] : [f.line]) });
-        else if (f.line !== undefined)
-            seen.lines.add(f.line);
-    }
-    return [...byKey.values()].map(({ f, lines }) => {
-        const sorted = [...lines].sort((a, b) => a - b);
-        return sorted.length > 1 ? { ...f, line: sorted[0], message: `${f.message} (lines ${sorted.join(', ')})` } : { ...f, line: sorted[0] };
-    });
+/** Each finding once: the same rule, severity and message on the same line is one (two writes of one RUN to one file). */
+function distinct(findings) {
+    return [...new Map(findings.map((f) => [`${f.rule}\0${f.severity}\0${f.line ?? ''}\0${f.message}`, f])).values()];
 }
 
 
@@ -1773,6 +1952,7 @@ function mergeByCause(findings) {
 /* harmony export */   CO: () => (/* binding */ reachesFinal),
 /* harmony export */   Hp: () => (/* binding */ copyArgs),
 /* harmony export */   ZR: () => (/* binding */ inFinalChain),
+/* harmony export */   _n: () => (/* binding */ unquote),
 /* harmony export */   _x: () => (/* binding */ copyFromStage),
 /* harmony export */   c7: () => (/* binding */ copyFrom),
 /* harmony export */   cA: () => (/* binding */ lineOf),
@@ -1780,7 +1960,7 @@ function mergeByCause(findings) {
 /* harmony export */   iy: () => (/* binding */ argDecls),
 /* harmony export */   yK: () => (/* binding */ buildModel)
 /* harmony export */ });
-/* unused harmony exports unquote, covers */
+/* unused harmony export covers */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
