@@ -5,6 +5,7 @@
 //   <!-- outputs-table:start --> … <!-- outputs-table:end -->
 // Usage: node scripts/inputs-table.mjs [--check] [--readme <file>]
 //   (npm run docs; --check changes nothing and exits 1 when the file is out of date)
+import { Buffer } from 'node:buffer';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
