@@ -1,5 +1,5 @@
 /**
- * What the bundles load at start (README, Benchmarks): no HTTP client anywhere (the
+ * What the bundles load at start (docs/architecture.md, "What loads at start"): no HTTP client anywhere (the
  * stand-in of src/bundle/http-client.ts lets webpack drop @actions/core's unused OIDC
  * code), the Dockerfile parser only in a chunk of its own, and a post entry that loads
  * @actions/core only when a vault is left. And the stand-in itself: were @actions/core's

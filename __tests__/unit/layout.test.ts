@@ -1,5 +1,5 @@
 /**
- * The README's Layout section against the tree: every file or folder it names exists, and
+ * The Layout section of docs/architecture.md against the tree: every file or folder it names exists, and
  * every folder and file of src/ is named (a folder's files in its description, by name;
  * leak-guard/preflight/ as a folder).
  */
@@ -10,9 +10,9 @@ import { ROOT } from '../support/yaml.js';
 
 /** The Layout block: each entry's first column (paths) and its description (continuation lines joined). */
 function layout(): { paths: string[]; text: string }[] {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const block = /### Layout\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no Layout block');
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
+  const block = /## Layout\n\n```\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!block) throw new Error('docs/architecture.md has no Layout block');
   const entries: { paths: string[]; text: string }[] = [];
   for (const line of block.split('\n').filter(Boolean)) {
     if (/^\s/.test(line)) entries[entries.length - 1].text += ` ${line.trim()}`;
@@ -27,7 +27,7 @@ function layout(): { paths: string[]; text: string }[] {
 
 const files = (dir: string) => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true });
 
-describe('the README Layout matches the tree', () => {
+describe('the Layout in docs/architecture.md matches the tree', () => {
   const entries = layout();
   const named = entries.flatMap((e) => e.paths);
 

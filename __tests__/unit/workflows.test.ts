@@ -27,7 +27,7 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const FILES = ['.github/workflows/ci.yml', '.github/workflows/secure-build.yml', 'workflow-templates/secure-build.yml'];
+const FILES = ['.github/workflows/ci.yml', '.github/workflows/release.yml', '.github/workflows/secure-build.yml', 'workflow-templates/secure-build.yml'];
 const REUSABLE = loadYaml('.github/workflows/secure-build.yml') as Workflow;
 const text = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 

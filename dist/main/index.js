@@ -814,7 +814,7 @@ class SecretSearch {
      * break: the last 8 content bytes of the first, or the first 8 of the second, are a source
      * gram. A stretch of 16 has 8 bytes on one side. A step's next line is the next line with
      * the same `#N` prefix (parallel steps print in turns); lines without one follow each other.
-     * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: README.)
+     * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: docs/security-model.md.)
      */
     seamRegions(buf) {
         const d = (0,fragments/* viewOf */.du)(buf);
@@ -1425,8 +1425,8 @@ function messageOf(e) {
  * anyone find the value: each secret's part is scrypt (N=2^14, r=8, p=1: ~16 MiB and
  * ~50–90 ms a guess here, on purpose) of the value, salted with the repository and the
  * id; the step's id is a hash of those parts. A guess of a value costs one scrypt; a
- * token of 20 random characters is out of reach, a short password is not: the README's
- * security model says so.
+ * token of 20 random characters is out of reach, a short password is not: the security
+ * model (docs/security-model.md, "Shared builders") says so.
  */
 
 const COST = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

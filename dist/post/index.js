@@ -11,8 +11,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 //
 // After a successful main (nearly every run) the vault and the build's exports are already
 // gone and the post step has nothing to do, but it must still run (action.yml's
-// `post-if: always()`: see the README's security model for why no narrower condition is
-// safe). So this entry first looks, with only what the runner passes (the saved state as
+// `post-if: always()`: docs/security-model.md, "The path of one secret", says why no
+// narrower condition is safe). So this entry first looks, with only what the runner passes (the saved state as
 // STATE_<name>, which is all @actions/core's getState reads) and an lstat each, and loads
 // the post step proper (src/post.ts: @actions/core, the checked removals; a chunk of its
 // own) only when something main saved is still there. Nothing is printed when it is gone.

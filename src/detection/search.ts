@@ -127,7 +127,7 @@ export class SecretSearch {
    * break: the last 8 content bytes of the first, or the first 8 of the second, are a source
    * gram. A stretch of 16 has 8 bytes on one side. A step's next line is the next line with
    * the same `#N` prefix (parallel steps print in turns); lines without one follow each other.
-   * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: README.)
+   * (Lines shorter than 8 bytes in the middle of a stretch are not looked through: docs/security-model.md.)
    */
   private seamRegions(buf: Buffer): { from: number; to: number; step: number }[] {
     const d = viewOf(buf);

@@ -11,8 +11,8 @@
  * anyone find the value: each secret's part is scrypt (N=2^14, r=8, p=1: ~16 MiB and
  * ~50–90 ms a guess here, on purpose) of the value, salted with the repository and the
  * id; the step's id is a hash of those parts. A guess of a value costs one scrypt; a
- * token of 20 random characters is out of reach, a short password is not: the README's
- * security model says so.
+ * token of 20 random characters is out of reach, a short password is not: the security
+ * model (docs/security-model.md, "Shared builders") says so.
  */
 import { createHash, scrypt } from 'node:crypto';
 

@@ -84,7 +84,7 @@ describe('views', () => {
 });
 
 /**
- * Secrets as the search sees them (README, "What the scrubber and the scan find"): a token
+ * Secrets as the search sees them (docs/security-model.md, "What the scrubber and the scan find"): a token
  * (16+ bytes with four or more capitals or digits), or bytes that are not text (no run of
  * four equal bytes, eight or more distinct).
  */

@@ -1,7 +1,7 @@
 /**
  * Red-team findings against the secret search (src/secrets/) and the image scan
  * (src/leak-guard/image-scan.ts). Each test fails on the code it was written against
- * (ff2571c) and says which README claim it breaks. Unit level only: the real classes,
+ * (ff2571c) and says which claim of docs/security-model.md it breaks. Unit level only: the real classes,
  * no docker.
  */
 import { describe, expect, test } from '@jest/globals';
@@ -52,7 +52,7 @@ async function scanImageWith(r: Redactor, path: string, content: Buffer): Promis
 }
 
 describe('red team: stretches of 16+ bytes that survive (claims broken)', () => {
-  // README "What the scrubber and the scan find": "in hex at any width". Hex folded at an odd
+  // docs/security-model.md, "What the scrubber and the scan find": "in hex at any width". Hex folded at an odd
   // width (`xxd -p -c 64 | tr -d '\n' | fold -w 33`, or any fixed-width wrapper) puts every other
   // line at an odd offset: views.ts decodes a lone odd-length token from its start only
   // (decodeRunsIn), so those lines decode to garbage. Line 2 below carries 16 whole bytes.
@@ -71,7 +71,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(await scanImageWith(redactor(), 'app/key.hex', Buffer.from(line))).toEqual(['tok']);
   });
 
-  // README: "Line breaks ... are looked through" and, under "Masks for later steps", "a bare CR
+  // docs/security-model.md: "Line breaks ... are looked through" and, under "Masks for later steps", "a bare CR
   // ends a line too" (process.ts turns it into LF *after* the scrubber). The text view only
   // breaks lines at LF, so pieces split by a bare CR are neither one stretch nor separate lines:
   // 24 bytes of the secret end up in the log as two lines of 12.
@@ -86,7 +86,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(longestLeak(Buffer.concat(got).toString(), SECRET)).toBeLessThan(16);
   });
 
-  // README: "after 250 ms of silence it sends them ... (a secret printed in pieces across such
+  // docs/security-model.md: "after 250 ms of silence it sends them ... (a secret printed in pieces across such
   // pauses is still redacted from the first 16 bytes on)". Hex printed one short line at a time
   // with a pause after each (`xxd -p -c 5 key | while read l; do echo "$l"; sleep 1; done`):
   // a short hex line is found only next to a longer one or when a fixed 16-byte probe happens to
@@ -124,7 +124,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(longestLeak(stepOutput(out, 7), b64)).toBeLessThan(20);
   });
 
-  // README: "shorter values and lines (4 to 15 bytes) exactly, with their encodings (base64 at
+  // docs/security-model.md: "shorter values and lines (4 to 15 bytes) exactly, with their encodings (base64 at
   // each alignment, hex, ...)". Only contiguous hex is an exact variant: a short value in a hex
   // dump's columns (`xxd`, `od -t x1`, `hexdump -C`) is spelled in full and not redacted
   // (the hex view feeds the fragment search only, which needs 16 bytes).
@@ -142,7 +142,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(longestHexLeak(out.split('  ')[0], v)).toBeLessThan(4);
   });
 
-  // README: "in a JSON or URI escape (values up to 4 KiB)". Only JavaScript's (and Go's) JSON
+  // docs/security-model.md: "in a JSON or URI escape (values up to 4 KiB)". Only JavaScript's (and Go's) JSON
   // escape is a source: Python's json.dumps (ensure_ascii=True, the default), Java's and .NET's
   // default encoders write non-ASCII as \uXXXX, so a secret with a non-ASCII character every
   // few bytes has no 16-byte stretch in common with any source.
@@ -154,7 +154,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
     expect(out).toContain('***');
   });
 
-  // README: "in a JSON or URI escape". Only encodeURIComponent's form is a source: a form-encoded
+  // docs/security-model.md: "in a JSON or URI escape". Only encodeURIComponent's form is a source: a form-encoded
   // value (`+` for a blank: curl --data-urlencode's sibling, Python's urlencode/quote_plus), or
   // lowercase percent escapes, share no 16-byte stretch with it when the value has a blank or
   // a reserved character every few bytes (a passphrase).
@@ -173,7 +173,7 @@ describe('red team: stretches of 16+ bytes that survive (claims broken)', () => 
 });
 
 describe('red team: redaction corrupts output', () => {
-  // README: "a key printed over 30 lines is one finding, redacted line by line". Values up to
+  // docs/security-model.md: "a key printed over 30 lines is one finding, redacted line by line". Values up to
   // 4 KiB are also a fragment source *with* their line breaks (variants.ts partSources), so the
   // raw match of each line runs over its LF: every line of the key is joined onto one log line,
   // and the line after the secret (here "after", or a PEM END line) is appended to it.
@@ -268,7 +268,7 @@ describe('red team: performance', () => {
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
 
-  // README: "The cost per byte does not depend on the number or length of the secrets" — nor
+  // docs/security-model.md: "The cost per byte does not depend on the number or length of the secrets" — nor
   // should it explode on a shape of text. A long line of hexish tokens that is not a dump line
   // (starts with a word) makes hexParts call lineStartOf/indexOf (scans to the line's ends) at
   // every 16-byte probe: quadratic in the buffer (chunk + 4 KiB carry). Measured: 6 MB in

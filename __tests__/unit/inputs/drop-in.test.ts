@@ -49,7 +49,7 @@ const BUILD_PUSH_ACTION: Record<string, string | undefined> = {
   'github-token': '${{ github.token }}'
 };
 
-/** Where ours differs on purpose (README, migration). */
+/** Where ours differs on purpose (docs/migrating.md). */
 const OWN_DEFAULTS: Record<string, string> = {};
 
 const files = { iidFile: '/w/iid', metadataFile: '/w/meta.json' };
@@ -212,7 +212,7 @@ describe('INPUT_* to argv', () => {
   test('every build-push-action input but secrets and context is covered by a case above', () => {
     const covered = new Set(CASES.flatMap(([, inputs]) => Object.keys(inputs)));
     const rest = Object.keys(BUILD_PUSH_ACTION).filter((n) => !covered.has(n));
-    // secrets: their own tests; context: its default differs (README); github-token: accepted, unused.
+    // secrets: their own tests; context: its default differs (docs/migrating.md); github-token: accepted, unused.
     expect(rest.sort()).toEqual(['context', 'github-token', 'secret-envs', 'secret-files', 'secrets']);
   });
 });

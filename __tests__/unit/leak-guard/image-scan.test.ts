@@ -123,7 +123,7 @@ describe('fragments in image files (property)', () => {
   test('16+ bytes of a secret with other bytes, raw, in base64 at any alignment and wrapping or in any hex dump, inside a gzip layer, are found', async () => {
     await fc.assert(
       fc.asyncProperty(
-        // Bytes that are not text, as the search takes them (README): no run of four equal bytes, eight or more distinct.
+        // Bytes that are not text, as the search takes them (docs/security-model.md): no run of four equal bytes, eight or more distinct.
         fc
           .uint8Array({ minLength: 15, maxLength: 120 })
           .map((a) => Buffer.concat([Buffer.from([0xff]), Buffer.from(a)]))
@@ -135,7 +135,7 @@ describe('fragments in image files (property)', () => {
         async (secret, encoding, filler, from, len) => {
           const a = from % (secret.length - 15);
           const piece = secret.subarray(a, a + 16 + (len % (secret.length - a - 15)));
-          // Line breaks are not counted: a file's own cannot be told from a secret's (see README, leak guard).
+          // Line breaks are not counted: a file's own cannot be told from a secret's (see docs/security-model.md, "What the scrubber and the scan find").
           fc.pre(piece.filter((c) => c !== 0x0a).length >= 16);
           fc.pre(!(filler[0] === 0x1f && filler[1] === 0x8b)); // that file would be read as gzip
           // The encoded text on lines of its own, between binary bytes (a dump written into a file).

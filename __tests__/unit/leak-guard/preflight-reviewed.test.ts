@@ -1,8 +1,8 @@
 /**
  * The preflight on reviewed corpora of real public Dockerfiles that are not committed
  * (material fetched from public repositories stays out of this repository), such as the
- * two held-out sets collected after the rules were written (README, "Precision on real
- * Dockerfiles"). SECRET_BUILD_REVIEWED names one or more directories, `:`-separated, each
+ * two held-out sets collected after the rules were written (docs/leak-guard.md, "Precision on
+ * real Dockerfiles"). SECRET_BUILD_REVIEWED names one or more directories, `:`-separated, each
  * with the files, a manifest.json (file, repo, path, commit) and a review.json written
  * before the preflight ran on them: `{ "<file>": { "expect": ["error@12", …], "reasons": [...] } }`.
  *
