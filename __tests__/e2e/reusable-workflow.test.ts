@@ -197,6 +197,10 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       // metadata-action's manifest annotations reached the leg's image.
       const image = (await registryManifest(REPO, scanned.platforms[leg.platform]))!.doc as { annotations?: Record<string, string> };
       expect(image.annotations?.['org.opencontainers.image.revision']).toBe(REVISION);
+      // And its labels, in the image config.
+      const configDigest = (image as { config?: { digest: string } }).config!.digest;
+      const config = (await (await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/${configDigest}`)).json()) as { config?: { Labels?: Record<string, string> } };
+      expect(config.config?.Labels).toMatchObject(METADATA.labels);
     }
     expect(await registryDigest(REPO, 'main')).toBeUndefined();
   });
