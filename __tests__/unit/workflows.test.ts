@@ -1,9 +1,11 @@
 /**
- * The reusable workflow and the starter template as an organisation uses them, loaded
- * with a strict YAML parser: secret names GitHub can match, least permissions that let
- * a ghcr push work, third-party actions pinned by SHA with their version, the action
- * checked out at the workflow's own commit through documented contexts only, and
- * nothing passed to the action that action.yml does not declare.
+ * The reusable workflows and the starter template as an organisation uses them, loaded
+ * with a strict YAML parser: secret names GitHub can match, the permission model of
+ * docs/reusable-workflow.md (explicit where a job holds no registry credential, the
+ * caller's grant where it pushes, never an OIDC token in a build), timeouts on every job,
+ * third-party actions pinned by SHA with their version, the action checked out at the
+ * workflow's own commit through documented contexts only, and nothing passed to the
+ * action that action.yml does not declare.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -12,7 +14,9 @@ import { loadAction, loadYaml, ROOT } from '../support/yaml.js';
 
 interface Step {
   id?: string;
+  name?: string;
   uses?: string;
+  run?: string;
   with?: Record<string, string>;
 }
 interface Job {
@@ -20,15 +24,28 @@ interface Job {
   steps?: Step[];
   uses?: string;
   secrets?: unknown;
+  with?: Record<string, unknown>;
+  'timeout-minutes'?: number | string;
+  'runs-on'?: string;
 }
 interface Workflow {
-  on: { workflow_call?: { secrets?: Record<string, unknown>; inputs?: Record<string, unknown> } };
+  on: { workflow_call?: { secrets?: Record<string, unknown>; inputs?: Record<string, { default?: unknown }> } };
   permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': unknown };
   jobs: Record<string, Job>;
 }
 
-const FILES = ['.github/workflows/ci.yml', '.github/workflows/release.yml', '.github/workflows/secure-build.yml', 'workflow-templates/secure-build.yml'];
+const REUSABLE_FILES = ['.github/workflows/secure-build.yml', '.github/workflows/secure-build-attest.yml'];
+const FILES = ['.github/workflows/ci.yml', '.github/workflows/release.yml', ...REUSABLE_FILES, 'workflow-templates/secure-build.yml'];
 const REUSABLE = loadYaml('.github/workflows/secure-build.yml') as Workflow;
+const ATTEST = loadYaml('.github/workflows/secure-build-attest.yml') as Workflow;
+const TEMPLATE = loadYaml('workflow-templates/secure-build.yml') as Workflow;
+/** The jobs that take the calling job's grant (no permissions key): those that log in to a registry or sign. */
+const INHERITING: Record<string, string[]> = {
+  '.github/workflows/secure-build.yml': ['build', 'merge'],
+  '.github/workflows/secure-build-attest.yml': ['attest']
+};
+const OIDC_GUARD = /\$\{ACTIONS_ID_TOKEN_REQUEST_URL:-\}/;
 const text = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 
 describe.each(FILES)('%s', (file) => {
@@ -44,10 +61,37 @@ describe.each(FILES)('%s', (file) => {
     expect(text(file)).not.toMatch(/github\.job_workflow_sha|github\.job_workflow_ref/);
   });
 
-  test('least permissions: none at the top of a reusable workflow, an explicit set on every job', () => {
+  test("least permissions: an explicit set on every job, but the jobs of a reusable workflow that push or sign, which take the caller's grant", () => {
     const wf = loadYaml(file) as Workflow;
-    expect(wf.permissions).toBeDefined();
-    for (const job of Object.values(wf.jobs)) expect(job.permissions ?? wf.permissions).toBeDefined();
+    const inheriting = INHERITING[file] ?? [];
+    // A top-level set would be what those jobs get instead of the caller's grant.
+    if (inheriting.length) expect(wf.permissions).toBeUndefined();
+    else expect(wf.permissions).toBeDefined();
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      if (inheriting.includes(name)) expect({ name, permissions: job.permissions }).toEqual({ name, permissions: undefined });
+      else expect({ name, permissions: job.permissions ?? wf.permissions }).toEqual({ name, permissions: expect.any(Object) });
+    }
+  });
+
+  test('every job that runs on a runner has a timeout', () => {
+    const wf = loadYaml(file) as Workflow;
+    for (const [name, job] of Object.entries(wf.jobs))
+      if (!job.uses) expect({ name, timeout: job['timeout-minutes'] }).toEqual({ name, timeout: expect.anything() });
+  });
+});
+
+describe.each(REUSABLE_FILES)('%s as a reusable workflow', (file) => {
+  const wf = loadYaml(file) as Workflow;
+  test("a concurrency group of its own (not the caller's, which would deadlock), per ref", () => {
+    expect(wf.concurrency?.group).toMatch(/^secure-build[\w-]*-\$\{\{ github\.workflow \}\}-\$\{\{ github\.ref \}\}-/);
+  });
+  test('the timeouts are inputs with a default, or fixed', () => {
+    for (const job of Object.values(wf.jobs)) {
+      const t = String(job['timeout-minutes']);
+      const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(t)?.[1];
+      if (input) expect(wf.on.workflow_call?.inputs?.[input]?.default).toEqual(expect.any(Number));
+      else expect(Number(t)).toBeGreaterThan(0);
+    }
   });
 });
 
@@ -58,9 +102,50 @@ describe('the reusable workflow', () => {
     for (const n of names) expect(n).toMatch(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/);
   });
 
-  test('its job may push to ghcr.io (packages: write) and reads only contents', () => {
-    expect(REUSABLE.permissions).toEqual({});
-    expect(REUSABLE.jobs.build.permissions).toEqual({ contents: 'read', packages: 'write' });
+  test("prepare reads contents only; build and merge take the caller's grant and refuse an OIDC token first thing", () => {
+    expect(REUSABLE.jobs.prepare.permissions).toEqual({ contents: 'read' });
+    for (const name of ['build', 'merge']) {
+      const first = REUSABLE.jobs[name].steps![0];
+      expect(first.run).toMatch(OIDC_GUARD);
+      expect(first.run).toMatch(/exit 1/);
+    }
+    // No job asks for an OIDC token or signs: that is secure-build-attest.yml, called from a job of its own.
+    for (const job of Object.values(REUSABLE.jobs)) {
+      expect(job.permissions?.['id-token']).toBeUndefined();
+      expect((job.steps ?? []).filter((s) => /attest/.test(s.uses ?? ''))).toEqual([]);
+    }
+  });
+
+  test('a leg a platform on its runner, from the runners input, whose default is amd64 and arm64 on native runners', () => {
+    const runners = JSON.parse(String(REUSABLE.on.workflow_call!.inputs!.runners.default)) as unknown;
+    expect(runners).toEqual([
+      { platform: 'linux/amd64', runner: 'ubuntu-24.04' },
+      { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' }
+    ]);
+    const build = REUSABLE.jobs.build as Job & { strategy?: { matrix?: string } };
+    expect(build['runs-on']).toBe('${{ matrix.runner }}');
+    expect(build.strategy?.matrix).toBe('${{ fromJSON(needs.prepare.outputs.matrix) }}');
+    expect(build.steps!.find((s) => s.id === 'build')!.with).toMatchObject({ platforms: '${{ matrix.platform }}' });
+  });
+
+  test('each leg pushes by digest; the merge names the index from metadata-action, with its labels and annotations in the legs', () => {
+    const w = REUSABLE.jobs.build.steps!.find((s) => s.id === 'build')!.with!;
+    expect(w.outputs).toMatch(
+      /^\$\{\{ inputs\.push && format\('type=image,name=\{0\},push-by-digest=true,name-canonical=true,push=true', needs\.prepare\.outputs\.repository\) \|\| '' \}\}$/
+    );
+    expect(w.labels).toContain('${{ needs.prepare.outputs.labels }}');
+    expect(w.annotations).toContain('${{ needs.prepare.outputs.annotations }}');
+    expect(REUSABLE.jobs.prepare.steps!.find((s) => s.id === 'meta')!.uses).toMatch(/^docker\/metadata-action@/);
+    expect(REUSABLE.jobs.merge.steps!.find((s) => s.id === 'merge')!.run).toMatch(/docker buildx imagetools create/);
+  });
+
+  test("passes the action's annotations, sbom, provenance, ssh-secrets, build-contexts and secret-files through", () => {
+    const w = REUSABLE.jobs.build.steps!.find((s) => s.id === 'build')!.with!;
+    for (const name of ['sbom', 'provenance', 'ssh-secrets', 'build-contexts', 'secret-files']) {
+      expect(REUSABLE.on.workflow_call!.inputs).toHaveProperty(name);
+      expect({ name, value: w[name] }).toEqual({ name, value: `\${{ inputs.${name} }}` });
+    }
+    expect(w.annotations).toContain('${{ inputs.annotations }}');
   });
 
   test('checks out the action at job.workflow_repository / job.workflow_sha and fails without them', () => {
@@ -81,12 +166,36 @@ describe('the reusable workflow', () => {
   });
 });
 
+describe('the attestation workflow', () => {
+  test('attests the given digest with actions/attest-build-provenance, after checking that it holds an OIDC token', () => {
+    const steps = ATTEST.jobs.attest.steps!;
+    expect(steps[0].run).toMatch(OIDC_GUARD);
+    const attest = steps.find((s) => s.id === 'attest')!;
+    expect(attest.uses).toMatch(/^actions\/attest-build-provenance@/);
+    expect(attest.with).toMatchObject({ 'subject-name': '${{ inputs.subject-name }}', 'subject-digest': '${{ inputs.subject-digest }}' });
+  });
+});
+
 describe('the starter template', () => {
-  test('calls the reusable workflow with the permissions a push needs and secrets: inherit', () => {
-    const wf = loadYaml('workflow-templates/secure-build.yml') as Workflow;
-    const job = Object.values(wf.jobs)[0];
-    expect(job.uses).toMatch(/\/\.github\/workflows\/secure-build\.yml@[0-9a-f]{40}$/);
-    expect(job.permissions).toEqual({ contents: 'read', packages: 'write' });
-    expect(job.secrets).toBe('inherit');
+  const [image, attest] = Object.values(TEMPLATE.jobs);
+  test('calls the build with the grant a ghcr.io push needs, no OIDC, and secrets: inherit', () => {
+    expect(image.uses).toMatch(/\/\.github\/workflows\/secure-build\.yml@[0-9a-f]{40}$/);
+    expect(image.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(image.secrets).toBe('inherit');
+  });
+
+  test('attests in a job of its own, the only one granted id-token and attestations, gated on a pushed digest', () => {
+    expect(attest.uses).toMatch(/\/\.github\/workflows\/secure-build-attest\.yml@[0-9a-f]{40}$/);
+    expect(attest.permissions).toEqual({ 'id-token': 'write', attestations: 'write', packages: 'write' });
+    expect(attest).toMatchObject({ needs: 'image', if: "needs.image.outputs.digest != ''" });
+    expect(attest.with).toMatchObject({ 'subject-digest': '${{ needs.image.outputs.digest }}' });
+  });
+
+  test('gives each workflow only inputs it declares', () => {
+    for (const [job, wf] of [
+      [image, REUSABLE],
+      [attest, ATTEST]
+    ] as const)
+      expect(Object.keys(job.with ?? {}).filter((n) => !(n in (wf.on.workflow_call?.inputs ?? {})))).toEqual([]);
   });
 });

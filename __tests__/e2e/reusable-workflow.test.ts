@@ -1,0 +1,304 @@
+/**
+ * The reusable workflow's multi-platform path, run here as far as it can run off GitHub:
+ * the prepare job's matrix and repository scripts, each leg's build through the bundled
+ * action (linux/amd64 natively, linux/arm64 under QEMU), each pushing by digest to the
+ * local registry exactly what its leak guard scanned, then the merge job's own `run:`
+ * script, taken from .github/workflows/secure-build.yml and run with bash and the env the
+ * workflow gives it. The index it makes must hold exactly the images the legs scanned,
+ * under the tags of a metadata-action-shaped JSON, in two repositories.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  type ActionRun,
+  dockerReady,
+  everythingVisible,
+  exportedImage,
+  KEEP_SCANNED_EXPORT,
+  leaksIn,
+  REGISTRY,
+  registryDigest,
+  registryManifest,
+  registryReady,
+  runAction,
+  trackedWorkspaces
+} from './harness.js';
+import { loadYaml } from '../support/yaml.js';
+
+const MULTI_BASE = 'secret-build-base:multi';
+
+interface Step {
+  id?: string;
+  name?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+interface Workflow {
+  on: { workflow_call: { inputs: Record<string, { default?: unknown }> } };
+  jobs: Record<string, { steps: Step[] }>;
+}
+const WF = loadYaml('.github/workflows/secure-build.yml') as Workflow;
+const step = (job: string, id: string): Step => {
+  const s = WF.jobs[job].steps.find((x) => x.id === id);
+  if (!s?.run && id !== 'build') throw new Error(`secure-build.yml: no run step ${job}.${id}`);
+  return s!;
+};
+
+/** True when the engine holds both platforms of the base and can run arm64 code; in CI their absence fails the run. */
+function twoPlatformsReady(): boolean {
+  const both = ['linux/amd64', 'linux/arm64'].every((p) => spawnSync('docker', ['image', 'inspect', '--platform', p, MULTI_BASE]).status === 0);
+  const qemu = fs.existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64');
+  if (!(both && qemu) && process.env.CI)
+    throw new Error(`CI: ${MULTI_BASE} (amd64 + arm64) and QEMU's aarch64 handler are required (bash scripts/setup-qemu.sh)`);
+  if (!(both && qemu)) console.warn('\n!!! reusable-workflow tests SKIPPED: no two-platform base or no QEMU. Run: sudo bash scripts/setup-qemu.sh !!!\n');
+  return both && qemu;
+}
+
+const ready = dockerReady() && (await registryReady()) && twoPlatformsReady();
+const e2e = ready ? describe : describe.skip;
+const nonce = randomBytes(5).toString('hex');
+const TOK = `rw-tok-${randomBytes(8).toString('hex')}`;
+const newWorkspace = trackedWorkspaces(afterAll);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-e2e-rw-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Each platform's image records its own architecture, so the two images differ. */
+const DOCKERFILE = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=true test -s /run/secrets/tok && uname -m > /arch\n`;
+
+const REPO = `sb-e2e/rw-${nonce}`;
+const MIRROR = `sb-e2e/rw-mirror-${nonce}`;
+const REVISION = randomBytes(20).toString('hex');
+/** docker/metadata-action's `json` output, as its getJSON makes it with DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index. */
+const METADATA = {
+  tags: [`${REGISTRY}/${REPO}:main`, `${REGISTRY}/${REPO}:sha-${REVISION.slice(0, 7)}`, `${REGISTRY}/${MIRROR}:main`],
+  'tag-names': ['main', `sha-${REVISION.slice(0, 7)}`],
+  labels: { 'org.opencontainers.image.revision': REVISION, 'org.opencontainers.image.title': 'rw' },
+  annotations: [
+    `manifest:org.opencontainers.image.revision=${REVISION}`,
+    'manifest:org.opencontainers.image.title=rw',
+    `index:org.opencontainers.image.revision=${REVISION}`,
+    'index:org.opencontainers.image.title=rw'
+  ]
+};
+/** metadata-action's `labels` and `annotations` outputs: one a line. */
+const META_LABELS = Object.entries(METADATA.labels)
+  .map(([k, v]) => `${k}=${v}`)
+  .join('\n');
+const META_ANNOTATIONS = METADATA.annotations.join('\n');
+
+interface Bash {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+}
+
+/** A `run:` script as the runner runs it (bash -e on a file), with only `env` (and PATH/HOME) and a fresh GITHUB_OUTPUT. */
+function runScript(script: string, env: Record<string, string>): Bash {
+  const dir = fs.mkdtempSync(path.join(tmp, 'step-'));
+  fs.writeFileSync(path.join(dir, 'script.sh'), script);
+  const out = path.join(dir, 'output');
+  fs.writeFileSync(out, '');
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', path.join(dir, 'script.sh')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, ...env },
+    encoding: 'utf8',
+    timeout: 300_000
+  });
+  const outputs: Record<string, string> = {};
+  for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
+    const m = /^([\w-]+)=(.*)$/.exec(line);
+    if (m) outputs[m[1]] = m[2];
+  }
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
+}
+
+const why = (r: Bash) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+/** The merge step's env as the workflow writes it: the test gives each variable the value its expression stands for. */
+function mergeEnv(values: Record<string, string>): Record<string, string> {
+  expect(Object.keys(step('merge', 'merge').env ?? {}).sort()).toEqual(Object.keys(values).sort());
+  return values;
+}
+
+interface Leg {
+  platform: string;
+  runner: string;
+  slug: string;
+}
+interface Built {
+  leg: Leg;
+  run: ActionRun;
+  scanned: { digest: string; platforms: Record<string, string> };
+}
+
+let legs: Leg[];
+let matrix: string;
+let built: Built[];
+
+/** The digests dir the download-artifact step leaves: one file a leg, named by its slug, holding its digest. */
+function digestsDir(entries: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(tmp, 'digests-'));
+  for (const [slug, digest] of Object.entries(entries)) fs.writeFileSync(path.join(dir, slug), `${digest}\n`);
+  return dir;
+}
+
+e2e('secure-build.yml: native legs pushed by digest, merged into one index', () => {
+  beforeAll(async () => {
+    // prepare: the matrix from the runners input's default, by the workflow's own script.
+    const m = runScript(step('prepare', 'matrix').run!, { RUNNERS: String(WF.on.workflow_call.inputs.runners.default), NAME: 'image' });
+    if (m.code !== 0) throw new Error(`prepare's matrix script failed: ${why(m)}`);
+    matrix = m.outputs.matrix;
+    legs = (JSON.parse(matrix) as { include: Leg[] }).include;
+    const r = runScript(step('prepare', 'repository').run!, { METADATA_JSON: JSON.stringify(METADATA) });
+    if (r.outputs.repository !== `${REGISTRY}/${REPO}`) throw new Error(`prepare's repository script gave "${r.outputs.repository}": ${why(r)}`);
+
+    // build: each leg through the action, with the inputs the workflow gives it (push: true).
+    const outputsExpr = /format\('([^']+)', needs\.prepare\.outputs\.repository\)/.exec(step('build', 'build').with!.outputs)?.[1];
+    if (!outputsExpr) throw new Error(`the build step's outputs input is not the push-by-digest format: ${step('build', 'build').with!.outputs}`);
+    built = await Promise.all(
+      legs.map(async (leg) => {
+        const ws = newWorkspace({ Dockerfile: DOCKERFILE });
+        fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
+        const run = await runAction(ws, {
+          secrets: `tok=${TOK}`,
+          platforms: leg.platform,
+          outputs: outputsExpr.replace('{0}', r.outputs.repository),
+          labels: `${META_LABELS}\n`,
+          annotations: `${META_ANNOTATIONS}\n`,
+          provenance: 'mode=min',
+          // A layer cached by an earlier run holds that run's secret value, which this scan does not know.
+          'no-cache': 'true'
+        });
+        if (run.main.code !== 0) throw new Error(`the ${leg.platform} leg failed:\n${run.main.stdout}\n${run.main.stderr}`);
+        expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
+        const scanned = await exportedImage(path.join(ws.shimDir, 'scanned.tar'));
+        return { leg, run, scanned };
+      })
+    );
+  }, 900_000);
+
+  test('the default runners: linux/amd64 on ubuntu-24.04, linux/arm64 on ubuntu-24.04-arm', () => {
+    expect(legs).toEqual([
+      { platform: 'linux/amd64', runner: 'ubuntu-24.04', slug: 'linux-amd64' },
+      { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm', slug: 'linux-arm64' }
+    ]);
+  });
+
+  test('each leg pushed by digest exactly its scanned export: its platform image and its attestation, nothing tagged', async () => {
+    for (const { leg, run, scanned } of built) {
+      expect(run.outputs.digest).toBe(scanned.digest);
+      expect(Object.keys(scanned.platforms).sort()).toEqual([leg.platform, `attestation of ${scanned.platforms[leg.platform]}`].sort());
+      expect(await registryDigest(REPO, scanned.digest)).toBe(scanned.digest);
+      // metadata-action's manifest annotations reached the leg's image.
+      const image = (await registryManifest(REPO, scanned.platforms[leg.platform]))!.doc as { annotations?: Record<string, string> };
+      expect(image.annotations?.['org.opencontainers.image.revision']).toBe(REVISION);
+      // And its labels, in the image config.
+      const configDigest = (image as { config?: { digest: string } }).config!.digest;
+      const config = (await (await fetch(`http://${REGISTRY}/v2/${REPO}/blobs/${configDigest}`)).json()) as { config?: { Labels?: Record<string, string> } };
+      expect(config.config?.Labels).toMatchObject(METADATA.labels);
+    }
+    expect(await registryDigest(REPO, 'main')).toBeUndefined();
+  });
+
+  test("the merge step's script makes one index of exactly the legs' scanned images, under every tag, with the index annotations", async () => {
+    const r = runScript(
+      step('merge', 'merge').run!,
+      mergeEnv({
+        METADATA_JSON: JSON.stringify(METADATA),
+        MATRIX: matrix,
+        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
+        DIGESTS_DIR: digestsDir(Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])))
+      })
+    );
+    expect({ code: r.code, why: r.code === 0 ? '' : why(r) }).toEqual({ code: 0, why: '' });
+
+    const index = await registryManifest(REPO, 'main');
+    expect(index).toBeDefined();
+    expect(r.outputs.digest).toBe(index!.digest);
+    // Every tag, in both repositories, is that one index.
+    for (const tag of METADATA.tags) {
+      const [, repo, ref] = /^[^/]+\/(.+):([^:]+)$/.exec(tag)!;
+      expect({ tag, digest: await registryDigest(repo, ref) }).toEqual({ tag, digest: index!.digest });
+    }
+    // Exactly the images the legs scanned and pushed: each platform's image and its attestation, nothing else.
+    const doc = index!.doc as {
+      manifests: { digest: string; platform?: { os: string; architecture: string } }[];
+      annotations?: Record<string, string>;
+    };
+    const want = built.flatMap((b) => Object.values(b.scanned.platforms)).sort();
+    expect(doc.manifests.map((m) => m.digest).sort()).toEqual(want);
+    for (const { leg, scanned } of built) {
+      const [os_, arch] = leg.platform.split('/');
+      const images = doc.manifests.filter((m) => m.platform?.os === os_ && m.platform?.architecture === arch);
+      expect({ platform: leg.platform, images: images.map((m) => m.digest) }).toEqual({ platform: leg.platform, images: [scanned.platforms[leg.platform]] });
+    }
+    expect(doc.annotations?.['org.opencontainers.image.revision']).toBe(REVISION);
+    expect(JSON.parse(r.outputs.digests)).toEqual(Object.fromEntries(built.map((b) => [b.leg.platform, b.scanned.digest])));
+    // And the image runs as each leg built it.
+    const arm = spawnSync('docker', ['run', '--rm', '--pull', 'always', '--platform', 'linux/arm64', `${REGISTRY}/${REPO}:main`, 'cat', '/arch'], {
+      encoding: 'utf8'
+    });
+    expect(arm.stdout.trim()).toBe('aarch64');
+    spawnSync('docker', ['image', 'rm', `${REGISTRY}/${REPO}:main`]);
+  }, 300_000);
+
+  test("a digest no leg pushed: the merge fails with the registry's reason and tags nothing", () => {
+    const repoTag = `${REGISTRY}/${REPO}:wrong-${nonce}`;
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    const r = runScript(
+      step('merge', 'merge').run!,
+      mergeEnv({
+        METADATA_JSON: JSON.stringify({ ...METADATA, tags: [repoTag] }),
+        MATRIX: matrix,
+        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
+        DIGESTS_DIR: digestsDir({ [built[0].leg.slug]: built[0].scanned.digest, [built[1].leg.slug]: wrong })
+      })
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/not found|unknown|404/i);
+    return expect(registryDigest(REPO, `wrong-${nonce}`)).resolves.toBeUndefined();
+  });
+
+  test('a leg without a digest, or a digest file no leg has: refused, naming it, before anything is created', () => {
+    const env = (dir: string) =>
+      mergeEnv({
+        METADATA_JSON: JSON.stringify({ ...METADATA, tags: [`${REGISTRY}/${REPO}:partial-${nonce}`] }),
+        MATRIX: matrix,
+        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
+        DIGESTS_DIR: dir
+      });
+    const missing = runScript(step('merge', 'merge').run!, env(digestsDir({ [built[0].leg.slug]: built[0].scanned.digest })));
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(`::error::no digest from the ${built[1].leg.platform} leg`);
+    const extra = runScript(
+      step('merge', 'merge').run!,
+      env(digestsDir({ ...Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])), 'linux-s390x': built[0].scanned.digest }))
+    );
+    expect(extra.code).toBe(1);
+    expect(extra.stdout).toContain('::error::3 digest files for 2 legs');
+    const notDigest = runScript(step('merge', 'merge').run!, env(digestsDir({ [built[0].leg.slug]: built[0].scanned.digest, [built[1].leg.slug]: 'latest' })));
+    expect(notDigest.code).toBe(1);
+    expect(notDigest.stdout).toContain(`::error::the ${built[1].leg.platform} leg's digest is not a sha256 digest`);
+    expect(spawnSync('docker', ['buildx', 'imagetools', 'inspect', `${REGISTRY}/${REPO}:partial-${nonce}`]).status).not.toBe(0);
+  });
+
+  test('prepare refuses a runners list that is not one entry a platform', () => {
+    const bad = (runners: string) => runScript(step('prepare', 'matrix').run!, { RUNNERS: runners, NAME: 'image' });
+    for (const runners of [
+      '[]',
+      '{"platform":"linux/amd64"}',
+      '[{"platform":"linux/amd64"}]',
+      '[{"platform":"amd64","runner":"x"}]',
+      '[{"platform":"linux/amd64","runner":"a"},{"platform":"linux/amd64","runner":"b"}]'
+    ]) {
+      const r = bad(runners);
+      expect({ runners, code: r.code, error: r.stdout.startsWith('::error::input "runners": ') }).toEqual({ runners, code: 1, error: true });
+    }
+    expect(runScript(step('prepare', 'matrix').run!, { RUNNERS: '[]', NAME: '../x' }).stdout).toContain('::error::input "name"');
+  });
+});
