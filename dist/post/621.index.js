@@ -1273,19 +1273,27 @@ function decodeHexLine(buf, s, e, out, pos) {
     const offset = b1 > b0 && isOffset(buf, a0, a1, b0, b1);
     const xxdStyle = offset && buf[a1] === 0x3a;
     const before = pos.length;
-    for (let t = offset ? b0 : a0; t < e;) {
+    for (let gap = offset ? a1 : s, t = offset ? b0 : a0; t < e;) {
         const u = tokenEnd(buf, t, e);
         const pure = (u - t) % 2 === 0 && hexRunEnd(buf, t, u) === u;
-        // Two blanks before a column that is not all hex (or any column, after xxd's offset) start the ASCII column.
-        if (pos.length > before && t - 2 >= s && buf[t - 1] === 0x20 && buf[t - 2] === 0x20 && (xxdStyle || !pure))
+        // Two blanks before a column that is not all hex (or any column, after xxd's offset) start the ASCII column,
+        // whatever separators follow them (an ASCII column that starts with a colon: the byte 0x3a).
+        if (pos.length > before && twoBlanks(buf, gap, t) && (xxdStyle || !pure))
             break;
         if (pure)
             decodePairs(buf, t, u, out, pos);
         else
             decodeRunsIn(buf, t, u, out, pos);
+        gap = u;
         t = sepEnd(buf, u, e);
     }
     return pos.length > before;
+}
+function twoBlanks(buf, from, to) {
+    for (let i = from; i + 1 < to; i++)
+        if (buf[i] === 0x20 && buf[i + 1] === 0x20)
+            return true;
+    return false;
 }
 /** An offset column: hex of 6+ digits, ending in a colon (xxd) or followed by shorter groups of 2 or 4 (od, hexdump). */
 function isOffset(buf, a0, a1, b0, b1) {

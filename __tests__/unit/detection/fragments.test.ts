@@ -81,6 +81,19 @@ describe('views', () => {
     expect(v(wrap(value.toString('hex'), 60))).toBe(value.toString());
     expect(v(`key=0x${value.toString('hex')} done`)).toContain(value.toString());
   });
+
+  test("xxd's ASCII column is skipped when it starts with a colon (the byte 0x3a), a separator of the hex tokens", () => {
+    // Found by the property below (seed 1248445829): the column ":.....--aaa.++AA" ended in "AA", read as the byte 0xaa,
+    // which broke the secret's bytes across the two lines.
+    const value = Buffer.from([0x3a, 0, 0, 0, 0, 0, ...Buffer.from('--aaa.++AA-/A/.0_')]);
+    expect(hexView(Buffer.from(xxd(value))).bytes).toEqual(value);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (a) => {
+        const lines = Buffer.from(a.map((b, k) => (k % 16 === 0 ? 0x3a : b)));
+        expect(hexView(Buffer.from(xxd(lines))).bytes).toEqual(lines);
+      })
+    );
+  });
 });
 
 /**
