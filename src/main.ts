@@ -71,7 +71,7 @@ function resolve(): Resolved | { skipped: string } {
   // Out of the environment at once; this function's local is the only copy, gone when it returns.
   const secretsJson = takeSecretsJson();
   try {
-    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
+    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...urlTokenSecrets(inputs), ...gitAuthSecret(inputs)];
     return { inputs, secrets, log: Log.forSecrets(secrets) };
   } catch (e) {
     if (!(e instanceof MissingSecretsError)) throw e;
@@ -87,8 +87,14 @@ function gitAuthSecret(inputs: Inputs): Secret[] {
   const b = inputs.build;
   const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
   // Too short to mask is too short to mount, as for every secret.
-  if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || inputs.secrets.some((s) => s.id === id)) return [];
+  const given = [...inputs.secrets, ...inputs.urlTokens].some((s) => s.id === id);
+  if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || given) return [];
   return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
+}
+
+/** The tokens that were in Git context URLs (inputs/git-context.ts takeUrlToken), mounted as GIT_AUTH_TOKEN.<host>. */
+function urlTokenSecrets(inputs: Inputs): Secret[] {
+  return inputs.urlTokens.map((t) => ({ id: t.id, input: t.input, entry: t.entry, value: Buffer.from(t.value) }));
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2150:
+/***/ 5708:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -206,7 +206,7 @@ function cumulative(lengths) {
 
 /***/ }),
 
-/***/ 6827:
+/***/ 8343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -221,7 +221,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./src/detection/fragments.ts
-var fragments = __nccwpck_require__(2150);
+var fragments = __nccwpck_require__(5708);
 ;// CONCATENATED MODULE: ./src/detection/matcher.ts
 /**
  * Finds many byte patterns in one pass with Wu-Manber skipping: the scan looks at a
@@ -369,7 +369,7 @@ class ShortPatternScanner {
 }
 
 // EXTERNAL MODULE: ./src/detection/variants.ts
-var variants = __nccwpck_require__(8621);
+var variants = __nccwpck_require__(6219);
 ;// CONCATENATED MODULE: ./src/detection/views.ts
 /** Grows a typed array of positions without a JS array's per-element cost. */
 class Positions {
@@ -1045,7 +1045,7 @@ function contextStart(buf, at) {
 
 /***/ }),
 
-/***/ 8621:
+/***/ 6219:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1053,8 +1053,8 @@ function contextStart(buf, at) {
 /* harmony export */   eo: () => (/* binding */ secretForms)
 /* harmony export */ });
 /* unused harmony exports secretWords, looksSecret, maskVariants, lines, base64Core, RUNNER_EXTRA_LINES */
-/* harmony import */ var _fragments_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2150);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3795);
+/* harmony import */ var _fragments_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5708);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5141);
 /**
  * The byte strings that reveal a secret when they appear in a log or an image, and what
  * to register with the runner. Pure.
@@ -1317,11 +1317,11 @@ function underivable(part, text) {
 
 /***/ }),
 
-/***/ 9719:
+/***/ 3593:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7236);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -1331,7 +1331,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3916:
+/***/ 2174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1402,7 +1402,7 @@ function messageOf(e) {
 
 /***/ }),
 
-/***/ 5009:
+/***/ 4659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1458,7 +1458,7 @@ function stepKey(ids, parts) {
 
 /***/ }),
 
-/***/ 5060:
+/***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1523,7 +1523,7 @@ function nameWords(name) {
 
 /***/ }),
 
-/***/ 3261:
+/***/ 7236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1593,8 +1593,8 @@ function stopChild(child, signal, exit) {
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+var errors = __nccwpck_require__(2174);
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/api/CsvError.js
 class CsvError extends Error {
   constructor(code, message, options, ...contexts) {
     if (Array.isArray(message)) message = message.join(" ").trim();
@@ -1618,14 +1618,14 @@ class CsvError extends Error {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/utils/is_object.js
 const is_object = function (obj) {
   return typeof obj === "object" && obj !== null && !Array.isArray(obj);
 };
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/api/normalize_columns_array.js
 
 
 
@@ -1659,7 +1659,7 @@ const normalize_columns_array = function (columns) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/utils/ResizeableBuffer.js
 class ResizeableBuffer {
   constructor(size = 100) {
     this.size = size;
@@ -1724,7 +1724,7 @@ class ResizeableBuffer {
 
 /* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/api/init_state.js
 
 
 // white space characters
@@ -1794,7 +1794,7 @@ const init_state = function (options) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/utils/underscore.js
 const underscore = function (str) {
   return str.replace(/([A-Z])/g, function (_, match) {
     return "_" + match.toLowerCase();
@@ -1803,7 +1803,7 @@ const underscore = function (str) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/api/normalize_options.js
 
 
 
@@ -2496,7 +2496,7 @@ const normalize_options = function (opts) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/api/index.js
 
 
 
@@ -3420,7 +3420,7 @@ const transform = function (original_options = {}) {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+;// CONCATENATED MODULE: ../main/node_modules/csv-parse/lib/sync.js
 
 
 const parse = function (data, opts = {}) {
@@ -3461,14 +3461,18 @@ const parse = function (data, opts = {}) {
 
 /** The fields of one spec, keys lower-cased. `input` and `entry` only name it in an error. */
 function parseFields(input, spec, entry) {
-    let fields;
+    return keyValues(input, csvFields(input, spec, entry), entry);
+}
+function csvFields(input, spec, entry) {
     try {
         const records = parse(spec, { relaxQuotes: true });
-        fields = records[0] ?? [];
+        return records[0] ?? [];
     }
     catch {
         throw new errors/* InputError */.dz(input, `not a valid ${what(input)}: expected comma-separated key=value fields`, entry);
     }
+}
+function keyValues(input, fields, entry) {
     const attrs = new Map();
     for (const f of fields) {
         const eq = f.indexOf('=');
@@ -3479,12 +3483,15 @@ function parseFields(input, spec, entry) {
     return attrs;
 }
 const what = (input) => (input === 'outputs' ? 'output' : 'cache export');
+/**
+ * buildx's rule (util/buildflags/export.go): one CSV field that is the whole text and does not
+ * start with `type=` (case-sensitive) is a path, `type=local,dest=<it>`, or `-`, a tar to stdout.
+ */
 function parseOutput(spec, entry) {
-    if (spec === '-')
-        return { type: 'tar', attrs: new Map([['dest', '-']]) };
-    if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec))
-        return { type: 'local', attrs: new Map([['dest', spec]]) };
-    const attrs = parseFields('outputs', spec, entry);
+    const fields = csvFields('outputs', spec, entry);
+    if (fields.length === 1 && fields[0] === spec && !spec.startsWith('type='))
+        return spec === '-' ? { type: 'tar', attrs: new Map([['dest', '-']]) } : { type: 'local', attrs: new Map([['dest', spec]]) };
+    const attrs = keyValues('outputs', fields, entry);
     const type = attrs.get('type') ?? '';
     attrs.delete('type');
     if (!type)
@@ -3727,10 +3734,40 @@ function contextHost(context) {
         return undefined;
     }
 }
+/** `https://<userinfo>@…` (also after a build-contexts `name=`): the scheme, the user info, the rest. */
+const URL_USERINFO = /^([\w.-]+=)?(https?:\/\/)([^@/?#]*)@([^/?#]+)(.*)$/is;
+/**
+ * A Git context URL with a token in it (build-push-action's README: `https://<token>@github.com/…#ref`),
+ * the token moved out: on argv it would be in every process listing, the log and the builder's
+ * history record. BuildKit sends GIT_AUTH_TOKEN.<host> as the password of that host's fetches
+ * (user `x-access-token`): `https://<token>@` gives the token, `user:password` its password (the
+ * user name is dropped; GitHub, GitLab and Azure DevOps take any user name with a token).
+ */
+function takeUrlToken(text, input, entry) {
+    const m = URL_USERINFO.exec(text);
+    if (!m)
+        return { text };
+    const [, name = '', scheme, userinfo, host, rest] = m;
+    const colon = userinfo.indexOf(':');
+    const token = decode(colon === -1 ? userinfo : userinfo.slice(colon + 1));
+    const stripped = `${name}${scheme}${host}${rest}`;
+    // An empty password (`https://user:@host`) is nothing to send.
+    if (!token)
+        return { text: stripped };
+    return { text: stripped, token: { id: `GIT_AUTH_TOKEN.${host}`, input, entry, value: token } };
+}
+function decode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
+}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -3766,7 +3803,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -3862,7 +3899,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -3899,7 +3936,7 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -3975,7 +4012,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4049,7 +4086,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4330,7 +4367,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -4372,7 +4409,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 ;// CONCATENATED MODULE: external "assert"
 const external_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4552,7 +4589,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4826,7 +4863,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5414,7 +5451,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5494,7 +5531,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5559,7 +5596,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -5877,6 +5914,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/secrets/values.ts
+var values = __nccwpck_require__(5141);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/inputs/provenance.ts
@@ -5983,8 +6022,19 @@ const SOURCE_FIELD = { secrets: 'value', 'secret-envs': 'variable', 'secret-file
 function specOf(input, id, entry, text) {
     return { id, input, entry, [SOURCE_FIELD[input]]: text };
 }
-const ID = /^[A-Za-z0-9_.-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A secret or ssh id. buildx takes any non-empty text (a CSV field of `--secret`), BuildKit
+ * looks it up as it is: `auth_secret/AWS_KMS_TOKEN` is an id. Narrower here on purpose: an
+ * id goes unquoted into buildx's `--secret id=…,src=…`, into log lines and annotations, and
+ * is matched against the Dockerfile's mounts, so no blank, comma, quote, `=` or `$`. The id
+ * never names a file: the vault's files are `secret-<n>` (secrets/session.ts).
+ */
+const SECRET_ID = /^[A-Za-z0-9_./:@+-]+$/;
+const SECRET_ID_RULE = 'the id may only use letters, digits and "_", ".", "-", "/", ":", "@", "+"';
+/** What buildx's `env=` reads with os.Getenv: any name without `=` (a workflow's `env:` may say `MY-TOKEN`). */
+const ENV_NAME = /^[^=\0]+$/;
+/** A key of the secrets context: GitHub's secret names. */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Splits the `secrets` input. An entry is one line `id=value` (value taken byte-exact
  * up to the line end, a trailing CR dropped), or a double-quoted entry `"id=value"`
@@ -6047,8 +6097,8 @@ function splitIdRef(input, raw, trimRef) {
     }
     const id = raw.text.slice(0, eq).trim();
     const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
-    if (!ID.test(id))
-        throw new errors/* InputError */.dz(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
+    if (!SECRET_ID.test(id))
+        throw new errors/* InputError */.dz(input, SECRET_ID_RULE, raw.entry);
     // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
     if (ref === '' && input !== 'secrets')
         throw new errors/* InputError */.dz(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
@@ -6067,15 +6117,24 @@ function parseSecrets(text) {
         return specOf('secrets', e.id, raw.entry, e.text);
     });
 }
-/** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
+/**
+ * build-push-action's list syntax for these inputs: quoted entries, commas separating unless
+ * `ignoreComma`. A line whose first non-blank is `#` is a comment, as in `secrets`: build-push-action
+ * has no comments, a `# …` line there is an entry it drops with a warning (it has no `=`).
+ */
 function listEntries(input, text, ignoreComma) {
-    return parseList(input, text, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
+    const uncommented = text
+        .split('\n')
+        .filter((line) => !/^\s*#/.test(line))
+        .join('\n');
+    return parseList(input, uncommented, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
 }
 /** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
 function parseNameList(input, text) {
     return listEntries(input, text, false).map((raw) => {
         const e = splitIdRef(input, raw, true);
-        if (!ENV_NAME.test(e.text))
+        const valid = input === 'secret-envs' ? ENV_NAME : SECRET_NAME;
+        if (!valid.test(e.text))
             throw new errors/* InputError */.dz(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
         return specOf(input, e.id, raw.entry, e.text);
     });
@@ -6112,6 +6171,7 @@ function formatSecretsEntry(id, value) {
  * Inputs are read untrimmed and trimmed here, so the action behaves the same under
  * the runner's `@actions/core` and under clients whose `getInput` does not trim.
  */
+
 
 
 
@@ -6160,17 +6220,45 @@ function buildValue(name) {
     }
     return raw(name).trim();
 }
+/** The build inputs, without the tokens of Git context URLs (readInputs keeps those as secrets). */
 function readBuildInputs() {
+    return readBuild().build;
+}
+function readBuild() {
     const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
     if (b.call)
         parseCall(b.call);
-    const resolved = withDefaultContext(b);
-    resolved['extra-args'].forEach((a, k) => {
+    const resolved = takeUrlTokens(withDefaultContext(b));
+    resolved.build['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new errors/* InputError */.dz('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
     return resolved;
+}
+/** Tokens in the URLs of `context` and `build-contexts` out of them; one token a host (BuildKit has one secret a host). */
+function takeUrlTokens(b) {
+    const context = takeUrlToken(b.context, 'context', 1);
+    const contexts = b['build-contexts'].map((c, k) => takeUrlToken(c, 'build-contexts', k + 1));
+    const urlTokens = [context, ...contexts].flatMap((t) => (t.token ? [t.token] : []));
+    for (const t of urlTokens) {
+        const where = t.input === 'context' ? undefined : t.entry;
+        if (t.value.length < values/* MIN_SECRET_BYTES */.SI)
+            throw new errors/* InputError */.dz(t.input, `the token in the URL is too short to mask (under ${values/* MIN_SECRET_BYTES */.SI} bytes)`, where);
+        const other = urlTokens.find((o) => o.id === t.id && o.value !== t.value);
+        if (other)
+            throw new errors/* InputError */.dz(t.input, `the URL's token differs from the one in input "${other.input}" for the same host: BuildKit takes one a host`, where);
+    }
+    return { build: { ...b, context: context.text, 'build-contexts': contexts.map((c) => c.text) }, urlTokens: dedupeById(urlTokens) };
+}
+const dedupeById = (tokens) => tokens.filter((t, k) => tokens.findIndex((o) => o.id === t.id) === k);
+/** A URL's token is the GIT_AUTH_TOKEN.<host> secret: a secret input giving that id as well is one too many. */
+function assertUrlTokensUnique(tokens, specs) {
+    for (const t of tokens) {
+        const spec = specs.find((s) => s.id === t.id);
+        if (spec)
+            throw new errors/* InputError */.dz(t.input, `the URL holds a token, and input "${spec.input}", entry ${spec.entry} gives secret "${t.id}" as well: give it once`, t.input === 'context' ? undefined : t.entry);
+    }
 }
 /**
  * What build-push-action would attest when the provenance input is empty: none with an
@@ -6217,14 +6305,13 @@ function tmpfsDir() {
         throw new errors/* InputError */.dz('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
     return dir;
 }
-const SSH_ID = /^[A-Za-z0-9_.-]+$/;
 /** `ssh-secrets`: `sshid=secretid` entries; each secret id must be one of the secrets given. */
 function readSshSecrets(specs) {
     return parseList('ssh-secrets', raw('ssh-secrets')).map((e, k) => {
         const eq = e.indexOf('=');
         const ssh = e.slice(0, eq).trim();
         const secret = e.slice(eq + 1).trim();
-        if (eq <= 0 || !SSH_ID.test(ssh) || !SSH_ID.test(secret))
+        if (eq <= 0 || !SECRET_ID.test(ssh) || !SECRET_ID.test(secret))
             throw new errors/* InputError */.dz('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
         if (!specs.some((s) => s.id === secret))
             throw new errors/* InputError */.dz('ssh-secrets', 'names a secret id that no secret input gives', k + 1);
@@ -6233,11 +6320,13 @@ function readSshSecrets(specs) {
 }
 function readInputs() {
     const secrets = readSecretSpecs();
-    const build = readBuildInputs();
+    const { build, urlTokens } = readBuild();
+    assertUrlTokensUnique(urlTokens, secrets);
     return {
         secrets,
         sshSecrets: readSshSecrets(secrets),
         build,
+        urlTokens,
         provenanceDefault: provenanceDefault(build),
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: read_bool('allow-disk-fallback'),
@@ -6686,7 +6775,7 @@ function blobPlatforms(docs) {
 }
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
-var credential_files = __nccwpck_require__(5060);
+var credential_files = __nccwpck_require__(594);
 ;// CONCATENATED MODULE: ./src/leak-guard/guard.ts
 /**
  * The leak guard: the Dockerfile preflight before the build and the scan of what the
@@ -6719,7 +6808,7 @@ async function runPreflight(g, log) {
         return { errors: 0, summary: 'off', cacheMounts: [] };
     if (!external_node_fs_.existsSync(g.dockerfile))
         return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
-    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2529)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
+    const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(867)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3867)), __nccwpck_require__.e(/* import() */ 295).then(__nccwpck_require__.bind(__nccwpck_require__, 9295))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
     const inContext = g.secretFiles
@@ -6884,11 +6973,11 @@ function watchdog(ms, onFire) {
  * is left for the scan's own import to report.
  */
 function preloadScanner() {
-    Promise.all(/* import() */[__nccwpck_require__.e(118), __nccwpck_require__.e(678)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6678)).catch(() => undefined);
+    Promise.all(/* import() */[__nccwpck_require__.e(6), __nccwpck_require__.e(320)]).then(__nccwpck_require__.bind(__nccwpck_require__, 320)).catch(() => undefined);
 }
 /** Scans every target and the build metadata; a target that cannot be read is reported, and fails the step under error. */
 async function runScan(mode, targets, metadata, log) {
-    const { ImageScanner } = await Promise.all(/* import() */[__nccwpck_require__.e(118), __nccwpck_require__.e(678)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6678));
+    const { ImageScanner } = await Promise.all(/* import() */[__nccwpck_require__.e(6), __nccwpck_require__.e(320)]).then(__nccwpck_require__.bind(__nccwpck_require__, 320));
     const scanner = new ImageScanner(log.redactor);
     const scanned = [];
     const unreadable = [];
@@ -6931,9 +7020,9 @@ async function runScan(mode, targets, metadata, log) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/detection/redactor.ts + 3 modules
-var detection_redactor = __nccwpck_require__(6827);
+var detection_redactor = __nccwpck_require__(8343);
 // EXTERNAL MODULE: ./src/detection/variants.ts
-var variants = __nccwpck_require__(8621);
+var variants = __nccwpck_require__(6219);
 ;// CONCATENATED MODULE: ./src/report/log.ts
 /**
  * The action's only way to print, annotate, set outputs and state, or fail. A Log is
@@ -7319,7 +7408,7 @@ async function pruneBuildRecords(ref, builder, log) {
 }
 
 // EXTERNAL MODULE: ./src/isolation/step-keys.ts
-var step_keys = __nccwpck_require__(5009);
+var step_keys = __nccwpck_require__(4659);
 ;// CONCATENATED MODULE: ./src/isolation/isolate.ts
 /**
  * Keys the build's secret-mounting steps on the secrets' values (step-keys.ts,
@@ -7357,7 +7446,7 @@ async function isolate(q) {
     if (!/--mount/i.test(text.replace(/[\\`]\r?\n/g, '')))
         return { keyed: true, lines: [] };
     // The parser (dockerfile-ast) is a chunk of its own, shared with the preflight.
-    const { keyedSteps, notRewritable, withStepKeys } = await Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(460)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3460));
+    const { keyedSteps, notRewritable, withStepKeys } = await Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(890)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3890));
     const reason = notRewritable(text, q.buildArgs);
     if (reason)
         return { keyed: false, reason: `the Dockerfile cannot be keyed: ${reason}` };
@@ -8503,8 +8592,6 @@ function secretlessRun(env = process.env) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/secrets/values.ts
-var values = __nccwpck_require__(3795);
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The main step, in order: read inputs → resolve secrets and make the Log (masks
@@ -8576,7 +8663,7 @@ function resolve() {
     // Out of the environment at once; this function's local is the only copy, gone when it returns.
     const secretsJson = takeSecretsJson();
     try {
-        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
+        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson }), ...urlTokenSecrets(inputs), ...gitAuthSecret(inputs)];
         return { inputs, secrets, log: log_Log.forSecrets(secrets) };
     }
     catch (e) {
@@ -8593,9 +8680,14 @@ function gitAuthSecret(inputs) {
     const b = inputs.build;
     const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
     // Too short to mask is too short to mount, as for every secret.
-    if (!id || inputs.githubToken.length < values/* MIN_SECRET_BYTES */.SI || inputs.secrets.some((s) => s.id === id))
+    const given = [...inputs.secrets, ...inputs.urlTokens].some((s) => s.id === id);
+    if (!id || inputs.githubToken.length < values/* MIN_SECRET_BYTES */.SI || given)
         return [];
     return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
+}
+/** The tokens that were in Git context URLs (inputs/git-context.ts takeUrlToken), mounted as GIT_AUTH_TOKEN.<host>. */
+function urlTokenSecrets(inputs) {
+    return inputs.urlTokens.map((t) => ({ id: t.id, input: t.input, entry: t.entry, value: Buffer.from(t.value) }));
 }
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
 function whenSecretsAreMissing(e, onMissing) {
@@ -8653,7 +8745,7 @@ function secretFiles(r) {
 
 /***/ }),
 
-/***/ 3795:
+/***/ 5141:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -8665,7 +8757,7 @@ function secretFiles(r) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2174);
 /**
  * Resolves secret specs to their bytes: the literal value, the environment variable,
  * or the file. Checks what BuildKit and log masking need: not empty, not too short
@@ -9083,6 +9175,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9719);
+/******/ var __webpack_exports__ = __nccwpck_require__(3593);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,12 +1,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 568:
+/***/ 366:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(956);
-/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
+/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(338);
+/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(543);
 // Bundle entry of the post step (dist/post): the runner executes this file.
 //
 // After a successful main (nearly every run) the vault and the build's exports are already
@@ -29,7 +29,7 @@ function exportsLeft() {
 }
 const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__/* .VAULT_STATE_KEY */ .N}`];
 if ((vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(47), __nccwpck_require__.e(652)]).then(__nccwpck_require__.bind(__nccwpck_require__, 652));
     await run();
 }
 
@@ -38,7 +38,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 956:
+/***/ 338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75,7 +75,7 @@ function isExportPath(p) {
 
 /***/ }),
 
-/***/ 449:
+/***/ 543:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -428,6 +428,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(568);
+/******/ var __webpack_exports__ = __nccwpck_require__(366);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

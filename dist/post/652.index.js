@@ -1,8 +1,8 @@
-export const id = 18;
-export const ids = [18];
+export const id = 652;
+export const ids = [652];
 export const modules = {
 
-/***/ 916:
+/***/ 174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -69,7 +69,7 @@ function messageOf(e) {
 
 /***/ }),
 
-/***/ 18:
+/***/ 652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -78,10 +78,10 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __webpack_require__(143);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __webpack_require__(47);
 // EXTERNAL MODULE: ./src/leak-guard/exports-state.ts
-var exports_state = __webpack_require__(956);
+var exports_state = __webpack_require__(338);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
 // EXTERNAL MODULE: external "node:fs"
@@ -91,9 +91,9 @@ var external_node_os_ = __webpack_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(916);
+var errors = __webpack_require__(174);
 // EXTERNAL MODULE: ./src/secrets/vault-state.ts
-var vault_state = __webpack_require__(449);
+var vault_state = __webpack_require__(543);
 ;// CONCATENATED MODULE: ./src/secrets/vault.ts
 /**
  * The vault: a private directory on a memory-backed filesystem holding one file per
@@ -298,7 +298,7 @@ async function removeLeftExports() {
     if (!paths.length && !image)
         return;
     // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
-    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 621).then(__webpack_require__.bind(__webpack_require__, 621));
+    const { removeExports, removeUntaggedImage } = await __webpack_require__.e(/* import() */ 960).then(__webpack_require__.bind(__webpack_require__, 960));
     try {
         const removed = removeExports(paths);
         if (removed.length)

@@ -1,8 +1,8 @@
-export const id = 749;
-export const ids = [749];
+export const id = 295;
+export const ids = [295];
 export const modules = {
 
-/***/ 4158:
+/***/ 8750:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -372,7 +372,7 @@ class IgnoreBase {
 
 /***/ }),
 
-/***/ 749:
+/***/ 9295:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -381,7 +381,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   readDockerignore: () => (/* binding */ readDockerignore),
 /* harmony export */   sourceCovers: () => (/* binding */ sourceCovers)
 /* harmony export */ });
-/* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4158);
+/* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
 /* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(_balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);

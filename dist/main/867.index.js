@@ -1,8 +1,8 @@
-export const id = 529;
-export const ids = [529,749];
+export const id = 867;
+export const ids = [867,295];
 export const modules = {
 
-/***/ 4158:
+/***/ 8750:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -372,7 +372,7 @@ class IgnoreBase {
 
 /***/ }),
 
-/***/ 749:
+/***/ 9295:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -381,7 +381,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   readDockerignore: () => (/* binding */ readDockerignore),
 /* harmony export */   sourceCovers: () => (/* binding */ sourceCovers)
 /* harmony export */ });
-/* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4158);
+/* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8750);
 /* harmony import */ var _balena_dockerignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(_balena_dockerignore__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
@@ -426,7 +426,7 @@ function sourceCovers(src, rel) {
 
 /***/ }),
 
-/***/ 2529:
+/***/ 3867:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -442,14 +442,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __webpack_require__(8390);
+// EXTERNAL MODULE: ../main/node_modules/dockerfile-ast/lib/main.js
+var main = __webpack_require__(5302);
 // EXTERNAL MODULE: ./src/leak-guard/dockerignore.ts
-var dockerignore = __webpack_require__(749);
+var dockerignore = __webpack_require__(9295);
 // EXTERNAL MODULE: ./src/leak-guard/preflight/model.ts
-var preflight_model = __webpack_require__(5418);
+var preflight_model = __webpack_require__(7788);
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
-var credential_files = __webpack_require__(5060);
+var credential_files = __webpack_require__(594);
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/shell.ts
 /**
  * Just enough of the POSIX shell grammar to follow data in a RUN script: words (quotes
@@ -1618,7 +1618,7 @@ function finding(model, w) {
 }
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/mounts.ts
-var preflight_mounts = __webpack_require__(781);
+var preflight_mounts = __webpack_require__(6347);
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/secrets.ts
 /** A mount BuildKit refuses fails the build; in an ONBUILD trigger it fails the builds that use the image. */
 function invalidMounts(mounts) {
@@ -1766,7 +1766,7 @@ function mergeByCause(findings) {
 
 /***/ }),
 
-/***/ 5418:
+/***/ 7788:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -1783,7 +1783,7 @@ function mergeByCause(findings) {
 /* unused harmony exports unquote, covers */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5302);
 /**
  * The Dockerfile as BuildKit builds it: stages, the ARG/ENV values known at each
  * instruction, the working directory and home, and which files of a stage end up in
@@ -2011,7 +2011,7 @@ function mapDest(src, file, dest, workdir, many) {
 
 /***/ }),
 
-/***/ 781:
+/***/ 6347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2020,8 +2020,8 @@ function mapDest(src, file, dest, workdir, many) {
 /* unused harmony exports flagWord, csvFields */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5418);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5302);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7788);
 /**
  * `RUN --mount=…` parsed with BuildKit's rules, so the preflight sees the ids BuildKit
  * will ask for. Follows moby/buildkit frontend/dockerfile: parser/split_command.go

@@ -1,8 +1,8 @@
-export const id = 621;
-export const ids = [621];
+export const id = 960;
+export const ids = [960];
 export const modules = {
 
-/***/ 621:
+/***/ 960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -27,7 +27,7 @@ var external_node_stream_ = __webpack_require__(75);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(466);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(916);
+var errors = __webpack_require__(174);
 ;// CONCATENATED MODULE: ./src/docker/buildx-plugin.ts
 /**
  * The buildx the docker CLI would run, run directly. `docker buildx …` first runs
@@ -269,8 +269,8 @@ function process_removeImageNow(id, log) {
     (0,external_node_child_process_.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __webpack_require__(143);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __webpack_require__(47);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./src/detection/fragments.ts
@@ -1765,7 +1765,7 @@ class Log {
 }
 
 // EXTERNAL MODULE: ./src/leak-guard/exports-state.ts
-var exports_state = __webpack_require__(956);
+var exports_state = __webpack_require__(338);
 ;// CONCATENATED MODULE: ./src/leak-guard/exports.ts
 /**
  * What the build leaves on the runner until it is published or thrown away: the work

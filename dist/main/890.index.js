@@ -1,8 +1,8 @@
-export const id = 460;
-export const ids = [460];
+export const id = 890;
+export const ids = [890];
 export const modules = {
 
-/***/ 3460:
+/***/ 3890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,10 +11,10 @@ export const modules = {
 /* harmony export */   withStepKeys: () => (/* binding */ withStepKeys)
 /* harmony export */ });
 /* unused harmony export directives */
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8390);
-/* harmony import */ var _leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5418);
-/* harmony import */ var _leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(781);
-/* harmony import */ var _step_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5009);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5302);
+/* harmony import */ var _leak_guard_preflight_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7788);
+/* harmony import */ var _leak_guard_preflight_mounts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6347);
+/* harmony import */ var _step_keys_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4659);
 /**
  * The user's Dockerfile with each RUN that mounts secrets keyed on their values
  * (step-keys.ts): one more `--mount=type=secret,id=<key>,required=false` right after the
@@ -160,7 +160,7 @@ function withStepKeys(dockerfile, steps, parts) {
 
 /***/ }),
 
-/***/ 5418:
+/***/ 7788:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -177,7 +177,7 @@ function withStepKeys(dockerfile, steps, parts) {
 /* unused harmony exports unquote, covers */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5302);
 /**
  * The Dockerfile as BuildKit builds it: stages, the ARG/ENV values known at each
  * instruction, the working directory and home, and which files of a stage end up in
@@ -405,7 +405,7 @@ function mapDest(src, file, dest, workdir, many) {
 
 /***/ }),
 
-/***/ 781:
+/***/ 6347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -414,8 +414,8 @@ function mapDest(src, file, dest, workdir, many) {
 /* unused harmony exports flagWord, csvFields */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8390);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5418);
+/* harmony import */ var dockerfile_ast__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5302);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7788);
 /**
  * `RUN --mount=…` parsed with BuildKit's rules, so the preflight sees the ids BuildKit
  * will ask for. Follows moby/buildkit frontend/dockerfile: parser/split_command.go
