@@ -1736,16 +1736,18 @@ function preflight(input) {
     const copies = [...credentialCopies(model, input), ...imageCopies(model)];
     const written = writtenCredentials(model, { mounts: byStep, isCredential, copied: copies, others: otherCopies(model, copies) });
     return mergeByCause([
-        ...secretValues(model, input),
-        ...invalidMounts(mounts),
-        ...secretIds(mounts, input),
-        ...(input.providedSshIds ? sshIds(mounts, input.providedSshIds) : []),
-        ...credentialNames(model, isCredential),
-        ...written.findings,
-        ...copiedCredentialFiles(model, [...copies, ...written.readAsCredential]),
-        ...contextSecretFiles(model, input.contextSecretFiles)
+        ...rule('secret value in the Dockerfile', secretValues(model, input)),
+        ...rule('invalid mount', invalidMounts(mounts)),
+        ...rule('secret ids', secretIds(mounts, input)),
+        ...rule('ssh ids', input.providedSshIds ? sshIds(mounts, input.providedSshIds) : []),
+        ...rule('credential-named ARG/ENV', credentialNames(model, isCredential)),
+        ...rule('credential written by RUN', written.findings),
+        ...rule('credential file copied', copiedCredentialFiles(model, [...copies, ...written.readAsCredential])),
+        ...rule('secret file in the context', contextSecretFiles(model, input.contextSecretFiles))
     ]);
 }
+/** Findings named for the check that made them: one place for the summary's rule names. */
+const rule = (name, findings) => findings.map((f) => ({ rule: name, ...f }));
 /** Findings with the same severity and message become one, on the first line, naming every line. */
 function mergeByCause(findings) {
     const byKey = new Map();

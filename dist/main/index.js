@@ -151,8 +151,9 @@ class FragmentIndex {
         for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
             const s = this.sourceOf(q);
             const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
+            const whole = span.end - span.start === this.sourceStart[s + 1] - this.sourceStart[s];
             if (!best || span.end - span.start > best.end - best.start)
-                best = { ...span, tag: this.sourceTag[s] };
+                best = { ...span, tag: this.sourceTag[s], whole };
         }
         return best;
     }
@@ -740,13 +741,17 @@ const HEX_HOLD_BYTES = 96;
 const NATIVE_SHORT = 16;
 class SecretSearch {
     ids;
+    forms;
     long;
     short;
     fragments;
     constructor(
     /** Secret ids by tag; never values. */
-    ids, exact, sources) {
+    ids, exact, sources, 
+    /** The form of the secret each tag's bytes are ("base64", "hex"), for reports; none: "raw". */
+    forms = []) {
         this.ids = ids;
+        this.forms = forms;
         const group = (keep) => {
             const ps = exact.filter((p) => keep(p.bytes));
             const matcher = new PatternMatcher(ps.map((p) => p.bytes));
@@ -759,12 +764,27 @@ class SecretSearch {
     static forSecrets(secrets) {
         const exact = [];
         const sources = [];
-        secrets.forEach((s, tag) => {
+        const labels = [];
+        const tags = new Map();
+        const tagOf = (id, form) => {
+            const key = `${id}\0${form}`;
+            if (!tags.has(key))
+                tags.set(key, labels.push({ id, form }) - 1);
+            return tags.get(key);
+        };
+        // A tag for each form of each secret: a match names the secret's id and the form it was found in.
+        for (const s of secrets) {
             const forms = (0,variants/* secretForms */.eo)(s.value);
-            exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
-            sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
-        });
-        return new SecretSearch(secrets.map((s) => s.id), exact, sources);
+            exact.push(...forms.exact.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+            sources.push(...forms.sources.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+        }
+        return new SecretSearch(labels.map((l) => l.id), exact, sources, labels.map((l) => l.form));
+    }
+    /** How a match shows the secret, in words: "base64", "a piece of: hex", "raw, in a hex dump". Never the value. */
+    formOf(m) {
+        const form = this.forms[m.tag] ?? 'raw';
+        const piece = m.whole === false ? `a piece of: ${form}` : form;
+        return m.view === 'hex' ? `${piece}, in a hex dump` : m.view === 'text' ? `${piece}, across lines` : piece;
     }
     get empty() {
         return this.fragments.size === 0 && this.long.tags.length === 0 && this.short.tags.length === 0;
@@ -788,9 +808,9 @@ class SecretSearch {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
             this.fragments.find(buf, (span) => matches.push(span));
             for (const r of this.seamRegions(buf))
-                this.inView(textView(buf, r.from, r.to, r.step), matches);
+                this.inView(textView(buf, r.from, r.to, r.step), matches, 'text');
             if (hex.bytes.length)
-                this.inView(hex, matches);
+                this.inView(hex, matches, 'hex');
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
             const lastComplete = lastCompleteLineStart(buf);
             const held = (start) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
@@ -804,7 +824,7 @@ class SecretSearch {
             this.exactIn(hex.bytes, decoded);
             for (const m of decoded)
                 for (const [start, end] of hex.sources(m.start, m.end))
-                    matches.push({ start, end, tag: m.tag });
+                    matches.push({ start, end, tag: m.tag, view: 'hex' });
         }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
         return { matches, hold, idleHold };
@@ -846,10 +866,10 @@ class SecretSearch {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
     }
-    inView(view, out) {
+    inView(view, out, kind) {
         this.fragments.find(view.bytes, (s) => {
             for (const [start, end] of view.sources(s.start, s.end))
-                out.push({ start, end, tag: s.tag });
+                out.push({ start, end, tag: s.tag, whole: s.whole, view: kind });
         });
     }
     /** Occurrences of every exact pattern in `buf`. */
@@ -1068,6 +1088,7 @@ function contextStart(buf, at) {
  */
 
 
+const form = (name) => (bytes) => ({ bytes: Buffer.from(bytes), form: name });
 /** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
 function secretForms(value) {
@@ -1075,8 +1096,8 @@ function secretForms(value) {
     // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
     // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
     if (words.length)
-        return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
-    return { sources: [], exact: maskVariants(value) };
+        return { sources: dedupeForms(words.flatMap(wordSources)), exact: [] };
+    return { sources: [], exact: maskForms(value) };
 }
 /**
  * The secret-looking words of a value, for the fragment search. Text is cut at what
@@ -1134,12 +1155,15 @@ function binaryPieces(b) {
 }
 /** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
 function wordSources(word) {
-    const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+    const sources = [form('raw')(word), ...[0, 1, 2].map((shift) => form('base64')(base64Core(word, shift)))];
     const text = utf8(word);
     if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX)
-        sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
+        sources.push(...textEscapes(text)
+            .filter((e) => !e.equals(word))
+            .map(form(ESCAPED)));
     return sources;
 }
+const ESCAPED = 'URI or JSON escaped';
 /**
  * The parts of a value that are secret, for the fragment search: all of it, except in a
  * PEM block its armor lines and its first body line (two for an OpenSSH key): those are
@@ -1172,14 +1196,23 @@ function secretParts(value) {
 }
 /** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
 function maskVariants(value) {
-    return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
+    return maskForms(value).map((f) => f.bytes);
 }
-function dedupe(bufs) {
-    return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+function maskForms(value) {
+    const all = pieces(value).flatMap((piece) => [piece, ...encodings(piece.bytes, piece.form === 'raw' ? '' : `${piece.form}, `)]);
+    return dedupeForms(all).filter((f) => f.bytes.length >= _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
+}
+/** The first form of each distinct byte string: the whole value before its pieces, the bytes before an encoding that equals them. */
+function dedupeForms(forms) {
+    const seen = new Map();
+    for (const f of forms)
+        if (!seen.has(f.bytes.toString('latin1')))
+            seen.set(f.bytes.toString('latin1'), f);
+    return [...seen.values()];
 }
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value) {
-    return [value, trimTrailingNewlines(value), ...lines(value)];
+    return [form('raw')(value), form('raw')(trimTrailingNewlines(value)), ...lines(value).map(form('one line'))];
 }
 /** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
 function lines(value) {
@@ -1213,26 +1246,33 @@ function trimTrailingNewlines(b) {
 }
 /** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
 const BASE64_WRAPS = [76, 64];
-function encodings(piece) {
+/** `prefix` names the piece ("one line, "), so a form reads "one line, hex". */
+function encodings(piece, prefix) {
     const text = utf8(piece);
-    return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+    return [
+        ...byteForms(piece).map((e) => form(`${prefix}${e.form}`)(e.text)),
+        ...(text !== undefined ? textEscapes(text).map(form(`${prefix}${ESCAPED}`)) : [])
+    ];
+}
+function byteEncodings(piece) {
+    return byteForms(piece).map((e) => e.text);
 }
 /**
  * What any bytes read as: unpadded base64 at each alignment, also base64url; the first
  * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
  * its first line still gives it away); hex in both cases.
  */
-function byteEncodings(piece) {
+function byteForms(piece) {
     const res = [];
     for (let shift = 0; shift < 3; shift++) {
         const core = base64Core(piece, shift);
-        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+        res.push({ text: core, form: 'base64' }, { text: core.replaceAll('+', '-').replaceAll('/', '_'), form: 'base64url' });
     }
     const whole = base64Core(piece, 0);
     for (const width of BASE64_WRAPS)
         if (whole.length > width)
-            res.push(whole.slice(0, width));
-    res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
+            res.push({ text: whole.slice(0, width), form: 'base64, wrapped' });
+    res.push({ text: piece.toString('hex'), form: 'hex' }, { text: piece.toString('hex').toUpperCase(), form: 'hex' });
     return res;
 }
 /** A JSON string's content as JSON.stringify writes it, and as Go's encoding/json does (BuildKit's progress, metadata: <, > and & as \u003c, \u003e, \u0026). */
@@ -3530,6 +3570,24 @@ function isPush(o) {
 /** A file output written as a directory: `type=local`, or `tar=false` for the OCI and docker exporters. */
 function isDirOutput(o) {
     return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
+}
+/**
+ * The `cache-from` entries (1-based) buildx drops without an error (build/opt.go isActive):
+ * `type=gha` without a token or a cache URL, given neither as attributes nor by the
+ * runner's environment (ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL).
+ */
+function inactiveGhaImports(specs, env) {
+    return specs.flatMap((spec, k) => {
+        const attrs = /^type=/i.test(spec) || spec.includes(',') ? parseFields('cache-from', spec, k + 1) : new Map();
+        if (attrs.get('type') !== 'gha')
+            return [];
+        const attr = (key, fallback) => (attrs.has(key) ? attrs.get(key) : fallback);
+        const v2 = attr('version', goBool(env.ACTIONS_CACHE_SERVICE_V2, false) ? '2' : undefined) === '2';
+        const token = attr('token', env.ACTIONS_RUNTIME_TOKEN);
+        const url = attr('url', env.ACTIONS_CACHE_URL ?? env.ACTIONS_RESULTS_URL);
+        const urlV2 = attr('url_v2', v2 ? env.ACTIONS_RESULTS_URL : undefined);
+        return token && (url || urlV2) ? [] : [k + 1];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
@@ -6773,6 +6831,47 @@ function blobPlatforms(docs) {
     visit('index.json', 0);
     return new Map([...out].map(([k, v]) => [k, [...v].join(', ')]));
 }
+/** Longest step text kept: a RUN line can be a whole script. */
+const STEP_CHARS = 200;
+/**
+ * The build step that made each layer blob (`blobs/sha256/…` → `RUN /bin/sh -c make # buildkit`):
+ * a manifest's n-th layer is its config's n-th history entry that is not `empty_layer`, whose
+ * `created_by` is the Dockerfile instruction as BuildKit recorded it. Pure.
+ */
+function blobSteps(docs) {
+    const out = new Map();
+    const visit = (name, depth) => {
+        const doc = json(docs, name);
+        if (!isObject(doc) || depth > 4)
+            return;
+        for (const d of Array.isArray(doc.manifests) ? doc.manifests : [])
+            if (isObject(d) && typeof d.digest === 'string')
+                visit(blobName(d.digest), depth + 1);
+        if (!isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers))
+            return;
+        const steps = layerSteps(json(docs, blobName(doc.config.digest)));
+        doc.layers.forEach((l, k) => {
+            if (isObject(l) && typeof l.digest === 'string' && steps[k] !== undefined)
+                out.set(blobName(l.digest), steps[k]);
+        });
+    };
+    visit('index.json', 0);
+    return out;
+}
+/** The `created_by` of each history entry that made a layer, in order. */
+function layerSteps(config) {
+    const history = isObject(config) && Array.isArray(config.history) ? config.history : [];
+    return history
+        .filter((h) => isObject(h) && h.empty_layer !== true)
+        .map((h) => {
+        const by = h.created_by;
+        return typeof by === 'string' ? oneLine(by) : undefined;
+    });
+}
+const oneLine = (t) => {
+    const s = t.replace(/\s+/g, ' ').trim();
+    return s.length > STEP_CHARS ? `${s.slice(0, STEP_CHARS - 1)}…` : s;
+};
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
 var credential_files = __nccwpck_require__(594);
@@ -6790,6 +6889,11 @@ var credential_files = __nccwpck_require__(594);
 
 
 
+const PREFLIGHT = 'Dockerfile preflight';
+/** The preflight's result when it does not run. */
+function preflightSkipped(summary, why) {
+    return { errors: 0, summary, cacheMounts: [], findings: [], skipped: [{ what: PREFLIGHT, why }] };
+}
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
 function dockerfilePath(context, file) {
     if (file)
@@ -6805,9 +6909,9 @@ function annotationPath(file) {
 }
 async function runPreflight(g, log) {
     if (g.mode === 'off')
-        return { errors: 0, summary: 'off', cacheMounts: [] };
+        return preflightSkipped('off', 'leak-check: off');
     if (!external_node_fs_.existsSync(g.dockerfile))
-        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [] };
+        return preflightSkipped('preflight skipped: Dockerfile not on the runner', 'the Dockerfile is not on the runner (BuildKit reads it from the context)');
     const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(867)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3867)), __nccwpck_require__.e(/* import() */ 295).then(__nccwpck_require__.bind(__nccwpck_require__, 9295))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
@@ -6834,8 +6938,14 @@ async function runPreflight(g, log) {
     return {
         errors: g.mode === 'error' ? errors : 0,
         summary: `preflight: ${count(findings, 'error')}, ${count(findings, 'warning')}${notices}`,
-        cacheMounts: findings.filter((f) => f.cacheMount)
+        cacheMounts: findings.filter((f) => f.cacheMount),
+        findings: findings.map((f) => preflightRow(g.mode, f, file)),
+        skipped: []
     };
+}
+/** A finding as the summary lists it: at the level it was annotated with. */
+function preflightRow(mode, f, file) {
+    return { severity: levelOf(mode, f), rule: f.rule ?? 'preflight', file, line: f.line, message: f.message };
 }
 /**
  * A secret on a cache mount stays in the builder for every later build that mounts that
@@ -6845,10 +6955,15 @@ async function runPreflight(g, log) {
  */
 function cacheMountsOnSharedBuilder(mode, findings, shared, log, file) {
     if (!shared || !findings.length || mode === 'off')
-        return 0;
-    for (const f of findings)
-        annotate(log, mode, { ...f, severity: 'error', message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache` }, file);
-    return mode === 'error' ? findings.length : 0;
+        return { errors: 0, rows: [] };
+    const raised = findings.map((f) => ({
+        ...f,
+        severity: 'error',
+        message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache`
+    }));
+    for (const f of raised)
+        annotate(log, mode, f, file);
+    return { errors: mode === 'error' ? findings.length : 0, rows: raised.map((f) => preflightRow(mode, f, file)) };
 }
 /** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
 function buildArgMap(entries) {
@@ -6916,13 +7031,10 @@ function holdsLiteralCredential(file, redactor) {
 /** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 function annotate(log, mode, f, file) {
     const props = { file, startLine: f.line, title: 'secret-build leak guard' };
-    const msg = `leak guard: ${f.message}`;
-    if (f.severity === 'notice')
-        log.notice(msg, props);
-    else if (f.severity === 'error' && mode === 'error')
-        log.error(msg, props);
-    else
-        log.warning(msg, props);
+    log[levelOf(mode, f)](`leak guard: ${f.message}`, props);
+}
+function levelOf(mode, f) {
+    return f.severity === 'error' && mode !== 'error' ? 'warning' : f.severity;
 }
 function count(findings, severity) {
     return plural(findings.filter((f) => f.severity === severity).length, severity);
@@ -6988,8 +7100,11 @@ async function runScan(mode, targets, metadata, log) {
             scanned.push(t.label);
             images.push(...scannedImages(scanner.documents));
             const platforms = blobPlatforms(scanner.documents);
-            for (const f of scanner.findings)
+            const steps = blobSteps(scanner.documents);
+            for (const f of scanner.findings) {
                 f.platform ??= platforms.get(f.layer);
+                f.step ??= steps.get(f.layer);
+            }
         }
         catch (e) {
             unreadable.push(`${t.label} (${e.message})`);
@@ -7014,7 +7129,7 @@ async function runScan(mode, targets, metadata, log) {
         plural(findings.length, 'secret finding'),
         plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
     ].filter((p) => !p.startsWith('0 '));
-    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
+    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images, findings };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -7123,13 +7238,17 @@ class log_Log {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/** `base` with more facts: their checks and unscanned results after its own, the vault kind once known. Pure. */
+/** `base` with more facts: their lists after its own, the vault kind once known. Pure. */
 function withFacts(base, more) {
+    const both = (k) => [...(base[k] ?? []), ...(more[k] ?? [])];
     return {
         ...base,
         vaultKind: more.vaultKind ?? base.vaultKind,
-        checks: [...base.checks, ...(more.checks ?? [])],
-        notScanned: [...base.notScanned, ...(more.notScanned ?? [])]
+        checks: both('checks'),
+        notScanned: both('notScanned'),
+        imageFindings: both('imageFindings'),
+        preflightFindings: both('preflightFindings'),
+        skipped: both('skipped')
     };
 }
 function newReport() {
@@ -7140,12 +7259,71 @@ const VAULT_TEXT = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEM
 function escapeHtml(t) {
     return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+/** Characters shown as escapes (`\n`, `\x1b`, `\u2028`): a line break would end the summary's HTML block and let what follows be Markdown. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** HTML's five, and what Markdown, a mention or a workflow command would read (`|`, backtick, `@`, `:`, `*`, `_`, `[`, `]`, `~`), as character references. */
+const SPECIAL = /[&<>"'|`@:*_[\]~]/g;
+/** The longest cell text kept, before escaping: with MAX_ROWS rows a table stays far under the 1 MiB a step summary may hold. */
+const CELL_CHARS = 200;
+/** Findings listed a table; the rest are counted ("and 12 more"). */
+const MAX_ROWS = 50;
+/**
+ * Text for a table cell: scrubbed (while it is still the text the scrubber knows), cut to
+ * CELL_CHARS, control characters made visible, then every character that HTML, Markdown or
+ * the runner could read escaped. Pure given `scrub`.
+ */
+function cellText(t, scrub) {
+    const clean = scrub(t);
+    const cut = [...clean].length > CELL_CHARS ? `${[...clean].slice(0, CELL_CHARS - 1).join('')}…` : clean;
+    const visible = cut.replace(CONTROL, (c) => {
+        const n = c.charCodeAt(0);
+        return c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
+    });
+    return visible.replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+const header = (...names) => names.map((data) => ({ data, header: true }));
+/** At most MAX_ROWS rows, then one that counts the rest. */
+function capped(items, row, width) {
+    const rows = items.slice(0, MAX_ROWS).map(row);
+    if (items.length > MAX_ROWS)
+        rows.push([`… and ${items.length - MAX_ROWS} more, see the annotations`, ...Array(width - 1).fill('')]);
+    return rows;
+}
+/** Where an image finding is: the platform's layer and path, and the step that made the layer. */
+function imageRow(f, cell) {
+    const where = `${cell(f.layer)}<br><code>${cell(f.path)}</code>${f.step ? `<br>step: <code>${cell(f.step)}</code>` : ''}`;
+    return [`<code>${cell(f.id)}</code>`, f.platform ? cell(f.platform) : '—', where, cell(f.forms.join('; '))];
+}
+function summary_preflightRow(f, cell) {
+    const at = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.line ? `line ${f.line}` : '—';
+    return [cell(f.severity), cell(f.rule), `<code>${cell(at)}</code>`, cell(f.message)];
+}
+/** The tables after the overview: image findings, preflight findings, what was skipped; each only when it has rows. Pure given `scrub`. */
+function findingTables(r, scrub = (t) => t) {
+    const cell = (t) => cellText(t, scrub);
+    const tables = [
+        {
+            title: 'Secrets found in what the build produced',
+            head: header('Secret id', 'Platform', 'Where (layer, path, step)', 'Found as'),
+            rows: capped(r.imageFindings ?? [], (f) => imageRow(f, cell), 4)
+        },
+        {
+            title: 'Dockerfile preflight findings',
+            head: header('Severity', 'Rule', 'Where', 'Finding'),
+            rows: capped(r.preflightFindings ?? [], (f) => summary_preflightRow(f, cell), 4)
+        },
+        { title: 'Skipped', head: header('What', 'Why'), rows: capped(r.skipped ?? [], (s) => [cell(s.what), cell(s.why)], 2) }
+    ];
+    return tables.filter((t) => t.rows.length).map((t) => ({ title: t.title, rows: [t.head, ...t.rows] }));
+}
 /**
  * The rows of the summary table. Every value is scrubbed first and escaped after: an
  * escaped secret (`&` → `&#38;`) would no longer match what the scrubber knows. Pure.
  */
 function summaryRows(r, scrub = (t) => t) {
-    const text = (t) => escapeHtml(scrub(t));
+    // Line breaks as references: a blank line would end the HTML block (in <pre> they still break lines).
+    const text = (t) => escapeHtml(scrub(t)).replace(/\r\n|[\r\n\u2028\u2029]/g, '&#10;');
     const code = (t) => `<code>${text(t)}</code>`;
     const list = (items, none) => (items.length ? items.map(code).join(', ') : none);
     const rows = [
@@ -7168,13 +7346,12 @@ function summaryRows(r, scrub = (t) => t) {
     return rows;
 }
 async function writeSummary(r, log) {
-    await log.summary((s, scrub) => s.addHeading('secret-build', 3).addTable([
-        [
-            { data: 'Item', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...summaryRows(r, scrub)
-    ]));
+    await log.summary((s, scrub) => {
+        s.addHeading('secret-build', 3).addTable([header('Item', 'Value'), ...summaryRows(r, scrub)]);
+        for (const t of findingTables(r, scrub))
+            s.addHeading(t.title, 4).addTable(t.rows);
+        return s;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/docker/build-results.ts
@@ -8386,8 +8563,10 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
     const isolation = await keying;
     const onShared = cacheMountsOnSharedBuilder(inputs.leakCheck, r.cacheMounts ?? [], sharedBuilder(builder.driver), log, r.dockerfile);
-    if (onShared)
-        throw new errors/* ActionError */.lZ(`leak guard: ${onShared} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+    if (onShared.errors) {
+        const e = new errors/* ActionError */.lZ(`leak guard: ${onShared.errors} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+        throw new errors/* PhaseFailure */.wm(e, withFacts(known, { preflightFindings: onShared.rows }));
+    }
     const provenance = builder.defaultProvenance ? { provenance: inputs.provenanceDefault } : {};
     const keyedFile = isolation.keyed && isolation.file ? keyedInputs(inputs.build, isolation.file, isolation.name) : {};
     const plan = planGuard({ ...inputs.build, ...provenance, ...keyedFile }, guard, builder, work, `secret-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
@@ -8395,7 +8574,7 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
-    const keyed = withFacts(known, { checks: [isolationCheck(isolation)] });
+    const keyed = withFacts(known, { checks: [isolationCheck(isolation)], skipped: scanSkipped(inputs, guard) });
     const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
     if (!plan.publish) {
         await knowing(keyed, () => failIfShared(r, built.shared));
@@ -8438,6 +8617,17 @@ async function keySteps(r, work) {
 function keyedInputs(b, file, name) {
     const named = b['build-args'].some((a) => /^\s*BUILDKIT_BUILD_NAME\s*=/.test(a));
     return { file, ...(name && !named ? { 'build-args': [...b['build-args'], `BUILDKIT_BUILD_NAME=${name}`] } : {}) };
+}
+/** Why nothing will be scanned, when nothing will. */
+function scanSkipped(inputs, guard) {
+    const why = inputs.leakCheck === 'off'
+        ? 'leak-check: off'
+        : guard === 'off'
+            ? 'the build has no secrets to look for'
+            : evaluatesOnly(inputs.build)
+                ? `call: ${inputs.build.call} builds no image`
+                : undefined;
+    return why ? [{ what: 'image scan', why }] : [];
 }
 function isolationCheck(i) {
     const name = 'steps keyed on their secrets';
@@ -8541,7 +8731,11 @@ async function scanThenPublish(r, plan, publish, build, work, known) {
     const built = build.outputs;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-    const scanned = withFacts(known, { checks: [{ name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable });
+    const scanned = withFacts(known, {
+        checks: [{ name: 'scan before publishing', outcome: scan.summary }],
+        notScanned: scan.unreadable,
+        imageFindings: scan.findings
+    });
     // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
         if (build.ref)
@@ -8599,6 +8793,7 @@ function secretlessRun(env = process.env) {
  * (pipeline.ts) → outputs and summary. A signal disposes the vault at once; the post
  * step removes it again if this process was killed.
  */
+
 
 
 
@@ -8728,11 +8923,21 @@ async function main_prepare({ inputs, secrets, log }, cancel) {
             buildArgs: b['build-args'],
             target: b.target
         }, log)
-        : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [] }));
-    const facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
+        : Promise.resolve(preflightSkipped('skipped: remote context', 'the context is remote (Git or HTTP), so the Dockerfile is not on the runner: give context: . after a checkout to have it checked')));
+    const facts = {
+        checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }],
+        notScanned: [],
+        preflightFindings: pre.findings,
+        skipped: [...pre.skipped, ...skippedCaches(b['cache-from'])]
+    };
     if (pre.errors)
         throw new errors/* PhaseFailure */.wm(new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
     return { run: { ...run, cacheMounts: pre.cacheMounts }, facts };
+}
+/** cache-from entries buildx ignores here: the summary says so, as buildx does not. */
+function skippedCaches(cacheFrom) {
+    const why = 'type=gha without the GitHub cache service (no ACTIONS_RUNTIME_TOKEN and cache URL in this step, none given): buildx ignores it';
+    return inactiveGhaImports(cacheFrom, process.env).map((k) => ({ what: `cache-from, entry ${k}`, why }));
 }
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
 function sshIds(inputs) {

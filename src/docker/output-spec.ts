@@ -89,3 +89,21 @@ export function isPush(o: OutputSpec): boolean {
 export function isDirOutput(o: OutputSpec): boolean {
   return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
 }
+
+/**
+ * The `cache-from` entries (1-based) buildx drops without an error (build/opt.go isActive):
+ * `type=gha` without a token or a cache URL, given neither as attributes nor by the
+ * runner's environment (ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL).
+ */
+export function inactiveGhaImports(specs: string[], env: NodeJS.ProcessEnv): number[] {
+  return specs.flatMap((spec, k) => {
+    const attrs = /^type=/i.test(spec) || spec.includes(',') ? parseFields('cache-from', spec, k + 1) : new Map<string, string>();
+    if (attrs.get('type') !== 'gha') return [];
+    const attr = (key: string, fallback: string | undefined) => (attrs.has(key) ? attrs.get(key) : fallback);
+    const v2 = attr('version', goBool(env.ACTIONS_CACHE_SERVICE_V2, false) ? '2' : undefined) === '2';
+    const token = attr('token', env.ACTIONS_RUNTIME_TOKEN);
+    const url = attr('url', env.ACTIONS_CACHE_URL ?? env.ACTIONS_RESULTS_URL);
+    const urlV2 = attr('url_v2', v2 ? env.ACTIONS_RESULTS_URL : undefined);
+    return token && (url || urlV2) ? [] : [k + 1];
+  });
+}

@@ -117,6 +117,21 @@ describe('outputs without type=, as buildx reads them', () => {
   });
 });
 
+describe('cache-from type=gha that buildx ignores (build/opt.go isActive), for the summary', () => {
+  test.each<[string, string[], NodeJS.ProcessEnv, number[]]>([
+    ['no token, no URL', ['type=gha', 'type=registry,ref=r/c'], {}, [1]],
+    ['the runner gives both', ['type=gha,scope=x'], { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://r' }, []],
+    ['a token but no URL', ['type=gha'], { ACTIONS_RUNTIME_TOKEN: 't' }, [1]],
+    ['both as attributes', ['type=gha,token=t,url=https://c'], {}, []],
+    ['v2: url_v2 from ACTIONS_RESULTS_URL', ['type=gha,version=2'], { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://r' }, []],
+    ['an empty token attribute wins over the environment', ['type=gha,token='], { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_CACHE_URL: 'https://c' }, [1]],
+    ['a bare ref is a registry cache', ['user/app:cache'], {}, []]
+  ])('%s', async (_name, specs, env, want) => {
+    const { inactiveGhaImports } = await import('../../../src/docker/output-spec.js');
+    expect(inactiveGhaImports(specs, env)).toEqual(want);
+  });
+});
+
 describe('a token in a Git context URL (build-push-action’s README: https://<token>@github.com/…)', () => {
   const TOKEN = 'ghp_0123456789abcdefABCDEF0123456789abcd';
 

@@ -6,6 +6,8 @@ export type Severity = 'error' | 'warning' | 'notice';
 export interface Finding {
   severity: Severity;
   message: string;
+  /** The check that found it, in words (the summary's "rule" column). */
+  rule?: string;
   /** 1-based line in the Dockerfile, when the finding has one (the first, when the message lists several). */
   line?: number;
   /** A secret written to a cache mount: the builder keeps it for later builds (an error on a builder shared by other jobs). */
