@@ -61,7 +61,11 @@ export function renderInputs(INPUTS, action) {
   const extra = declared.filter((n) => !names.includes(n));
   if (missing.length || extra.length) throw new Error(`action.yml and src/inputs/table.ts disagree: not in action.yml: ${missing}; not in the table: ${extra}`);
   const groups = [
-    ['Secrets', 'ids are `[A-Za-z0-9_.-]+`, one namespace across all secret inputs; values 4 bytes to 500 KiB', (d) => d.kind.type === 'secret'],
+    [
+      'Secrets',
+      'ids are letters, digits and `_ . - / : @ +`, one namespace across all secret inputs; values 4 bytes to 500 KiB',
+      (d) => d.kind.type === 'secret'
+    ],
     ["Build (docker/build-push-action's names, defaults and list syntax)", '', (d) => 'buildx' in d],
     ['Behaviour', '', (d) => d.kind.type !== 'secret' && !('buildx' in d)]
   ];

@@ -10,9 +10,10 @@ import { ActionError, InputError, messageOf, MissingSecretsError, PhaseFailure, 
 import { envSwitch } from './inputs/env-switches.js';
 import { gitAuthSecretId } from './inputs/git-context.js';
 import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
-import { annotationPath, dockerfilePath, runPreflight } from './leak-guard/guard.js';
+import { annotationPath, dockerfilePath, preflightSkipped, runPreflight } from './leak-guard/guard.js';
+import { inactiveGhaImports } from './docker/output-spec.js';
 import { Log } from './report/log.js';
-import { newReport, withFacts, writeSummary, type Facts, type RunReport } from './report/summary.js';
+import { newReport, withFacts, writeSummary, type Facts, type RunReport, type Skipped } from './report/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { earlyParts } from './isolation/isolate.js';
 import { secretlessRun } from './inputs/secretless-run.js';
@@ -71,7 +72,7 @@ function resolve(): Resolved | { skipped: string } {
   // Out of the environment at once; this function's local is the only copy, gone when it returns.
   const secretsJson = takeSecretsJson();
   try {
-    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
+    const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...urlTokenSecrets(inputs), ...gitAuthSecret(inputs)];
     return { inputs, secrets, log: Log.forSecrets(secrets) };
   } catch (e) {
     if (!(e instanceof MissingSecretsError)) throw e;
@@ -87,8 +88,14 @@ function gitAuthSecret(inputs: Inputs): Secret[] {
   const b = inputs.build;
   const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
   // Too short to mask is too short to mount, as for every secret.
-  if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || inputs.secrets.some((s) => s.id === id)) return [];
+  const given = [...inputs.secrets, ...inputs.urlTokens].some((s) => s.id === id);
+  if (!id || inputs.githubToken.length < MIN_SECRET_BYTES || given) return [];
   return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
+}
+
+/** The tokens that were in Git context URLs (inputs/git-context.ts takeUrlToken), mounted as GIT_AUTH_TOKEN.<host>. */
+function urlTokenSecrets(inputs: Inputs): Secret[] {
+  return inputs.urlTokens.map((t) => ({ id: t.id, input: t.input, entry: t.entry, value: Buffer.from(t.value) }));
 }
 
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
@@ -133,12 +140,28 @@ async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation)
           },
           log
         )
-      : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [], findings: [] })
+      : Promise.resolve(
+          preflightSkipped(
+            'skipped: remote context',
+            'the context is remote (Git or HTTP), so the Dockerfile is not on the runner: give context: . after a checkout to have it checked'
+          )
+        )
   );
-  const facts: Facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
+  const facts: Facts = {
+    checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }],
+    notScanned: [],
+    preflightFindings: pre.findings,
+    skipped: [...pre.skipped, ...skippedCaches(b['cache-from'])]
+  };
   if (pre.errors)
     throw new PhaseFailure(new ActionError(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
   return { run: { ...run, cacheMounts: pre.cacheMounts }, facts };
+}
+
+/** cache-from entries buildx ignores here: the summary says so, as buildx does not. */
+function skippedCaches(cacheFrom: string[]): Skipped[] {
+  const why = 'type=gha without the GitHub cache service (no ACTIONS_RUNTIME_TOKEN and cache URL in this step, none given): buildx ignores it';
+  return inactiveGhaImports(cacheFrom, process.env).map((k) => ({ what: `cache-from, entry ${k}`, why }));
 }
 
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */

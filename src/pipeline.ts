@@ -26,7 +26,7 @@ import { evaluatesOnly, needsSkopeo, planGuard, type GuardPlan, type Publication
 import { Exports } from './leak-guard/exports.js';
 import { checkPublishing, publishScanned } from './leak-guard/publish.js';
 import type { Log } from './report/log.js';
-import { withFacts, type Facts } from './report/summary.js';
+import { withFacts, type Facts, type Skipped } from './report/summary.js';
 import { withMountedSecrets } from './secrets/session.js';
 import type { Secret } from './secrets/values.js';
 import { chooseVaultBase, defaultRunnerTemp, VAULT_MARKER_KEY, VAULT_STATE_KEY, type VaultBase } from './secrets/vault.js';
@@ -106,14 +106,17 @@ async function planBuildScanPublish(r: Run, base: VaultBase, work: string, expor
   const builder: BuilderInfo = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
   const isolation = await keying;
   const onShared = cacheMountsOnSharedBuilder(inputs.leakCheck, r.cacheMounts ?? [], sharedBuilder(builder.driver), log, r.dockerfile);
-  if (onShared) throw new ActionError(`leak guard: ${onShared} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+  if (onShared.errors) {
+    const e = new ActionError(`leak guard: ${onShared.errors} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+    throw new PhaseFailure(e, withFacts(known, { preflightFindings: onShared.rows }));
+  }
   const provenance = builder.defaultProvenance ? { provenance: inputs.provenanceDefault } : {};
   const keyedFile = isolation.keyed && isolation.file ? keyedInputs(inputs.build, isolation.file, isolation.name) : {};
   const plan = planGuard({ ...inputs.build, ...provenance, ...keyedFile }, guard, builder, work, `secret-build-${randomBytes(6).toString('hex')}`);
   exports.add(...(plan.publish?.moves ?? []).map((m) => m.from));
   // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
-  const keyed = withFacts(known, { checks: [isolationCheck(isolation)] });
+  const keyed = withFacts(known, { checks: [isolationCheck(isolation)], skipped: scanSkipped(inputs, guard) });
   const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
   if (!plan.publish) {
     await knowing(keyed, () => failIfShared(r, built.shared));
@@ -155,6 +158,19 @@ async function keySteps(r: Run, work: string): Promise<Isolation> {
 function keyedInputs(b: Inputs['build'], file: string, name?: string): Partial<Inputs['build']> {
   const named = b['build-args'].some((a) => /^\s*BUILDKIT_BUILD_NAME\s*=/.test(a));
   return { file, ...(name && !named ? { 'build-args': [...b['build-args'], `BUILDKIT_BUILD_NAME=${name}`] } : {}) };
+}
+
+/** Why nothing will be scanned, when nothing will. */
+function scanSkipped(inputs: Inputs, guard: Inputs['leakCheck']): Skipped[] {
+  const why =
+    inputs.leakCheck === 'off'
+      ? 'leak-check: off'
+      : guard === 'off'
+        ? 'the build has no secrets to look for'
+        : evaluatesOnly(inputs.build)
+          ? `call: ${inputs.build.call} builds no image`
+          : undefined;
+  return why ? [{ what: 'image scan', why }] : [];
 }
 
 function isolationCheck(i: Isolation): { name: string; outcome: string } {
@@ -271,7 +287,11 @@ async function scanThenPublish(r: Run, plan: GuardPlan, publish: Publication, bu
   const built = build.outputs;
   const targets: ScanTarget[] = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
   const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-  const scanned = withFacts(known, { checks: [{ name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable });
+  const scanned = withFacts(known, {
+    checks: [{ name: 'scan before publishing', outcome: scan.summary }],
+    notScanned: scan.unreadable,
+    imageFindings: scan.findings
+  });
   // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
   if (scan.errors) {
     if (build.ref) await log.group("Remove the blocked build's cache records", () => pruneBuildRecords(build.ref, inputs.build.builder, log));

@@ -57,6 +57,12 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     const { run } = await build(`RUN --mount=type=secret,id=tok ${hidden('base64 /run/secrets/tok > /b64')}\n${USE_OTHER}`);
     expect(errors(run).join('\n')).toMatch(/secret "tok" found in the built image: .*, b64/);
     expect(run.main.code).toBe(1);
+    // The summary lists it as a row: id, platform, layer and path with the step that made the layer, the form.
+    const table = run.summary.slice(run.summary.indexOf('Secrets found in what the build produced'));
+    expect(table).toMatch(
+      /<tr><td><code>tok<\/code><\/td><td>[^<]*<\/td><td>(blobs\/sha256\/)?[0-9a-f]{64}[^<]*<br><code>b64<\/code><br>step: <code>RUN [^<]*<\/code><\/td><td>[^<]*base64[^<]*<\/td><\/tr>/
+    );
+    expect(table).not.toMatch(/<code>other<\/code>/);
   });
 
   test('base64 of a long secret, wrapped over lines by base64', async () => {
@@ -85,6 +91,11 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     expect(warned.run.main.stdout).toMatch(
       /::warning title=secret-build leak guard \(image scan\)::leak guard: secret "tok" found in the built image: (blobs\/sha256\/)?[0-9a-f]{64}(\.json)?, /
     );
+    // Both as rows: the preflight's finding at the level it was annotated with, on its line; the scan's in the config.
+    expect(warned.run.summary).toMatch(
+      /<tr><td>warning<\/td><td>secret value in the Dockerfile<\/td><td><code>Dockerfile&#58;2<\/code><\/td><td>the Dockerfile contains the value of secret &#34;tok&#34;/
+    );
+    expect(warned.run.summary).toMatch(/<tr><td><code>tok<\/code><\/td>/);
   });
 
   test('secret as a build-arg is refused before anything runs', async () => {
@@ -126,5 +137,8 @@ e2e('clean builds', () => {
     const { run } = await build(`RUN --mount=type=secret,id=tok cat /run/secrets/tok > /leaked.txt`, { 'leak-check': 'off' });
     expect(run.main.code).toBe(0);
     expect(run.main.stdout).not.toMatch(/leak guard/);
+    expect(run.summary).toMatch(/<h4>Skipped<\/h4>/);
+    expect(run.summary).toMatch(/<tr><td>Dockerfile preflight<\/td><td>leak-check&#58; off<\/td><\/tr>/);
+    expect(run.summary).toMatch(/<tr><td>image scan<\/td><td>leak-check&#58; off<\/td><\/tr>/);
   });
 });

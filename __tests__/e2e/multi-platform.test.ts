@@ -116,6 +116,9 @@ e2e('two platforms (amd64 native, arm64 under QEMU)', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/secret "tok" found in the built image: blobs\/sha256\/[0-9a-f]{64}, opt\.cfg \(platform linux\/arm64\)/);
     expect(run.summary).toMatch(/image scan: 1 finding \(in linux\/arm64\)/);
+    expect(run.summary).toMatch(
+      /<tr><td><code>tok<\/code><\/td><td>linux\/arm64<\/td><td>blobs\/sha256\/[0-9a-f]{64}<br><code>opt\.cfg<\/code><br>step: <code>RUN [^<]*<\/code><\/td><td>raw<\/td><\/tr>/
+    );
     expect(errors(run).join('\n')).toMatch(/nothing was published/);
     expect(await registryDigest(repo, 'v1')).toBeUndefined();
     expect(spawnSync('docker', ['image', 'inspect', tag]).status).not.toBe(0);

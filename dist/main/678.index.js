@@ -63,13 +63,22 @@ class ImageScanner {
     get findings() {
         return [...this.found.values()];
     }
-    record(f) {
-        this.found.set(`${f.id}\0${f.layer}\0${f.path}`, f);
+    /** Each match as a finding at `layer`/`path`, its form added to what is known there. */
+    recordMatches(found, layer, path) {
+        const search = this.redactor.search;
+        for (const m of found.matches) {
+            const id = search.ids[m.tag];
+            const key = `${id}\0${layer}\0${path}`;
+            const f = this.found.get(key) ?? { id, layer, path, forms: [] };
+            const form = search.formOf(m);
+            if (!f.forms.includes(form))
+                f.forms.push(form);
+            this.found.set(key, f);
+        }
     }
-    /** Text that is not a file of the image (the build metadata), under a name of its own. */
+    /** Text that is not a file of the image (the build metadata, a tar header's names), under a name of its own. */
     scanText(text, layer, name) {
-        for (const id of this.redactor.secretsIn(text))
-            this.record({ id, layer, path: name });
+        this.recordMatches(this.redactor.search.find(Buffer.from(text, 'utf8')), layer, name);
     }
     /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
     async scanTar(input, layer = '', depth = 0) {
@@ -153,8 +162,7 @@ class ImageScanner {
         let carry = Buffer.alloc(0);
         const report = (buf) => {
             const found = search.find(buf);
-            for (const id of new Set(found.matches.map((m) => search.ids[m.tag])))
-                this.record({ id, layer, path: name });
+            this.recordMatches(found, layer, name);
             return found;
         };
         this.stats.files++;

@@ -151,8 +151,9 @@ class FragmentIndex {
         for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
             const s = this.sourceOf(q);
             const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
+            const whole = span.end - span.start === this.sourceStart[s + 1] - this.sourceStart[s];
             if (!best || span.end - span.start > best.end - best.start)
-                best = { ...span, tag: this.sourceTag[s] };
+                best = { ...span, tag: this.sourceTag[s], whole };
         }
         return best;
     }
@@ -748,13 +749,17 @@ const HEX_HOLD_BYTES = 96;
 const NATIVE_SHORT = 16;
 class SecretSearch {
     ids;
+    forms;
     long;
     short;
     fragments;
     constructor(
     /** Secret ids by tag; never values. */
-    ids, exact, sources) {
+    ids, exact, sources, 
+    /** The form of the secret each tag's bytes are ("base64", "hex"), for reports; none: "raw". */
+    forms = []) {
         this.ids = ids;
+        this.forms = forms;
         const group = (keep) => {
             const ps = exact.filter((p) => keep(p.bytes));
             const matcher = new PatternMatcher(ps.map((p) => p.bytes));
@@ -767,12 +772,27 @@ class SecretSearch {
     static forSecrets(secrets) {
         const exact = [];
         const sources = [];
-        secrets.forEach((s, tag) => {
+        const labels = [];
+        const tags = new Map();
+        const tagOf = (id, form) => {
+            const key = `${id}\0${form}`;
+            if (!tags.has(key))
+                tags.set(key, labels.push({ id, form }) - 1);
+            return tags.get(key);
+        };
+        // A tag for each form of each secret: a match names the secret's id and the form it was found in.
+        for (const s of secrets) {
             const forms = (0,variants/* secretForms */.eo)(s.value);
-            exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
-            sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
-        });
-        return new SecretSearch(secrets.map((s) => s.id), exact, sources);
+            exact.push(...forms.exact.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+            sources.push(...forms.sources.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+        }
+        return new SecretSearch(labels.map((l) => l.id), exact, sources, labels.map((l) => l.form));
+    }
+    /** How a match shows the secret, in words: "base64", "a piece of: hex", "raw, in a hex dump". Never the value. */
+    formOf(m) {
+        const form = this.forms[m.tag] ?? 'raw';
+        const piece = m.whole === false ? `a piece of: ${form}` : form;
+        return m.view === 'hex' ? `${piece}, in a hex dump` : m.view === 'text' ? `${piece}, across lines` : piece;
     }
     get empty() {
         return this.fragments.size === 0 && this.long.tags.length === 0 && this.short.tags.length === 0;
@@ -796,9 +816,9 @@ class SecretSearch {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
             this.fragments.find(buf, (span) => matches.push(span));
             for (const r of this.seamRegions(buf))
-                this.inView(textView(buf, r.from, r.to, r.step), matches);
+                this.inView(textView(buf, r.from, r.to, r.step), matches, 'text');
             if (hex.bytes.length)
-                this.inView(hex, matches);
+                this.inView(hex, matches, 'hex');
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
             const lastComplete = lastCompleteLineStart(buf);
             const held = (start) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
@@ -812,7 +832,7 @@ class SecretSearch {
             this.exactIn(hex.bytes, decoded);
             for (const m of decoded)
                 for (const [start, end] of hex.sources(m.start, m.end))
-                    matches.push({ start, end, tag: m.tag });
+                    matches.push({ start, end, tag: m.tag, view: 'hex' });
         }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
         return { matches, hold, idleHold };
@@ -854,10 +874,10 @@ class SecretSearch {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
     }
-    inView(view, out) {
+    inView(view, out, kind) {
         this.fragments.find(view.bytes, (s) => {
             for (const [start, end] of view.sources(s.start, s.end))
-                out.push({ start, end, tag: s.tag });
+                out.push({ start, end, tag: s.tag, whole: s.whole, view: kind });
         });
     }
     /** Occurrences of every exact pattern in `buf`. */
@@ -1076,6 +1096,7 @@ function contextStart(buf, at) {
  */
 
 
+const form = (name) => (bytes) => ({ bytes: Buffer.from(bytes), form: name });
 /** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
 function secretForms(value) {
@@ -1083,8 +1104,8 @@ function secretForms(value) {
     // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
     // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
     if (words.length)
-        return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
-    return { sources: [], exact: maskVariants(value) };
+        return { sources: dedupeForms(words.flatMap(wordSources)), exact: [] };
+    return { sources: [], exact: maskForms(value) };
 }
 /**
  * The secret-looking words of a value, for the fragment search. Text is cut at what
@@ -1142,12 +1163,15 @@ function binaryPieces(b) {
 }
 /** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
 function wordSources(word) {
-    const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+    const sources = [form('raw')(word), ...[0, 1, 2].map((shift) => form('base64')(base64Core(word, shift)))];
     const text = utf8(word);
     if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX)
-        sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
+        sources.push(...textEscapes(text)
+            .filter((e) => !e.equals(word))
+            .map(form(ESCAPED)));
     return sources;
 }
+const ESCAPED = 'URI or JSON escaped';
 /**
  * The parts of a value that are secret, for the fragment search: all of it, except in a
  * PEM block its armor lines and its first body line (two for an OpenSSH key): those are
@@ -1180,14 +1204,23 @@ function secretParts(value) {
 }
 /** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
 function maskVariants(value) {
-    return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
+    return maskForms(value).map((f) => f.bytes);
 }
-function dedupe(bufs) {
-    return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+function maskForms(value) {
+    const all = pieces(value).flatMap((piece) => [piece, ...encodings(piece.bytes, piece.form === 'raw' ? '' : `${piece.form}, `)]);
+    return dedupeForms(all).filter((f) => f.bytes.length >= _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__/* .MIN_SECRET_BYTES */ .SI);
+}
+/** The first form of each distinct byte string: the whole value before its pieces, the bytes before an encoding that equals them. */
+function dedupeForms(forms) {
+    const seen = new Map();
+    for (const f of forms)
+        if (!seen.has(f.bytes.toString('latin1')))
+            seen.set(f.bytes.toString('latin1'), f);
+    return [...seen.values()];
 }
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value) {
-    return [value, trimTrailingNewlines(value), ...lines(value)];
+    return [form('raw')(value), form('raw')(trimTrailingNewlines(value)), ...lines(value).map(form('one line'))];
 }
 /** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
 function lines(value) {
@@ -1221,26 +1254,33 @@ function trimTrailingNewlines(b) {
 }
 /** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
 const BASE64_WRAPS = [76, 64];
-function encodings(piece) {
+/** `prefix` names the piece ("one line, "), so a form reads "one line, hex". */
+function encodings(piece, prefix) {
     const text = utf8(piece);
-    return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+    return [
+        ...byteForms(piece).map((e) => form(`${prefix}${e.form}`)(e.text)),
+        ...(text !== undefined ? textEscapes(text).map(form(`${prefix}${ESCAPED}`)) : [])
+    ];
+}
+function byteEncodings(piece) {
+    return byteForms(piece).map((e) => e.text);
 }
 /**
  * What any bytes read as: unpadded base64 at each alignment, also base64url; the first
  * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
  * its first line still gives it away); hex in both cases.
  */
-function byteEncodings(piece) {
+function byteForms(piece) {
     const res = [];
     for (let shift = 0; shift < 3; shift++) {
         const core = base64Core(piece, shift);
-        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+        res.push({ text: core, form: 'base64' }, { text: core.replaceAll('+', '-').replaceAll('/', '_'), form: 'base64url' });
     }
     const whole = base64Core(piece, 0);
     for (const width of BASE64_WRAPS)
         if (whole.length > width)
-            res.push(whole.slice(0, width));
-    res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
+            res.push({ text: whole.slice(0, width), form: 'base64, wrapped' });
+    res.push({ text: piece.toString('hex'), form: 'hex' }, { text: piece.toString('hex').toUpperCase(), form: 'hex' });
     return res;
 }
 /** A JSON string's content as JSON.stringify writes it, and as Go's encoding/json does (BuildKit's progress, metadata: <, > and & as \u003c, \u003e, \u0026). */
@@ -3505,14 +3545,18 @@ const parse = function (data, opts = {}) {
 
 /** The fields of one spec, keys lower-cased. `input` and `entry` only name it in an error. */
 function parseFields(input, spec, entry) {
-    let fields;
+    return keyValues(input, csvFields(input, spec, entry), entry);
+}
+function csvFields(input, spec, entry) {
     try {
         const records = parse(spec, { relaxQuotes: true });
-        fields = records[0] ?? [];
+        return records[0] ?? [];
     }
     catch {
         throw new errors/* InputError */.dz(input, `not a valid ${what(input)}: expected comma-separated key=value fields`, entry);
     }
+}
+function keyValues(input, fields, entry) {
     const attrs = new Map();
     for (const f of fields) {
         const eq = f.indexOf('=');
@@ -3523,12 +3567,15 @@ function parseFields(input, spec, entry) {
     return attrs;
 }
 const what = (input) => (input === 'outputs' ? 'output' : 'cache export');
+/**
+ * buildx's rule (util/buildflags/export.go): one CSV field that is the whole text and does not
+ * start with `type=` (case-sensitive) is a path, `type=local,dest=<it>`, or `-`, a tar to stdout.
+ */
 function parseOutput(spec, entry) {
-    if (spec === '-')
-        return { type: 'tar', attrs: new Map([['dest', '-']]) };
-    if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec))
-        return { type: 'local', attrs: new Map([['dest', spec]]) };
-    const attrs = parseFields('outputs', spec, entry);
+    const fields = csvFields('outputs', spec, entry);
+    if (fields.length === 1 && fields[0] === spec && !spec.startsWith('type='))
+        return spec === '-' ? { type: 'tar', attrs: new Map([['dest', '-']]) } : { type: 'local', attrs: new Map([['dest', spec]]) };
+    const attrs = keyValues('outputs', fields, entry);
     const type = attrs.get('type') ?? '';
     attrs.delete('type');
     if (!type)
@@ -3567,6 +3614,24 @@ function isPush(o) {
 /** A file output written as a directory: `type=local`, or `tar=false` for the OCI and docker exporters. */
 function isDirOutput(o) {
     return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
+}
+/**
+ * The `cache-from` entries (1-based) buildx drops without an error (build/opt.go isActive):
+ * `type=gha` without a token or a cache URL, given neither as attributes nor by the
+ * runner's environment (ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL).
+ */
+function inactiveGhaImports(specs, env) {
+    return specs.flatMap((spec, k) => {
+        const attrs = /^type=/i.test(spec) || spec.includes(',') ? parseFields('cache-from', spec, k + 1) : new Map();
+        if (attrs.get('type') !== 'gha')
+            return [];
+        const attr = (key, fallback) => (attrs.has(key) ? attrs.get(key) : fallback);
+        const v2 = attr('version', goBool(env.ACTIONS_CACHE_SERVICE_V2, false) ? '2' : undefined) === '2';
+        const token = attr('token', env.ACTIONS_RUNTIME_TOKEN);
+        const url = attr('url', env.ACTIONS_CACHE_URL ?? env.ACTIONS_RESULTS_URL);
+        const urlV2 = attr('url_v2', v2 ? env.ACTIONS_RESULTS_URL : undefined);
+        return token && (url || urlV2) ? [] : [k + 1];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
@@ -3771,6 +3836,36 @@ function contextHost(context) {
     }
     catch {
         return undefined;
+    }
+}
+/** `https://<userinfo>@…` (also after a build-contexts `name=`): the scheme, the user info, the rest. */
+const URL_USERINFO = /^([\w.-]+=)?(https?:\/\/)([^@/?#]*)@([^/?#]+)(.*)$/is;
+/**
+ * A Git context URL with a token in it (build-push-action's README: `https://<token>@github.com/…#ref`),
+ * the token moved out: on argv it would be in every process listing, the log and the builder's
+ * history record. BuildKit sends GIT_AUTH_TOKEN.<host> as the password of that host's fetches
+ * (user `x-access-token`): `https://<token>@` gives the token, `user:password` its password (the
+ * user name is dropped; GitHub, GitLab and Azure DevOps take any user name with a token).
+ */
+function takeUrlToken(text, input, entry) {
+    const m = URL_USERINFO.exec(text);
+    if (!m)
+        return { text };
+    const [, name = '', scheme, userinfo, host, rest] = m;
+    const colon = userinfo.indexOf(':');
+    const token = decode(colon === -1 ? userinfo : userinfo.slice(colon + 1));
+    const stripped = `${name}${scheme}${host}${rest}`;
+    // An empty password (`https://user:@host`) is nothing to send.
+    if (!token)
+        return { text: stripped };
+    return { text: stripped, token: { id: `GIT_AUTH_TOKEN.${host}`, input, entry, value: token } };
+}
+function decode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
     }
 }
 
@@ -5923,6 +6018,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/secrets/values.ts
+var values = __nccwpck_require__(3795);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/inputs/provenance.ts
@@ -6029,8 +6126,19 @@ const SOURCE_FIELD = { secrets: 'value', 'secret-envs': 'variable', 'secret-file
 function specOf(input, id, entry, text) {
     return { id, input, entry, [SOURCE_FIELD[input]]: text };
 }
-const ID = /^[A-Za-z0-9_.-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A secret or ssh id. buildx takes any non-empty text (a CSV field of `--secret`), BuildKit
+ * looks it up as it is: `auth_secret/AWS_KMS_TOKEN` is an id. Narrower here on purpose: an
+ * id goes unquoted into buildx's `--secret id=…,src=…`, into log lines and annotations, and
+ * is matched against the Dockerfile's mounts, so no blank, comma, quote, `=` or `$`. The id
+ * never names a file: the vault's files are `secret-<n>` (secrets/session.ts).
+ */
+const SECRET_ID = /^[A-Za-z0-9_./:@+-]+$/;
+const SECRET_ID_RULE = 'the id may only use letters, digits and "_", ".", "-", "/", ":", "@", "+"';
+/** What buildx's `env=` reads with os.Getenv: any name without `=` (a workflow's `env:` may say `MY-TOKEN`). */
+const ENV_NAME = /^[^=\0]+$/;
+/** A key of the secrets context: GitHub's secret names. */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Splits the `secrets` input. An entry is one line `id=value` (value taken byte-exact
  * up to the line end, a trailing CR dropped), or a double-quoted entry `"id=value"`
@@ -6093,8 +6201,8 @@ function splitIdRef(input, raw, trimRef) {
     }
     const id = raw.text.slice(0, eq).trim();
     const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
-    if (!ID.test(id))
-        throw new errors/* InputError */.dz(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
+    if (!SECRET_ID.test(id))
+        throw new errors/* InputError */.dz(input, SECRET_ID_RULE, raw.entry);
     // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
     if (ref === '' && input !== 'secrets')
         throw new errors/* InputError */.dz(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
@@ -6113,15 +6221,24 @@ function parseSecrets(text) {
         return specOf('secrets', e.id, raw.entry, e.text);
     });
 }
-/** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
+/**
+ * build-push-action's list syntax for these inputs: quoted entries, commas separating unless
+ * `ignoreComma`. A line whose first non-blank is `#` is a comment, as in `secrets`: build-push-action
+ * has no comments, a `# …` line there is an entry it drops with a warning (it has no `=`).
+ */
 function listEntries(input, text, ignoreComma) {
-    return parseList(input, text, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
+    const uncommented = text
+        .split('\n')
+        .filter((line) => !/^\s*#/.test(line))
+        .join('\n');
+    return parseList(input, uncommented, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
 }
 /** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
 function parseNameList(input, text) {
     return listEntries(input, text, false).map((raw) => {
         const e = splitIdRef(input, raw, true);
-        if (!ENV_NAME.test(e.text))
+        const valid = input === 'secret-envs' ? ENV_NAME : SECRET_NAME;
+        if (!valid.test(e.text))
             throw new errors/* InputError */.dz(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
         return specOf(input, e.id, raw.entry, e.text);
     });
@@ -6160,6 +6277,7 @@ var rules = __nccwpck_require__(1360);
  * Inputs are read untrimmed and trimmed here, so the action behaves the same under
  * the runner's `@actions/core` and under clients whose `getInput` does not trim.
  */
+
 
 
 
@@ -6209,17 +6327,45 @@ function buildValue(name) {
     }
     return raw(name).trim();
 }
+/** The build inputs, without the tokens of Git context URLs (readInputs keeps those as secrets). */
 function readBuildInputs() {
+    return readBuild().build;
+}
+function readBuild() {
     const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)]));
     if (b.call)
         parseCall(b.call);
-    const resolved = withDefaultContext(b);
-    resolved['extra-args'].forEach((a, k) => {
+    const resolved = takeUrlTokens(withDefaultContext(b));
+    resolved.build['extra-args'].forEach((a, k) => {
         if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new errors/* InputError */.dz('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
         }
     });
     return resolved;
+}
+/** Tokens in the URLs of `context` and `build-contexts` out of them; one token a host (BuildKit has one secret a host). */
+function takeUrlTokens(b) {
+    const context = takeUrlToken(b.context, 'context', 1);
+    const contexts = b['build-contexts'].map((c, k) => takeUrlToken(c, 'build-contexts', k + 1));
+    const urlTokens = [context, ...contexts].flatMap((t) => (t.token ? [t.token] : []));
+    for (const t of urlTokens) {
+        const where = t.input === 'context' ? undefined : t.entry;
+        if (t.value.length < values/* MIN_SECRET_BYTES */.SI)
+            throw new errors/* InputError */.dz(t.input, `the token in the URL is too short to mask (under ${values/* MIN_SECRET_BYTES */.SI} bytes)`, where);
+        const other = urlTokens.find((o) => o.id === t.id && o.value !== t.value);
+        if (other)
+            throw new errors/* InputError */.dz(t.input, `the URL's token differs from the one in input "${other.input}" for the same host: BuildKit takes one a host`, where);
+    }
+    return { build: { ...b, context: context.text, 'build-contexts': contexts.map((c) => c.text) }, urlTokens: dedupeById(urlTokens) };
+}
+const dedupeById = (tokens) => tokens.filter((t, k) => tokens.findIndex((o) => o.id === t.id) === k);
+/** A URL's token is the GIT_AUTH_TOKEN.<host> secret: a secret input giving that id as well is one too many. */
+function assertUrlTokensUnique(tokens, specs) {
+    for (const t of tokens) {
+        const spec = specs.find((s) => s.id === t.id);
+        if (spec)
+            throw new errors/* InputError */.dz(t.input, `the URL holds a token, and input "${spec.input}", entry ${spec.entry} gives secret "${t.id}" as well: give it once`, t.input === 'context' ? undefined : t.entry);
+    }
 }
 /**
  * What build-push-action would attest when the provenance input is empty: none with an
@@ -6266,14 +6412,13 @@ function tmpfsDir() {
         throw new errors/* InputError */.dz('tmpfs-dir', 'the path may not contain commas, quotes or newlines');
     return dir;
 }
-const SSH_ID = /^[A-Za-z0-9_.-]+$/;
 /** `ssh-secrets`: `sshid=secretid` entries; each secret id must be one of the secrets given. */
 function readSshSecrets(specs) {
     return parseList('ssh-secrets', raw('ssh-secrets')).map((e, k) => {
         const eq = e.indexOf('=');
         const ssh = e.slice(0, eq).trim();
         const secret = e.slice(eq + 1).trim();
-        if (eq <= 0 || !SSH_ID.test(ssh) || !SSH_ID.test(secret))
+        if (eq <= 0 || !SECRET_ID.test(ssh) || !SECRET_ID.test(secret))
             throw new errors/* InputError */.dz('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
         if (!specs.some((s) => s.id === secret))
             throw new errors/* InputError */.dz('ssh-secrets', 'names a secret id that no secret input gives', k + 1);
@@ -6290,11 +6435,13 @@ function readRuleIds() {
 }
 function readInputs() {
     const secrets = readSecretSpecs();
-    const build = readBuildInputs();
+    const { build, urlTokens } = readBuild();
+    assertUrlTokensUnique(urlTokens, secrets);
     return {
         secrets,
         sshSecrets: readSshSecrets(secrets),
         build,
+        urlTokens,
         provenanceDefault: provenanceDefault(build),
         tmpfsDir: tmpfsDir(),
         allowDiskFallback: read_bool('allow-disk-fallback'),
@@ -6742,6 +6889,47 @@ function blobPlatforms(docs) {
     visit('index.json', 0);
     return new Map([...out].map(([k, v]) => [k, [...v].join(', ')]));
 }
+/** Longest step text kept: a RUN line can be a whole script. */
+const STEP_CHARS = 200;
+/**
+ * The build step that made each layer blob (`blobs/sha256/…` → `RUN /bin/sh -c make # buildkit`):
+ * a manifest's n-th layer is its config's n-th history entry that is not `empty_layer`, whose
+ * `created_by` is the Dockerfile instruction as BuildKit recorded it. Pure.
+ */
+function blobSteps(docs) {
+    const out = new Map();
+    const visit = (name, depth) => {
+        const doc = json(docs, name);
+        if (!isObject(doc) || depth > 4)
+            return;
+        for (const d of Array.isArray(doc.manifests) ? doc.manifests : [])
+            if (isObject(d) && typeof d.digest === 'string')
+                visit(blobName(d.digest), depth + 1);
+        if (!isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers))
+            return;
+        const steps = layerSteps(json(docs, blobName(doc.config.digest)));
+        doc.layers.forEach((l, k) => {
+            if (isObject(l) && typeof l.digest === 'string' && steps[k] !== undefined)
+                out.set(blobName(l.digest), steps[k]);
+        });
+    };
+    visit('index.json', 0);
+    return out;
+}
+/** The `created_by` of each history entry that made a layer, in order. */
+function layerSteps(config) {
+    const history = isObject(config) && Array.isArray(config.history) ? config.history : [];
+    return history
+        .filter((h) => isObject(h) && h.empty_layer !== true)
+        .map((h) => {
+        const by = h.created_by;
+        return typeof by === 'string' ? oneLine(by) : undefined;
+    });
+}
+const oneLine = (t) => {
+    const s = t.replace(/\s+/g, ' ').trim();
+    return s.length > STEP_CHARS ? `${s.slice(0, STEP_CHARS - 1)}…` : s;
+};
 
 // EXTERNAL MODULE: ./src/leak-guard/preflight/credential-files.ts
 var credential_files = __nccwpck_require__(5060);
@@ -6759,6 +6947,11 @@ var credential_files = __nccwpck_require__(5060);
 
 
 
+const PREFLIGHT = 'Dockerfile preflight';
+/** The preflight's result when it does not run. */
+function preflightSkipped(summary, why) {
+    return { errors: 0, summary, cacheMounts: [], findings: [], skipped: [{ what: PREFLIGHT, why }] };
+}
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
 function dockerfilePath(context, file) {
     if (file)
@@ -6774,9 +6967,9 @@ function annotationPath(file) {
 }
 async function runPreflight(g, log) {
     if (g.mode === 'off')
-        return { errors: 0, summary: 'off', cacheMounts: [], findings: [] };
+        return preflightSkipped('off', 'leak-check: off');
     if (!external_node_fs_.existsSync(g.dockerfile))
-        return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [], findings: [] };
+        return preflightSkipped('preflight skipped: Dockerfile not on the runner', 'the Dockerfile is not on the runner (BuildKit reads it from the context)');
     const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(839), __nccwpck_require__.e(549)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1549)), __nccwpck_require__.e(/* import() */ 749).then(__nccwpck_require__.bind(__nccwpck_require__, 749))]);
     const ignored = readDockerignore(g.context, g.dockerfile);
     const contextDir = external_node_path_.resolve(g.context);
@@ -6810,8 +7003,13 @@ async function runPreflight(g, log) {
         errors: g.mode === 'error' ? errors : 0,
         summary: `preflight: ${count(active, 'error')}, ${count(active, 'warning')}${notices}${quiet}`,
         cacheMounts: active.filter((f) => f.cacheMount),
-        findings
+        findings: findings.map((f) => preflightRow(g.mode, f, file)),
+        skipped: []
     };
+}
+/** A finding as the summary lists it: at the level it was annotated with. */
+function preflightRow(mode, f, file) {
+    return { severity: levelOf(mode, f), rule: f.rule, file, line: f.line, message: f.message, ...(f.ignored ? { ignored: f.ignored } : {}) };
 }
 /**
  * A secret on a cache mount stays in the builder for every later build that mounts that
@@ -6821,10 +7019,15 @@ async function runPreflight(g, log) {
  */
 function cacheMountsOnSharedBuilder(mode, findings, shared, log, file) {
     if (!shared || !findings.length || mode === 'off')
-        return 0;
-    for (const f of findings)
-        annotate(log, mode, { ...f, severity: 'error', message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache` }, file);
-    return mode === 'error' ? findings.length : 0;
+        return { errors: 0, rows: [] };
+    const raised = findings.map((f) => ({
+        ...f,
+        severity: 'error',
+        message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache`
+    }));
+    for (const f of raised)
+        annotate(log, mode, f, file);
+    return { errors: mode === 'error' ? findings.length : 0, rows: raised.map((f) => preflightRow(mode, f, file)) };
 }
 /** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
 function buildArgMap(entries) {
@@ -6893,13 +7096,10 @@ function holdsLiteralCredential(file, redactor) {
 /** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
 function annotate(log, mode, f, file) {
     const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
-    const msg = `leak guard: ${f.message}`;
-    if (f.severity === 'notice')
-        log.notice(msg, props);
-    else if (f.severity === 'error' && mode === 'error')
-        log.error(msg, props);
-    else
-        log.warning(msg, props);
+    log[levelOf(mode, f)](`leak guard: ${f.message}`, props);
+}
+function levelOf(mode, f) {
+    return f.severity === 'error' && mode !== 'error' ? 'warning' : f.severity;
 }
 function count(findings, severity) {
     return plural(findings.filter((f) => f.severity === severity).length, severity);
@@ -6965,8 +7165,11 @@ async function runScan(mode, targets, metadata, log) {
             scanned.push(t.label);
             images.push(...scannedImages(scanner.documents));
             const platforms = blobPlatforms(scanner.documents);
-            for (const f of scanner.findings)
+            const steps = blobSteps(scanner.documents);
+            for (const f of scanner.findings) {
                 f.platform ??= platforms.get(f.layer);
+                f.step ??= steps.get(f.layer);
+            }
         }
         catch (e) {
             unreadable.push(`${t.label} (${e.message})`);
@@ -6991,7 +7194,7 @@ async function runScan(mode, targets, metadata, log) {
         plural(findings.length, 'secret finding'),
         plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
     ].filter((p) => !p.startsWith('0 '));
-    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
+    return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images, findings };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -7100,13 +7303,17 @@ class log_Log {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/** `base` with more facts: their checks and unscanned results after its own, the vault kind once known. Pure. */
+/** `base` with more facts: their lists after its own, the vault kind once known. Pure. */
 function withFacts(base, more) {
+    const both = (k) => [...(base[k] ?? []), ...(more[k] ?? [])];
     return {
         ...base,
         vaultKind: more.vaultKind ?? base.vaultKind,
-        checks: [...base.checks, ...(more.checks ?? [])],
-        notScanned: [...base.notScanned, ...(more.notScanned ?? [])]
+        checks: both('checks'),
+        notScanned: both('notScanned'),
+        imageFindings: both('imageFindings'),
+        preflightFindings: both('preflightFindings'),
+        skipped: both('skipped')
     };
 }
 function newReport() {
@@ -7117,12 +7324,72 @@ const VAULT_TEXT = { tmpfs: 'tmpfs (memory)', 'disk-fallback': 'disk (RUNNER_TEM
 function escapeHtml(t) {
     return t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+/** Characters shown as escapes (`\n`, `\x1b`, `\u2028`): a line break would end the summary's HTML block and let what follows be Markdown. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** HTML's five, and what Markdown, a mention or a workflow command would read (`|`, backtick, `@`, `:`, `*`, `_`, `[`, `]`, `~`), as character references. */
+const SPECIAL = /[&<>"'|`@:*_[\]~]/g;
+/** The longest cell text kept, before escaping: with MAX_ROWS rows a table stays far under the 1 MiB a step summary may hold. */
+const CELL_CHARS = 200;
+/** Findings listed a table; the rest are counted ("and 12 more"). */
+const MAX_ROWS = 50;
+/**
+ * Text for a table cell: scrubbed (while it is still the text the scrubber knows), cut to
+ * CELL_CHARS, control characters made visible, then every character that HTML, Markdown or
+ * the runner could read escaped. Pure given `scrub`.
+ */
+function cellText(t, scrub) {
+    const clean = scrub(t);
+    const cut = [...clean].length > CELL_CHARS ? `${[...clean].slice(0, CELL_CHARS - 1).join('')}…` : clean;
+    const visible = cut.replace(CONTROL, (c) => {
+        const n = c.charCodeAt(0);
+        return c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : n > 0xff ? `\\u${n.toString(16)}` : `\\x${n.toString(16).padStart(2, '0')}`;
+    });
+    return visible.replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+const header = (...names) => names.map((data) => ({ data, header: true }));
+/** At most MAX_ROWS rows, then one that counts the rest. */
+function capped(items, row, width) {
+    const rows = items.slice(0, MAX_ROWS).map(row);
+    if (items.length > MAX_ROWS)
+        rows.push([`… and ${items.length - MAX_ROWS} more, see the annotations`, ...Array(width - 1).fill('')]);
+    return rows;
+}
+/** Where an image finding is: the platform's layer and path, and the step that made the layer. */
+function imageRow(f, cell) {
+    const where = `${cell(f.layer)}<br><code>${cell(f.path)}</code>${f.step ? `<br>step: <code>${cell(f.step)}</code>` : ''}`;
+    return [`<code>${cell(f.id)}</code>`, f.platform ? cell(f.platform) : '—', where, cell(f.forms.join('; '))];
+}
+function summary_preflightRow(f, cell) {
+    const at = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.line ? `line ${f.line}` : '—';
+    const severity = f.ignored ? `${f.severity}, ignored (${f.ignored === 'comment' ? 'by a comment' : 'preflight-ignore'})` : f.severity;
+    return [cell(severity), cell(f.rule), `<code>${cell(at)}</code>`, cell(f.message)];
+}
+/** The tables after the overview: image findings, preflight findings, what was skipped; each only when it has rows. Pure given `scrub`. */
+function findingTables(r, scrub = (t) => t) {
+    const cell = (t) => cellText(t, scrub);
+    const tables = [
+        {
+            title: 'Secrets found in what the build produced',
+            head: header('Secret id', 'Platform', 'Where (layer, path, step)', 'Found as'),
+            rows: capped(r.imageFindings ?? [], (f) => imageRow(f, cell), 4)
+        },
+        {
+            title: 'Dockerfile preflight findings',
+            head: header('Severity', 'Rule', 'Where', 'Finding'),
+            rows: capped(r.preflightFindings ?? [], (f) => summary_preflightRow(f, cell), 4)
+        },
+        { title: 'Skipped', head: header('What', 'Why'), rows: capped(r.skipped ?? [], (s) => [cell(s.what), cell(s.why)], 2) }
+    ];
+    return tables.filter((t) => t.rows.length).map((t) => ({ title: t.title, rows: [t.head, ...t.rows] }));
+}
 /**
  * The rows of the summary table. Every value is scrubbed first and escaped after: an
  * escaped secret (`&` → `&#38;`) would no longer match what the scrubber knows. Pure.
  */
 function summaryRows(r, scrub = (t) => t) {
-    const text = (t) => escapeHtml(scrub(t));
+    // Line breaks as references: a blank line would end the HTML block (in <pre> they still break lines).
+    const text = (t) => escapeHtml(scrub(t)).replace(/\r\n|[\r\n\u2028\u2029]/g, '&#10;');
     const code = (t) => `<code>${text(t)}</code>`;
     const list = (items, none) => (items.length ? items.map(code).join(', ') : none);
     const rows = [
@@ -7145,13 +7412,12 @@ function summaryRows(r, scrub = (t) => t) {
     return rows;
 }
 async function writeSummary(r, log) {
-    await log.summary((s, scrub) => s.addHeading('secret-build', 3).addTable([
-        [
-            { data: 'Item', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...summaryRows(r, scrub)
-    ]));
+    await log.summary((s, scrub) => {
+        s.addHeading('secret-build', 3).addTable([header('Item', 'Value'), ...summaryRows(r, scrub)]);
+        for (const t of findingTables(r, scrub))
+            s.addHeading(t.title, 4).addTable(t.rows);
+        return s;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/docker/build-results.ts
@@ -8363,8 +8629,10 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     const builder = probe ? await inspectBuilder(inputs.build.builder, log) : { driver: '', ociExport: true };
     const isolation = await keying;
     const onShared = cacheMountsOnSharedBuilder(inputs.leakCheck, r.cacheMounts ?? [], sharedBuilder(builder.driver), log, r.dockerfile);
-    if (onShared)
-        throw new errors/* ActionError */.lZ(`leak guard: ${onShared} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+    if (onShared.errors) {
+        const e = new errors/* ActionError */.lZ(`leak guard: ${onShared.errors} secret(s) written to a cache mount of a shared builder, see the annotations; nothing was built`);
+        throw new errors/* PhaseFailure */.wm(e, withFacts(known, { preflightFindings: onShared.rows }));
+    }
     const provenance = builder.defaultProvenance ? { provenance: inputs.provenanceDefault } : {};
     const keyedFile = isolation.keyed && isolation.file ? keyedInputs(inputs.build, isolation.file, isolation.name) : {};
     const plan = planGuard({ ...inputs.build, ...provenance, ...keyedFile }, guard, builder, work, `secret-build-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
@@ -8372,7 +8640,7 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
-    const keyed = withFacts(known, { checks: [isolationCheck(isolation)] });
+    const keyed = withFacts(known, { checks: [isolationCheck(isolation)], skipped: scanSkipped(inputs, guard) });
     const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
     if (!plan.publish) {
         await knowing(keyed, () => failIfShared(r, built.shared));
@@ -8415,6 +8683,17 @@ async function keySteps(r, work) {
 function keyedInputs(b, file, name) {
     const named = b['build-args'].some((a) => /^\s*BUILDKIT_BUILD_NAME\s*=/.test(a));
     return { file, ...(name && !named ? { 'build-args': [...b['build-args'], `BUILDKIT_BUILD_NAME=${name}`] } : {}) };
+}
+/** Why nothing will be scanned, when nothing will. */
+function scanSkipped(inputs, guard) {
+    const why = inputs.leakCheck === 'off'
+        ? 'leak-check: off'
+        : guard === 'off'
+            ? 'the build has no secrets to look for'
+            : evaluatesOnly(inputs.build)
+                ? `call: ${inputs.build.call} builds no image`
+                : undefined;
+    return why ? [{ what: 'image scan', why }] : [];
 }
 function isolationCheck(i) {
     const name = 'steps keyed on their secrets';
@@ -8518,7 +8797,11 @@ async function scanThenPublish(r, plan, publish, build, work, known) {
     const built = build.outputs;
     const targets = plan.targets.map((t) => (t.kind === 'loaded-image' ? { kind: 'image', ref: built.imageid, label: t.label } : t));
     const scan = await log.group('Leak guard: scan before publishing', () => runScan(inputs.leakCheck, targets, [built.metadata], log));
-    const scanned = withFacts(known, { checks: [{ name: 'scan before publishing', outcome: scan.summary }], notScanned: scan.unreadable });
+    const scanned = withFacts(known, {
+        checks: [{ name: 'scan before publishing', outcome: scan.summary }],
+        notScanned: scan.unreadable,
+        imageFindings: scan.findings
+    });
     // On a finding the loaded image (classic store) is removed with the other exports, as the step fails.
     if (scan.errors) {
         if (build.ref)
@@ -8569,8 +8852,6 @@ function secretlessRun(env = process.env) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/secrets/values.ts
-var values = __nccwpck_require__(3795);
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The main step, in order: read inputs → resolve secrets and make the Log (masks
@@ -8578,6 +8859,7 @@ var values = __nccwpck_require__(3795);
  * (pipeline.ts) → outputs and summary. A signal disposes the vault at once; the post
  * step removes it again if this process was killed.
  */
+
 
 
 
@@ -8642,7 +8924,7 @@ function resolve() {
     // Out of the environment at once; this function's local is the only copy, gone when it returns.
     const secretsJson = takeSecretsJson();
     try {
-        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson }), ...gitAuthSecret(inputs)];
+        const secrets = [...(0,values/* resolveSecrets */.Mx)(inputs.secrets, { env: process.env, secretsJson }), ...urlTokenSecrets(inputs), ...gitAuthSecret(inputs)];
         return { inputs, secrets, log: log_Log.forSecrets(secrets) };
     }
     catch (e) {
@@ -8659,9 +8941,14 @@ function gitAuthSecret(inputs) {
     const b = inputs.build;
     const id = gitAuthSecretId([b.context, ...b['build-contexts']], process.env);
     // Too short to mask is too short to mount, as for every secret.
-    if (!id || inputs.githubToken.length < values/* MIN_SECRET_BYTES */.SI || inputs.secrets.some((s) => s.id === id))
+    const given = [...inputs.secrets, ...inputs.urlTokens].some((s) => s.id === id);
+    if (!id || inputs.githubToken.length < values/* MIN_SECRET_BYTES */.SI || given)
         return [];
     return [{ id, input: 'github-token', entry: 1, value: Buffer.from(inputs.githubToken) }];
+}
+/** The tokens that were in Git context URLs (inputs/git-context.ts takeUrlToken), mounted as GIT_AUTH_TOKEN.<host>. */
+function urlTokenSecrets(inputs) {
+    return inputs.urlTokens.map((t) => ({ id: t.id, input: t.input, entry: t.entry, value: Buffer.from(t.value) }));
 }
 /** Says why the run has no secrets; skips the build only when asked to and the run is one that gets none. */
 function whenSecretsAreMissing(e, onMissing) {
@@ -8703,11 +8990,21 @@ async function main_prepare({ inputs, secrets, log }, cancel) {
             target: b.target,
             ignoreRules: inputs.preflightIgnore
         }, log)
-        : Promise.resolve({ errors: 0, summary: 'skipped: remote context', cacheMounts: [], findings: [] }));
-    const facts = { checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }], notScanned: [] };
+        : Promise.resolve(preflightSkipped('skipped: remote context', 'the context is remote (Git or HTTP), so the Dockerfile is not on the runner: give context: . after a checkout to have it checked')));
+    const facts = {
+        checks: [{ name: 'Dockerfile preflight', outcome: pre.summary }],
+        notScanned: [],
+        preflightFindings: pre.findings,
+        skipped: [...pre.skipped, ...skippedCaches(b['cache-from'])]
+    };
     if (pre.errors)
         throw new errors/* PhaseFailure */.wm(new errors/* ActionError */.lZ(`leak guard: ${pre.errors} preflight error(s), see the annotations; set leak-check: warn to build anyway`), facts);
     return { run: { ...run, cacheMounts: pre.cacheMounts }, facts };
+}
+/** cache-from entries buildx ignores here: the summary says so, as buildx does not. */
+function skippedCaches(cacheFrom) {
+    const why = 'type=gha without the GitHub cache service (no ACTIONS_RUNTIME_TOKEN and cache URL in this step, none given): buildx ignores it';
+    return inactiveGhaImports(cacheFrom, process.env).map((k) => ({ what: `cache-from, entry ${k}`, why }));
 }
 /** The ssh ids the build gets: each `ssh` entry's id (`default` or `<id>=…`) and each ssh-secrets id. */
 function sshIds(inputs) {

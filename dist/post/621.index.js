@@ -414,8 +414,9 @@ class FragmentIndex {
         for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
             const s = this.sourceOf(q);
             const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
+            const whole = span.end - span.start === this.sourceStart[s + 1] - this.sourceStart[s];
             if (!best || span.end - span.start > best.end - best.start)
-                best = { ...span, tag: this.sourceTag[s] };
+                best = { ...span, tag: this.sourceTag[s], whole };
         }
         return best;
     }
@@ -747,6 +748,7 @@ function tooBig(spec, size) {
  */
 
 
+const variants_form = (name) => (bytes) => ({ bytes: Buffer.from(bytes), form: name });
 /** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
 function secretForms(value) {
@@ -754,8 +756,8 @@ function secretForms(value) {
     // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
     // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
     if (words.length)
-        return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
-    return { sources: [], exact: maskVariants(value) };
+        return { sources: dedupeForms(words.flatMap(wordSources)), exact: [] };
+    return { sources: [], exact: maskForms(value) };
 }
 /**
  * The secret-looking words of a value, for the fragment search. Text is cut at what
@@ -813,12 +815,15 @@ function binaryPieces(b) {
 }
 /** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
 function wordSources(word) {
-    const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+    const sources = [variants_form('raw')(word), ...[0, 1, 2].map((shift) => variants_form('base64')(base64Core(word, shift)))];
     const text = utf8(word);
     if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX)
-        sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
+        sources.push(...textEscapes(text)
+            .filter((e) => !e.equals(word))
+            .map(variants_form(ESCAPED)));
     return sources;
 }
+const ESCAPED = 'URI or JSON escaped';
 /**
  * The parts of a value that are secret, for the fragment search: all of it, except in a
  * PEM block its armor lines and its first body line (two for an OpenSSH key): those are
@@ -851,14 +856,23 @@ function secretParts(value) {
 }
 /** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
 function maskVariants(value) {
-    return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= MIN_SECRET_BYTES);
+    return maskForms(value).map((f) => f.bytes);
 }
-function dedupe(bufs) {
-    return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+function maskForms(value) {
+    const all = pieces(value).flatMap((piece) => [piece, ...encodings(piece.bytes, piece.form === 'raw' ? '' : `${piece.form}, `)]);
+    return dedupeForms(all).filter((f) => f.bytes.length >= MIN_SECRET_BYTES);
+}
+/** The first form of each distinct byte string: the whole value before its pieces, the bytes before an encoding that equals them. */
+function dedupeForms(forms) {
+    const seen = new Map();
+    for (const f of forms)
+        if (!seen.has(f.bytes.toString('latin1')))
+            seen.set(f.bytes.toString('latin1'), f);
+    return [...seen.values()];
 }
 /** The whole value, without its trailing line break, and each line (CR dropped). */
 function pieces(value) {
-    return [value, trimTrailingNewlines(value), ...lines(value)];
+    return [variants_form('raw')(value), variants_form('raw')(trimTrailingNewlines(value)), ...lines(value).map(variants_form('one line'))];
 }
 /** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
 function lines(value) {
@@ -892,26 +906,33 @@ function trimTrailingNewlines(b) {
 }
 /** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
 const BASE64_WRAPS = [76, 64];
-function encodings(piece) {
+/** `prefix` names the piece ("one line, "), so a form reads "one line, hex". */
+function encodings(piece, prefix) {
     const text = utf8(piece);
-    return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+    return [
+        ...byteForms(piece).map((e) => variants_form(`${prefix}${e.form}`)(e.text)),
+        ...(text !== undefined ? textEscapes(text).map(variants_form(`${prefix}${ESCAPED}`)) : [])
+    ];
+}
+function byteEncodings(piece) {
+    return byteForms(piece).map((e) => e.text);
 }
 /**
  * What any bytes read as: unpadded base64 at each alignment, also base64url; the first
  * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
  * its first line still gives it away); hex in both cases.
  */
-function byteEncodings(piece) {
+function byteForms(piece) {
     const res = [];
     for (let shift = 0; shift < 3; shift++) {
         const core = base64Core(piece, shift);
-        res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+        res.push({ text: core, form: 'base64' }, { text: core.replaceAll('+', '-').replaceAll('/', '_'), form: 'base64url' });
     }
     const whole = base64Core(piece, 0);
     for (const width of BASE64_WRAPS)
         if (whole.length > width)
-            res.push(whole.slice(0, width));
-    res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
+            res.push({ text: whole.slice(0, width), form: 'base64, wrapped' });
+    res.push({ text: piece.toString('hex'), form: 'hex' }, { text: piece.toString('hex').toUpperCase(), form: 'hex' });
     return res;
 }
 /** A JSON string's content as JSON.stringify writes it, and as Go's encoding/json does (BuildKit's progress, metadata: <, > and & as \u003c, \u003e, \u0026). */
@@ -1371,13 +1392,17 @@ const HEX_HOLD_BYTES = 96;
 const NATIVE_SHORT = 16;
 class SecretSearch {
     ids;
+    forms;
     long;
     short;
     fragments;
     constructor(
     /** Secret ids by tag; never values. */
-    ids, exact, sources) {
+    ids, exact, sources, 
+    /** The form of the secret each tag's bytes are ("base64", "hex"), for reports; none: "raw". */
+    forms = []) {
         this.ids = ids;
+        this.forms = forms;
         const group = (keep) => {
             const ps = exact.filter((p) => keep(p.bytes));
             const matcher = new PatternMatcher(ps.map((p) => p.bytes));
@@ -1390,12 +1415,27 @@ class SecretSearch {
     static forSecrets(secrets) {
         const exact = [];
         const sources = [];
-        secrets.forEach((s, tag) => {
+        const labels = [];
+        const tags = new Map();
+        const tagOf = (id, form) => {
+            const key = `${id}\0${form}`;
+            if (!tags.has(key))
+                tags.set(key, labels.push({ id, form }) - 1);
+            return tags.get(key);
+        };
+        // A tag for each form of each secret: a match names the secret's id and the form it was found in.
+        for (const s of secrets) {
             const forms = secretForms(s.value);
-            exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
-            sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
-        });
-        return new SecretSearch(secrets.map((s) => s.id), exact, sources);
+            exact.push(...forms.exact.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+            sources.push(...forms.sources.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+        }
+        return new SecretSearch(labels.map((l) => l.id), exact, sources, labels.map((l) => l.form));
+    }
+    /** How a match shows the secret, in words: "base64", "a piece of: hex", "raw, in a hex dump". Never the value. */
+    formOf(m) {
+        const form = this.forms[m.tag] ?? 'raw';
+        const piece = m.whole === false ? `a piece of: ${form}` : form;
+        return m.view === 'hex' ? `${piece}, in a hex dump` : m.view === 'text' ? `${piece}, across lines` : piece;
     }
     get empty() {
         return this.fragments.size === 0 && this.long.tags.length === 0 && this.short.tags.length === 0;
@@ -1419,9 +1459,9 @@ class SecretSearch {
             // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
             this.fragments.find(buf, (span) => matches.push(span));
             for (const r of this.seamRegions(buf))
-                this.inView(textView(buf, r.from, r.to, r.step), matches);
+                this.inView(textView(buf, r.from, r.to, r.step), matches, 'text');
             if (hex.bytes.length)
-                this.inView(hex, matches);
+                this.inView(hex, matches, 'hex');
             // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
             const lastComplete = lastCompleteLineStart(buf);
             const held = (start) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
@@ -1435,7 +1475,7 @@ class SecretSearch {
             this.exactIn(hex.bytes, decoded);
             for (const m of decoded)
                 for (const [start, end] of hex.sources(m.start, m.end))
-                    matches.push({ start, end, tag: m.tag });
+                    matches.push({ start, end, tag: m.tag, view: 'hex' });
         }
         matches.sort((a, b) => a.start - b.start || b.end - a.end);
         return { matches, hold, idleHold };
@@ -1477,10 +1517,10 @@ class SecretSearch {
         const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
         return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
     }
-    inView(view, out) {
+    inView(view, out, kind) {
         this.fragments.find(view.bytes, (s) => {
             for (const [start, end] of view.sources(s.start, s.end))
-                out.push({ start, end, tag: s.tag });
+                out.push({ start, end, tag: s.tag, whole: s.whole, view: kind });
         });
     }
     /** Occurrences of every exact pattern in `buf`. */

@@ -52,6 +52,8 @@ export interface Span {
   start: number;
   end: number;
   tag: number;
+  /** False for a stretch shorter than its source (a piece of a word); unset for exact matches, which are whole. */
+  whole?: boolean;
 }
 
 export class FragmentIndex {
@@ -155,7 +157,8 @@ export class FragmentIndex {
     for (let q = this.firstWith(text, p, h); q !== -1 && seen++ < MAX_CHAIN; q = this.firstWith(text, p, h, this.next[q])) {
       const s = this.sourceOf(q);
       const span = this.extend(text, p, q, this.sourceStart[s], this.sourceStart[s + 1]);
-      if (!best || span.end - span.start > best.end - best.start) best = { ...span, tag: this.sourceTag[s] };
+      const whole = span.end - span.start === this.sourceStart[s + 1] - this.sourceStart[s];
+      if (!best || span.end - span.start > best.end - best.start) best = { ...span, tag: this.sourceTag[s], whole };
     }
     return best;
   }

@@ -14,7 +14,8 @@ import { PatternMatcher, ShortPatternScanner } from './matcher.js';
 import { secretForms } from './variants.js';
 import { contentEnd, contentStart, hexView, lineStartOf, progressStep, textTail, textView, type View } from './views.js';
 
-export type Match = Span;
+/** `view`: found across line breaks (text) or in a hex dump. */
+export type Match = Span & { view?: 'text' | 'hex' };
 
 /** The start of the last complete line (a hex dump on it may go on in the next line), 0 when there is none. */
 function lastCompleteLineStart(buf: Buffer): number {
@@ -53,7 +54,9 @@ export class SecretSearch {
     /** Secret ids by tag; never values. */
     readonly ids: readonly string[],
     exact: { bytes: Buffer; tag: number }[],
-    sources: FragmentSource[]
+    sources: FragmentSource[],
+    /** The form of the secret each tag's bytes are ("base64", "hex"), for reports; none: "raw". */
+    readonly forms: readonly string[] = []
   ) {
     const group = (keep: (p: Buffer) => boolean): Exact => {
       const ps = exact.filter((p) => keep(p.bytes));
@@ -68,16 +71,32 @@ export class SecretSearch {
   static forSecrets(secrets: readonly { id: string; value: Buffer }[]): SecretSearch {
     const exact: { bytes: Buffer; tag: number }[] = [];
     const sources: FragmentSource[] = [];
-    secrets.forEach((s, tag) => {
+    const labels: { id: string; form: string }[] = [];
+    const tags = new Map<string, number>();
+    const tagOf = (id: string, form: string) => {
+      const key = `${id}\0${form}`;
+      if (!tags.has(key)) tags.set(key, labels.push({ id, form }) - 1);
+      return tags.get(key)!;
+    };
+    // A tag for each form of each secret: a match names the secret's id and the form it was found in.
+    for (const s of secrets) {
       const forms = secretForms(s.value);
-      exact.push(...forms.exact.map((bytes) => ({ bytes, tag })));
-      sources.push(...forms.sources.map((bytes) => ({ bytes, tag })));
-    });
+      exact.push(...forms.exact.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+      sources.push(...forms.sources.map((f) => ({ bytes: f.bytes, tag: tagOf(s.id, f.form) })));
+    }
     return new SecretSearch(
-      secrets.map((s) => s.id),
+      labels.map((l) => l.id),
       exact,
-      sources
+      sources,
+      labels.map((l) => l.form)
     );
+  }
+
+  /** How a match shows the secret, in words: "base64", "a piece of: hex", "raw, in a hex dump". Never the value. */
+  formOf(m: Match): string {
+    const form = this.forms[m.tag] ?? 'raw';
+    const piece = m.whole === false ? `a piece of: ${form}` : form;
+    return m.view === 'hex' ? `${piece}, in a hex dump` : m.view === 'text' ? `${piece}, across lines` : piece;
   }
 
   get empty(): boolean {
@@ -103,8 +122,8 @@ export class SecretSearch {
     if (this.fragments.size > 0) {
       // Stretches inside a line are found in the bytes as they are; one that crosses a line break shows at a line end.
       this.fragments.find(buf, (span) => matches.push(span));
-      for (const r of this.seamRegions(buf)) this.inView(textView(buf, r.from, r.to, r.step), matches);
-      if (hex!.bytes.length) this.inView(hex!, matches);
+      for (const r of this.seamRegions(buf)) this.inView(textView(buf, r.from, r.to, r.step), matches, 'text');
+      if (hex!.bytes.length) this.inView(hex!, matches, 'hex');
       // A dump on the last lines may go on: hold its last line, but never more than a dump line's worth (a long unended line of hex is not held whole).
       const lastComplete = lastCompleteLineStart(buf);
       const held = (start: number) => (start >= lastComplete ? Math.max(start, buf.length - HEX_HOLD_BYTES) : buf.length);
@@ -116,7 +135,7 @@ export class SecretSearch {
     if (exact && hex!.bytes.length) {
       const decoded: Match[] = [];
       this.exactIn(hex!.bytes, decoded);
-      for (const m of decoded) for (const [start, end] of hex!.sources(m.start, m.end)) matches.push({ start, end, tag: m.tag });
+      for (const m of decoded) for (const [start, end] of hex!.sources(m.start, m.end)) matches.push({ start, end, tag: m.tag, view: 'hex' });
     }
     matches.sort((a, b) => a.start - b.start || b.end - a.end);
     return { matches, hold, idleHold };
@@ -158,9 +177,9 @@ export class SecretSearch {
     return [...new Set(this.find(buf).matches.map((m) => this.ids[m.tag]))];
   }
 
-  private inView(view: View, out: Match[]): void {
+  private inView(view: View, out: Match[], kind: 'text' | 'hex'): void {
     this.fragments.find(view.bytes, (s) => {
-      for (const [start, end] of view.sources(s.start, s.end)) out.push({ start, end, tag: s.tag });
+      for (const [start, end] of view.sources(s.start, s.end)) out.push({ start, end, tag: s.tag, whole: s.whole, view: kind });
     });
   }
 

@@ -12,10 +12,18 @@
 import { FRAGMENT_BYTES } from './fragments.js';
 import { MIN_SECRET_BYTES } from '../secrets/values.js';
 
-export interface SecretForms {
-  sources: Buffer[];
-  exact: Buffer[];
+/** Bytes to search for, and the form of the secret they are, for reports ("base64", "hex"; never the value). */
+export interface Form {
+  bytes: Buffer;
+  form: string;
 }
+
+export interface SecretForms {
+  sources: Form[];
+  exact: Form[];
+}
+
+const form = (name: string) => (bytes: Buffer | string) => ({ bytes: Buffer.from(bytes), form: name });
 
 /** Words up to this size are also searched in their JSON and URI escapes. */
 const ESCAPED_SOURCE_MAX = 4096;
@@ -24,8 +32,8 @@ export function secretForms(value: Buffer): SecretForms {
   const words = secretWords(value);
   // A value with secret-looking words is searched by their pieces; its other text (URLs, keys of a
   // config file, YAML structure) is public and stays out. One without (a passphrase) is matched whole.
-  if (words.length) return { sources: dedupe(words.flatMap(wordSources)), exact: [] };
-  return { sources: [], exact: maskVariants(value) };
+  if (words.length) return { sources: dedupeForms(words.flatMap(wordSources)), exact: [] };
+  return { sources: [], exact: maskForms(value) };
 }
 
 /**
@@ -78,12 +86,19 @@ function binaryPieces(b: Buffer): Buffer[] {
 }
 
 /** Sources of one word: itself, its base64 at each alignment, and (up to 4 KiB) its escapes as encoders write them. */
-function wordSources(word: Buffer): Buffer[] {
-  const sources = [word, ...[0, 1, 2].map((shift) => Buffer.from(base64Core(word, shift)))];
+function wordSources(word: Buffer): Form[] {
+  const sources = [form('raw')(word), ...[0, 1, 2].map((shift) => form('base64')(base64Core(word, shift)))];
   const text = utf8(word);
-  if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX) sources.push(...textEscapes(text).filter((e) => !e.equals(word)));
+  if (text !== undefined && word.length <= ESCAPED_SOURCE_MAX)
+    sources.push(
+      ...textEscapes(text)
+        .filter((e) => !e.equals(word))
+        .map(form(ESCAPED))
+    );
   return sources;
 }
+
+const ESCAPED = 'URI or JSON escaped';
 
 /**
  * The parts of a value that are secret, for the fragment search: all of it, except in a
@@ -115,16 +130,24 @@ function secretParts(value: Buffer): Buffer[] {
 
 /** Every exact variant of the value and its lines, deduplicated, each at least MIN_SECRET_BYTES long. */
 export function maskVariants(value: Buffer): Buffer[] {
-  return dedupe(pieces(value).flatMap((piece) => [piece, ...encodings(piece)])).filter((b) => b.length >= MIN_SECRET_BYTES);
+  return maskForms(value).map((f) => f.bytes);
 }
 
-function dedupe(bufs: Buffer[]): Buffer[] {
-  return [...new Map(bufs.map((b) => [b.toString('latin1'), b])).values()];
+function maskForms(value: Buffer): Form[] {
+  const all = pieces(value).flatMap((piece) => [piece, ...encodings(piece.bytes, piece.form === 'raw' ? '' : `${piece.form}, `)]);
+  return dedupeForms(all).filter((f) => f.bytes.length >= MIN_SECRET_BYTES);
+}
+
+/** The first form of each distinct byte string: the whole value before its pieces, the bytes before an encoding that equals them. */
+function dedupeForms(forms: Form[]): Form[] {
+  const seen = new Map<string, Form>();
+  for (const f of forms) if (!seen.has(f.bytes.toString('latin1'))) seen.set(f.bytes.toString('latin1'), f);
+  return [...seen.values()];
 }
 
 /** The whole value, without its trailing line break, and each line (CR dropped). */
-function pieces(value: Buffer): Buffer[] {
-  return [value, trimTrailingNewlines(value), ...lines(value)];
+function pieces(value: Buffer): Form[] {
+  return [form('raw')(value), form('raw')(trimTrailingNewlines(value)), ...lines(value).map(form('one line'))];
 }
 
 /** The lines of a multi-line value, split at LF, CRLF or a bare CR as the runner splits them; PEM armor left out. */
@@ -160,9 +183,17 @@ function trimTrailingNewlines(b: Buffer): Buffer {
 /** Line widths of wrapped base64: coreutils/busybox `base64` (76) and PEM/openssl (64). */
 const BASE64_WRAPS = [76, 64];
 
-function encodings(piece: Buffer): Buffer[] {
+/** `prefix` names the piece ("one line, "), so a form reads "one line, hex". */
+function encodings(piece: Buffer, prefix: string): Form[] {
   const text = utf8(piece);
-  return [...byteEncodings(piece).map((e) => Buffer.from(e)), ...(text !== undefined ? textEscapes(text) : [])];
+  return [
+    ...byteForms(piece).map((e) => form(`${prefix}${e.form}`)(e.text)),
+    ...(text !== undefined ? textEscapes(text).map(form(`${prefix}${ESCAPED}`)) : [])
+  ];
+}
+
+function byteEncodings(piece: Buffer): string[] {
+  return byteForms(piece).map((e) => e.text);
 }
 
 /**
@@ -170,15 +201,15 @@ function encodings(piece: Buffer): Buffer[] {
  * line of the value's own base64, wrapped (a long value encoded on its own is wrapped, and
  * its first line still gives it away); hex in both cases.
  */
-function byteEncodings(piece: Buffer): string[] {
-  const res: string[] = [];
+function byteForms(piece: Buffer): { text: string; form: string }[] {
+  const res: { text: string; form: string }[] = [];
   for (let shift = 0; shift < 3; shift++) {
     const core = base64Core(piece, shift);
-    res.push(core, core.replaceAll('+', '-').replaceAll('/', '_'));
+    res.push({ text: core, form: 'base64' }, { text: core.replaceAll('+', '-').replaceAll('/', '_'), form: 'base64url' });
   }
   const whole = base64Core(piece, 0);
-  for (const width of BASE64_WRAPS) if (whole.length > width) res.push(whole.slice(0, width));
-  res.push(piece.toString('hex'), piece.toString('hex').toUpperCase());
+  for (const width of BASE64_WRAPS) if (whole.length > width) res.push({ text: whole.slice(0, width), form: 'base64, wrapped' });
+  res.push({ text: piece.toString('hex'), form: 'hex' }, { text: piece.toString('hex').toUpperCase(), form: 'hex' });
   return res;
 }
 

@@ -15,13 +15,19 @@ export interface OutputSpec {
 
 /** The fields of one spec, keys lower-cased. `input` and `entry` only name it in an error. */
 export function parseFields(input: string, spec: string, entry: number): Map<string, string> {
-  let fields: string[];
+  return keyValues(input, csvFields(input, spec, entry), entry);
+}
+
+function csvFields(input: string, spec: string, entry: number): string[] {
   try {
     const records: string[][] = parse(spec, { relaxQuotes: true });
-    fields = records[0] ?? [];
+    return records[0] ?? [];
   } catch {
     throw new InputError(input, `not a valid ${what(input)}: expected comma-separated key=value fields`, entry);
   }
+}
+
+function keyValues(input: string, fields: string[], entry: number): Map<string, string> {
   const attrs = new Map<string, string>();
   for (const f of fields) {
     const eq = f.indexOf('=');
@@ -33,10 +39,15 @@ export function parseFields(input: string, spec: string, entry: number): Map<str
 
 const what = (input: string) => (input === 'outputs' ? 'output' : 'cache export');
 
+/**
+ * buildx's rule (util/buildflags/export.go): one CSV field that is the whole text and does not
+ * start with `type=` (case-sensitive) is a path, `type=local,dest=<it>`, or `-`, a tar to stdout.
+ */
 export function parseOutput(spec: string, entry: number): OutputSpec {
-  if (spec === '-') return { type: 'tar', attrs: new Map([['dest', '-']]) };
-  if (!spec.includes(',') && !spec.startsWith('"') && !/^type=/i.test(spec)) return { type: 'local', attrs: new Map([['dest', spec]]) };
-  const attrs = parseFields('outputs', spec, entry);
+  const fields = csvFields('outputs', spec, entry);
+  if (fields.length === 1 && fields[0] === spec && !spec.startsWith('type='))
+    return spec === '-' ? { type: 'tar', attrs: new Map([['dest', '-']]) } : { type: 'local', attrs: new Map([['dest', spec]]) };
+  const attrs = keyValues('outputs', fields, entry);
   const type = attrs.get('type') ?? '';
   attrs.delete('type');
   if (!type) throw new InputError('outputs', 'the output has no type=', entry);
@@ -77,4 +88,22 @@ export function isPush(o: OutputSpec): boolean {
 /** A file output written as a directory: `type=local`, or `tar=false` for the OCI and docker exporters. */
 export function isDirOutput(o: OutputSpec): boolean {
   return o.type === 'local' || !goBool(o.attrs.get('tar'), true);
+}
+
+/**
+ * The `cache-from` entries (1-based) buildx drops without an error (build/opt.go isActive):
+ * `type=gha` without a token or a cache URL, given neither as attributes nor by the
+ * runner's environment (ACTIONS_RUNTIME_TOKEN, ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL).
+ */
+export function inactiveGhaImports(specs: string[], env: NodeJS.ProcessEnv): number[] {
+  return specs.flatMap((spec, k) => {
+    const attrs = /^type=/i.test(spec) || spec.includes(',') ? parseFields('cache-from', spec, k + 1) : new Map<string, string>();
+    if (attrs.get('type') !== 'gha') return [];
+    const attr = (key: string, fallback: string | undefined) => (attrs.has(key) ? attrs.get(key) : fallback);
+    const v2 = attr('version', goBool(env.ACTIONS_CACHE_SERVICE_V2, false) ? '2' : undefined) === '2';
+    const token = attr('token', env.ACTIONS_RUNTIME_TOKEN);
+    const url = attr('url', env.ACTIONS_CACHE_URL ?? env.ACTIONS_RESULTS_URL);
+    const urlV2 = attr('url_v2', v2 ? env.ACTIONS_RESULTS_URL : undefined);
+    return token && (url || urlV2) ? [] : [k + 1];
+  });
 }

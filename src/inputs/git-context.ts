@@ -57,3 +57,41 @@ function contextHost(context: string): string | undefined {
     return undefined;
   }
 }
+
+/** A token taken out of a Git context's URL, to be mounted as BuildKit's GIT_AUTH_TOKEN.<host>. */
+export interface UrlToken {
+  id: string;
+  input: 'context' | 'build-contexts';
+  entry: number;
+  value: string;
+}
+
+/** `https://<userinfo>@…` (also after a build-contexts `name=`): the scheme, the user info, the rest. */
+const URL_USERINFO = /^([\w.-]+=)?(https?:\/\/)([^@/?#]*)@([^/?#]+)(.*)$/is;
+
+/**
+ * A Git context URL with a token in it (build-push-action's README: `https://<token>@github.com/…#ref`),
+ * the token moved out: on argv it would be in every process listing, the log and the builder's
+ * history record. BuildKit sends GIT_AUTH_TOKEN.<host> as the password of that host's fetches
+ * (user `x-access-token`): `https://<token>@` gives the token, `user:password` its password (the
+ * user name is dropped; GitHub, GitLab and Azure DevOps take any user name with a token).
+ */
+export function takeUrlToken(text: string, input: UrlToken['input'], entry: number): { text: string; token?: UrlToken } {
+  const m = URL_USERINFO.exec(text);
+  if (!m) return { text };
+  const [, name = '', scheme, userinfo, host, rest] = m;
+  const colon = userinfo.indexOf(':');
+  const token = decode(colon === -1 ? userinfo : userinfo.slice(colon + 1));
+  const stripped = `${name}${scheme}${host}${rest}`;
+  // An empty password (`https://user:@host`) is nothing to send.
+  if (!token) return { text: stripped };
+  return { text: stripped, token: { id: `GIT_AUTH_TOKEN.${host}`, input, entry, value: token } };
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -5,11 +5,12 @@
  */
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { DEFAULT_CONTEXT, defaultGitContext } from './git-context.js';
+import { DEFAULT_CONTEXT, defaultGitContext, takeUrlToken, type UrlToken } from './git-context.js';
+import { MIN_SECRET_BYTES } from '../secrets/values.js';
 import { defaultProvenance } from './provenance.js';
 import { parseCall } from './call.js';
 import { parseList } from './lists.js';
-import { assertUniqueIds, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
+import { assertUniqueIds, SECRET_ID, parseSecretEnvs, parseSecretFiles, parseSecretMap, parseSecrets, type SecretSpec } from './secret-specs.js';
 import { BUILD_INPUT_NAMES, INPUTS, type BuildInputName, type BuildInputs, type InputName } from './table.js';
 import { isRuleId, RULE_IDS, type RuleId } from '../leak-guard/preflight/rules.js';
 
@@ -35,6 +36,8 @@ export interface Inputs {
   preflightIgnore: RuleId[];
   /** For a Git context on the workflow's server; empty when not given (or left unevaluated outside the runner). */
   githubToken: string;
+  /** Tokens that were in Git context URLs (`https://<token>@…`), taken out of `build`: secrets like any other. */
+  urlTokens: UrlToken[];
   /** skip: a run that gets no secrets (a fork's pull request, Dependabot) skips the build instead of failing. */
   onMissingSecrets: 'fail' | 'skip';
 }
@@ -80,16 +83,51 @@ function buildValue(name: BuildInputName): string | string[] | boolean {
   return raw(name).trim();
 }
 
+/** The build inputs, without the tokens of Git context URLs (readInputs keeps those as secrets). */
 export function readBuildInputs(): BuildInputs {
+  return readBuild().build;
+}
+
+function readBuild(): { build: BuildInputs; urlTokens: UrlToken[] } {
   const b = Object.fromEntries(BUILD_INPUT_NAMES.map((n) => [n, buildValue(n)])) as BuildInputs;
   if (b.call) parseCall(b.call);
-  const resolved = withDefaultContext(b);
-  resolved['extra-args'].forEach((a, k) => {
+  const resolved = takeUrlTokens(withDefaultContext(b));
+  resolved.build['extra-args'].forEach((a, k) => {
     if (RESERVED_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError('extra-args', 'this flag is set by the action; give secrets through secrets, secret-envs or secret-files', k + 1);
     }
   });
   return resolved;
+}
+
+/** Tokens in the URLs of `context` and `build-contexts` out of them; one token a host (BuildKit has one secret a host). */
+function takeUrlTokens(b: BuildInputs): { build: BuildInputs; urlTokens: UrlToken[] } {
+  const context = takeUrlToken(b.context, 'context', 1);
+  const contexts = b['build-contexts'].map((c, k) => takeUrlToken(c, 'build-contexts', k + 1));
+  const urlTokens = [context, ...contexts].flatMap((t) => (t.token ? [t.token] : []));
+  for (const t of urlTokens) {
+    const where = t.input === 'context' ? undefined : t.entry;
+    if (t.value.length < MIN_SECRET_BYTES) throw new InputError(t.input, `the token in the URL is too short to mask (under ${MIN_SECRET_BYTES} bytes)`, where);
+    const other = urlTokens.find((o) => o.id === t.id && o.value !== t.value);
+    if (other)
+      throw new InputError(t.input, `the URL's token differs from the one in input "${other.input}" for the same host: BuildKit takes one a host`, where);
+  }
+  return { build: { ...b, context: context.text, 'build-contexts': contexts.map((c) => c.text) }, urlTokens: dedupeById(urlTokens) };
+}
+
+const dedupeById = (tokens: UrlToken[]) => tokens.filter((t, k) => tokens.findIndex((o) => o.id === t.id) === k);
+
+/** A URL's token is the GIT_AUTH_TOKEN.<host> secret: a secret input giving that id as well is one too many. */
+function assertUrlTokensUnique(tokens: UrlToken[], specs: SecretSpec[]): void {
+  for (const t of tokens) {
+    const spec = specs.find((s) => s.id === t.id);
+    if (spec)
+      throw new InputError(
+        t.input,
+        `the URL holds a token, and input "${spec.input}", entry ${spec.entry} gives secret "${t.id}" as well: give it once`,
+        t.input === 'context' ? undefined : t.entry
+      );
+  }
 }
 
 /**
@@ -141,15 +179,14 @@ function tmpfsDir(): string {
   return dir;
 }
 
-const SSH_ID = /^[A-Za-z0-9_.-]+$/;
-
 /** `ssh-secrets`: `sshid=secretid` entries; each secret id must be one of the secrets given. */
 function readSshSecrets(specs: SecretSpec[]): SshSecret[] {
   return parseList('ssh-secrets', raw('ssh-secrets')).map((e, k) => {
     const eq = e.indexOf('=');
     const ssh = e.slice(0, eq).trim();
     const secret = e.slice(eq + 1).trim();
-    if (eq <= 0 || !SSH_ID.test(ssh) || !SSH_ID.test(secret)) throw new InputError('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
+    if (eq <= 0 || !SECRET_ID.test(ssh) || !SECRET_ID.test(secret))
+      throw new InputError('ssh-secrets', 'expected sshid=secretid (e.g. default=deploy_key)', k + 1);
     if (!specs.some((s) => s.id === secret)) throw new InputError('ssh-secrets', 'names a secret id that no secret input gives', k + 1);
     return { ssh, secret };
   });
@@ -165,11 +202,13 @@ function readRuleIds(): RuleId[] {
 
 export function readInputs(): Inputs {
   const secrets = readSecretSpecs();
-  const build = readBuildInputs();
+  const { build, urlTokens } = readBuild();
+  assertUrlTokensUnique(urlTokens, secrets);
   return {
     secrets,
     sshSecrets: readSshSecrets(secrets),
     build,
+    urlTokens,
     provenanceDefault: provenanceDefault(build),
     tmpfsDir: tmpfsDir(),
     allowDiskFallback: bool('allow-disk-fallback'),

@@ -30,8 +30,19 @@ function specOf<I extends SecretInput>(input: I, id: string, entry: number, text
   return { id, input, entry, [SOURCE_FIELD[input]]: text } as SpecOf<I>;
 }
 
-const ID = /^[A-Za-z0-9_.-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A secret or ssh id. buildx takes any non-empty text (a CSV field of `--secret`), BuildKit
+ * looks it up as it is: `auth_secret/AWS_KMS_TOKEN` is an id. Narrower here on purpose: an
+ * id goes unquoted into buildx's `--secret id=…,src=…`, into log lines and annotations, and
+ * is matched against the Dockerfile's mounts, so no blank, comma, quote, `=` or `$`. The id
+ * never names a file: the vault's files are `secret-<n>` (secrets/session.ts).
+ */
+export const SECRET_ID = /^[A-Za-z0-9_./:@+-]+$/;
+export const SECRET_ID_RULE = 'the id may only use letters, digits and "_", ".", "-", "/", ":", "@", "+"';
+/** What buildx's `env=` reads with os.Getenv: any name without `=` (a workflow's `env:` may say `MY-TOKEN`). */
+const ENV_NAME = /^[^=\0]+$/;
+/** A key of the secrets context: GitHub's secret names. */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface RawEntry {
   text: string;
@@ -100,7 +111,7 @@ function splitIdRef(input: SecretInput, raw: RawEntry, trimRef: boolean): { id: 
   }
   const id = raw.text.slice(0, eq).trim();
   const ref = trimRef ? raw.text.slice(eq + 1).trim() : raw.text.slice(eq + 1);
-  if (!ID.test(id)) throw new InputError(input, 'the id may only use letters, digits, "_", "." and "-"', raw.entry);
+  if (!SECRET_ID.test(id)) throw new InputError(input, SECRET_ID_RULE, raw.entry);
   // An empty `secrets` value is a secret that did not arrive: resolving it reports every such entry at once.
   if (ref === '' && input !== 'secrets') throw new InputError(input, `the ${refName(input)} is empty${emptyHint(input)}`, raw.entry);
   return { id, text: ref };
@@ -123,16 +134,25 @@ export function parseSecrets(text: string): SpecOf<'secrets'>[] {
   });
 }
 
-/** build-push-action's list syntax for these inputs: quoted entries, commas separating unless `ignoreComma`. */
+/**
+ * build-push-action's list syntax for these inputs: quoted entries, commas separating unless
+ * `ignoreComma`. A line whose first non-blank is `#` is a comment, as in `secrets`: build-push-action
+ * has no comments, a `# …` line there is an entry it drops with a warning (it has no `=`).
+ */
 function listEntries(input: SecretInput, text: string, ignoreComma: boolean): RawEntry[] {
-  return parseList(input, text, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
+  const uncommented = text
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n');
+  return parseList(input, uncommented, { ignoreComma }).map((t, k) => ({ text: t, entry: k + 1 }));
 }
 
 /** `id=NAME` lists whose names are environment variables or keys of the secrets context. */
 function parseNameList<I extends 'secret-envs' | 'secret-map'>(input: I, text: string): SpecOf<I>[] {
   return listEntries(input, text, false).map((raw) => {
     const e = splitIdRef(input, raw, true);
-    if (!ENV_NAME.test(e.text)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
+    const valid = input === 'secret-envs' ? ENV_NAME : SECRET_NAME;
+    if (!valid.test(e.text)) throw new InputError(input, `not a valid ${input === 'secret-envs' ? 'environment variable' : 'secret'} name`, raw.entry);
     return specOf(input, e.id, raw.entry, e.text);
   });
 }

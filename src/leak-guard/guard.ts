@@ -11,7 +11,8 @@ import { streamStdout } from '../docker/process.js';
 import { isRemoteContext } from '../inputs/git-context.js';
 import type { LeakCheck } from '../inputs/read.js';
 import type { Log } from '../report/log.js';
-import { blobPlatforms, scannedImages, type ScannedImage } from './image-index.js';
+import { blobPlatforms, blobSteps, scannedImages, type ScannedImage } from './image-index.js';
+import type { ImageFinding, PreflightFinding, Skipped } from '../report/summary.js';
 // Types only: the Dockerfile parser (dockerfile-ast, ~300 KB with its dependencies), the
 // .dockerignore matcher and the tar reader are loaded when the preflight or the scan
 // runs (ncc puts each in a chunk of its own), not at every start.
@@ -48,8 +49,16 @@ export interface GuardResult {
 export interface PreflightResult extends GuardResult {
   /** Secrets written to a cache mount (warnings here): errors once the builder turns out to be shared (cacheMountsOnSharedBuilder). */
   cacheMounts: Finding[];
-  /** Every finding, the silenced ones marked (they are listed, not counted). */
-  findings: Finding[];
+  /** Each finding as it was annotated (the silenced ones marked ignored), for the summary. */
+  findings: PreflightFinding[];
+  skipped: Skipped[];
+}
+
+const PREFLIGHT = 'Dockerfile preflight';
+
+/** The preflight's result when it does not run. */
+export function preflightSkipped(summary: string, why: string): PreflightResult {
+  return { errors: 0, summary, cacheMounts: [], findings: [], skipped: [{ what: PREFLIGHT, why }] };
 }
 
 /** The Dockerfile path buildx will use: `file`, else Dockerfile in a local context. */
@@ -66,8 +75,9 @@ export function annotationPath(file: string): string {
 }
 
 export async function runPreflight(g: GuardContext, log: Log): Promise<PreflightResult> {
-  if (g.mode === 'off') return { errors: 0, summary: 'off', cacheMounts: [], findings: [] };
-  if (!fs.existsSync(g.dockerfile)) return { errors: 0, summary: 'preflight skipped: Dockerfile not on the runner', cacheMounts: [], findings: [] };
+  if (g.mode === 'off') return preflightSkipped('off', 'leak-check: off');
+  if (!fs.existsSync(g.dockerfile))
+    return preflightSkipped('preflight skipped: Dockerfile not on the runner', 'the Dockerfile is not on the runner (BuildKit reads it from the context)');
   const [{ preflight, plausiblySecret }, { readDockerignore }] = await Promise.all([import('./preflight/index.js'), import('./dockerignore.js')]);
   const ignored = readDockerignore(g.context, g.dockerfile);
   const contextDir = path.resolve(g.context);
@@ -101,8 +111,14 @@ export async function runPreflight(g: GuardContext, log: Log): Promise<Preflight
     errors: g.mode === 'error' ? errors : 0,
     summary: `preflight: ${count(active, 'error')}, ${count(active, 'warning')}${notices}${quiet}`,
     cacheMounts: active.filter((f) => f.cacheMount),
-    findings
+    findings: findings.map((f) => preflightRow(g.mode, f, file)),
+    skipped: []
   };
+}
+
+/** A finding as the summary lists it: at the level it was annotated with. */
+export function preflightRow(mode: LeakCheck, f: Finding, file?: string): PreflightFinding {
+  return { severity: levelOf(mode, f), rule: f.rule, file, line: f.line, message: f.message, ...(f.ignored ? { ignored: f.ignored } : {}) };
 }
 
 /**
@@ -111,16 +127,21 @@ export async function runPreflight(g: GuardContext, log: Log): Promise<Preflight
  * builder, or a self-hosted runner's daemon, which outlives the job) an error under
  * leak-check: error, before anything is built. How many there were.
  */
-export function cacheMountsOnSharedBuilder(mode: LeakCheck, findings: Finding[], shared: string | undefined, log: Log, file?: string): number {
-  if (!shared || !findings.length || mode === 'off') return 0;
-  for (const f of findings)
-    annotate(
-      log,
-      mode,
-      { ...f, severity: 'error', message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache` },
-      file
-    );
-  return mode === 'error' ? findings.length : 0;
+export function cacheMountsOnSharedBuilder(
+  mode: LeakCheck,
+  findings: Finding[],
+  shared: string | undefined,
+  log: Log,
+  file?: string
+): { errors: number; rows: PreflightFinding[] } {
+  if (!shared || !findings.length || mode === 'off') return { errors: 0, rows: [] };
+  const raised = findings.map((f): Finding => ({
+    ...f,
+    severity: 'error',
+    message: `${f.message}; this builder is shared (${shared}): every job that builds on it can read that cache`
+  }));
+  for (const f of raised) annotate(log, mode, f, file);
+  return { errors: mode === 'error' ? findings.length : 0, rows: raised.map((f) => preflightRow(mode, f, file)) };
 }
 
 /** `NAME=value` entries; `NAME` alone is the runner's variable (buildx reads it so), unknown when unset. */
@@ -189,10 +210,11 @@ function holdsLiteralCredential(file: string, redactor: Redactor): boolean {
 /** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
 function annotate(log: Log, mode: LeakCheck, f: Pick<Finding, 'severity' | 'message' | 'line'> & { rule?: RuleId }, file?: string): void {
   const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
-  const msg = `leak guard: ${f.message}`;
-  if (f.severity === 'notice') log.notice(msg, props);
-  else if (f.severity === 'error' && mode === 'error') log.error(msg, props);
-  else log.warning(msg, props);
+  log[levelOf(mode, f)](`leak guard: ${f.message}`, props);
+}
+
+function levelOf(mode: LeakCheck, f: Pick<Finding, 'severity'>): Finding['severity'] {
+  return f.severity === 'error' && mode !== 'error' ? 'warning' : f.severity;
 }
 
 function count(findings: Finding[], severity: Finding['severity']): string {
@@ -212,6 +234,7 @@ export interface ScanResult extends GuardResult {
   unreadable: string[];
   /** The images inside the scanned archives, to check what is published against. */
   images: ScannedImage[];
+  findings: ImageFinding[];
 }
 
 /** How long `docker save` may send nothing before the scan gives up (a stalled daemon must not hang the step). */
@@ -273,7 +296,11 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
       scanned.push(t.label);
       images.push(...scannedImages(scanner.documents));
       const platforms = blobPlatforms(scanner.documents);
-      for (const f of scanner.findings) f.platform ??= platforms.get(f.layer);
+      const steps = blobSteps(scanner.documents);
+      for (const f of scanner.findings) {
+        f.platform ??= platforms.get(f.layer);
+        f.step ??= steps.get(f.layer);
+      }
     } catch (e) {
       unreadable.push(`${t.label} (${(e as Error).message})`);
     }
@@ -296,5 +323,5 @@ export async function runScan(mode: LeakCheck, targets: ScanTarget[], metadata: 
     plural(findings.length, 'secret finding'),
     plural(unreadable.length, 'result that could not be scanned', 'results that could not be scanned')
   ].filter((p) => !p.startsWith('0 '));
-  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images };
+  return { errors: mode === 'error' ? findings.length + unreadable.length : 0, problems: problems.join(' and '), unreadable, summary, images, findings };
 }

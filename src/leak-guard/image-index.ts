@@ -115,3 +115,43 @@ export function blobPlatforms(docs: ReadonlyMap<string, Buffer>): Map<string, st
   visit('index.json', 0);
   return new Map([...out].map(([k, v]) => [k, [...v].join(', ')]));
 }
+
+/** Longest step text kept: a RUN line can be a whole script. */
+const STEP_CHARS = 200;
+
+/**
+ * The build step that made each layer blob (`blobs/sha256/…` → `RUN /bin/sh -c make # buildkit`):
+ * a manifest's n-th layer is its config's n-th history entry that is not `empty_layer`, whose
+ * `created_by` is the Dockerfile instruction as BuildKit recorded it. Pure.
+ */
+export function blobSteps(docs: ReadonlyMap<string, Buffer>): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (name: string, depth: number) => {
+    const doc = json<IndexOrManifest & { layers?: Descriptor[] }>(docs, name);
+    if (!isObject(doc) || depth > 4) return;
+    for (const d of Array.isArray(doc.manifests) ? doc.manifests : []) if (isObject(d) && typeof d.digest === 'string') visit(blobName(d.digest), depth + 1);
+    if (!isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers)) return;
+    const steps = layerSteps(json<{ history?: unknown }>(docs, blobName(doc.config.digest)));
+    doc.layers.forEach((l, k) => {
+      if (isObject(l) && typeof l.digest === 'string' && steps[k] !== undefined) out.set(blobName(l.digest), steps[k]);
+    });
+  };
+  visit('index.json', 0);
+  return out;
+}
+
+/** The `created_by` of each history entry that made a layer, in order. */
+function layerSteps(config: { history?: unknown } | undefined): (string | undefined)[] {
+  const history = isObject(config) && Array.isArray(config.history) ? (config.history as unknown[]) : [];
+  return history
+    .filter((h) => isObject(h) && h.empty_layer !== true)
+    .map((h) => {
+      const by = (h as { created_by?: unknown }).created_by;
+      return typeof by === 'string' ? oneLine(by) : undefined;
+    });
+}
+
+const oneLine = (t: string) => {
+  const s = t.replace(/\s+/g, ' ').trim();
+  return s.length > STEP_CHARS ? `${s.slice(0, STEP_CHARS - 1)}…` : s;
+};

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 import { contextStart, type Redactor } from '../detection/redactor.js';
+import type { Found } from '../detection/search.js';
 
 export interface ScanFinding {
   id: string;
@@ -17,6 +18,10 @@ export interface ScanFinding {
   path: string;
   /** The platform whose image holds the layer, in a multi-platform archive (image-index.ts blobPlatforms). */
   platform?: string;
+  /** The build step that made the layer, from the image's history (image-index.ts blobSteps). */
+  step?: string;
+  /** How the secret showed there ("raw", "base64", "a piece of: hex"): the search's words, never the value. */
+  forms: string[];
 }
 
 export interface ScanStats {
@@ -60,13 +65,22 @@ export class ImageScanner {
     return [...this.found.values()];
   }
 
-  record(f: ScanFinding): void {
-    this.found.set(`${f.id}\0${f.layer}\0${f.path}`, f);
+  /** Each match as a finding at `layer`/`path`, its form added to what is known there. */
+  private recordMatches(found: Found, layer: string, path: string): void {
+    const search = this.redactor.search;
+    for (const m of found.matches) {
+      const id = search.ids[m.tag];
+      const key = `${id}\0${layer}\0${path}`;
+      const f = this.found.get(key) ?? { id, layer, path, forms: [] };
+      const form = search.formOf(m);
+      if (!f.forms.includes(form)) f.forms.push(form);
+      this.found.set(key, f);
+    }
   }
 
-  /** Text that is not a file of the image (the build metadata), under a name of its own. */
+  /** Text that is not a file of the image (the build metadata, a tar header's names), under a name of its own. */
   scanText(text: string, layer: string, name: string): void {
-    for (const id of this.redactor.secretsIn(text)) this.record({ id, layer, path: name });
+    this.recordMatches(this.redactor.search.find(Buffer.from(text, 'utf8')), layer, name);
   }
 
   /** Scans one tar stream (an image archive, a layer, or an OCI layout). */
@@ -151,7 +165,7 @@ export class ImageScanner {
     let carry = Buffer.alloc(0);
     const report = (buf: Buffer) => {
       const found = search.find(buf);
-      for (const id of new Set(found.matches.map((m) => search.ids[m.tag]))) this.record({ id, layer, path: name });
+      this.recordMatches(found, layer, name);
       return found;
     };
     this.stats.files++;

@@ -15,7 +15,7 @@ export const MIN_SECRET_BYTES = 4;
 
 export interface Secret {
   id: string;
-  input: SecretSpec['input'] | 'github-token';
+  input: SecretSpec['input'] | 'github-token' | 'context' | 'build-contexts';
   entry: number;
   value: Buffer;
   /** `secret-files`: the file it was read from (the preflight checks whether the build context holds it). */

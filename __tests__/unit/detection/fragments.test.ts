@@ -40,8 +40,16 @@ describe('FragmentIndex', () => {
       const text = Buffer.concat([Buffer.alloc(pad, '.'), source.subarray(5, 21), Buffer.from('..')]);
       const spans: Span[] = [];
       index.find(text, (s) => spans.push(s));
-      expect(spans).toEqual([{ start: pad, end: pad + 16, tag: 7 }]);
+      expect(spans).toEqual([{ start: pad, end: pad + 16, tag: 7, whole: false }]);
     }
+  });
+
+  test('a stretch that is all of its source is whole; a piece is not', () => {
+    const source = Buffer.from('0123456789abcdefghij');
+    const index = new FragmentIndex([{ bytes: source, tag: 1 }]);
+    const spans: Span[] = [];
+    index.find(Buffer.from(`..${source.toString()}..${source.subarray(2, 19).toString()}`), (s) => spans.push(s));
+    expect(spans.map((s) => s.whole)).toEqual([true, false]);
   });
 
   test('15 shared bytes are not a fragment', () => {

@@ -56,7 +56,7 @@ describe('secretForms', () => {
   test('a config file: its secret-looking words are the sources, its public text (URL, key names) is not', () => {
     const token = 'npm_AbCd1234EfGh5678IjKl';
     const f = secretForms(Buffer.from(`//registry.npmjs.org/:_authToken=${token}\nalways-auth=true\n`));
-    const src = f.sources.map((b) => b.toString('latin1'));
+    const src = f.sources.map((s) => s.bytes.toString('latin1'));
     expect(src).toContain(token);
     expect(src).toContain(base64Core(Buffer.from(token), 1));
     expect(src.some((x) => x.includes('registry'))).toBe(false);
@@ -66,13 +66,13 @@ describe('secretForms', () => {
   test('a passphrase of ordinary words has no fragment sources: it is matched whole, with its encodings', () => {
     const f = secretForms(Buffer.from('correct horse battery staple'));
     expect(f.sources).toEqual([]);
-    expect(f.exact.map((b) => b.toString())).toEqual(expect.arrayContaining(['correct horse battery staple', 'correct+horse+battery+staple']));
+    expect(f.exact.map((b) => b.bytes.toString())).toEqual(expect.arrayContaining(['correct horse battery staple', 'correct+horse+battery+staple']));
   });
 
   test('a short value is matched exactly, with its encodings', () => {
     const f = secretForms(Buffer.from('hunter2#'));
     expect(f.sources).toEqual([]);
-    expect(f.exact.map((b) => b.toString())).toEqual(expect.arrayContaining(['hunter2#', Buffer.from('hunter2#').toString('hex'), 'hunter2%23']));
+    expect(f.exact.map((b) => b.bytes.toString())).toEqual(expect.arrayContaining(['hunter2#', Buffer.from('hunter2#').toString('hex'), 'hunter2%23']));
   });
 });
 

@@ -74,7 +74,7 @@ describe('parseSecrets', () => {
 
 const FIXED_MESSAGES = [
   'expected id=value (a value with newlines must be a quoted entry, or come from secret-envs)',
-  'the id may only use letters, digits, "_", "." and "-"',
+  'the id may only use letters, digits and "_", ".", "-", "/", ":", "@", "+"',
   'quoted entry has no closing double quote',
   'text after the closing double quote (write "" for a literal quote)'
 ];
@@ -88,7 +88,7 @@ describe('secret-envs and secret-files', () => {
     ]);
   });
   test('secret-envs rejects invalid variable names', () => {
-    expect(errorOf(() => parseSecretEnvs('a=ONE\nb=1BAD')).message).toBe('input "secret-envs", entry 2: not a valid environment variable name');
+    expect(errorOf(() => parseSecretEnvs('a=ONE\nb=A=B')).message).toBe('input "secret-envs", entry 2: not a valid environment variable name');
   });
   test('secret-files keeps commas in paths', () => {
     expect(parseSecretFiles('k=./a,b/c.pem').map((s) => s.path)).toEqual(['./a,b/c.pem']);

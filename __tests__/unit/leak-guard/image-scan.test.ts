@@ -20,6 +20,32 @@ const chunked = (data: Buffer, size: number) =>
   );
 
 describe('ImageScanner', () => {
+  test('each finding says the forms it was found in: raw, base64, hex, a piece, in a hex dump', async () => {
+    const hexDump = (b: Buffer) =>
+      b
+        .toString('hex')
+        .match(/.{1,32}/g)!
+        .map((l, k) => `${(k * 16).toString(16).padStart(8, '0')}: ${l}`)
+        .join('\n');
+    const files = {
+      'raw.txt': SECRET,
+      'b64.txt': Buffer.from(SECRET.toString('base64')),
+      'hex.txt': Buffer.from(SECRET.toString('hex')),
+      'piece.txt': SECRET.subarray(2, 20),
+      'dump.txt': Buffer.from(hexDump(Buffer.concat([Buffer.from('xx'), SECRET])))
+    };
+    const s = new ImageScanner(redactor());
+    await s.scanTar(Readable.from([await makeTar(files)]));
+    const forms = Object.fromEntries(s.findings.map((f) => [f.path, f.forms]));
+    expect(forms['raw.txt']).toEqual(['raw']);
+    expect(forms['b64.txt']).toEqual(['base64']);
+    expect(forms['piece.txt']).toEqual(['a piece of: raw']);
+    expect(forms['hex.txt'].join()).toMatch(/hex/);
+    expect(forms['dump.txt'].join()).toMatch(/in a hex dump/);
+    // Forms are words of the search, never the value or a piece of it.
+    expect(JSON.stringify(s.findings)).not.toContain(SECRET.subarray(0, 8).toString('latin1'));
+  });
+
   test('finds a secret in a gzip layer inside an OCI-like image tar, across chunk boundaries', async () => {
     const big = Buffer.alloc(300_000, 0x41);
     SECRET.copy(big, 65_530); // straddles a 64 KiB boundary
@@ -28,7 +54,7 @@ describe('ImageScanner', () => {
     for (const size of [1, 7, 4096, 65_536]) {
       const s = new ImageScanner(redactor());
       await s.scanTar(chunked(image, size));
-      expect(s.findings).toEqual([{ id: 'tok', layer: 'blobs/sha256/aaaa', path: 'app/big.bin' }]);
+      expect(s.findings).toEqual([{ id: 'tok', layer: 'blobs/sha256/aaaa', path: 'app/big.bin', forms: ['raw'] }]);
       expect(s.stats.files).toBe(3);
     }
   });
@@ -37,7 +63,7 @@ describe('ImageScanner', () => {
     const config = Buffer.from(JSON.stringify({ history: [{ created_by: `echo ${SECRET.toString('base64')}` }] }));
     const s = new ImageScanner(redactor());
     await s.scanTar(Readable.from([await makeTar({ 'abc.json': config })]));
-    expect(s.findings).toEqual([{ id: 'tok', layer: 'abc.json', path: 'abc.json' }]);
+    expect(s.findings).toEqual([{ id: 'tok', layer: 'abc.json', path: 'abc.json', forms: ['base64'] }]);
   });
 
   test('a clean image has no findings', async () => {
@@ -200,7 +226,7 @@ describe('ImageScanner: archives at every level of every output kind', () => {
   test('a local output: dist.tar holding main.js.gz (precompressed assets) is found', async () => {
     const { bytes } = await wrap('gt');
     const s = await inLocalDir(bytes, 'dist.tar');
-    expect(s.findings).toEqual([{ id: 'tok', layer: 'output dist', path: 'main.js.gz' }]);
+    expect(s.findings).toEqual([{ id: 'tok', layer: 'output dist', path: 'main.js.gz', forms: ['raw'] }]);
   });
 
   test('an OCI directory output (type=oci,tar=false): a gzip file inside a gzip layer is found', async () => {

@@ -60,6 +60,37 @@ function recordingHooks() {
 }
 
 describe('withMountedSecrets', () => {
+  test('an id never names a file: ids with /, ../ or an absolute path leave every file in the vault (property)', async () => {
+    const segment = fc.constantFrom('..', '.', '', 'etc', 'auth_secret', 'AWS_KMS_TOKEN', 'x:y@z+w');
+    const id = fc.oneof(
+      fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('/')),
+      fc.stringMatching(/^[A-Za-z0-9_./:@+-]{1,30}$/)
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(id, { minLength: 1, maxLength: 4 }), async (ids) => {
+        const before = fs.readdirSync(path.dirname(base.dir));
+        await withMountedSecrets(
+          ids.map((i) => secret(i, 'value-1234')),
+          base,
+          recordingHooks().hooks,
+          (mounts) => {
+            const dir = path.dirname(mounts[0].file);
+            expect(path.dirname(dir)).toBe(base.dir);
+            for (const m of mounts) {
+              expect(path.dirname(m.file)).toBe(dir);
+              expect(path.basename(m.file)).toMatch(/^secret-\d+$/);
+            }
+            expect(mounts.map((m) => m.id)).toEqual(ids);
+            return Promise.resolve();
+          }
+        );
+        expect(fs.readdirSync(path.dirname(base.dir))).toEqual(before);
+        expect(left()).toEqual([]);
+      }),
+      { numRuns: 30 }
+    );
+  });
+
   test('during the callback: a 0700 dir of 0600 files with the exact bytes; after it: nothing left', async () => {
     const r = recordingHooks();
     const result = await withMountedSecrets(SECRETS, base, r.hooks, (mounts) => {
