@@ -36,6 +36,8 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     expect(run.main.stdout).not.toMatch(/::error title=secret-build leak guard \(secret-written\)/);
     expect(run.main.stdout).toMatch(/leak guard: ignored \(secret-written, by a comment\): line 3: RUN writes the mounted secret "tok" into \/leaked\.txt/);
     expect(run.summary).toMatch(/preflight: 0 errors, 0 warnings, 1 ignored \(secret-written\)/);
+    // Listed in the summary's preflight table, marked, never dropped.
+    expect(run.summary).toMatch(/<tr><td>error, ignored \(by a comment\)<\/td><td>secret-written<\/td><td><code>Dockerfile&#58;3<\/code><\/td>/);
     // The build ran, and the scan found the secret: nothing published, the step failed.
     expect(run.children.filter((c) => c.argv[1] === 'build')).toHaveLength(1);
     expect(errors(run).join('\n')).toMatch(
