@@ -95,7 +95,7 @@ e2e('image scan finds each kind of leak, with the secret id', () => {
     );
     // Both as rows: the preflight's finding at the level it was annotated with, on its line; the scan's in the config.
     expect(warned.run.summary).toMatch(
-      /<tr><td>warning<\/td><td>secret value in the Dockerfile<\/td><td><code>Dockerfile&#58;2<\/code><\/td><td>the Dockerfile contains the value of secret &#34;tok&#34;/
+      /<tr><td>warning<\/td><td>secret-value-in-dockerfile<\/td><td><code>Dockerfile&#58;2<\/code><\/td><td>the Dockerfile contains the value of secret &#34;tok&#34;/
     );
     expect(warned.run.summary).toMatch(/<tr><td><code>tok<\/code><\/td>/);
   });

@@ -44,9 +44,9 @@ describe('finding tables', () => {
 
   test('a preflight finding: severity, rule, file:line, message', () => {
     const f = facts({
-      preflightFindings: [{ severity: 'error', rule: 'credential written by RUN', file: 'app/Dockerfile', line: 7, message: 'RUN writes it' }]
+      preflightFindings: [{ severity: 'error', rule: 'credential-written', file: 'app/Dockerfile', line: 7, message: 'RUN writes it' }]
     });
-    expect(rowsOf(f, 'Dockerfile preflight findings')).toEqual([['error', 'credential written by RUN', 'app/Dockerfile&#58;7', 'RUN writes it']]);
+    expect(rowsOf(f, 'Dockerfile preflight findings')).toEqual([['error', 'credential-written', 'app/Dockerfile&#58;7', 'RUN writes it']]);
   });
 
   test('what was skipped, and why', () => {
