@@ -5,7 +5,9 @@
  * local registry exactly what its leak guard scanned, then the merge job's own `run:`
  * script, taken from .github/workflows/secure-build.yml and run with bash and the env the
  * workflow gives it. The index it makes must hold exactly the images the legs scanned,
- * under the tags of a metadata-action-shaped JSON, in two repositories.
+ * under the tags of a metadata-action-shaped JSON, in two repositories. The artifacts that
+ * carry the digests can be written by any job of the caller's run: the merge must refuse a
+ * real image of another commit, of the other leg's platform, or one digest for two legs.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -43,8 +45,9 @@ interface Workflow {
   jobs: Record<string, { steps: Step[] }>;
 }
 const WF = loadYaml('.github/workflows/secure-build.yml') as Workflow;
-const step = (job: string, id: string): Step => {
-  const s = WF.jobs[job].steps.find((x) => x.id === id);
+const ATTEST = loadYaml('.github/workflows/secure-build-attest.yml') as Workflow;
+const step = (job: string, id: string, wf = WF): Step => {
+  const s = wf.jobs[job].steps.find((x) => x.id === id);
   if (!s?.run && id !== 'build') throw new Error(`secure-build.yml: no run step ${job}.${id}`);
   return s!;
 };
@@ -73,23 +76,27 @@ const DOCKERFILE = `FROM ${MULTI_BASE}\nRUN --mount=type=secret,id=tok,required=
 const REPO = `sb-e2e/rw-${nonce}`;
 const MIRROR = `sb-e2e/rw-mirror-${nonce}`;
 const REVISION = randomBytes(20).toString('hex');
+/** Another commit's build of the same image, pushed to the same repository (an earlier run, another branch). */
+const OTHER_REVISION = randomBytes(20).toString('hex');
 /** docker/metadata-action's `json` output, as its getJSON makes it with DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index. */
-const METADATA = {
-  tags: [`${REGISTRY}/${REPO}:main`, `${REGISTRY}/${REPO}:sha-${REVISION.slice(0, 7)}`, `${REGISTRY}/${MIRROR}:main`],
-  'tag-names': ['main', `sha-${REVISION.slice(0, 7)}`],
-  labels: { 'org.opencontainers.image.revision': REVISION, 'org.opencontainers.image.title': 'rw' },
+const metadataFor = (revision: string) => ({
+  tags: [`${REGISTRY}/${REPO}:main`, `${REGISTRY}/${REPO}:sha-${revision.slice(0, 7)}`, `${REGISTRY}/${MIRROR}:main`],
+  'tag-names': ['main', `sha-${revision.slice(0, 7)}`],
+  labels: { 'org.opencontainers.image.revision': revision, 'org.opencontainers.image.title': 'rw' },
   annotations: [
-    `manifest:org.opencontainers.image.revision=${REVISION}`,
+    `manifest:org.opencontainers.image.revision=${revision}`,
     'manifest:org.opencontainers.image.title=rw',
-    `index:org.opencontainers.image.revision=${REVISION}`,
+    `index:org.opencontainers.image.revision=${revision}`,
     'index:org.opencontainers.image.title=rw'
   ]
-};
+});
+const METADATA = metadataFor(REVISION);
 /** metadata-action's `labels` and `annotations` outputs: one a line. */
-const META_LABELS = Object.entries(METADATA.labels)
-  .map(([k, v]) => `${k}=${v}`)
-  .join('\n');
-const META_ANNOTATIONS = METADATA.annotations.join('\n');
+const metaLabels = (m: typeof METADATA) =>
+  Object.entries(m.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+const metaAnnotations = (m: typeof METADATA) => m.annotations.join('\n');
 
 interface Bash {
   code: number | null;
@@ -139,11 +146,23 @@ interface Built {
 let legs: Leg[];
 let matrix: string;
 let built: Built[];
+/** The linux/amd64 leg's image as a build of OTHER_REVISION pushed it. */
+let other: Built;
+/** The merge's outputs, once it made the index. */
+let merged: Record<string, string> | undefined;
 
-/** The digests dir the download-artifact step leaves: one file a leg, named by its slug, holding its digest. */
+/** The name input the merge's env and the artifacts' names use. */
+const NAME = 'image';
+/**
+ * The digests dir download-artifact (merge-multiple: false) leaves: a directory an artifact,
+ * secure-build.<name>.<slug>, holding the file <slug> with the leg's digest.
+ */
 function digestsDir(entries: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(tmp, 'digests-'));
-  for (const [slug, digest] of Object.entries(entries)) fs.writeFileSync(path.join(dir, slug), `${digest}\n`);
+  for (const [slug, digest] of Object.entries(entries)) {
+    fs.mkdirSync(path.join(dir, `secure-build.${NAME}.${slug}`));
+    fs.writeFileSync(path.join(dir, `secure-build.${NAME}.${slug}`, slug), `${digest}\n`);
+  }
   return dir;
 }
 
@@ -160,26 +179,25 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
     // build: each leg through the action, with the inputs the workflow gives it (push: true).
     const outputsExpr = /format\('([^']+)', needs\.prepare\.outputs\.repository\)/.exec(step('build', 'build').with!.outputs)?.[1];
     if (!outputsExpr) throw new Error(`the build step's outputs input is not the push-by-digest format: ${step('build', 'build').with!.outputs}`);
-    built = await Promise.all(
-      legs.map(async (leg) => {
-        const ws = newWorkspace({ Dockerfile: DOCKERFILE });
-        fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
-        const run = await runAction(ws, {
-          secrets: `tok=${TOK}`,
-          platforms: leg.platform,
-          outputs: outputsExpr.replace('{0}', r.outputs.repository),
-          labels: `${META_LABELS}\n`,
-          annotations: `${META_ANNOTATIONS}\n`,
-          provenance: 'mode=min',
-          // A layer cached by an earlier run holds that run's secret value, which this scan does not know.
-          'no-cache': 'true'
-        });
-        if (run.main.code !== 0) throw new Error(`the ${leg.platform} leg failed:\n${run.main.stdout}\n${run.main.stderr}`);
-        expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
-        const scanned = await exportedImage(path.join(ws.shimDir, 'scanned.tar'));
-        return { leg, run, scanned };
-      })
-    );
+    const buildLeg = async (leg: Leg, metadata: typeof METADATA): Promise<Built> => {
+      const ws = newWorkspace({ Dockerfile: DOCKERFILE });
+      fs.writeFileSync(path.join(ws.shimDir, 'after.sh'), KEEP_SCANNED_EXPORT);
+      const run = await runAction(ws, {
+        secrets: `tok=${TOK}`,
+        platforms: leg.platform,
+        outputs: outputsExpr.replace('{0}', r.outputs.repository),
+        labels: `${metaLabels(metadata)}\n`,
+        annotations: `${metaAnnotations(metadata)}\n`,
+        provenance: 'mode=min',
+        // A layer cached by an earlier run holds that run's secret value, which this scan does not know.
+        'no-cache': 'true'
+      });
+      if (run.main.code !== 0) throw new Error(`the ${leg.platform} leg failed:\n${run.main.stdout}\n${run.main.stderr}`);
+      expect(leaksIn(everythingVisible(run), [TOK])).toEqual([]);
+      const scanned = await exportedImage(path.join(ws.shimDir, 'scanned.tar'));
+      return { leg, run, scanned };
+    };
+    [other, ...built] = await Promise.all([buildLeg(legs[0], metadataFor(OTHER_REVISION)), ...legs.map((leg) => buildLeg(leg, METADATA))]);
   }, 900_000);
 
   test('the default runners: linux/amd64 on ubuntu-24.04, linux/arm64 on ubuntu-24.04-arm', () => {
@@ -211,11 +229,13 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       mergeEnv({
         METADATA_JSON: JSON.stringify(METADATA),
         MATRIX: matrix,
+        NAME,
         SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
         DIGESTS_DIR: digestsDir(Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])))
       })
     );
     expect({ code: r.code, why: r.code === 0 ? '' : why(r) }).toEqual({ code: 0, why: '' });
+    merged = r.outputs;
 
     const index = await registryManifest(REPO, 'main');
     expect(index).toBeDefined();
@@ -255,6 +275,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       mergeEnv({
         METADATA_JSON: JSON.stringify({ ...METADATA, tags: [repoTag] }),
         MATRIX: matrix,
+        NAME,
         SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
         DIGESTS_DIR: digestsDir({ [built[0].leg.slug]: built[0].scanned.digest, [built[1].leg.slug]: wrong })
       })
@@ -269,6 +290,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       mergeEnv({
         METADATA_JSON: JSON.stringify({ ...METADATA, tags: [`${REGISTRY}/${REPO}:partial-${nonce}`] }),
         MATRIX: matrix,
+        NAME,
         SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
         DIGESTS_DIR: dir
       });
@@ -287,6 +309,89 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
     expect(spawnSync('docker', ['buildx', 'imagetools', 'inspect', `${REGISTRY}/${REPO}:partial-${nonce}`]).status).not.toBe(0);
   });
 
+  test("secure-build-attest.yml's check: the subject must be the index of exactly the digests' images", () => {
+    expect(merged?.digest).toMatch(/^sha256:/);
+    const check = (digest: string, digests: Record<string, string>) => {
+      const env = { SUBJECT: `${REGISTRY}/${REPO}`, DIGEST: digest, DIGESTS: JSON.stringify(digests) };
+      expect(Object.keys(step('attest', 'check', ATTEST).env ?? {}).sort()).toEqual(Object.keys(env).sort());
+      return runScript(step('attest', 'check', ATTEST).run!, env);
+    };
+    const legsDigests = JSON.parse(merged!.digests) as Record<string, string>;
+    const ok = check(merged!.digest, legsDigests);
+    expect({ code: ok.code, why: ok.code === 0 ? '' : why(ok) }).toEqual({ code: 0, why: '' });
+    // Another build's image for a leg; one leg missing; a leg's own index as the subject.
+    const stale = check(merged!.digest, { ...legsDigests, 'linux/amd64': other.scanned.digest });
+    expect({ code: stale.code, error: /::error::.* holds .*, not the images of digests/.test(stale.stdout) }).toEqual({ code: 1, error: true });
+    const missing = check(merged!.digest, { 'linux/amd64': legsDigests['linux/amd64'] });
+    expect(missing.code).toBe(1);
+    const leg = check(legsDigests['linux/amd64'], legsDigests);
+    expect(leg.code).toBe(1);
+    expect(check(merged!.digest, {}).stdout).toContain("::error::digests: secure-build.yml's digests output");
+  });
+
+  /** The merge with these digests a leg under a tag of its own; the tag must not exist afterwards. */
+  const mergeWith = (label: string, digests: Record<string, string>, metadata = METADATA) => {
+    const tag = `${label}-${nonce}`;
+    const r = runScript(
+      step('merge', 'merge').run!,
+      mergeEnv({
+        METADATA_JSON: JSON.stringify({ ...metadata, tags: [`${REGISTRY}/${REPO}:${tag}`] }),
+        MATRIX: matrix,
+        NAME,
+        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
+        DIGESTS_DIR: digestsDir(digests)
+      })
+    );
+    return { r, tag };
+  };
+  const [amd64, arm64] = ['linux-amd64', 'linux-arm64'];
+
+  test("another commit's build of the leg's platform, pushed to the same repository: refused, naming both revisions, nothing tagged", async () => {
+    expect(other.leg.slug).toBe(amd64);
+    const { r, tag } = mergeWith('other-commit', { [amd64]: other.scanned.digest, [arm64]: built[1].scanned.digest });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({
+      code: 1,
+      stdout: expect.stringContaining(
+        `::error::the linux/amd64 leg's digest ${other.scanned.digest} is an image of revision ${OTHER_REVISION}, not ${REVISION}, the commit this run builds`
+      )
+    });
+    await expect(registryDigest(REPO, tag)).resolves.toBeUndefined();
+    // And the other way round: this run's legs, merged for the other commit.
+    const back = mergeWith('other-run', Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])), metadataFor(OTHER_REVISION));
+    expect(back.r.code).toBe(1);
+    expect(back.r.stdout).toContain(`is an image of revision ${REVISION}, not ${OTHER_REVISION}`);
+    await expect(registryDigest(REPO, back.tag)).resolves.toBeUndefined();
+  });
+
+  test("the other leg's digests, swapped: refused, naming each platform, nothing tagged", async () => {
+    const { r, tag } = mergeWith('swapped', { [amd64]: built[1].scanned.digest, [arm64]: built[0].scanned.digest });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`::error::the linux/amd64 leg's digest ${built[1].scanned.digest} is an image for linux/arm64, not linux/amd64`);
+    await expect(registryDigest(REPO, tag)).resolves.toBeUndefined();
+  });
+
+  test('one digest for both legs: refused before the registry is asked, nothing tagged', async () => {
+    for (const d of [built[0].scanned.digest, built[1].scanned.digest]) {
+      const { r, tag } = mergeWith('twice', { [amd64]: d, [arm64]: d });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`::error::the linux/amd64 and linux/arm64 legs have the same digest ${d}: each leg pushes an image of its own`);
+      await expect(registryDigest(REPO, tag)).resolves.toBeUndefined();
+    }
+  });
+
+  test("a platform image's own digest instead of the leg's (what a leg without attestations hands over): refused when of another platform or commit", async () => {
+    // A leg that pushes a lone manifest (no attestations) hands over that manifest's digest.
+    const image = built[0].scanned.platforms['linux/amd64'];
+    const wrongLeg = mergeWith('lone-arm', { [amd64]: built[0].scanned.digest, [arm64]: image });
+    expect(wrongLeg.r.code).toBe(1);
+    expect(wrongLeg.r.stdout).toContain(`::error::the linux/arm64 leg's digest ${image} is an image for linux/amd64, not linux/arm64`);
+    await expect(registryDigest(REPO, wrongLeg.tag)).resolves.toBeUndefined();
+    const otherImage = other.scanned.platforms['linux/amd64'];
+    const otherCommit = mergeWith('lone-other', { [amd64]: otherImage, [arm64]: built[1].scanned.digest });
+    expect(otherCommit.r.code).toBe(1);
+    expect(otherCommit.r.stdout).toContain(`is an image of revision ${OTHER_REVISION}, not ${REVISION}`);
+  });
+
   test('prepare refuses a runners list that is not one entry a platform', () => {
     const bad = (runners: string) => runScript(step('prepare', 'matrix').run!, { RUNNERS: runners, NAME: 'image' });
     for (const runners of [
@@ -294,11 +399,31 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       '{"platform":"linux/amd64"}',
       '[{"platform":"linux/amd64"}]',
       '[{"platform":"amd64","runner":"x"}]',
-      '[{"platform":"linux/amd64","runner":"a"},{"platform":"linux/amd64","runner":"b"}]'
+      '[{"platform":"linux/amd64","runner":"a"},{"platform":"linux/amd64","runner":"b"}]',
+      // The same platform as BuildKit records it.
+      '[{"platform":"linux/arm64","runner":"a"},{"platform":"linux/arm64/v8","runner":"b"}]',
+      '[{"platform":"linux/arm","runner":"a"},{"platform":"linux/arm/v7","runner":"b"}]'
     ]) {
       const r = bad(runners);
       expect({ runners, code: r.code, error: r.stdout.startsWith('::error::input "runners": ') }).toEqual({ runners, code: 1, error: true });
     }
     expect(runScript(step('prepare', 'matrix').run!, { RUNNERS: '[]', NAME: '../x' }).stdout).toContain('::error::input "name"');
+    // A dot would let one name's artifacts match another's pattern (secure-build.<name>.*).
+    expect(runScript(step('prepare', 'matrix').run!, { RUNNERS: '[]', NAME: 'app.x' }).stdout).toContain('::error::input "name"');
+  });
+
+  test("prepare normalises platforms as BuildKit records them, the merge's comparison included", () => {
+    const r = runScript(step('prepare', 'matrix').run!, {
+      RUNNERS: '[{"platform":"linux/arm64/v8","runner":"a"},{"platform":"linux/arm","runner":"b"},{"platform":"linux/amd64","runner":"c"}]',
+      NAME: 'image'
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.outputs.matrix)).toEqual({
+      include: [
+        { platform: 'linux/arm64', runner: 'a', slug: 'linux-arm64' },
+        { platform: 'linux/arm/v7', runner: 'b', slug: 'linux-arm-v7' },
+        { platform: 'linux/amd64', runner: 'c', slug: 'linux-amd64' }
+      ]
+    });
   });
 });

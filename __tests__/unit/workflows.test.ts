@@ -5,11 +5,13 @@
  * caller's grant where it pushes, never an OIDC token in a build), timeouts on every job,
  * third-party actions pinned by SHA with their version, the action checked out at the
  * workflow's own commit through documented contexts only, and nothing passed to the
- * action that action.yml does not declare.
+ * action that action.yml does not declare. Expressions reach scripts through env only, and
+ * prepare's publishing policy (push only what the leak guard scanned) runs as it is.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runStep } from '../support/run-step.js';
 import { loadAction, loadYaml, ROOT } from '../support/yaml.js';
 
 interface Step {
@@ -17,7 +19,8 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
-  with?: Record<string, string>;
+  with?: Record<string, string | boolean>;
+  env?: Record<string, string>;
 }
 interface Job {
   permissions?: Record<string, string>;
@@ -27,9 +30,19 @@ interface Job {
   with?: Record<string, unknown>;
   'timeout-minutes'?: number | string;
   'runs-on'?: string;
+  outputs?: Record<string, string>;
+  needs?: string | string[];
+  if?: string;
 }
 interface Workflow {
-  on: { workflow_call?: { secrets?: Record<string, unknown>; inputs?: Record<string, { default?: unknown }> } };
+  on: {
+    workflow_call?: {
+      secrets?: Record<string, unknown>;
+      inputs?: Record<string, { default?: unknown; required?: boolean; type?: string }>;
+      outputs?: Record<string, { value: string }>;
+    };
+    push?: { branches?: string[]; tags?: string[] };
+  };
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': unknown };
   jobs: Record<string, Job>;
@@ -71,6 +84,21 @@ describe.each(FILES)('%s', (file) => {
       if (inheriting.includes(name)) expect({ name, permissions: job.permissions }).toEqual({ name, permissions: undefined });
       else expect({ name, permissions: job.permissions ?? wf.permissions }).toEqual({ name, permissions: expect.any(Object) });
     }
+  });
+
+  test('no expression inside a run: script: values reach a script through env, where the shell cannot read them as code', () => {
+    const wf = loadYaml(file) as Workflow;
+    const runs = Object.entries(wf.jobs).flatMap(([job, j]) =>
+      (j.steps ?? []).filter((s) => s.run !== undefined).map((s) => ({ job, step: s.id ?? s.name, run: s.run! }))
+    );
+    for (const r of runs) expect({ ...r, expression: r.run.includes('${{') }).toEqual({ ...r, expression: false });
+  });
+
+  test('every actions/checkout leaves no credentials behind (persist-credentials: false)', () => {
+    const wf = loadYaml(file) as Workflow;
+    for (const [job, j] of Object.entries(wf.jobs))
+      for (const s of (j.steps ?? []).filter((x) => x.uses?.startsWith('actions/checkout@')))
+        expect({ job, persist: s.with?.['persist-credentials'] }).toEqual({ job, persist: false });
   });
 
   test('every job that runs on a runner has a timeout', () => {
@@ -159,6 +187,76 @@ describe('the reusable workflow', () => {
     expect(steps.find((s) => s.id === 'build')!.uses).toBe('./.secret-build-action');
   });
 
+  test('mounts the secrets JSON only when secret-map names some, and the GITHUB_TOKEN into the build only on request', () => {
+    const w = REUSABLE.jobs.build.steps!.find((s) => s.id === 'build')!.with!;
+    expect(w['secrets-json']).toBe("${{ inputs.secret-map != '' && toJSON(secrets) || '' }}");
+    // The action's default github-token is the job's token (packages: write when pushing to ghcr.io).
+    expect(loadAction().inputs['github-token'].default).toBe('${{ github.token }}');
+    expect(w['github-token']).toBe("${{ inputs.pass-github-token && github.token || '' }}");
+    expect(REUSABLE.on.workflow_call!.inputs!['pass-github-token']).toMatchObject({ type: 'boolean', default: false });
+  });
+
+  test("each leg's digest artifact is secure-build.<name>.<slug>, downloaded a directory each, where the merge reads it", () => {
+    const upload = REUSABLE.jobs.build.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ name: 'secure-build.${{ inputs.name }}.${{ matrix.slug }}', path: '${{ runner.temp }}/digests/${{ matrix.slug }}' });
+    const download = REUSABLE.jobs.merge.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({ pattern: 'secure-build.${{ inputs.name }}.*', path: '${{ runner.temp }}/digests', 'merge-multiple': false });
+    const merge = REUSABLE.jobs.merge.steps!.find((s) => s.id === 'merge')!;
+    expect(merge.env).toMatchObject({ NAME: '${{ inputs.name }}', DIGESTS_DIR: '${{ runner.temp }}/digests' });
+    expect(merge.run).toContain('file="$DIGESTS_DIR/secure-build.$NAME.$slug/$slug"');
+    // The name cannot hold a dot, so no call's pattern matches another call's artifacts.
+    const matrix = runStep(REUSABLE.jobs.prepare.steps!.find((s) => s.id === 'matrix')!.run!, { RUNNERS: '[]', NAME: 'app.linux-amd64' });
+    expect(matrix.stdout).toContain('::error::input "name"');
+  });
+
+  describe("prepare's publishing policy: push only what the leak guard scanned", () => {
+    const policy = REUSABLE.jobs.prepare.steps!.find((s) => s.id === 'policy')!;
+    const run = (push: boolean, leakCheck: string, allow = false) =>
+      runStep(policy.run!, { PUSH: String(push), LEAK_CHECK: leakCheck, ALLOW_UNSCANNED_PUSH: String(allow) });
+
+    test("runs first, from the inputs the legs get, and is the workflow's scanned output", () => {
+      expect(REUSABLE.jobs.prepare.steps![0]).toBe(policy);
+      expect(policy.env).toEqual({
+        PUSH: '${{ inputs.push }}',
+        LEAK_CHECK: '${{ inputs.leak-check }}',
+        ALLOW_UNSCANNED_PUSH: '${{ inputs.allow-unscanned-push }}'
+      });
+      expect(REUSABLE.jobs.build.steps!.find((s) => s.id === 'build')!.with!['leak-check']).toBe('${{ inputs.leak-check }}');
+      expect(REUSABLE.on.workflow_call!.inputs!['allow-unscanned-push']).toMatchObject({ type: 'boolean', default: false });
+      expect(REUSABLE.jobs.prepare.outputs?.scanned).toBe('${{ steps.policy.outputs.scanned }}');
+      expect(REUSABLE.on.workflow_call!.outputs!.scanned.value).toBe('${{ jobs.prepare.outputs.scanned }}');
+    });
+
+    test.each(['warn', 'off', 'Error', 'none', ''])('push with leak-check %j fails, naming the way out', (leakCheck) => {
+      const r = run(true, leakCheck);
+      expect({ code: r.code, outputs: r.outputs }).toEqual({ code: 1, outputs: {} });
+      expect(r.stdout).toMatch(/^::error::push with leak-check: .* use leak-check: error, or set allow-unscanned-push: true/m);
+    });
+
+    test('push with leak-check error (as the action trims it) passes, scanned', () => {
+      for (const leakCheck of ['error', ' error\n']) expect(run(true, leakCheck)).toMatchObject({ code: 0, outputs: { scanned: 'true' } });
+    });
+
+    test('allow-unscanned-push lets warn and off push, with a warning and scanned false', () => {
+      for (const leakCheck of ['warn', 'off']) {
+        const r = run(true, leakCheck, true);
+        expect(r).toMatchObject({ code: 0, outputs: { scanned: 'false' } });
+        expect(r.stdout).toMatch(/^::warning::allow-unscanned-push/m);
+      }
+    });
+
+    test('without push nothing is published: any leak-check passes, scanned says what ran', () => {
+      expect(run(false, 'warn')).toMatchObject({ code: 0, outputs: { scanned: 'false' } });
+      expect(run(false, 'off')).toMatchObject({ code: 0, outputs: { scanned: 'false' } });
+      expect(run(false, 'error')).toMatchObject({ code: 0, outputs: { scanned: 'true' } });
+    });
+  });
+
+  test("outputs the repository the legs pushed to, for the attestation's subject-name", () => {
+    expect(REUSABLE.on.workflow_call!.outputs!.repository.value).toBe('${{ jobs.prepare.outputs.repository }}');
+    expect(REUSABLE.jobs.prepare.outputs?.repository).toBe('${{ steps.repository.outputs.repository }}');
+  });
+
   test('passes the action only inputs that action.yml declares', () => {
     const declared = Object.keys(loadAction().inputs);
     const passed = Object.keys(REUSABLE.jobs.build.steps!.find((s) => s.id === 'build')!.with ?? {});
@@ -167,12 +265,41 @@ describe('the reusable workflow', () => {
 });
 
 describe('the attestation workflow', () => {
-  test('attests the given digest with actions/attest-build-provenance, after checking that it holds an OIDC token', () => {
-    const steps = ATTEST.jobs.attest.steps!;
+  const steps = ATTEST.jobs.attest.steps!;
+  test('attests the given digest with actions/attest-build-provenance, after checking that it holds an OIDC token and the subject', () => {
     expect(steps[0].run).toMatch(OIDC_GUARD);
     const attest = steps.find((s) => s.id === 'attest')!;
     expect(attest.uses).toMatch(/^actions\/attest-build-provenance@/);
-    expect(attest.with).toMatchObject({ 'subject-name': '${{ inputs.subject-name }}', 'subject-digest': '${{ inputs.subject-digest }}' });
+    expect(attest.with).toMatchObject({ 'subject-name': '${{ steps.subject.outputs.name }}', 'subject-digest': '${{ inputs.subject-digest }}' });
+    const ids = steps.map((s) => s.id);
+    expect(ids.indexOf('check')).toBeGreaterThan(ids.indexOf('subject'));
+    expect(ids.indexOf('attest')).toBeGreaterThan(ids.indexOf('check'));
+  });
+
+  test("requires secure-build's digests and checks the subject index's children against them before signing", () => {
+    expect(ATTEST.on.workflow_call!.inputs!.digests).toMatchObject({ type: 'string', required: true });
+    const check = steps.find((s) => s.id === 'check')!;
+    expect(check.env).toEqual({ SUBJECT: '${{ steps.subject.outputs.name }}', DIGEST: '${{ inputs.subject-digest }}', DIGESTS: '${{ inputs.digests }}' });
+    expect(check.run).toMatch(/docker buildx imagetools inspect --raw/);
+    // The check reads the registry: log in whenever there is one, not only to push the attestation.
+    expect(steps.find((s) => s.uses?.startsWith('docker/login-action@'))!).toMatchObject({ if: "inputs.registry != ''" });
+  });
+
+  test('says what the signature means: a request by the calling repository at its commit, not a build by secure-build.yml', () => {
+    const head = text('.github/workflows/secure-build-attest.yml').split('\nname:')[0];
+    expect(head).toMatch(/asked\s+# secure-build-attest\.yml/);
+    expect(head).toMatch(/does NOT say\s+# that secure-build\.yml built D/);
+    const docs = text('docs/reusable-workflow.md');
+    expect(docs).toMatch(/### What the attestation means/);
+    expect(docs).toMatch(/--signer-workflow/);
+  });
+
+  test('lower-cases subject-name and refuses one that is not a repository', () => {
+    const subject = steps.find((s) => s.id === 'subject')!;
+    const run = (name: string) => runStep(subject.run!, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', DIGEST: `sha256:${'a'.repeat(64)}`, SUBJECT: name });
+    expect(run('ghcr.io/Org/App')).toMatchObject({ code: 0, outputs: { name: 'ghcr.io/org/app' } });
+    expect(run('127.0.0.1:5000/a/b')).toMatchObject({ code: 0, outputs: { name: '127.0.0.1:5000/a/b' } });
+    for (const bad of ['app', 'ghcr.io/org/app:latest', 'ghcr.io/org/app@sha256:00', '']) expect({ bad, code: run(bad).code }).toEqual({ bad, code: 1 });
   });
 });
 
@@ -184,11 +311,27 @@ describe('the starter template', () => {
     expect(image.secrets).toBe('inherit');
   });
 
-  test('attests in a job of its own, the only one granted id-token and attestations, gated on a pushed digest', () => {
+  test('attests in a job of its own, the only one granted id-token and attestations, gated on a pushed and scanned digest', () => {
     expect(attest.uses).toMatch(/\/\.github\/workflows\/secure-build-attest\.yml@[0-9a-f]{40}$/);
     expect(attest.permissions).toEqual({ 'id-token': 'write', attestations: 'write', packages: 'write' });
-    expect(attest).toMatchObject({ needs: 'image', if: "needs.image.outputs.digest != ''" });
-    expect(attest.with).toMatchObject({ 'subject-digest': '${{ needs.image.outputs.digest }}' });
+    expect(attest).toMatchObject({ needs: 'image', if: "needs.image.outputs.digest != '' && needs.image.outputs.scanned == 'true'" });
+    expect(attest.with).toMatchObject({
+      'subject-name': '${{ needs.image.outputs.repository }}',
+      'subject-digest': '${{ needs.image.outputs.digest }}',
+      digests: '${{ needs.image.outputs.digests }}'
+    });
+  });
+
+  test('publishes from vX.Y.Z tags only, with explicit tag rules: latest from the default branch alone', () => {
+    expect(TEMPLATE.on.push?.tags).toEqual(['v[0-9]+.[0-9]+.[0-9]+']);
+    expect(String(image.with?.['meta-tags']).trim().split('\n')).toEqual([
+      'type=ref,event=branch',
+      'type=semver,pattern={{version}}',
+      'type=sha',
+      'type=raw,value=latest,enable={{is_default_branch}}'
+    ]);
+    expect(image.with?.['meta-flavor']).toBe('latest=false');
+    expect(text('workflow-templates/secure-build.yml')).toMatch(/^# .*ruleset/m);
   });
 
   test('gives each workflow only inputs it declares', () => {
