@@ -106,13 +106,13 @@ interface Bash {
 }
 
 /** A `run:` script as the runner runs it (bash -e on a file), with only `env` (and PATH/HOME) and a fresh GITHUB_OUTPUT. */
-function runScript(script: string, env: Record<string, string>): Bash {
+function runScript(script: string, env: Record<string, string>, pathPrefix?: string): Bash {
   const dir = fs.mkdtempSync(path.join(tmp, 'step-'));
   fs.writeFileSync(path.join(dir, 'script.sh'), script);
   const out = path.join(dir, 'output');
   fs.writeFileSync(out, '');
   const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', path.join(dir, 'script.sh')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, ...env },
+    env: { PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, ...env },
     encoding: 'utf8',
     timeout: 300_000
   });
@@ -265,6 +265,33 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
     });
     expect(arm.stdout.trim()).toBe('aarch64');
     spawnSync('docker', ['image', 'rm', `${REGISTRY}/${REPO}:main`]);
+  }, 300_000);
+
+  test('imagetools create failing once (a registry error): tried again with the same digests and tags, the same index', () => {
+    expect(merged?.digest).toBeDefined();
+    // A docker in front of the real one: its first `buildx imagetools create` fails as a registry would.
+    const bin = fs.mkdtempSync(path.join(tmp, 'flaky-docker-'));
+    const real = spawnSync('bash', ['-c', 'command -v docker'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(
+      path.join(bin, 'docker'),
+      `#!/bin/bash\nif [[ "$1 $2 $3" == "buildx imagetools create" && ! -e ${bin}/failed ]]; then touch ${bin}/failed; echo "ERROR: blob unknown to registry" >&2; exit 1; fi\nexec ${real} "$@"\n`,
+      { mode: 0o755 }
+    );
+    const r = runScript(
+      step('merge', 'merge').run!,
+      mergeEnv({
+        METADATA_JSON: JSON.stringify(METADATA),
+        MATRIX: matrix,
+        NAME,
+        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
+        DIGESTS_DIR: digestsDir(Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])))
+      }),
+      bin
+    );
+    expect({ code: r.code, why: r.code === 0 ? '' : why(r) }).toEqual({ code: 0, why: '' });
+    expect(fs.existsSync(path.join(bin, 'failed'))).toBe(true);
+    expect(r.stdout).toMatch(/::warning::docker buildx imagetools create failed \(attempt 1 of 3\); trying again/);
+    expect(r.outputs.digest).toBe(merged!.digest);
   }, 300_000);
 
   test("a digest no leg pushed: the merge fails with the registry's reason and tags nothing", () => {
