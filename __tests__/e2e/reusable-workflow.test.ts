@@ -29,6 +29,7 @@ import {
   runAction,
   trackedWorkspaces
 } from './harness.js';
+import { runStep, type StepRun } from '../support/run-step.js';
 import { loadYaml } from '../support/yaml.js';
 
 const MULTI_BASE = 'secret-build-base:multi';
@@ -98,31 +99,11 @@ const metaLabels = (m: typeof METADATA) =>
     .join('\n');
 const metaAnnotations = (m: typeof METADATA) => m.annotations.join('\n');
 
-interface Bash {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-}
+type Bash = StepRun;
 
-/** A `run:` script as the runner runs it (bash -e on a file), with only `env` (and PATH/HOME) and a fresh GITHUB_OUTPUT. */
-function runScript(script: string, env: Record<string, string>, pathPrefix?: string): Bash {
-  const dir = fs.mkdtempSync(path.join(tmp, 'step-'));
-  fs.writeFileSync(path.join(dir, 'script.sh'), script);
-  const out = path.join(dir, 'output');
-  fs.writeFileSync(out, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', path.join(dir, 'script.sh')], {
-    env: { PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, ...env },
-    encoding: 'utf8',
-    timeout: 300_000
-  });
-  const outputs: Record<string, string> = {};
-  for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
-    const m = /^([\w-]+)=(.*)$/.exec(line);
-    if (m) outputs[m[1]] = m[2];
-  }
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
-}
+/** A `run:` script as the runner runs it (support/run-step.ts), a docker build's time allowed; `pathPrefix` goes before PATH. */
+const runScript = (script: string, env: Record<string, string>, pathPrefix?: string): Bash =>
+  runStep(script, env, { timeout: 300_000, ...(pathPrefix ? { PATH: `${pathPrefix}:${process.env.PATH}` } : {}) });
 
 const why = (r: Bash) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
@@ -165,6 +146,16 @@ function digestsDir(entries: Record<string, string>): string {
   }
   return dir;
 }
+
+/** The merge step's shipped script with the env the workflow gives it: these tags, these digests a leg. */
+function runMerge(metadata: typeof METADATA, digests: Record<string, string>, pathPrefix?: string): Bash {
+  return runScript(
+    step('merge', 'merge').run!,
+    mergeEnv({ METADATA_JSON: JSON.stringify(metadata), MATRIX: matrix, NAME, SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`, DIGESTS_DIR: digestsDir(digests) }),
+    pathPrefix
+  );
+}
+const scannedDigests = () => Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest]));
 
 e2e('secure-build.yml: native legs pushed by digest, merged into one index', () => {
   beforeAll(async () => {
@@ -224,16 +215,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
   });
 
   test("the merge step's script makes one index of exactly the legs' scanned images, under every tag, with the index annotations", async () => {
-    const r = runScript(
-      step('merge', 'merge').run!,
-      mergeEnv({
-        METADATA_JSON: JSON.stringify(METADATA),
-        MATRIX: matrix,
-        NAME,
-        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
-        DIGESTS_DIR: digestsDir(Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])))
-      })
-    );
+    const r = runMerge(METADATA, scannedDigests());
     expect({ code: r.code, why: r.code === 0 ? '' : why(r) }).toEqual({ code: 0, why: '' });
     merged = r.outputs;
 
@@ -277,17 +259,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
       `#!/bin/bash\nif [[ "$1 $2 $3" == "buildx imagetools create" && ! -e ${bin}/failed ]]; then touch ${bin}/failed; echo "ERROR: blob unknown to registry" >&2; exit 1; fi\nexec ${real} "$@"\n`,
       { mode: 0o755 }
     );
-    const r = runScript(
-      step('merge', 'merge').run!,
-      mergeEnv({
-        METADATA_JSON: JSON.stringify(METADATA),
-        MATRIX: matrix,
-        NAME,
-        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
-        DIGESTS_DIR: digestsDir(Object.fromEntries(built.map((b) => [b.leg.slug, b.scanned.digest])))
-      }),
-      bin
-    );
+    const r = runMerge(METADATA, scannedDigests(), bin);
     expect({ code: r.code, why: r.code === 0 ? '' : why(r) }).toEqual({ code: 0, why: '' });
     expect(fs.existsSync(path.join(bin, 'failed'))).toBe(true);
     expect(r.stdout).toMatch(/::warning::docker buildx imagetools create failed \(attempt 1 of 3\); trying again/);
@@ -297,16 +269,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
   test("a digest no leg pushed: the merge fails with the registry's reason and tags nothing", () => {
     const repoTag = `${REGISTRY}/${REPO}:wrong-${nonce}`;
     const wrong = `sha256:${'0'.repeat(64)}`;
-    const r = runScript(
-      step('merge', 'merge').run!,
-      mergeEnv({
-        METADATA_JSON: JSON.stringify({ ...METADATA, tags: [repoTag] }),
-        MATRIX: matrix,
-        NAME,
-        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
-        DIGESTS_DIR: digestsDir({ [built[0].leg.slug]: built[0].scanned.digest, [built[1].leg.slug]: wrong })
-      })
-    );
+    const r = runMerge({ ...METADATA, tags: [repoTag] }, { [built[0].leg.slug]: built[0].scanned.digest, [built[1].leg.slug]: wrong });
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout).toMatch(/not found|unknown|404/i);
     return expect(registryDigest(REPO, `wrong-${nonce}`)).resolves.toBeUndefined();
@@ -359,16 +322,7 @@ e2e('secure-build.yml: native legs pushed by digest, merged into one index', () 
   /** The merge with these digests a leg under a tag of its own; the tag must not exist afterwards. */
   const mergeWith = (label: string, digests: Record<string, string>, metadata = METADATA) => {
     const tag = `${label}-${nonce}`;
-    const r = runScript(
-      step('merge', 'merge').run!,
-      mergeEnv({
-        METADATA_JSON: JSON.stringify({ ...metadata, tags: [`${REGISTRY}/${REPO}:${tag}`] }),
-        MATRIX: matrix,
-        NAME,
-        SOURCE_REPOSITORY: `${REGISTRY}/${REPO}`,
-        DIGESTS_DIR: digestsDir(digests)
-      })
-    );
+    const r = runMerge({ ...metadata, tags: [`${REGISTRY}/${REPO}:${tag}`] }, digests);
     return { r, tag };
   };
   const [amd64, arm64] = ['linux-amd64', 'linux-arm64'];

@@ -15,7 +15,7 @@ export interface StepRun {
   outputs: Record<string, string>;
 }
 
-export function runStep(script: string, env: Record<string, string>, opts: { PATH?: string; cwd?: string } = {}): StepRun {
+export function runStep(script: string, env: Record<string, string>, opts: { PATH?: string; cwd?: string; timeout?: number } = {}): StepRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-step-'));
   try {
     fs.writeFileSync(path.join(dir, 'script.sh'), script);
@@ -25,7 +25,7 @@ export function runStep(script: string, env: Record<string, string>, opts: { PAT
       env: { PATH: opts.PATH ?? process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, ...env },
       cwd: opts.cwd ?? dir,
       encoding: 'utf8',
-      timeout: 60_000
+      timeout: opts.timeout ?? 60_000
     });
     const outputs: Record<string, string> = {};
     for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
