@@ -410,7 +410,9 @@ function mapDest(src, file, dest, workdir, many) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   cS: () => (/* binding */ mountsOf)
+/* harmony export */   Nt: () => (/* binding */ escapeRegExp),
+/* harmony export */   cS: () => (/* binding */ mountsOf),
+/* harmony export */   pb: () => (/* binding */ secretFile)
 /* harmony export */ });
 /* unused harmony exports flagWord, csvFields */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
@@ -640,13 +642,16 @@ function resolve(m, step) {
     const key = m.source ? 'source' : m.id ? 'id' : 'target';
     const id = m.source || m.id || node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(m.target);
     const resolved = idOf(m, key, id);
-    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? `/run/secrets/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(resolved.id)}` : undefined);
+    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? secretFile(resolved.id) : undefined);
     return { ...base, ...resolved, env: m.env === '' ? resolved.id : m.env, target: target && !m.unknown.has('target') ? target : undefined };
 }
+/** Where BuildKit mounts a secret that has no target (and no env=): /run/secrets/ and the id's last path segment. */
+const secretFile = (id) => `/run/secrets/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(id)}`;
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function idOf(m, key, id) {
     if (key === undefined || !m.unknown.has(key))
         return { id };
-    const body = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const body = escapeRegExp(id);
     return { idPattern: new RegExp(`^${body}$`.replace(/\\\$\\\{[^}]*\\\}|\\\$[A-Za-z_][A-Za-z0-9_]*/g, '.*')) };
 }
 

@@ -1689,10 +1689,12 @@ function weigh(model, w) {
         return { severity: 'notice', why: WHY.notice };
     if (w.step.onbuild)
         return { severity: 'warning', why: CHILDREN };
-    const undeclared = w.sources.filter((s) => s.kind === 'var' && !s.declared);
+    const undeclared = w.sources.flatMap((s) => (s.kind === 'var' && !s.declared ? [s.name] : []));
     if (undeclared.length === w.sources.length) {
-        const names = undeclared.map((s) => s.name).join(', ');
-        return { severity: 'warning', why: `no ARG or ENV of the Dockerfile declares ${names}, so it expands to nothing or to what the base image's config holds` };
+        return {
+            severity: 'warning',
+            why: `no ARG or ENV of the Dockerfile declares ${undeclared.join(', ')}, so it expands to nothing or to what the base image's config holds`
+        };
     }
     const severity = (0,preflight_model/* reachesFinal */.CO)(model, w.step.stage, w.file) ? 'error' : 'warning';
     return { severity, why: WHY[severity] };
@@ -1741,6 +1743,12 @@ var preflight_mounts = __webpack_require__(781);
 // EXTERNAL MODULE: ./src/leak-guard/preflight/rules.ts
 var rules = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/ignore.ts
+/**
+ * Silencing a rule, as hadolint's `# hadolint ignore=DL3008` and BuildKit's `# check=skip=`
+ * do: `# secret-build:ignore=<rule>[,<rule>…]` in the comment lines right above an
+ * instruction silences those rules on that instruction; the preflight-ignore input does for
+ * the run. A silenced finding is kept, marked, and listed in the summary: never dropped.
+ */
 
 
 const PRAGMA = /^\s*#\s*secret-build:\s*ignore=([^\s#]+)/i;
@@ -1784,6 +1792,7 @@ function markIgnored(findings, byComment, forRun = []) {
 
 
 
+
 function brokenPlumbing(steps, mountsOf) {
     return steps
         .filter((s) => s.ins instanceof main.Run)
@@ -1797,15 +1806,13 @@ function envWithoutFile(step, mounts, script) {
     const files = new Set(mounts.flatMap((m) => (m.target ? [m.target] : [])));
     return mounts
         .filter((m) => m.env && !m.target)
-        .filter((m) => {
-        const file = `/run/secrets/${m.id.split('/').pop()}`;
-        return !files.has(file) && new RegExp(`${plumbing_escape(file)}(?![\\w.-])`).test(script);
-    })
-        .map((m) => ({
+        .map((m) => ({ m, file: (0,preflight_mounts/* secretFile */.pb)(m.id) }))
+        .filter(({ file }) => !files.has(file) && new RegExp(`${(0,preflight_mounts/* escapeRegExp */.Nt)(file)}(?![\\w.-])`).test(script))
+        .map(({ m, file }) => ({
         rule: 'secret-env-without-file',
         severity: 'warning',
         line: step.line,
-        message: `${step.onbuild ? 'ONBUILD ' : ''}RUN mounts secret "${m.id}" as the variable ${m.env} only (env= without target=), but reads /run/secrets/${m.id.split('/').pop()}: BuildKit mounts no file then, so the command reads nothing; read $${m.env}, or add target=/run/secrets/${m.id.split('/').pop()}`
+        message: `${step.onbuild ? 'ONBUILD ' : ''}RUN mounts secret "${m.id}" as the variable ${m.env} only (env= without target=), but reads ${file}: BuildKit mounts no file then, so the command reads nothing; read $${m.env}, or add target=${file}`
     }));
 }
 function exportOnly(step, mounts, script) {
@@ -1813,8 +1820,9 @@ function exportOnly(step, mounts, script) {
     const commands = parseScript(script);
     if (!commands.length || !commands.every((c) => c.words.length === 0 && c.assigns.length > 0))
         return [];
-    const values = commands.flatMap((c) => c.assigns.map((a) => a.word.value)).join('\n');
-    const used = mounts.filter((m) => (m.target !== undefined && values.includes(m.target)) || (m.env !== undefined && new RegExp(`\\$\\{?${m.env}\\b`).test(values)));
+    const words = commands.flatMap((c) => c.assigns.map((a) => a.word));
+    // The variables each value expands, as the shell reader found them (flow.ts reads them so too).
+    const used = mounts.filter((m) => words.some((w) => (m.target !== undefined && w.value.includes(m.target)) || (m.env !== undefined && w.refs.includes(m.env))));
     if (!used.length)
         return [];
     return [
@@ -1826,7 +1834,6 @@ function exportOnly(step, mounts, script) {
         }
     ];
 }
-const plumbing_escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 ;// CONCATENATED MODULE: ./src/leak-guard/preflight/secrets.ts
 /** A mount BuildKit refuses fails the build; in an ONBUILD trigger it fails the builds that use the image. */
@@ -2195,7 +2202,9 @@ function mapDest(src, file, dest, workdir, many) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   cS: () => (/* binding */ mountsOf)
+/* harmony export */   Nt: () => (/* binding */ escapeRegExp),
+/* harmony export */   cS: () => (/* binding */ mountsOf),
+/* harmony export */   pb: () => (/* binding */ secretFile)
 /* harmony export */ });
 /* unused harmony exports flagWord, csvFields */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
@@ -2425,13 +2434,16 @@ function resolve(m, step) {
     const key = m.source ? 'source' : m.id ? 'id' : 'target';
     const id = m.source || m.id || node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(m.target);
     const resolved = idOf(m, key, id);
-    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? `/run/secrets/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(resolved.id)}` : undefined);
+    const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? secretFile(resolved.id) : undefined);
     return { ...base, ...resolved, env: m.env === '' ? resolved.id : m.env, target: target && !m.unknown.has('target') ? target : undefined };
 }
+/** Where BuildKit mounts a secret that has no target (and no env=): /run/secrets/ and the id's last path segment. */
+const secretFile = (id) => `/run/secrets/${node_path__WEBPACK_IMPORTED_MODULE_0__.posix.basename(id)}`;
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function idOf(m, key, id) {
     if (key === undefined || !m.unknown.has(key))
         return { id };
-    const body = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const body = escapeRegExp(id);
     return { idPattern: new RegExp(`^${body}$`.replace(/\\\$\\\{[^}]*\\\}|\\\$[A-Za-z_][A-Za-z0-9_]*/g, '.*')) };
 }
 

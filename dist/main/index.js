@@ -6427,10 +6427,11 @@ function readSshSecrets(specs) {
 }
 /** `preflight-ignore`: rule ids, each one the preflight has (a typo would silence nothing). */
 function readRuleIds() {
+    // parseList trims each entry.
     return parseList('preflight-ignore', raw('preflight-ignore')).map((id, k) => {
-        if ((0,rules/* isRuleId */.KX)(id.trim()))
-            return id.trim();
-        throw new errors/* InputError */.dz('preflight-ignore', `"${id.trim()}" is not a preflight rule (the rules: ${rules/* RULE_IDS */.Iu.join(', ')}; see docs/rules/)`, k + 1);
+        if ((0,rules/* isRuleId */.KX)(id))
+            return id;
+        throw new errors/* InputError */.dz('preflight-ignore', `"${id}" is not a preflight rule (the rules: ${rules/* RULE_IDS */.Iu.join(', ')}; see docs/rules/)`, k + 1);
     });
 }
 function readInputs() {
@@ -7092,12 +7093,12 @@ function holdsLiteralCredential(file, redactor) {
         return false;
     }
 }
-/** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 /** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
 function annotate(log, mode, f, file) {
     const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
     log[levelOf(mode, f)](`leak guard: ${f.message}`, props);
 }
+/** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 function levelOf(mode, f) {
     return f.severity === 'error' && mode !== 'error' ? 'warning' : f.severity;
 }
@@ -7356,11 +7357,11 @@ function capped(items, row, width) {
     return rows;
 }
 /** Where an image finding is: the platform's layer and path, and the step that made the layer. */
-function imageRow(f, cell) {
+function imageCells(f, cell) {
     const where = `${cell(f.layer)}<br><code>${cell(f.path)}</code>${f.step ? `<br>step: <code>${cell(f.step)}</code>` : ''}`;
     return [`<code>${cell(f.id)}</code>`, f.platform ? cell(f.platform) : '—', where, cell(f.forms.join('; '))];
 }
-function summary_preflightRow(f, cell) {
+function preflightCells(f, cell) {
     const at = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.line ? `line ${f.line}` : '—';
     const severity = f.ignored ? `${f.severity}, ignored (${f.ignored === 'comment' ? 'by a comment' : 'preflight-ignore'})` : f.severity;
     return [cell(severity), cell(f.rule), `<code>${cell(at)}</code>`, cell(f.message)];
@@ -7372,12 +7373,12 @@ function findingTables(r, scrub = (t) => t) {
         {
             title: 'Secrets found in what the build produced',
             head: header('Secret id', 'Platform', 'Where (layer, path, step)', 'Found as'),
-            rows: capped(r.imageFindings ?? [], (f) => imageRow(f, cell), 4)
+            rows: capped(r.imageFindings ?? [], (f) => imageCells(f, cell), 4)
         },
         {
             title: 'Dockerfile preflight findings',
             head: header('Severity', 'Rule', 'Where', 'Finding'),
-            rows: capped(r.preflightFindings ?? [], (f) => summary_preflightRow(f, cell), 4)
+            rows: capped(r.preflightFindings ?? [], (f) => preflightCells(f, cell), 4)
         },
         { title: 'Skipped', head: header('What', 'Why'), rows: capped(r.skipped ?? [], (s) => [cell(s.what), cell(s.why)], 2) }
     ];

@@ -194,9 +194,10 @@ function readSshSecrets(specs: SecretSpec[]): SshSecret[] {
 
 /** `preflight-ignore`: rule ids, each one the preflight has (a typo would silence nothing). */
 function readRuleIds(): RuleId[] {
+  // parseList trims each entry.
   return parseList('preflight-ignore', raw('preflight-ignore')).map((id, k) => {
-    if (isRuleId(id.trim())) return id.trim() as RuleId;
-    throw new InputError('preflight-ignore', `"${id.trim()}" is not a preflight rule (the rules: ${RULE_IDS.join(', ')}; see docs/rules/)`, k + 1);
+    if (isRuleId(id)) return id;
+    throw new InputError('preflight-ignore', `"${id}" is not a preflight rule (the rules: ${RULE_IDS.join(', ')}; see docs/rules/)`, k + 1);
   });
 }
 

@@ -206,13 +206,13 @@ function holdsLiteralCredential(file: string, redactor: Redactor): boolean {
   }
 }
 
-/** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 /** A finding as an annotation; its title names the rule (docs/rules/<rule>.md), or the scan. */
 function annotate(log: Log, mode: LeakCheck, f: Pick<Finding, 'severity' | 'message' | 'line'> & { rule?: RuleId }, file?: string): void {
   const props = { file, startLine: f.line, title: `secret-build leak guard (${f.rule ?? 'image scan'})` };
   log[levelOf(mode, f)](`leak guard: ${f.message}`, props);
 }
 
+/** Errors fail the step only under leak-check: error; under warn every error is a warning. Notices stay notices. */
 function levelOf(mode: LeakCheck, f: Pick<Finding, 'severity'>): Finding['severity'] {
   return f.severity === 'error' && mode !== 'error' ? 'warning' : f.severity;
 }

@@ -6,6 +6,7 @@
  * from the image (paths, history) are hostile text.
  */
 import type { VaultKind } from '../secrets/vault.js';
+import type { RuleId } from '../leak-guard/preflight/rules.js';
 import type { Severity } from '../leak-guard/preflight/types.js';
 import type { Log } from './log.js';
 
@@ -24,7 +25,7 @@ export interface ImageFinding {
 export interface PreflightFinding {
   severity: Severity;
   /** Its rule id (docs/rules/<rule>.md). */
-  rule: string;
+  rule: RuleId;
   /** Silenced by a comment above its instruction or by preflight-ignore: listed, not counted. */
   ignored?: 'comment' | 'input';
   file?: string;
@@ -124,12 +125,12 @@ function capped<T>(items: T[], row: (x: T) => string[], width: number): string[]
 }
 
 /** Where an image finding is: the platform's layer and path, and the step that made the layer. */
-function imageRow(f: ImageFinding, cell: (t: string) => string): string[] {
+function imageCells(f: ImageFinding, cell: (t: string) => string): string[] {
   const where = `${cell(f.layer)}<br><code>${cell(f.path)}</code>${f.step ? `<br>step: <code>${cell(f.step)}</code>` : ''}`;
   return [`<code>${cell(f.id)}</code>`, f.platform ? cell(f.platform) : '—', where, cell(f.forms.join('; '))];
 }
 
-function preflightRow(f: PreflightFinding, cell: (t: string) => string): string[] {
+function preflightCells(f: PreflightFinding, cell: (t: string) => string): string[] {
   const at = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : f.line ? `line ${f.line}` : '—';
   const severity = f.ignored ? `${f.severity}, ignored (${f.ignored === 'comment' ? 'by a comment' : 'preflight-ignore'})` : f.severity;
   return [cell(severity), cell(f.rule), `<code>${cell(at)}</code>`, cell(f.message)];
@@ -142,12 +143,12 @@ export function findingTables(r: Facts, scrub: (t: string) => string = (t) => t)
     {
       title: 'Secrets found in what the build produced',
       head: header('Secret id', 'Platform', 'Where (layer, path, step)', 'Found as'),
-      rows: capped(r.imageFindings ?? [], (f) => imageRow(f, cell), 4)
+      rows: capped(r.imageFindings ?? [], (f) => imageCells(f, cell), 4)
     },
     {
       title: 'Dockerfile preflight findings',
       head: header('Severity', 'Rule', 'Where', 'Finding'),
-      rows: capped(r.preflightFindings ?? [], (f) => preflightRow(f, cell), 4)
+      rows: capped(r.preflightFindings ?? [], (f) => preflightCells(f, cell), 4)
     },
     { title: 'Skipped', head: header('What', 'Why'), rows: capped(r.skipped ?? [], (s) => [cell(s.what), cell(s.why)], 2) }
   ];

@@ -4,8 +4,7 @@
  * instruction silences those rules on that instruction; the preflight-ignore input does for
  * the run. A silenced finding is kept, marked, and listed in the summary: never dropped.
  */
-import type { Model } from './model.js';
-import { lineOf } from './model.js';
+import { lineOf, type Model } from './model.js';
 import { isRuleId, type RuleId } from './rules.js';
 import type { Finding } from './types.js';
 

@@ -73,10 +73,12 @@ function weigh(model: Model, w: Write): { severity: Severity; why: string } {
   if (w.cached) return { severity: 'warning', why: CACHED };
   if (w.unlayered) return { severity: 'notice', why: WHY.notice };
   if (w.step.onbuild) return { severity: 'warning', why: CHILDREN };
-  const undeclared = w.sources.filter((s) => s.kind === 'var' && !s.declared);
+  const undeclared = w.sources.flatMap((s) => (s.kind === 'var' && !s.declared ? [s.name] : []));
   if (undeclared.length === w.sources.length) {
-    const names = undeclared.map((s) => (s as { name: string }).name).join(', ');
-    return { severity: 'warning', why: `no ARG or ENV of the Dockerfile declares ${names}, so it expands to nothing or to what the base image's config holds` };
+    return {
+      severity: 'warning',
+      why: `no ARG or ENV of the Dockerfile declares ${undeclared.join(', ')}, so it expands to nothing or to what the base image's config holds`
+    };
   }
   const severity = reachesFinal(model, w.step.stage, w.file) ? 'error' : 'warning';
   return { severity, why: WHY[severity] };

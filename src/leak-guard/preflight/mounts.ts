@@ -222,12 +222,17 @@ function resolve(m: Raw, step: Step): MountUse {
   const key = m.source ? 'source' : m.id ? 'id' : 'target';
   const id = m.source || m.id || path.posix.basename(m.target!);
   const resolved = idOf(m, key, id);
-  const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? `/run/secrets/${path.posix.basename(resolved.id)}` : undefined);
+  const target = m.target ?? (m.env === undefined && resolved.id !== undefined ? secretFile(resolved.id) : undefined);
   return { ...base, ...resolved, env: m.env === '' ? resolved.id : m.env, target: target && !m.unknown.has('target') ? target : undefined };
 }
 
+/** Where BuildKit mounts a secret that has no target (and no env=): /run/secrets/ and the id's last path segment. */
+export const secretFile = (id: string) => `/run/secrets/${path.posix.basename(id)}`;
+
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function idOf(m: Raw, key: string | undefined, id: string): Pick<MountUse, 'id' | 'idPattern'> {
   if (key === undefined || !m.unknown.has(key)) return { id };
-  const body = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const body = escapeRegExp(id);
   return { idPattern: new RegExp(`^${body}$`.replace(/\\\$\\\{[^}]*\\\}|\\\$[A-Za-z_][A-Za-z0-9_]*/g, '.*')) };
 }

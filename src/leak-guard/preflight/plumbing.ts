@@ -8,7 +8,7 @@
 import { Run } from 'dockerfile-ast';
 import { runScript } from './flow.js';
 import type { Step } from './model.js';
-import type { MountUse } from './mounts.js';
+import { escapeRegExp, secretFile, type MountUse } from './mounts.js';
 import { parseScript } from './shell.js';
 import type { Finding } from './types.js';
 
@@ -26,15 +26,13 @@ function envWithoutFile(step: Step, mounts: MountUse[], script: string): Finding
   const files = new Set(mounts.flatMap((m) => (m.target ? [m.target] : [])));
   return mounts
     .filter((m) => m.env && !m.target)
-    .filter((m) => {
-      const file = `/run/secrets/${m.id!.split('/').pop()}`;
-      return !files.has(file) && new RegExp(`${escape(file)}(?![\\w.-])`).test(script);
-    })
-    .map((m) => ({
+    .map((m) => ({ m, file: secretFile(m.id!) }))
+    .filter(({ file }) => !files.has(file) && new RegExp(`${escapeRegExp(file)}(?![\\w.-])`).test(script))
+    .map(({ m, file }) => ({
       rule: 'secret-env-without-file' as const,
       severity: 'warning' as const,
       line: step.line,
-      message: `${step.onbuild ? 'ONBUILD ' : ''}RUN mounts secret "${m.id}" as the variable ${m.env} only (env= without target=), but reads /run/secrets/${m.id!.split('/').pop()}: BuildKit mounts no file then, so the command reads nothing; read $${m.env}, or add target=/run/secrets/${m.id!.split('/').pop()}`
+      message: `${step.onbuild ? 'ONBUILD ' : ''}RUN mounts secret "${m.id}" as the variable ${m.env} only (env= without target=), but reads ${file}: BuildKit mounts no file then, so the command reads nothing; read $${m.env}, or add target=${file}`
     }));
 }
 
@@ -42,9 +40,10 @@ function exportOnly(step: Step, mounts: MountUse[], script: string): Finding[] {
   // parseScript reads `export A=b` (and declare, readonly …) as assignments: a RUN of nothing else only sets variables.
   const commands = parseScript(script);
   if (!commands.length || !commands.every((c) => c.words.length === 0 && c.assigns.length > 0)) return [];
-  const values = commands.flatMap((c) => c.assigns.map((a) => a.word.value)).join('\n');
-  const used = mounts.filter(
-    (m) => (m.target !== undefined && values.includes(m.target)) || (m.env !== undefined && new RegExp(`\\$\\{?${m.env}\\b`).test(values))
+  const words = commands.flatMap((c) => c.assigns.map((a) => a.word));
+  // The variables each value expands, as the shell reader found them (flow.ts reads them so too).
+  const used = mounts.filter((m) =>
+    words.some((w) => (m.target !== undefined && w.value.includes(m.target)) || (m.env !== undefined && w.refs.includes(m.env)))
   );
   if (!used.length) return [];
   return [
@@ -56,5 +55,3 @@ function exportOnly(step: Step, mounts: MountUse[], script: string): Finding[] {
     }
   ];
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
