@@ -6820,6 +6820,17 @@ function json(docs, name) {
 }
 function scannedImages(docs) {
     const out = new Map();
+    eachImage(docs, (digest, _manifest, configDigest) => {
+        const config = json(docs, blobName(configDigest));
+        out.set(digest, { manifest: digest, config: configDigest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
+    });
+    return out.size ? [...out.values()] : legacyImages(docs);
+}
+/**
+ * Each image manifest under index.json, with its digest ('' for a manifest at the top):
+ * indexes are followed, attestation manifests skipped (they describe an image, they are not one).
+ */
+function eachImage(docs, fn) {
     const visit = (name, digest, depth) => {
         const doc = json(docs, name);
         // Any JSON may sit at the top of a tar output (a web app's manifest.json): only the shapes of an image count.
@@ -6829,13 +6840,10 @@ function scannedImages(docs) {
             if (isObject(d) && typeof d.digest === 'string' && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
                 visit(blobName(d.digest), d.digest, depth + 1);
         }
-        if (isObject(doc.config) && typeof doc.config.digest === 'string') {
-            const config = json(docs, blobName(doc.config.digest));
-            out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
-        }
+        if (isObject(doc.config) && typeof doc.config.digest === 'string')
+            fn(digest, doc, doc.config.digest);
     };
     visit('index.json', '', 0);
-    return out.size ? [...out.values()] : legacyImages(docs);
 }
 /** `docker save` before Docker 25: manifest.json names each image's config file, `<hex>.json` or a blob. */
 function legacyImages(docs) {
@@ -6899,22 +6907,15 @@ const STEP_CHARS = 200;
  */
 function blobSteps(docs) {
     const out = new Map();
-    const visit = (name, depth) => {
-        const doc = json(docs, name);
-        if (!isObject(doc) || depth > 4)
+    eachImage(docs, (_digest, manifest, configDigest) => {
+        if (!Array.isArray(manifest.layers))
             return;
-        for (const d of Array.isArray(doc.manifests) ? doc.manifests : [])
-            if (isObject(d) && typeof d.digest === 'string')
-                visit(blobName(d.digest), depth + 1);
-        if (!isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers))
-            return;
-        const steps = layerSteps(json(docs, blobName(doc.config.digest)));
-        doc.layers.forEach((l, k) => {
+        const steps = layerSteps(json(docs, blobName(configDigest)));
+        manifest.layers.forEach((l, k) => {
             if (isObject(l) && typeof l.digest === 'string' && steps[k] !== undefined)
                 out.set(blobName(l.digest), steps[k]);
         });
-    };
-    visit('index.json', 0);
+    });
     return out;
 }
 /** The `created_by` of each history entry that made a layer, in order. */

@@ -44,21 +44,31 @@ function json<T>(docs: ReadonlyMap<string, Buffer>, name: string): T | undefined
 
 export function scannedImages(docs: ReadonlyMap<string, Buffer>): ScannedImage[] {
   const out = new Map<string, ScannedImage>();
+  eachImage(docs, (digest, _manifest, configDigest) => {
+    const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, blobName(configDigest));
+    out.set(digest, { manifest: digest, config: configDigest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
+  });
+  return out.size ? [...out.values()] : legacyImages(docs);
+}
+
+type Manifest = IndexOrManifest & { layers?: Descriptor[] };
+
+/**
+ * Each image manifest under index.json, with its digest ('' for a manifest at the top):
+ * indexes are followed, attestation manifests skipped (they describe an image, they are not one).
+ */
+function eachImage(docs: ReadonlyMap<string, Buffer>, fn: (digest: string, manifest: Manifest, configDigest: string) => void): void {
   const visit = (name: string, digest: string, depth: number) => {
-    const doc = json<IndexOrManifest>(docs, name);
+    const doc = json<Manifest>(docs, name);
     // Any JSON may sit at the top of a tar output (a web app's manifest.json): only the shapes of an image count.
     if (!isObject(doc) || depth > 4) return;
     for (const d of Array.isArray(doc.manifests) ? doc.manifests : []) {
       if (isObject(d) && typeof d.digest === 'string' && d.annotations?.['vnd.docker.reference.type'] !== ATTESTATION)
         visit(blobName(d.digest), d.digest, depth + 1);
     }
-    if (isObject(doc.config) && typeof doc.config.digest === 'string') {
-      const config = json<{ rootfs?: { diff_ids?: string[] } }>(docs, blobName(doc.config.digest));
-      out.set(digest, { manifest: digest, config: doc.config.digest, diffIds: config?.rootfs?.diff_ids ?? [], configDoc: config });
-    }
+    if (isObject(doc.config) && typeof doc.config.digest === 'string') fn(digest, doc, doc.config.digest);
   };
   visit('index.json', '', 0);
-  return out.size ? [...out.values()] : legacyImages(docs);
 }
 
 /** `docker save` before Docker 25: manifest.json names each image's config file, `<hex>.json` or a blob. */
@@ -126,17 +136,13 @@ const STEP_CHARS = 200;
  */
 export function blobSteps(docs: ReadonlyMap<string, Buffer>): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (name: string, depth: number) => {
-    const doc = json<IndexOrManifest & { layers?: Descriptor[] }>(docs, name);
-    if (!isObject(doc) || depth > 4) return;
-    for (const d of Array.isArray(doc.manifests) ? doc.manifests : []) if (isObject(d) && typeof d.digest === 'string') visit(blobName(d.digest), depth + 1);
-    if (!isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers)) return;
-    const steps = layerSteps(json<{ history?: unknown }>(docs, blobName(doc.config.digest)));
-    doc.layers.forEach((l, k) => {
+  eachImage(docs, (_digest, manifest, configDigest) => {
+    if (!Array.isArray(manifest.layers)) return;
+    const steps = layerSteps(json<{ history?: unknown }>(docs, blobName(configDigest)));
+    manifest.layers.forEach((l, k) => {
       if (isObject(l) && typeof l.digest === 'string' && steps[k] !== undefined) out.set(blobName(l.digest), steps[k]);
     });
-  };
-  visit('index.json', 0);
+  });
   return out;
 }
 
