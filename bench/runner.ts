@@ -2,21 +2,22 @@
  * A JavaScript action run the way the runner runs it (as the e2e harness runs this
  * one): `node <runs.main>` with INPUT_* for each input (the given value, else the
  * default from its action.yml, read with `yaml`), fresh GITHUB_OUTPUT / GITHUB_STATE /
- * GITHUB_STEP_SUMMARY files and RUNNER_TEMP; then, when action.yml has a post step,
- * `node <runs.post>` with the same inputs and the saved state as STATE_<name>.
- * post-if is not evaluated: every run here is one the post step follows (`always()`,
- * both actions' condition).
+ * GITHUB_STEP_SUMMARY / GITHUB_ENV files and RUNNER_TEMP; then, when action.yml has a
+ * post step and its post-if holds as the runner evaluates it (the e2e harness's model,
+ * __tests__/support/runner-model.ts), `node <runs.post>` with the same inputs, the job's
+ * env as main left it and the saved state as STATE_<name>. Each run is a job of one step.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
+import { postStepRuns, readFileCommands } from '../__tests__/support/runner-model.js';
 import { run } from './docker.js';
 
 export interface JsAction {
   name: string;
   dir: string;
   inputs: Record<string, { default?: unknown }>;
-  runs: { using: string; main: string; post?: string };
+  runs: { using: string; main: string; post?: string; 'post-if'?: string };
 }
 
 export function loadJsAction(name: string, dir: string): JsAction {
@@ -55,20 +56,11 @@ function inputEnv(action: JsAction, given: Record<string, string>): Record<strin
   return env;
 }
 
-/** `name<<DELIMITER\nvalue\nDELIMITER` records, as @actions/core writes them. */
-export function readFileCommands(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  const text = fs.readFileSync(file, 'utf8');
-  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
-  return out;
-}
-
 /** Main, then post; rejects when either exits non-zero. `work`: a directory for this run's files (emptied first). */
 export async function runAsRunner(action: JsAction, given: Record<string, string>, o: { cwd: string; work: string; env?: NodeJS.ProcessEnv }): Promise<void> {
   fs.rmSync(o.work, { recursive: true, force: true });
   fs.mkdirSync(path.join(o.work, 'temp'), { recursive: true });
-  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' };
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary', GITHUB_ENV: 'env' };
   for (const [k, f] of Object.entries(files)) fs.writeFileSync((files[k as keyof typeof files] = path.join(o.work, f)), '');
   const env: NodeJS.ProcessEnv = {
     ...(o.env ?? process.env),
@@ -76,10 +68,12 @@ export async function runAsRunner(action: JsAction, given: Record<string, string
     ...files,
     RUNNER_TEMP: path.join(o.work, 'temp'),
     GITHUB_WORKSPACE: o.cwd,
+    GITHUB_ACTION: `__${action.name}`,
     ...inputEnv(action, given)
   };
   await run(process.execPath, [path.join(action.dir, action.runs.main)], { cwd: o.cwd, env });
-  if (!action.runs.post) return;
+  const job = { ...env, ...readFileCommands(files.GITHUB_ENV) };
+  if (!action.runs.post || !postStepRuns(action.runs['post-if'], { status: 'success', env: job, action: job.GITHUB_ACTION! })) return;
   const state = Object.fromEntries(Object.entries(readFileCommands(files.GITHUB_STATE)).map(([k, v]) => [`STATE_${k}`, v]));
-  await run(process.execPath, [path.join(action.dir, action.runs.post)], { cwd: o.cwd, env: { ...env, ...state } });
+  await run(process.execPath, [path.join(action.dir, action.runs.post)], { cwd: o.cwd, env: { ...job, ...state } });
 }

@@ -2,7 +2,8 @@
  * The main step, in order: read inputs → resolve secrets and make the Log (masks
  * registered) → preflight → build with the secrets mounted, scan, publish
  * (pipeline.ts) → outputs and summary. A signal disposes the vault at once; the post
- * step removes it again if this process was killed.
+ * step removes it again if this process was killed, and is skipped when this process
+ * ended with nothing left (post-gate.ts).
  */
 import { onCancel, type Cancellation } from './cancel.js';
 import { assertNoSecretsInBuildInputs } from './docker/buildx-args.js';
@@ -12,7 +13,8 @@ import { gitAuthSecretId } from './inputs/git-context.js';
 import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, preflightSkipped, runPreflight } from './leak-guard/guard.js';
 import { inactiveGhaImports } from './docker/output-spec.js';
-import { Log } from './report/log.js';
+import { Log, savedState } from './report/log.js';
+import { openPostGate } from './post-gate.js';
 import { newReport, withFacts, writeSummary, type Facts, type RunReport, type Skipped } from './report/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { earlyParts } from './isolation/isolate.js';
@@ -21,6 +23,8 @@ import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.
 
 export async function run(): Promise<void> {
   const started = Date.now();
+  // Before anything exists that the post step might have to remove.
+  const gate = openPostGate();
   let report = newReport();
   let r: Run | undefined;
   let log: Log | undefined;
@@ -55,6 +59,8 @@ export async function run(): Promise<void> {
     // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
     if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
       await writeSummary({ ...report, durationMs: Date.now() - started }, out).catch((e) => out.warning(`job summary not written: ${messageOf(e)}`));
+    // Last: the runner skips the post step only if, now, it would find nothing to remove.
+    gate?.close(savedState);
   }
 }
 

@@ -204,7 +204,7 @@ async function buildWithSecrets(r: Run, base: VaultBase, plan: GuardPlan, files:
     withMountedSecrets(secrets, base, hooks, (mounts) => {
       log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
       const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-      const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+      const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys), isolation.keyed ? isolation.stdin : undefined);
       // buildx has been spawned: the scanner compiles while it runs.
       if (plan.publish) preloadScanner();
       return done;
@@ -260,8 +260,15 @@ function splitMounts(mounts: readonly SecretMount[], ssh: SshSecret[]): { secret
 }
 
 /** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
-function runBuildx(r: Run, args: string[]): Promise<RunResult> {
-  return runStreamed(args, r.log, { onSpawn: (child: ChildProcess) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
+/** The build; `dockerfile`: the keyed Dockerfile for its standard input (isolation/isolate.ts), when it reads it there. */
+function runBuildx(r: Run, args: string[], dockerfile?: Promise<string>): Promise<RunResult> {
+  const onSpawn = (child: ChildProcess) => r.cancel.setChild(child);
+  const stdin = dockerfile?.catch((e: unknown) => {
+    throw new ActionError(
+      `the steps that mount secrets could not be keyed on their values (${(e as Error).message}): the build was stopped before it read its Dockerfile`
+    );
+  });
+  return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
 }
 
 function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): void {

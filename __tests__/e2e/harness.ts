@@ -1,6 +1,9 @@
 /**
  * Runs the bundled action the way the runner does: INPUT_* env, GITHUB_OUTPUT /
- * GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with STATE_* env.
+ * GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY files, then, when action.yml's post-if
+ * holds as the runner evaluates it (support/runner-model.ts), the post step with STATE_*
+ * env. A workspace is one job: its steps share GITHUB_ENV, and each main gets the name the
+ * runner would give it (GITHUB_ACTION: `__secret-build`, then `__secret-build_2`, …).
  * `docker` on PATH is a shim that records each child's argv and environment and then
  * runs the real docker, so tests can check what reached the child.
  */
@@ -8,7 +11,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildxPlugin, dockerConfigDir } from '../../src/docker/buildx-plugin.js';
+import { jobStatus, postStepRuns, readFileCommands, type JobAfterMain } from '../support/runner-model.js';
 import { loadAction, ROOT, runnerInputs } from '../support/yaml.js';
+
+export { jobStatus, postStepRuns, readFileCommands, type JobAfterMain, type JobStatus } from '../support/runner-model.js';
 
 const action = loadAction();
 export const MAIN = path.join(ROOT, action.runs.main);
@@ -37,6 +43,8 @@ export interface Workspace {
   shimDir: string;
   /** The step's DOCKER_CONFIG (unless a test gives its own): the real one's builders and contexts, and the buildx plugin shim. */
   dockerConfig: string;
+  /** The names (GITHUB_ACTION) of the mains started in this job so far; the post step is the last one's. */
+  steps: string[];
   cleanup(): void;
 }
 
@@ -124,6 +132,7 @@ export function makeWorkspace(files: Record<string, string | Buffer>): Workspace
     runtimeDir,
     shimDir,
     dockerConfig,
+    steps: [],
     cleanup: () => {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(runtimeDir, { recursive: true, force: true });
@@ -147,6 +156,8 @@ export function trackedWorkspaces(hook: (fn: () => void) => void): (files: Recor
 }
 
 export interface StepRun {
+  /** A post step the runner did not start (its post-if was false). */
+  skipped?: true;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -171,7 +182,9 @@ export interface ActionRun {
   children: Child[];
 }
 
-function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+/** The step's environment: the job's (GITHUB_ENV as applied so far), then the step's own (`extraEnv`, its `env:`). */
+function stepEnv(ws: Workspace, name: string, inputs: Record<string, string>, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  const jobEnvFile = path.join(ws.dir, '.github_env');
   const env: NodeJS.ProcessEnv = {
     PATH: `${ws.shimDir}:${process.env.PATH}`,
     HOME: process.env.HOME,
@@ -181,12 +194,15 @@ function stepEnv(ws: Workspace, inputs: Record<string, string>, extraEnv: Record
     GITHUB_OUTPUT: path.join(ws.dir, '.github_output'),
     GITHUB_STATE: path.join(ws.dir, '.github_state'),
     GITHUB_STEP_SUMMARY: path.join(ws.dir, '.github_summary'),
+    GITHUB_ENV: jobEnvFile,
+    GITHUB_ACTION: name,
     DOCKER_CONFIG: ws.dockerConfig,
+    ...readFileCommands(jobEnvFile),
     ...extraEnv
   };
   // A test's own docker config gets the plugin shim too: a buildx call must never go unrecorded.
   if (extraEnv.DOCKER_CONFIG) installPluginShim(extraEnv.DOCKER_CONFIG, ws.shimDir);
-  for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
+  for (const f of [env.GITHUB_OUTPUT!, env.GITHUB_STATE!, env.GITHUB_STEP_SUMMARY!, jobEnvFile]) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
   fs.mkdirSync(env.RUNNER_TEMP!, { recursive: true });
   // The tests build their workspace as a path context, as a workflow with `context: .` after a checkout.
   return { ...env, ...runnerInputs({ context: '.', ...inputs }) };
@@ -258,90 +274,32 @@ export function startStep(script: string, ws: Workspace, env: NodeJS.ProcessEnv,
 }
 
 export function startMain(ws: Workspace, inputs: Record<string, string>, extraEnv: Record<string, string> = {}, as?: RunAs): Running {
-  const env = stepEnv(ws, inputs, extraEnv);
+  const name = extraEnv.GITHUB_ACTION ?? (ws.steps.length ? `__secret-build_${ws.steps.length + 1}` : '__secret-build');
+  ws.steps.push(name);
+  const env = stepEnv(ws, name, inputs, extraEnv);
   return startStep(MAIN, ws, env, as);
 }
 
-/** The post step, with STATE_* from the state file as the runner passes it. */
+/** The post step of the last main, started whatever its post-if says, with STATE_* from the state file as the runner passes it. */
 export function runPost(ws: Workspace, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<StepRun> {
-  const env = stepEnv(ws, {}, extraEnv);
+  const env = postEnv(ws, extraEnv);
   for (const [k, v] of Object.entries(readFileCommands(env.GITHUB_STATE!))) env[`STATE_${k}`] = v;
   return startStep(POST, ws, env, as).done;
 }
 
-/**
- * What the job looks like to the post step after main ended, as actions/runner decides it
- * (src/Runner.Worker): a step whose process exits non-zero or is killed has the result
- * Failed; `continue-on-error: true` turns that into Succeeded before the job sees it
- * (ExecutionContext.ApplyContinueOnError); job.status becomes failure only from a Failed
- * result (StepsRunner), and a cancelled job is cancelled whatever its steps did.
- */
-export interface JobAfterMain {
-  main: Pick<StepRun, 'code' | 'signal'>;
-  continueOnError: boolean;
-  cancelled: boolean;
-}
-export type JobStatus = 'success' | 'failure' | 'cancelled';
-
-export function jobStatus(j: JobAfterMain): JobStatus {
-  if (j.cancelled) return 'cancelled';
-  const failed = j.main.code !== 0 || j.main.signal !== null;
-  return failed && !j.continueOnError ? 'failure' : 'success';
+function postEnv(ws: Workspace, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return stepEnv(ws, ws.steps.at(-1) ?? '__secret-build', {}, extraEnv);
 }
 
-/**
- * Whether the runner starts the post step: action.yml's `post-if` (ActionManifestManager;
- * default `always()`), evaluated as it is, with success(), failure() and cancelled()
- * reading job.status, not the main step's outcome, in a post step
- * (Expressions/SuccessFunction.cs, FailureFunction.cs, CancelledFunction.cs). Knows the
- * four status functions, `!`, `&&`, `||` and parentheses; anything else throws.
- */
-export function postStepRuns(postIf: string, status: JobStatus): boolean {
-  const fns: Record<string, boolean> = { always: true, success: status === 'success', failure: status === 'failure', cancelled: status === 'cancelled' };
-  const tokens = postIf.match(/\s*(\$\{\{|\}\}|\w+\(\)|&&|\|\||!|\(|\))/gy)?.map((t) => t.trim()) ?? [];
-  if (tokens.join('') !== postIf.replace(/\s+/g, '')) throw new Error(`post-if the model cannot read: ${postIf}`);
-  let k = tokens[0] === '${{' && tokens.at(-1) === '}}' ? 1 : 0;
-  const end = k ? tokens.length - 1 : tokens.length;
-  const or = (): boolean => {
-    let v = and();
-    while (tokens[k] === '||') {
-      k++;
-      const r = and(); // parsed whatever v is: the tokens must be consumed
-      v = v || r;
-    }
-    return v;
-  };
-  const and = (): boolean => {
-    let v = not();
-    while (tokens[k] === '&&') {
-      k++;
-      const r = not();
-      v = v && r;
-    }
-    return v;
-  };
-  const not = (): boolean => {
-    if (tokens[k] === '!') {
-      k++;
-      return !not();
-    }
-    if (tokens[k] === '(') {
-      k++;
-      const v = or();
-      if (tokens[k++] !== ')') throw new Error(`post-if the model cannot read: ${postIf}`);
-      return v;
-    }
-    const fn = /^(\w+)\(\)$/.exec(tokens[k++] ?? '')?.[1];
-    if (!fn || !(fn in fns)) throw new Error(`post-if the model cannot read: ${postIf}`);
-    return fns[fn];
-  };
-  const v = or();
-  if (k !== end) throw new Error(`post-if the model cannot read: ${postIf}`);
-  return v;
+/** Whether the runner would start the last main's post step now: action.yml's post-if against the job after main and its env. */
+export function postWouldRun(ws: Workspace, job: JobAfterMain, extraEnv: Record<string, string> = {}): boolean {
+  const env = postEnv(ws, extraEnv);
+  return postStepRuns(action.runs['post-if'], { status: jobStatus(job), env, action: env.GITHUB_ACTION! });
 }
 
+/** The post step as the runner would run it after `main` (skipped when post-if says so), and what the steps left. */
 export async function finishRun(ws: Workspace, main: StepRun, extraEnv: Record<string, string> = {}, as?: RunAs): Promise<ActionRun> {
-  const post = await runPost(ws, extraEnv, as);
+  const post = postWouldRun(ws, { main, continueOnError: false, cancelled: false }, extraEnv) ? await runPost(ws, extraEnv, as) : SKIPPED;
   return {
     main,
     post,
@@ -357,14 +315,8 @@ export async function runAction(ws: Workspace, inputs: Record<string, string>, e
   return finishRun(ws, main, extraEnv, as);
 }
 
-/** Parses `name<<delimiter\nvalue\ndelimiter` records of GITHUB_OUTPUT / GITHUB_STATE. */
-export function readFileCommands(file: string): Record<string, string> {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const out: Record<string, string> = {};
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[3];
-  return out;
-}
+/** A post step the runner did not start. */
+export const SKIPPED: StepRun = { skipped: true, code: 0, signal: null, stdout: '', stderr: '' };
 
 function readChildren(ws: Workspace): Child[] {
   // In the order they started (the shim writes argv first): readdir order is by name, and "argv.10001" sorts before "argv.9999".

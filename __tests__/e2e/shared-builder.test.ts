@@ -85,6 +85,8 @@ e2e('a builder shared by runs with different secrets', () => {
     }
     // No look for builds beside ours: the keys make it needless.
     for (const { run } of runs) expect(run.children.filter((c) => c.argv[0] === 'buildx' && c.argv[1] === 'history' && c.argv[2] === 'ls')).toEqual([]);
+    // The keyed Dockerfile went on buildx's standard input (isolation/isolate.ts): each image holding its own hash above is what shows buildx read the keyed text.
+    for (const { run } of runs) expect(run.children.find((c) => c.argv[0] === 'buildx' && c.argv[1] === 'build')?.argv.join(' ')).toMatch(/ --file - /);
   });
 
   (registry ? test : test.skip)('unchanged secrets and Dockerfile: fully cached; rotating one secret reruns exactly the step that mounts it', async () => {

@@ -78,7 +78,7 @@ case "$1 $2" in
       case "$1" in
         --metadata-file) printf '{"containerimage.digest":"%s","buildx.build.ref":"default/default/abc"}' "$digest" > "$2" ;;
         --iidfile) printf '%s' "$digest" > "$2" ;;
-        --file) cp "$2" "$FAKE/built-dockerfile" ;;
+        --file) if [ "$2" = - ]; then cat > "$FAKE/built-dockerfile"; else cp "$2" "$FAKE/built-dockerfile"; fi ;;
         type=oci,dest=*) d="\${1#type=oci,dest=}"; cp "$FAKE/image.tar" "\${d%%,*}" ;;
       esac
       shift

@@ -1369,7 +1369,7 @@ function underivable(part, text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5119);
 // Bundle entry of the main step (dist/main): the runner executes this file.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -1607,7 +1607,7 @@ const rulePage = (id) => `docs/rules/${id}.md`;
 
 /***/ }),
 
-/***/ 3261:
+/***/ 5119:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6689,17 +6689,32 @@ async function runStreamed(args, log, o = {}) {
         const cmd = commandOf(program, args);
         if (o.echo)
             process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.file, cmd.args, { env, stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
+        const fed = o.stdin && feed(child, o.stdin);
+        // Its failure is the run's, awaited below: not an unhandled rejection while the child exits.
+        fed?.catch(() => undefined);
         const tail = new Tail();
         let redactions = 0;
         const counted = () => void redactions++;
         const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
         const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
         const { code, signal } = await exitOf(child, program);
-        await Promise.all([out, err]);
+        await Promise.all([out, err, fed]);
         return { code, signal, stderrTail: tail.text(), redactions };
     });
+}
+/** Writes the input when it is ready and closes it; if it cannot be made, stops the child and rejects with why. */
+async function feed(child, input) {
+    // A child that exits first (killed, cancelled) leaves a closed pipe: nothing to write to then.
+    child.stdin.on('error', () => undefined);
+    try {
+        child.stdin.end(await input);
+    }
+    catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+    }
 }
 function pipeScrubbed(src, redactor, dest, tap, onRedaction) {
     const scrubbed = redactor.stream(onRedaction);
@@ -7218,6 +7233,9 @@ var variants = __nccwpck_require__(8621);
 
 /** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
 const MAY_COMMAND = /[\r\n]|::|##\[/;
+/** What this process saved for the post step, as the post step will get it (the last value of each name). */
+const saved = new Map();
+const savedState = (name) => saved.get(name);
 class log_Log {
     redactor;
     constructor(redactor) {
@@ -7280,6 +7298,7 @@ class log_Log {
     }
     saveState(name, value) {
         saveState(name, value);
+        saved.set(name, value);
     }
     /**
      * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)
@@ -7301,6 +7320,128 @@ class log_Log {
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
         await write(summary, (t) => this.scrub(t)).write();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/leak-guard/exports-state.ts
+/**
+ * The state keys under which main records the build's exports for the post step, and the
+ * names the action gives them. Imports only node:fs: the post step's entry reads it at start.
+ */
+
+/** Whether a path exists, as itself (a symlink is not followed). */
+function exports_state_present(p) {
+    try {
+        external_node_fs_.lstatSync(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+const EXPORTS_STATE_KEY = 'exports';
+const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
+function isExportPath(p) {
+    const base = p.split('/').pop() ?? '';
+    return p.startsWith('/') && (/^secret-build-work-[A-Za-z0-9]{6}$/.test(base) || /.\.secret-build-[0-9a-f]{12}$/.test(base));
+}
+
+;// CONCATENATED MODULE: ./src/secrets/vault-state.ts
+/** The names under which main saves its vault for the post step (GITHUB_STATE; the post step gets them as STATE_<name>). */
+const VAULT_STATE_KEY = 'vault-dir';
+const VAULT_MARKER_KEY = 'vault-marker';
+
+;// CONCATENATED MODULE: ./src/post-gate.ts
+/**
+ * Whether the runner starts the post step at all. The post step is the backstop for a main
+ * step that was killed before its `finally` ran; after a main that removed everything (nearly
+ * every run) it has nothing to do, yet starting it costs a node process and a step of the job.
+ *
+ * No expression can read the step's saved state, and job status is not the main step's
+ * (docs/security-model.md, "The path of one secret"), so main tells the runner itself,
+ * through the one thing a post step's condition reads that a step can write: the job's
+ * environment (GITHUB_ENV, applied by the runner when the step ends, however it ended). The
+ * runner gives `post-if` the env context and `github.action`, the step's name in the job
+ * (its `id`, else `__owner_repo` with `_2`, `_3`… for the next uses: unique in a job).
+ *
+ * - Main's first act, before it creates anything: `<name>` is added to SECRET_BUILD_STEPS and
+ *   `[name]` taken out of it (a same-named earlier step's mark must not stand for this one).
+ * - Main's last act, only when what the post step would look at is gone (leftBehind, the
+ *   post step's own test): `[name]` is added.
+ * - post-if: `always() && !contains(env.SECRET_BUILD_STEPS, format('[{0}]', github.action))`.
+ *
+ * So the post step is skipped only after main itself finished with nothing left. A main that
+ * is killed, cancelled or fails to remove something never writes `[name]`; a runner that does
+ * not apply GITHUB_ENV, or evaluates the condition without these contexts, starts it. When
+ * `<name>` was already there at the start (two steps the runner gave one name: the same
+ * composite action used twice), main never writes `[name]`, so an earlier step of that name
+ * that was killed cannot be taken for this one: both post steps run.
+ *
+ * Imports only node modules and the state keys: the post step's entry reads leftBehind.
+ */
+
+
+
+
+const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
+/** action.yml's post-if (a unit test holds them equal). */
+const POST_IF = (/* unused pure expression or super */ null && (`always() && !contains(env.${POST_GATE_VAR}, format('[{0}]', github.action))`));
+/** A step name the marks can carry: what the runner gives (ids are letters, digits, `_` and `-`). Anything else: no gate. */
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
+function leftBehind(state) {
+    const vault = state(VAULT_STATE_KEY);
+    return (!!vault && exports_state_present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY);
+}
+function exportsLeft(saved) {
+    try {
+        const paths = JSON.parse(saved || '[]');
+        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && exports_state_present(p));
+    }
+    catch {
+        // A state that cannot be read is not known to be empty.
+        return true;
+    }
+}
+/** The marks main writes at its start: `<name>` in, `[name]` out; and whether a step of this name started earlier in the job. Pure. */
+function opened(marks, name) {
+    const n = name.toLowerCase();
+    const tokens = marks.toLowerCase().split(/\s+/).filter(Boolean);
+    const shared = tokens.includes(`<${n}>`);
+    const kept = tokens.filter((t) => t !== `[${n}]` && t !== `<${n}>`);
+    return { marks: [...kept, `<${n}>`].join(' '), shared };
+}
+/** The marks main writes at its end when nothing is left: `[name]` added to what it wrote at its start. Pure. */
+function post_gate_closed(marks, name) {
+    return `${marks} [${name.toLowerCase()}]`;
+}
+/**
+ * Opens the gate (writes `<name>`); undefined when this is not a runner that applies
+ * GITHUB_ENV, or the step has no name the marks can carry: the post step then always runs.
+ */
+function openPostGate(env = process.env) {
+    const file = env.GITHUB_ENV;
+    const name = env.GITHUB_ACTION ?? '';
+    if (!file || !NAME.test(name))
+        return undefined;
+    const start = opened(env[POST_GATE_VAR] ?? '', name);
+    if (!writeEnv(file, start.marks))
+        return undefined;
+    return {
+        close: (state) => !start.shared && !leftBehind(state) && writeEnv(file, post_gate_closed(start.marks, name))
+    };
+}
+/** One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the last one). Whether it was written. */
+function writeEnv(file, value) {
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
+    try {
+        external_node_fs_.appendFileSync(file, `${POST_GATE_VAR}<<${delimiter}\n${value}\n${delimiter}\n`);
+        return true;
+    }
+    catch {
+        // Not written: the post step runs, as without a gate.
+        return false;
     }
 }
 
@@ -7701,17 +7842,26 @@ async function isolate(q) {
     if (!steps.length)
         return { keyed: true, lines: [] };
     const used = new Set(steps.flatMap((s) => s.ids));
-    const parts = (await q.parts) ??
+    const parts = async () => (await q.parts) ??
         (await (0,step_keys/* secretParts */.Bm)(q.secrets.filter((s) => used.has(s.id)), q.repository));
+    const name = buildName(q.context, q.dockerfile);
+    const lines = steps.map((s) => s.line);
+    // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
+    const beside = ['.dockerignore', '.rego'].filter((b) => external_node_fs_.existsSync(`${q.dockerfile}${b}`));
+    // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
+    if (!beside.length && external_node_path_.basename(q.dockerfile) === 'Dockerfile') {
+        const stdin = parts().then((p) => withStepKeys(text, steps, p));
+        // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
+        stdin.catch(() => undefined);
+        return { keyed: true, file: '-', stdin, name, lines };
+    }
     const dir = external_node_path_.join(q.work, 'dockerfile');
     external_node_fs_.mkdirSync(dir, { recursive: true });
     const file = external_node_path_.join(dir, external_node_path_.basename(q.dockerfile));
-    external_node_fs_.writeFileSync(file, withStepKeys(text, steps, parts));
-    // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
-    for (const beside of ['.dockerignore', '.rego'])
-        if (external_node_fs_.existsSync(`${q.dockerfile}${beside}`))
-            external_node_fs_.copyFileSync(`${q.dockerfile}${beside}`, `${file}${beside}`);
-    return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
+    external_node_fs_.writeFileSync(file, withStepKeys(text, steps, await parts()));
+    for (const b of beside)
+        external_node_fs_.copyFileSync(`${q.dockerfile}${b}`, `${file}${b}`);
+    return { keyed: true, file, name, lines };
 }
 /**
  * The name buildx gives a build of a local context (util/history/name.go BuildName, its
@@ -7983,30 +8133,6 @@ function evaluatesOnly(b) {
 /** What a publication needs skopeo for: pushing an OCI export or a cache layout. */
 function needsSkopeo(p) {
     return !!p && ((p.image?.kind === 'oci' && p.pushes.length > 0) || p.caches.length > 0);
-}
-
-;// CONCATENATED MODULE: ./src/leak-guard/exports-state.ts
-/**
- * The state keys under which main records the build's exports for the post step, and the
- * names the action gives them. Imports only node:fs: the post step's entry reads it at start.
- */
-
-/** Whether a path exists, as itself (a symlink is not followed). */
-function exports_state_present(p) {
-    try {
-        external_node_fs_.lstatSync(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-const EXPORTS_STATE_KEY = 'exports';
-const LOADED_IMAGE_STATE_KEY = 'loaded-image';
-/** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
-function isExportPath(p) {
-    const base = p.split('/').pop() ?? '';
-    return p.startsWith('/') && (/^secret-build-work-[A-Za-z0-9]{6}$/.test(base) || /.\.secret-build-[0-9a-f]{12}$/.test(base));
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/exports.ts
@@ -8323,11 +8449,6 @@ function move(from, to) {
         external_node_fs_.rmSync(from, { recursive: true, force: true });
     }
 }
-
-;// CONCATENATED MODULE: ./src/secrets/vault-state.ts
-/** The names under which main saves its vault for the post step (GITHUB_STATE; the post step gets them as STATE_<name>). */
-const VAULT_STATE_KEY = 'vault-dir';
-const VAULT_MARKER_KEY = 'vault-marker';
 
 ;// CONCATENATED MODULE: ./src/secrets/vault.ts
 /**
@@ -8719,7 +8840,7 @@ async function buildWithSecrets(r, base, plan, files, isolation, safeRemoval) {
     const result = await log.group(title, () => withMountedSecrets(secrets, base, hooks, (mounts) => {
         log.info(`${mounts.length} secret(s) mounted: ${secrets.map((s) => s.id).join(', ') || 'none'} (vault on ${base.kind})`);
         const { secretMounts, sshKeys } = splitMounts(mounts, r.inputs.sshSecrets);
-        const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys));
+        const done = runBuildx(r, buildxArgs(plan.build, secretMounts, files, sshKeys), isolation.keyed ? isolation.stdin : undefined);
         // buildx has been spawned: the scanner compiles while it runs.
         if (plan.publish)
             preloadScanner();
@@ -8772,8 +8893,13 @@ function splitMounts(mounts, ssh) {
     return { secretMounts, sshKeys };
 }
 /** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
-function runBuildx(r, args) {
-    return runStreamed(args, r.log, { onSpawn: (child) => r.cancel.setChild(child), env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true });
+/** The build; `dockerfile`: the keyed Dockerfile for its standard input (isolation/isolate.ts), when it reads it there. */
+function runBuildx(r, args, dockerfile) {
+    const onSpawn = (child) => r.cancel.setChild(child);
+    const stdin = dockerfile?.catch((e) => {
+        throw new errors/* ActionError */.lZ(`the steps that mount secrets could not be keyed on their values (${e.message}): the build was stopped before it read its Dockerfile`);
+    });
+    return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
 }
 function failOn(result, r, phase) {
     if (result.code === 0)
@@ -8859,8 +8985,10 @@ function secretlessRun(env = process.env) {
  * The main step, in order: read inputs → resolve secrets and make the Log (masks
  * registered) → preflight → build with the secrets mounted, scan, publish
  * (pipeline.ts) → outputs and summary. A signal disposes the vault at once; the post
- * step removes it again if this process was killed.
+ * step removes it again if this process was killed, and is skipped when this process
+ * ended with nothing left (post-gate.ts).
  */
+
 
 
 
@@ -8877,6 +9005,8 @@ function secretlessRun(env = process.env) {
 
 async function main_run() {
     const started = Date.now();
+    // Before anything exists that the post step might have to remove.
+    const gate = openPostGate();
     let report = newReport();
     let r;
     let log;
@@ -8913,6 +9043,8 @@ async function main_run() {
         // DOCKER_BUILD_SUMMARY=false turns the job summary off, as it does build-push-action's.
         if (envSwitch(process.env, 'DOCKER_BUILD_SUMMARY', true))
             await writeSummary({ ...report, durationMs: Date.now() - started }, out).catch((e) => out.warning(`job summary not written: ${(0,errors/* messageOf */.bD)(e)}`));
+        // Last: the runner skips the post step only if, now, it would find nothing to remove.
+        gate?.close(savedState);
     }
 }
 /** What the summary says of the build before it runs: the secret ids, tags, platforms and builder. */

@@ -158,17 +158,32 @@ async function runStreamed(args, log, o = {}) {
         const cmd = commandOf(program, args);
         if (o.echo)
             process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
-        const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(cmd.file, cmd.args, { env, stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
         o.onSpawn?.(child);
+        const fed = o.stdin && feed(child, o.stdin);
+        // Its failure is the run's, awaited below: not an unhandled rejection while the child exits.
+        fed?.catch(() => undefined);
         const tail = new Tail();
         let redactions = 0;
         const counted = () => void redactions++;
         const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
         const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
         const { code, signal } = await exitOf(child, program);
-        await Promise.all([out, err]);
+        await Promise.all([out, err, fed]);
         return { code, signal, stderrTail: tail.text(), redactions };
     });
+}
+/** Writes the input when it is ready and closes it; if it cannot be made, stops the child and rejects with why. */
+async function feed(child, input) {
+    // A child that exits first (killed, cancelled) leaves a closed pipe: nothing to write to then.
+    child.stdin.on('error', () => undefined);
+    try {
+        child.stdin.end(await input);
+    }
+    catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+    }
 }
 function pipeScrubbed(src, redactor, dest, tap, onRedaction) {
     const scrubbed = redactor.stream(onRedaction);
@@ -1726,6 +1741,9 @@ function contextStart(buf, at) {
 
 /** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
 const MAY_COMMAND = /[\r\n]|::|##\[/;
+/** What this process saved for the post step, as the post step will get it (the last value of each name). */
+const saved = new Map();
+const savedState = (name) => saved.get(name);
 class Log {
     redactor;
     constructor(redactor) {
@@ -1788,6 +1806,7 @@ class Log {
     }
     saveState(name, value) {
         core/* saveState */.LZ(name, value);
+        saved.set(name, value);
     }
     /**
      * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)

@@ -5,30 +5,18 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(956);
-/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
+/* harmony import */ var _post_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(293);
 // Bundle entry of the post step (dist/post): the runner executes this file.
 //
-// After a successful main (nearly every run) the vault and the build's exports are already
-// gone and the post step has nothing to do, but it must still run (action.yml's
-// `post-if: always()`: docs/security-model.md, "The path of one secret", says why no
-// narrower condition is safe). So this entry first looks, with only what the runner passes (the saved state as
-// STATE_<name>, which is all @actions/core's getState reads) and an lstat each, and loads
-// the post step proper (src/post.ts: @actions/core, the checked removals; a chunk of its
-// own) only when something main saved is still there. Nothing is printed when it is gone.
+// The runner starts it unless main wrote, as its last act, that nothing is left
+// (post-gate.ts). When it does start (main killed, cancelled, or unsure), this entry first
+// looks with only what the runner passes (the saved state as STATE_<name>, which is all
+// @actions/core's getState reads) and an lstat each, the same test main made (leftBehind),
+// and loads the post step proper (src/post.ts: @actions/core, the checked removals; a
+// chunk of its own) only when something main saved is still there. Nothing is printed
+// when it is gone.
 
-
-function exportsLeft() {
-    try {
-        const paths = JSON.parse(process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .EXPORTS_STATE_KEY */ .ib}`] || '[]');
-        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(p));
-    }
-    catch {
-        return false;
-    }
-}
-const vault = process.env[`STATE_${_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_1__/* .VAULT_STATE_KEY */ .N}`];
-if ((vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .present */ .Eb)(vault)) || exportsLeft() || process.env[`STATE_${_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_0__/* .LOADED_IMAGE_STATE_KEY */ .kF}`]) {
+if ((0,_post_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .leftBehind */ .aU)((key) => process.env[`STATE_${key}`])) {
     const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(18)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18));
     await run();
 }
@@ -70,6 +58,114 @@ const LOADED_IMAGE_STATE_KEY = 'loaded-image';
 function isExportPath(p) {
     const base = p.split('/').pop() ?? '';
     return p.startsWith('/') && (/^secret-build-work-[A-Za-z0-9]{6}$/.test(base) || /.\.secret-build-[0-9a-f]{12}$/.test(base));
+}
+
+
+/***/ }),
+
+/***/ 293:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aU: () => (/* binding */ leftBehind)
+/* harmony export */ });
+/* unused harmony exports POST_GATE_VAR, POST_IF, opened, closed, openPostGate */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(956);
+/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(449);
+/**
+ * Whether the runner starts the post step at all. The post step is the backstop for a main
+ * step that was killed before its `finally` ran; after a main that removed everything (nearly
+ * every run) it has nothing to do, yet starting it costs a node process and a step of the job.
+ *
+ * No expression can read the step's saved state, and job status is not the main step's
+ * (docs/security-model.md, "The path of one secret"), so main tells the runner itself,
+ * through the one thing a post step's condition reads that a step can write: the job's
+ * environment (GITHUB_ENV, applied by the runner when the step ends, however it ended). The
+ * runner gives `post-if` the env context and `github.action`, the step's name in the job
+ * (its `id`, else `__owner_repo` with `_2`, `_3`… for the next uses: unique in a job).
+ *
+ * - Main's first act, before it creates anything: `<name>` is added to SECRET_BUILD_STEPS and
+ *   `[name]` taken out of it (a same-named earlier step's mark must not stand for this one).
+ * - Main's last act, only when what the post step would look at is gone (leftBehind, the
+ *   post step's own test): `[name]` is added.
+ * - post-if: `always() && !contains(env.SECRET_BUILD_STEPS, format('[{0}]', github.action))`.
+ *
+ * So the post step is skipped only after main itself finished with nothing left. A main that
+ * is killed, cancelled or fails to remove something never writes `[name]`; a runner that does
+ * not apply GITHUB_ENV, or evaluates the condition without these contexts, starts it. When
+ * `<name>` was already there at the start (two steps the runner gave one name: the same
+ * composite action used twice), main never writes `[name]`, so an earlier step of that name
+ * that was killed cannot be taken for this one: both post steps run.
+ *
+ * Imports only node modules and the state keys: the post step's entry reads leftBehind.
+ */
+
+
+
+
+const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
+/** action.yml's post-if (a unit test holds them equal). */
+const POST_IF = (/* unused pure expression or super */ null && (`always() && !contains(env.${POST_GATE_VAR}, format('[{0}]', github.action))`));
+/** A step name the marks can carry: what the runner gives (ids are letters, digits, `_` and `-`). Anything else: no gate. */
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
+function leftBehind(state) {
+    const vault = state(_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_3__/* .VAULT_STATE_KEY */ .N);
+    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .LOADED_IMAGE_STATE_KEY */ .kF);
+}
+function exportsLeft(saved) {
+    try {
+        const paths = JSON.parse(saved || '[]');
+        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .present */ .Eb)(p));
+    }
+    catch {
+        // A state that cannot be read is not known to be empty.
+        return true;
+    }
+}
+/** The marks main writes at its start: `<name>` in, `[name]` out; and whether a step of this name started earlier in the job. Pure. */
+function opened(marks, name) {
+    const n = name.toLowerCase();
+    const tokens = marks.toLowerCase().split(/\s+/).filter(Boolean);
+    const shared = tokens.includes(`<${n}>`);
+    const kept = tokens.filter((t) => t !== `[${n}]` && t !== `<${n}>`);
+    return { marks: [...kept, `<${n}>`].join(' '), shared };
+}
+/** The marks main writes at its end when nothing is left: `[name]` added to what it wrote at its start. Pure. */
+function closed(marks, name) {
+    return `${marks} [${name.toLowerCase()}]`;
+}
+/**
+ * Opens the gate (writes `<name>`); undefined when this is not a runner that applies
+ * GITHUB_ENV, or the step has no name the marks can carry: the post step then always runs.
+ */
+function openPostGate(env = process.env) {
+    const file = env.GITHUB_ENV;
+    const name = env.GITHUB_ACTION ?? '';
+    if (!file || !NAME.test(name))
+        return undefined;
+    const start = opened(env[POST_GATE_VAR] ?? '', name);
+    if (!writeEnv(file, start.marks))
+        return undefined;
+    return {
+        close: (state) => !start.shared && !leftBehind(state) && writeEnv(file, closed(start.marks, name))
+    };
+}
+/** One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the last one). Whether it was written. */
+function writeEnv(file, value) {
+    const delimiter = `ghadelimiter_${randomBytes(16).toString('hex')}`;
+    try {
+        fs.appendFileSync(file, `${POST_GATE_VAR}<<${delimiter}\n${value}\n${delimiter}\n`);
+        return true;
+    }
+    catch {
+        // Not written: the post step runs, as without a gate.
+        return false;
+    }
 }
 
 

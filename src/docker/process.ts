@@ -78,6 +78,8 @@ export interface StreamOptions {
   /** Print the command line first, inside the fence: an argument may hold a line that looks like a workflow command. */
   echo?: boolean;
   program?: Program;
+  /** Written to the child's standard input, then closed, once it resolves; a rejection stops the child and fails the run with it. */
+  stdin?: Promise<string>;
 }
 
 /**
@@ -92,17 +94,32 @@ export async function runStreamed(args: string[], log: Log, o: StreamOptions = {
     const program = o.program ?? 'docker';
     const cmd = commandOf(program, args);
     if (o.echo) process.stdout.write(`${log.scrub(`[command]${cmd.file} ${cmd.args.join(' ')}`)}\n`);
-    const child = spawn(cmd.file, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd.file, cmd.args, { env, stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     o.onSpawn?.(child);
+    const fed = o.stdin && feed(child, o.stdin);
+    // Its failure is the run's, awaited below: not an unhandled rejection while the child exits.
+    fed?.catch(() => undefined);
     const tail = new Tail();
     let redactions = 0;
     const counted = () => void redactions++;
-    const out = pipeScrubbed(child.stdout, log.redactor, process.stdout, undefined, counted);
-    const err = pipeScrubbed(child.stderr, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
+    const out = pipeScrubbed(child.stdout!, log.redactor, process.stdout, undefined, counted);
+    const err = pipeScrubbed(child.stderr!, log.redactor, process.stdout, (chunk) => tail.push(chunk), counted);
     const { code, signal } = await exitOf(child, program);
-    await Promise.all([out, err]);
+    await Promise.all([out, err, fed]);
     return { code, signal, stderrTail: tail.text(), redactions };
   });
+}
+
+/** Writes the input when it is ready and closes it; if it cannot be made, stops the child and rejects with why. */
+async function feed(child: ChildProcess, input: Promise<string>): Promise<void> {
+  // A child that exits first (killed, cancelled) leaves a closed pipe: nothing to write to then.
+  child.stdin!.on('error', () => undefined);
+  try {
+    child.stdin!.end(await input);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
 }
 
 function pipeScrubbed(src: Readable, redactor: Redactor, dest: Writable | undefined, tap?: (b: Buffer) => void, onRedaction?: () => void): Promise<void> {

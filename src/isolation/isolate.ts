@@ -26,8 +26,16 @@ export function earlyParts(secrets: readonly Secret[], repository: string): Prom
 /**
  * Keyed: `file` is the keyed Dockerfile for buildx (undefined: no step mounts a secret, the
  * user's file goes as it is), `name` the build's name buildx would have given the user's file.
+ * `file` is `-` with `stdin`: buildx reads the keyed Dockerfile from its standard input, the
+ * text once the keys are derived. buildx spends its first ~150 ms (here) connecting to the
+ * builder and starting the session before it reads that input, and the keys' scrypt (~90 ms)
+ * runs meanwhile instead of before buildx starts; a pipe hands over exactly the text written,
+ * at its end, so buildx cannot read the file early. Only for a file named `Dockerfile` with
+ * nothing beside it that must go with it (its own .dockerignore, its .rego: those need a
+ * file next to them); buildx names what it reads there `Dockerfile`, so another name stays
+ * a file, and provenance says the same either way.
  */
-export type Isolation = { keyed: true; file?: string; name?: string; lines: number[] } | { keyed: false; reason: string };
+export type Isolation = { keyed: true; file?: string; stdin?: Promise<string>; name?: string; lines: number[] } | { keyed: false; reason: string };
 
 export interface IsolationRequest {
   /** The Dockerfile on the runner; undefined for a remote context. */
@@ -69,20 +77,29 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   if (!Array.isArray(steps)) return { keyed: false, reason: `the Dockerfile cannot be keyed: ${steps.reason}` };
   if (!steps.length) return { keyed: true, lines: [] };
   const used = new Set(steps.flatMap((s) => s.ids));
-  const parts =
+  const parts = async () =>
     (await q.parts) ??
     (await secretParts(
       q.secrets.filter((s) => used.has(s.id)),
       q.repository
     ));
+  const name = buildName(q.context, q.dockerfile);
+  const lines = steps.map((s) => s.line);
+  // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
+  const beside = ['.dockerignore', '.rego'].filter((b) => fs.existsSync(`${q.dockerfile}${b}`));
+  // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
+  if (!beside.length && path.basename(q.dockerfile) === 'Dockerfile') {
+    const stdin = parts().then((p) => withStepKeys(text, steps, p));
+    // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
+    stdin.catch(() => undefined);
+    return { keyed: true, file: '-', stdin, name, lines };
+  }
   const dir = path.join(q.work, 'dockerfile');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, path.basename(q.dockerfile));
-  fs.writeFileSync(file, withStepKeys(text, steps, parts));
-  // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
-  for (const beside of ['.dockerignore', '.rego'])
-    if (fs.existsSync(`${q.dockerfile}${beside}`)) fs.copyFileSync(`${q.dockerfile}${beside}`, `${file}${beside}`);
-  return { keyed: true, file, name: buildName(q.context, q.dockerfile), lines: steps.map((s) => s.line) };
+  fs.writeFileSync(file, withStepKeys(text, steps, await parts()));
+  for (const b of beside) fs.copyFileSync(`${q.dockerfile}${b}`, `${file}${b}`);
+  return { keyed: true, file, name, lines };
 }
 
 /**

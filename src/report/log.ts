@@ -16,6 +16,10 @@ export type AnnotationProperties = core.AnnotationProperties;
 /** What could make the runner read a printed line as a command: a line break (LF or a bare CR ends a line), `::`, or the old `##[` form anywhere in a line. */
 const MAY_COMMAND = /[\r\n]|::|##\[/;
 
+/** What this process saved for the post step, as the post step will get it (the last value of each name). */
+const saved = new Map<string, string>();
+export const savedState = (name: string): string | undefined => saved.get(name);
+
 export class Log {
   private constructor(readonly redactor: Redactor) {}
 
@@ -82,6 +86,7 @@ export class Log {
 
   saveState(name: string, value: string): void {
     core.saveState(name, value);
+    saved.set(name, value);
   }
 
   /**

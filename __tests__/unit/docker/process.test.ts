@@ -56,6 +56,9 @@ case "$1" in
   hang)
     exec sleep 30
     ;;
+  stdin)
+    printf 'started\n'; cat > "$d/stdin"; printf 'read\n'
+    ;;
   print-secret)
     cat "$d/secret"; printf '\\n'; printf 'err %s\\n' "$(cat "$d/secret")" >&2; exit 5
     ;;
@@ -132,6 +135,29 @@ describe('runStreamed', () => {
       expect(body).toContain(line);
       expect(out.indexOf(line)).toBe(out.lastIndexOf(line));
     }
+  });
+
+  test('stdin: the child gets the text once it resolves, then end of input; until then it waits', async () => {
+    const log = Log.forSecrets(secrets);
+    let give!: (t: string) => void;
+    let started = false;
+    const done = runStreamed(['stdin'], log, { stdin: new Promise((r) => (give = r)), onSpawn: (c) => c.stdout?.once('data', () => (started = true)) });
+    while (!started) await new Promise((r) => setTimeout(r, 5));
+    expect(fs.existsSync(path.join(fakeDir, 'stdin')) && fs.readFileSync(path.join(fakeDir, 'stdin'), 'utf8')).toBeFalsy();
+    give('FROM scratch\n'.repeat(20000));
+    expect((await done).code).toBe(0);
+    expect(fs.readFileSync(path.join(fakeDir, 'stdin'), 'utf8')).toBe('FROM scratch\n'.repeat(20000));
+    expect(printed()).toContain('read\n');
+  });
+
+  test('stdin that cannot be made: the child is killed before it reads anything, and the run fails with why', async () => {
+    const log = Log.forSecrets(secrets);
+    fs.rmSync(path.join(fakeDir, 'stdin'), { force: true });
+    let child: ChildProcess | undefined;
+    const run = runStreamed(['stdin'], log, { stdin: Promise.reject(new Error('no key part')), onSpawn: (c) => (child = c) });
+    await expect(run).rejects.toThrow('no key part');
+    expect(child?.signalCode).toBe('SIGKILL');
+    expect(printed()).not.toContain('read\n');
   });
 
   test('each run uses a fresh random fence token', async () => {

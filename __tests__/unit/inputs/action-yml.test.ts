@@ -8,14 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { INPUTS, OUTPUTS } from '../../../src/inputs/table.js';
+import { POST_IF } from '../../../src/post-gate.js';
 import { loadAction, loadYaml, ROOT } from '../../support/yaml.js';
 
 describe('action.yml', () => {
   const action = loadAction();
 
-  test('runs on node24 with a main and an always-run post step, both bundled', () => {
+  test("runs on node24 with a main and a post step whose condition is post-gate.ts's, both bundled", () => {
     expect(action.runs.using).toBe('node24');
-    expect(action.runs['post-if']).toBe('always()');
+    expect(action.runs['post-if']).toBe(POST_IF);
     for (const entry of [action.runs.main, action.runs.post!]) expect(fs.existsSync(path.join(ROOT, entry))).toBe(true);
   });
 

@@ -202,6 +202,35 @@ describe('isolate: when the keys would not describe what buildx builds', () => {
     expect(fs.existsSync(path.join(dir, 'dockerfile', 'Dockerfile.rego'))).toBe(true);
   });
 
+  test('with nothing beside the Dockerfile, buildx reads the keyed text on its standard input: the same text a keyed file holds, resolved only once the keys are', async () => {
+    let release!: (m: Map<string, Buffer> | undefined) => void;
+    const parts = new Promise<Map<string, Buffer> | undefined>((r) => (release = r));
+    const r = await isolate({ ...base(dir), parts });
+    expect(r).toMatchObject({ keyed: true, file: '-', name: path.basename(dir), lines: [2] });
+    expect(fs.existsSync(path.join(dir, 'dockerfile'))).toBe(false);
+    const stdin = (r as { stdin: Promise<string> }).stdin;
+    let text: string | undefined;
+    void stdin.then((t) => (text = t));
+    await new Promise((res) => setTimeout(res, 20));
+    expect(text).toBeUndefined();
+    release(undefined);
+    fs.writeFileSync(path.join(dir, 'Dockerfile.dockerignore'), '');
+    const asFile = await isolate(base(dir));
+    expect(await stdin).toBe(fs.readFileSync((asFile as { file: string }).file, 'utf8'));
+    expect(await stdin).toMatch(/^RUN --mount=type=secret,id=secret-build-key-[0-9a-f]{32},required=false --mount=type=secret,id=a true$/m);
+  });
+
+  test('another file name stays a keyed file of that name: buildx would call what it reads on stdin `Dockerfile`', async () => {
+    fs.renameSync(path.join(dir, 'Dockerfile'), path.join(dir, 'app.Dockerfile'));
+    const r = await isolate({ ...base(dir), dockerfile: path.join(dir, 'app.Dockerfile') });
+    expect(r).toEqual({ keyed: true, file: path.join(dir, 'dockerfile', 'app.Dockerfile'), name: `${path.basename(dir)}/app.Dockerfile`, lines: [2] });
+  });
+
+  test('keys that cannot be derived reject the text, and nothing else: no unhandled rejection', async () => {
+    const r = await isolate({ ...base(dir), secrets: [], parts: Promise.resolve(undefined) });
+    await expect((r as { stdin: Promise<string> }).stdin).rejects.toThrow(/no key part for secret "a"/);
+  });
+
   test.each([
     [{ remoteContext: true }, "a remote context's Dockerfile is read from the repository"],
     [{ extraArgs: ['--file=other'] }, 'extra-args sets --file, which the keys would not see'],
