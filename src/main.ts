@@ -14,7 +14,7 @@ import { readInputs, takeSecretsJson, type Inputs } from './inputs/read.js';
 import { annotationPath, dockerfilePath, preflightSkipped, runPreflight } from './leak-guard/guard.js';
 import { inactiveGhaImports } from './docker/output-spec.js';
 import { Log, savedState } from './report/log.js';
-import { openPostGate } from './post-gate.js';
+import { openPostGate, type PostGate } from './post-gate.js';
 import { newReport, withFacts, writeSummary, type Facts, type RunReport, type Skipped } from './report/summary.js';
 import { buildVerifyPublish, type Run } from './pipeline.js';
 import { earlyParts } from './isolation/isolate.js';
@@ -23,13 +23,14 @@ import { MIN_SECRET_BYTES, resolveSecrets, type Secret } from './secrets/values.
 
 export async function run(): Promise<void> {
   const started = Date.now();
-  // Before anything exists that the post step might have to remove.
-  const gate = openPostGate();
   let report = newReport();
+  let gate: PostGate | undefined;
   let r: Run | undefined;
   let log: Log | undefined;
   const cancel = onCancel((m) => (log ?? Log.forSecrets([])).warning(m));
   try {
+    // Before anything exists that the post step might have to remove.
+    gate = openPostGate();
     const resolved = resolve();
     if ('skipped' in resolved) {
       report = { ...report, result: 'skipped', error: resolved.skipped };

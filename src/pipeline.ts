@@ -147,7 +147,8 @@ async function keySteps(r: Run, work: string): Promise<Isolation> {
       target: b.target || undefined,
       work,
       repository: process.env.GITHUB_REPOSITORY ?? '',
-      parts: r.keyParts
+      parts: r.keyParts,
+      gitLabels: process.env.BUILDX_GIT_LABELS === 'full' || envSwitch(process.env, 'BUILDX_GIT_LABELS', false)
     });
   } catch (e) {
     return { keyed: false, reason: `the steps could not be keyed: ${(e as Error).message}` };
@@ -268,6 +269,8 @@ function runBuildx(r: Run, args: string[], dockerfile?: Promise<string>): Promis
       `the steps that mount secrets could not be keyed on their values (${(e as Error).message}): the build was stopped before it read its Dockerfile`
     );
   });
+  // Awaited by runStreamed once buildx runs; if it never starts, this rejection is nobody's.
+  stdin?.catch(() => undefined);
   return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
 }
 

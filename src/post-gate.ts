@@ -25,7 +25,6 @@
  *
  * Imports only node modules and the state keys: the post step's entry reads leftBehind.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from './leak-guard/exports-state.js';
 import { VAULT_STATE_KEY } from './secrets/vault-state.js';
@@ -73,23 +72,36 @@ export interface PostGate {
 }
 
 /**
- * Opens the gate (writes `<name>`); undefined when this is not a runner that applies
+ * Runners other than GitHub's that run JavaScript actions: they name unnamed steps by their
+ * index, so names repeat across a job, and apply GITHUB_ENV under the step's context, which a
+ * cancellation has already ended: the marks could go unwritten. No gate there.
+ */
+const OTHER_RUNNERS = ['ACT', 'GITEA_ACTIONS', 'FORGEJO_ACTIONS'];
+
+/**
+ * Opens the gate (writes `<name>`); undefined when this is not GitHub's runner applying
  * GITHUB_ENV, or the step has no name the marks can carry: the post step then always runs.
+ * Throws, before main creates anything, when `<name>` cannot be written: a later step of
+ * this name would not see that this one started, and could mark the name done for both.
  */
 export function openPostGate(env: NodeJS.ProcessEnv = process.env): PostGate | undefined {
   const file = env.GITHUB_ENV;
   const name = env.GITHUB_ACTION ?? '';
-  if (!file || !NAME.test(name)) return undefined;
+  if (!file || !NAME.test(name) || OTHER_RUNNERS.some((v) => env[v])) return undefined;
   const start = opened(env[POST_GATE_VAR] ?? '', name);
-  if (!writeEnv(file, start.marks)) return undefined;
+  if (!writeEnv(file, start.marks)) throw new Error(`cannot write GITHUB_ENV (${file}), which says whether the post step must clean up: nothing was built`);
   return {
     close: (state) => !start.shared && !leftBehind(state) && writeEnv(file, closed(start.marks, name))
   };
 }
 
-/** One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the last one). Whether it was written. */
+/**
+ * One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the
+ * last one). The value is one line of bracketed names, so it can never be a line equal to a
+ * fixed delimiter: no random one (and no node:crypto in the post step's entry). Whether it was written.
+ */
 function writeEnv(file: string, value: string): boolean {
-  const delimiter = `ghadelimiter_${randomBytes(16).toString('hex')}`;
+  const delimiter = 'SECRET_BUILD_STEPS_END';
   try {
     fs.appendFileSync(file, `${POST_GATE_VAR}<<${delimiter}\n${value}\n${delimiter}\n`);
     return true;

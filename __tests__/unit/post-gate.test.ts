@@ -24,11 +24,23 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
  * How a step's main ends: it removed everything; it could not remove something; it was
  * killed before opening the gate (its first act: nothing of it exists yet) or after.
  */
-type Fate = 'clean' | 'left' | 'killed-before' | 'killed-after';
+type Fate = 'clean' | 'left' | 'killed-before' | 'killed-after' | 'unwritable-killed';
 interface Step {
   name: string;
   fate: Fate;
+  /** unwritable-killed: whether main went on (and created something) after its gate failed to open. */
+  proceeded?: boolean;
 }
+const attempt = (f: () => unknown): boolean => {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Whether the step's post step must run: it was killed once it could have created something, or it left something. */
+const mustRun = (s: Step) => s.fate === 'left' || s.fate === 'killed-after' || (s.fate === 'unwritable-killed' && s.proceeded);
 
 let jobs = 0;
 /** Runs the mains in order, as the runner does: each sees the job's env so far; its GITHUB_ENV records are applied when it ends. */
@@ -38,7 +50,9 @@ function runJob(steps: Step[], env0: Record<string, string> = {}): { env: Record
   let writes = 0;
   for (const s of steps) {
     fs.writeFileSync(file, '');
-    if (s.fate !== 'killed-before') {
+    // GITHUB_ENV that cannot be written (a directory: EISDIR, as a full disk would fail it): main goes on only if the gate lets it.
+    if (s.fate === 'unwritable-killed') s.proceeded = attempt(() => openPostGate({ ...env, GITHUB_ENV: dir, GITHUB_ACTION: s.name }));
+    else if (s.fate !== 'killed-before') {
       const gate = openPostGate({ ...env, GITHUB_ENV: file, GITHUB_ACTION: s.name });
       if (s.fate === 'clean') gate?.close(() => undefined);
       if (s.fate === 'left') gate?.close((k) => (k === LOADED_IMAGE_STATE_KEY ? 'sha256:abc' : undefined));
@@ -54,14 +68,14 @@ const runs = (env: Record<string, string | undefined>, name: string, status: Job
 
 // Names as the runner gives them, with the collisions it can make (a composite used twice) and case variants.
 const name = fc.constantFrom('__secret-build', '__secret-build_2', 'build', 'Build', 'build_2', '__acme_secret-build', 'b');
-const step = fc.record({ name, fate: fc.constantFrom<Fate>('clean', 'left', 'killed-before', 'killed-after') });
+const step = fc.record({ name, fate: fc.constantFrom<Fate>('clean', 'left', 'killed-before', 'killed-after', 'unwritable-killed') });
 
 describe('post gate', () => {
-  test('property: the post step of every step that was killed after it opened the gate, or left something, runs, in every job state', () => {
+  test('property: the post step of every step that was killed once it could have created something, or left something, runs, in every job state', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.constantFrom<JobStatus>('success', 'failure', 'cancelled'), (steps, status) => {
         const { env } = runJob(steps);
-        for (const s of steps) if (s.fate === 'left' || s.fate === 'killed-after') expect([s, runs(env, s.name, status)]).toEqual([s, true]);
+        for (const s of steps) if (mustRun(s)) expect([s, runs(env, s.name, status)]).toEqual([s, true]);
       }),
       { numRuns: 400 }
     );
@@ -91,7 +105,17 @@ describe('post gate', () => {
     for (const bad of ['', 'a b', 'a]b', '[x]', 'x'.repeat(101)])
       expect(openPostGate({ GITHUB_ENV: path.join(dir, 'never'), GITHUB_ACTION: bad })).toBeUndefined();
     expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
-    expect(openPostGate({ GITHUB_ENV: path.join(dir, 'no-such-dir', 'env'), GITHUB_ACTION: 'build' })).toBeUndefined();
+    // act, Gitea and Forgejo name steps by index and may not apply a cancelled step's GITHUB_ENV: no gate.
+    for (const v of ['ACT', 'GITEA_ACTIONS', 'FORGEJO_ACTIONS'])
+      expect(openPostGate({ GITHUB_ENV: path.join(dir, 'never'), GITHUB_ACTION: 'build', [v]: 'true' })).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
+  });
+
+  test('a gate that cannot be opened stops main before it creates anything: a later step of its name could not know it started', () => {
+    for (const file of [dir, path.join(dir, 'no-such-dir', 'env')])
+      expect(() => openPostGate({ GITHUB_ENV: file, GITHUB_ACTION: 'build' })).toThrow(
+        /cannot write GITHUB_ENV \(.*\), which says whether the post step must clean up: nothing was built/
+      );
   });
 
   test('a job env that set SECRET_BUILD_STEPS before (a user, an earlier job step) cannot close this step: its own mark is taken out first', () => {

@@ -3714,6 +3714,16 @@ const OUTPUTS = (/* unused pure expression or super */ null && (['imageid', 'dig
 
 
 
+/**
+ * The short flag an argument gives buildx build a value for, as its flag parser (pflag) reads
+ * a group of short flags: `-q` takes no value, the first other letter takes the rest of the
+ * word or the next one (`-fX`, `-qf X`, `-qtX`). undefined for anything else.
+ */
+function shortFlag(arg) {
+    if (!/^-[^-]/.test(arg))
+        return undefined;
+    return [...arg.slice(1)].find((c) => c !== 'q');
+}
 function flagArgs(style, value) {
     if ('positional' in style)
         return [];
@@ -6808,11 +6818,14 @@ async function process_capture(args, log, program = 'docker') {
 }
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
- * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
+ * promise, and the post step. Bounded: a daemon that does not answer is given 10 s. Whether
+ * the image is gone (removed, or there was none by that id); a daemon that failed or did not
+ * answer leaves it, and the caller keeps it for the post step.
  */
 function process_removeImageNow(id, log) {
     const args = ['image', 'rm', '--force', id];
-    (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: prepare(args, log), stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+    return r.status === 0 || /no such image/i.test(r.stderr ?? '');
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/image-index.ts
@@ -7297,8 +7310,9 @@ class log_Log {
         setOutput(name, this.scrub(value));
     }
     saveState(name, value) {
-        saveState(name, value);
+        // Recorded first: if the state file cannot be written, main still knows what it made.
         saved.set(name, value);
+        saveState(name, value);
     }
     /**
      * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)
@@ -7383,7 +7397,6 @@ const VAULT_MARKER_KEY = 'vault-marker';
 
 
 
-
 const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
 /** action.yml's post-if (a unit test holds them equal). */
 const POST_IF = (/* unused pure expression or super */ null && (`always() && !contains(env.${POST_GATE_VAR}, format('[{0}]', github.action))`));
@@ -7417,24 +7430,36 @@ function post_gate_closed(marks, name) {
     return `${marks} [${name.toLowerCase()}]`;
 }
 /**
- * Opens the gate (writes `<name>`); undefined when this is not a runner that applies
+ * Runners other than GitHub's that run JavaScript actions: they name unnamed steps by their
+ * index, so names repeat across a job, and apply GITHUB_ENV under the step's context, which a
+ * cancellation has already ended: the marks could go unwritten. No gate there.
+ */
+const OTHER_RUNNERS = ['ACT', 'GITEA_ACTIONS', 'FORGEJO_ACTIONS'];
+/**
+ * Opens the gate (writes `<name>`); undefined when this is not GitHub's runner applying
  * GITHUB_ENV, or the step has no name the marks can carry: the post step then always runs.
+ * Throws, before main creates anything, when `<name>` cannot be written: a later step of
+ * this name would not see that this one started, and could mark the name done for both.
  */
 function openPostGate(env = process.env) {
     const file = env.GITHUB_ENV;
     const name = env.GITHUB_ACTION ?? '';
-    if (!file || !NAME.test(name))
+    if (!file || !NAME.test(name) || OTHER_RUNNERS.some((v) => env[v]))
         return undefined;
     const start = opened(env[POST_GATE_VAR] ?? '', name);
     if (!writeEnv(file, start.marks))
-        return undefined;
+        throw new Error(`cannot write GITHUB_ENV (${file}), which says whether the post step must clean up: nothing was built`);
     return {
         close: (state) => !start.shared && !leftBehind(state) && writeEnv(file, post_gate_closed(start.marks, name))
     };
 }
-/** One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the last one). Whether it was written. */
+/**
+ * One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the
+ * last one). The value is one line of bracketed names, so it can never be a line equal to a
+ * fixed delimiter: no random one (and no node:crypto in the post step's entry). Whether it was written.
+ */
 function writeEnv(file, value) {
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
+    const delimiter = 'SECRET_BUILD_STEPS_END';
     try {
         external_node_fs_.appendFileSync(file, `${POST_GATE_VAR}<<${delimiter}\n${value}\n${delimiter}\n`);
         return true;
@@ -7805,6 +7830,7 @@ var step_keys = __nccwpck_require__(5009);
 
 
 
+
 /** Up to this many secrets, every secret's part is derived at once, before the Dockerfile is read (earlyParts). */
 const EARLY_PARTS = 8;
 /**
@@ -7824,9 +7850,9 @@ async function isolate(q) {
     // A relative file of a remote context names a file in the repository: one on the runner at that path is another file.
     if (q.remoteContext && !q.fileIsAbsolute)
         return { keyed: false, reason: "a remote context's Dockerfile is read from the repository" };
-    const overridden = q.extraArgs.find((a) => /^(-f|--file|--build-arg)(=|$)/.test(a));
+    const overridden = q.extraArgs.find((a) => /^(--file|--build-arg)(=|$)/.test(a) || shortFlag(a) === 'f');
     if (overridden)
-        return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
+        return { keyed: false, reason: `extra-args sets ${/^--/.test(overridden) ? overridden.split('=')[0] : '-f'}, which the keys would not see` };
     const text = external_node_fs_.readFileSync(q.dockerfile, 'utf8');
     // No mount anywhere (line continuations joined, with either escape character): nothing to key, no parser to load.
     if (!/--mount/i.test(text.replace(/[\\`]\r?\n/g, '')))
@@ -7849,7 +7875,7 @@ async function isolate(q) {
     // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
     const beside = ['.dockerignore', '.rego'].filter((b) => external_node_fs_.existsSync(`${q.dockerfile}${b}`));
     // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
-    if (!beside.length && external_node_path_.basename(q.dockerfile) === 'Dockerfile') {
+    if (!beside.length && external_node_path_.basename(q.dockerfile) === 'Dockerfile' && !q.gitLabels) {
         const stdin = parts().then((p) => withStepKeys(text, steps, p));
         // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
         stdin.catch(() => undefined);
@@ -7913,6 +7939,7 @@ const isLoopback = (registry) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?
  * so what leaves the runner is what was scanned by construction. Pure: the plan is
  * data; publish.ts carries it out.
  */
+
 
 
 
@@ -8107,21 +8134,9 @@ function cacheExport(spec, k, context, work, suffix, targets, publish) {
     targets.push({ kind: 'dir', path: attrs.get('dest'), label, layout: true });
     return [formatOutput({ type: 'local', attrs })];
 }
-/** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
-function shortFlagsPublish(a) {
-    if (!/^-[^-]/.test(a))
-        return false;
-    for (const c of a.slice(1)) {
-        if (c === 'o' || c === 't')
-            return true;
-        if (c !== 'q')
-            return false;
-    }
-    return false;
-}
 function refusePublishingExtraArgs(args) {
     args.forEach((a, k) => {
-        if (shortFlagsPublish(a) || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
+        if (['o', 't'].includes(shortFlag(a) ?? '') || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
             throw new errors/* InputError */.dz('extra-args', 'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published', k + 1);
         }
     });
@@ -8173,11 +8188,12 @@ class Exports {
     /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
         const left = this.paths.filter((p) => !removeExport(p));
-        if (this.image)
-            process_removeImageNow(this.image, this.log);
+        if (this.image && process_removeImageNow(this.image, this.log))
+            this.image = '';
         this.paths.splice(0, this.paths.length, ...left);
-        this.image = '';
         this.save();
+        if (this.image)
+            left.push(`the unscanned image ${this.image}`);
         if (left.length)
             throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
     }
@@ -8213,8 +8229,7 @@ async function removeUntaggedImage(id) {
     const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
     if (tags.code !== 0 || tags.stdout.trim() !== '0')
         return false;
-    removeImageNow(id, log);
-    return true;
+    return removeImageNow(id, log);
 }
 
 ;// CONCATENATED MODULE: ./src/leak-guard/registry-access.ts
@@ -8520,7 +8535,14 @@ function createVaultDir(base) {
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
         throw new errors/* ActionError */.lZ(`vault directory ${dir} is not a private directory of this user`);
     }
-    writeVaultFile(external_node_path_.join(dir, MARKER), Buffer.from((0,external_node_crypto_.randomBytes)(16).toString('hex')));
+    try {
+        writeVaultFile(external_node_path_.join(dir, MARKER), Buffer.from((0,external_node_crypto_.randomBytes)(16).toString('hex')));
+    }
+    catch (e) {
+        // Not yet in the step's state (that needs the marker): removed here or nowhere. It holds no secret yet.
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
     return dir;
 }
 /** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */
@@ -8795,7 +8817,8 @@ async function keySteps(r, work) {
             target: b.target || undefined,
             work,
             repository: process.env.GITHUB_REPOSITORY ?? '',
-            parts: r.keyParts
+            parts: r.keyParts,
+            gitLabels: process.env.BUILDX_GIT_LABELS === 'full' || envSwitch(process.env, 'BUILDX_GIT_LABELS', false)
         });
     }
     catch (e) {
@@ -8899,6 +8922,8 @@ function runBuildx(r, args, dockerfile) {
     const stdin = dockerfile?.catch((e) => {
         throw new errors/* ActionError */.lZ(`the steps that mount secrets could not be keyed on their values (${e.message}): the build was stopped before it read its Dockerfile`);
     });
+    // Awaited by runStreamed once buildx runs; if it never starts, this rejection is nobody's.
+    stdin?.catch(() => undefined);
     return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
 }
 function failOn(result, r, phase) {
@@ -9005,13 +9030,14 @@ function secretlessRun(env = process.env) {
 
 async function main_run() {
     const started = Date.now();
-    // Before anything exists that the post step might have to remove.
-    const gate = openPostGate();
     let report = newReport();
+    let gate;
     let r;
     let log;
     const cancel = onCancel((m) => (log ?? log_Log.forSecrets([])).warning(m));
     try {
+        // Before anything exists that the post step might have to remove.
+        gate = openPostGate();
         const resolved = resolve();
         if ('skipped' in resolved) {
             report = { ...report, result: 'skipped', error: resolved.skipped };

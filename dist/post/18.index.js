@@ -164,7 +164,14 @@ function createVaultDir(base) {
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
         throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
     }
-    writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
+    try {
+        writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
+    }
+    catch (e) {
+        // Not yet in the step's state (that needs the marker): removed here or nowhere. It holds no secret yet.
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
     return dir;
 }
 /** The random token written into a vault when it is made: the post step removes only a directory holding the token it was given. */

@@ -277,11 +277,14 @@ async function capture(args, log, program = 'docker') {
 }
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
- * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
+ * promise, and the post step. Bounded: a daemon that does not answer is given 10 s. Whether
+ * the image is gone (removed, or there was none by that id); a daemon that failed or did not
+ * answer leaves it, and the caller keeps it for the post step.
  */
 function process_removeImageNow(id, log) {
     const args = ['image', 'rm', '--force', id];
-    (0,external_node_child_process_.spawnSync)('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
+    const r = (0,external_node_child_process_.spawnSync)('docker', args, { env: prepare(args, log), stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+    return r.status === 0 || /no such image/i.test(r.stderr ?? '');
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
@@ -1805,8 +1808,9 @@ class Log {
         core/* setOutput */.uH(name, this.scrub(value));
     }
     saveState(name, value) {
-        core/* saveState */.LZ(name, value);
+        // Recorded first: if the state file cannot be written, main still knows what it made.
         saved.set(name, value);
+        core/* saveState */.LZ(name, value);
     }
     /**
      * Runs `fn` with untrusted output (what docker and the Dockerfile's RUN steps print)
@@ -1871,11 +1875,12 @@ class Exports {
     /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
         const left = this.paths.filter((p) => !removeExport(p));
-        if (this.image)
-            removeImageNow(this.image, this.log);
+        if (this.image && removeImageNow(this.image, this.log))
+            this.image = '';
         this.paths.splice(0, this.paths.length, ...left);
-        this.image = '';
         this.save();
+        if (this.image)
+            left.push(`the unscanned image ${this.image}`);
         if (left.length)
             throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
     }
@@ -1911,8 +1916,7 @@ async function removeUntaggedImage(id) {
     const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
     if (tags.code !== 0 || tags.stdout.trim() !== '0')
         return false;
-    process_removeImageNow(id, log);
-    return true;
+    return process_removeImageNow(id, log);
 }
 
 

@@ -70,12 +70,10 @@ function isExportPath(p) {
 /* harmony export */   aU: () => (/* binding */ leftBehind)
 /* harmony export */ });
 /* unused harmony exports POST_GATE_VAR, POST_IF, opened, closed, openPostGate */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(956);
-/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(449);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(956);
+/* harmony import */ var _secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(449);
 /**
  * Whether the runner starts the post step at all. The post step is the backstop for a main
  * step that was killed before its `finally` ran; after a main that removed everything (nearly
@@ -106,7 +104,6 @@ function isExportPath(p) {
 
 
 
-
 const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
 /** action.yml's post-if (a unit test holds them equal). */
 const POST_IF = (/* unused pure expression or super */ null && (`always() && !contains(env.${POST_GATE_VAR}, format('[{0}]', github.action))`));
@@ -114,13 +111,13 @@ const POST_IF = (/* unused pure expression or super */ null && (`always() && !co
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 function leftBehind(state) {
-    const vault = state(_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_3__/* .VAULT_STATE_KEY */ .N);
-    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .LOADED_IMAGE_STATE_KEY */ .kF);
+    const vault = state(_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__/* .VAULT_STATE_KEY */ .N);
+    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF);
 }
 function exportsLeft(saved) {
     try {
         const paths = JSON.parse(saved || '[]');
-        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_2__/* .present */ .Eb)(p));
+        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(p));
     }
     catch {
         // A state that cannot be read is not known to be empty.
@@ -140,24 +137,36 @@ function closed(marks, name) {
     return `${marks} [${name.toLowerCase()}]`;
 }
 /**
- * Opens the gate (writes `<name>`); undefined when this is not a runner that applies
+ * Runners other than GitHub's that run JavaScript actions: they name unnamed steps by their
+ * index, so names repeat across a job, and apply GITHUB_ENV under the step's context, which a
+ * cancellation has already ended: the marks could go unwritten. No gate there.
+ */
+const OTHER_RUNNERS = (/* unused pure expression or super */ null && (['ACT', 'GITEA_ACTIONS', 'FORGEJO_ACTIONS']));
+/**
+ * Opens the gate (writes `<name>`); undefined when this is not GitHub's runner applying
  * GITHUB_ENV, or the step has no name the marks can carry: the post step then always runs.
+ * Throws, before main creates anything, when `<name>` cannot be written: a later step of
+ * this name would not see that this one started, and could mark the name done for both.
  */
 function openPostGate(env = process.env) {
     const file = env.GITHUB_ENV;
     const name = env.GITHUB_ACTION ?? '';
-    if (!file || !NAME.test(name))
+    if (!file || !NAME.test(name) || OTHER_RUNNERS.some((v) => env[v]))
         return undefined;
     const start = opened(env[POST_GATE_VAR] ?? '', name);
     if (!writeEnv(file, start.marks))
-        return undefined;
+        throw new Error(`cannot write GITHUB_ENV (${file}), which says whether the post step must clean up: nothing was built`);
     return {
         close: (state) => !start.shared && !leftBehind(state) && writeEnv(file, closed(start.marks, name))
     };
 }
-/** One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the last one). Whether it was written. */
+/**
+ * One GITHUB_ENV record, in the delimited form @actions/core writes (the runner applies the
+ * last one). The value is one line of bracketed names, so it can never be a line equal to a
+ * fixed delimiter: no random one (and no node:crypto in the post step's entry). Whether it was written.
+ */
 function writeEnv(file, value) {
-    const delimiter = `ghadelimiter_${randomBytes(16).toString('hex')}`;
+    const delimiter = 'SECRET_BUILD_STEPS_END';
     try {
         fs.appendFileSync(file, `${POST_GATE_VAR}<<${delimiter}\n${value}\n${delimiter}\n`);
         return true;

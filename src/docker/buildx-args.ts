@@ -19,6 +19,16 @@ export interface BuildFiles {
   metadataFile: string;
 }
 
+/**
+ * The short flag an argument gives buildx build a value for, as its flag parser (pflag) reads
+ * a group of short flags: `-q` takes no value, the first other letter takes the rest of the
+ * word or the next one (`-fX`, `-qf X`, `-qtX`). undefined for anything else.
+ */
+export function shortFlag(arg: string): string | undefined {
+  if (!/^-[^-]/.test(arg)) return undefined;
+  return [...arg.slice(1)].find((c) => c !== 'q');
+}
+
 function flagArgs(style: FlagStyle, value: string | string[] | boolean): string[] {
   if ('positional' in style) return [];
   if ('verbatim' in style) return value as string[];

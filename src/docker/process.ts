@@ -228,9 +228,12 @@ export async function capture(args: string[], log: Log, program: Program = 'dock
 
 /**
  * Removes an image at once and waits for it: for a signal handler, which cannot wait for a
- * promise, and the post step. Bounded: a daemon that does not answer is given 10 s.
+ * promise, and the post step. Bounded: a daemon that does not answer is given 10 s. Whether
+ * the image is gone (removed, or there was none by that id); a daemon that failed or did not
+ * answer leaves it, and the caller keeps it for the post step.
  */
-export function removeImageNow(id: string, log: Log): void {
+export function removeImageNow(id: string, log: Log): boolean {
   const args = ['image', 'rm', '--force', id];
-  spawnSync('docker', args, { env: prepare(args, log), stdio: 'ignore', timeout: 10_000 });
+  const r = spawnSync('docker', args, { env: prepare(args, log), stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+  return r.status === 0 || /no such image/i.test(r.stderr ?? '');
 }

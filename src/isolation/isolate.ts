@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Secret } from '../secrets/values.js';
+import { shortFlag } from '../docker/buildx-args.js';
 import { secretParts } from './step-keys.js';
 
 /** Up to this many secrets, every secret's part is derived at once, before the Dockerfile is read (earlyParts). */
@@ -32,8 +33,10 @@ export function earlyParts(secrets: readonly Secret[], repository: string): Prom
  * runs meanwhile instead of before buildx starts; a pipe hands over exactly the text written,
  * at its end, so buildx cannot read the file early. Only for a file named `Dockerfile` with
  * nothing beside it that must go with it (its own .dockerignore, its .rego: those need a
- * file next to them); buildx names what it reads there `Dockerfile`, so another name stays
- * a file, and provenance says the same either way.
+ * file next to them), and without BUILDX_GIT_LABELS: buildx names what it reads there
+ * `Dockerfile` (so another name stays a file), labels its path `-`, and adds
+ * `dockerfilekey=dockerfile` to the build's attributes (provenance, history): the one
+ * visible difference from a keyed file, which docs/migrating.md lists.
  */
 export type Isolation = { keyed: true; file?: string; stdin?: Promise<string>; name?: string; lines: number[] } | { keyed: false; reason: string };
 
@@ -58,14 +61,16 @@ export interface IsolationRequest {
   extraArgs: readonly string[];
   /** The parts derived early (earlyParts), if they were. */
   parts?: Promise<Map<string, Buffer> | undefined>;
+  /** BUILDX_GIT_LABELS is on: buildx labels the image with the Dockerfile's path, which would read `-` on stdin. */
+  gitLabels?: boolean;
 }
 
 export async function isolate(q: IsolationRequest): Promise<Isolation> {
   if (!q.dockerfile || !fs.existsSync(q.dockerfile)) return { keyed: false, reason: 'the Dockerfile is not on the runner (a remote context or file: -)' };
   // A relative file of a remote context names a file in the repository: one on the runner at that path is another file.
   if (q.remoteContext && !q.fileIsAbsolute) return { keyed: false, reason: "a remote context's Dockerfile is read from the repository" };
-  const overridden = q.extraArgs.find((a) => /^(-f|--file|--build-arg)(=|$)/.test(a));
-  if (overridden) return { keyed: false, reason: `extra-args sets ${overridden.split('=')[0]}, which the keys would not see` };
+  const overridden = q.extraArgs.find((a) => /^(--file|--build-arg)(=|$)/.test(a) || shortFlag(a) === 'f');
+  if (overridden) return { keyed: false, reason: `extra-args sets ${/^--/.test(overridden) ? overridden.split('=')[0] : '-f'}, which the keys would not see` };
   const text = fs.readFileSync(q.dockerfile, 'utf8');
   // No mount anywhere (line continuations joined, with either escape character): nothing to key, no parser to load.
   if (!/--mount/i.test(text.replace(/[\\`]\r?\n/g, ''))) return { keyed: true, lines: [] };
@@ -88,7 +93,7 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   // What buildx and BuildKit read next to the Dockerfile: its .dockerignore, and (buildx 0.31 and later) its source policy.
   const beside = ['.dockerignore', '.rego'].filter((b) => fs.existsSync(`${q.dockerfile}${b}`));
   // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
-  if (!beside.length && path.basename(q.dockerfile) === 'Dockerfile') {
+  if (!beside.length && path.basename(q.dockerfile) === 'Dockerfile' && !q.gitLabels) {
     const stdin = parts().then((p) => withStepKeys(text, steps, p));
     // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
     stdin.catch(() => undefined);

@@ -39,10 +39,10 @@ export class Exports implements Disposable {
   /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
   dispose(): void {
     const left = this.paths.filter((p) => !removeExport(p));
-    if (this.image) removeImageNow(this.image, this.log);
+    if (this.image && removeImageNow(this.image, this.log)) this.image = '';
     this.paths.splice(0, this.paths.length, ...left);
-    this.image = '';
     this.save();
+    if (this.image) left.push(`the unscanned image ${this.image}`);
     if (left.length) throw new Error(`could not remove ${left.join(', ')}; the post step will try again`);
   }
 
@@ -77,6 +77,5 @@ export async function removeUntaggedImage(id: string): Promise<boolean> {
   const log = Log.forSecrets([]);
   const tags = await capture(['image', 'inspect', '--format', '{{len .RepoTags}}', id], log);
   if (tags.code !== 0 || tags.stdout.trim() !== '0') return false;
-  removeImageNow(id, log);
-  return true;
+  return removeImageNow(id, log);
 }

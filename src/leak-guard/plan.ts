@@ -12,6 +12,7 @@
  */
 import * as path from 'node:path';
 import type { BuilderInfo } from '../docker/builder.js';
+import { shortFlag } from '../docker/buildx-args.js';
 import { isLoopback, registryOf } from '../docker/reference.js';
 import { formatOutput, goBool, isDirOutput, isFileOutput, isPush, parseFields, parseOutput, writesToStdout, type OutputSpec } from '../docker/output-spec.js';
 import { ActionError, InputError } from '../errors.js';
@@ -247,19 +248,9 @@ function cacheExport(spec: string, k: number, context: string, work: string, suf
   return [formatOutput({ type: 'local', attrs })];
 }
 
-/** buildx build's short flags: `-q` takes no value, `-f` takes the rest of the word, `-o` and `-t` publish. */
-function shortFlagsPublish(a: string): boolean {
-  if (!/^-[^-]/.test(a)) return false;
-  for (const c of a.slice(1)) {
-    if (c === 'o' || c === 't') return true;
-    if (c !== 'q') return false;
-  }
-  return false;
-}
-
 function refusePublishingExtraArgs(args: string[]): void {
   args.forEach((a, k) => {
-    if (shortFlagsPublish(a) || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
+    if (['o', 't'].includes(shortFlag(a) ?? '') || PUBLISHING_FLAGS.some((f) => a === f || a.startsWith(`${f}=`))) {
       throw new InputError(
         'extra-args',
         'this flag publishes the build: use the push, load, tags, outputs or cache-to input, so the leak guard can scan before anything is published',

@@ -85,8 +85,9 @@ export class Log {
   }
 
   saveState(name: string, value: string): void {
-    core.saveState(name, value);
+    // Recorded first: if the state file cannot be written, main still knows what it made.
     saved.set(name, value);
+    core.saveState(name, value);
   }
 
   /**

@@ -85,7 +85,13 @@ export function createVaultDir(base: string): string {
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
     throw new ActionError(`vault directory ${dir} is not a private directory of this user`);
   }
-  writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
+  try {
+    writeVaultFile(path.join(dir, MARKER), Buffer.from(randomBytes(16).toString('hex')));
+  } catch (e) {
+    // Not yet in the step's state (that needs the marker): removed here or nowhere. It holds no secret yet.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return dir;
 }
 

@@ -235,7 +235,11 @@ describe('isolate: when the keys would not describe what buildx builds', () => {
     [{ remoteContext: true }, "a remote context's Dockerfile is read from the repository"],
     [{ extraArgs: ['--file=other'] }, 'extra-args sets --file, which the keys would not see'],
     [{ extraArgs: ['-f', 'other'] }, 'extra-args sets -f, which the keys would not see'],
-    [{ extraArgs: ['--build-arg', 'X=1'] }, 'extra-args sets --build-arg, which the keys would not see']
+    [{ extraArgs: ['--build-arg', 'X=1'] }, 'extra-args sets --build-arg, which the keys would not see'],
+    // pflag's short groups: the file after -f in the same word, or after -q (buildx takes the last --file given).
+    [{ extraArgs: ['-fOther.Dockerfile'] }, 'extra-args sets -f, which the keys would not see'],
+    [{ extraArgs: ['-qf', 'Other.Dockerfile'] }, 'extra-args sets -f, which the keys would not see'],
+    [{ extraArgs: ['-qfOther.Dockerfile'] }, 'extra-args sets -f, which the keys would not see']
   ])('%j: not keyed', async (more, why) => {
     expect(await isolate({ ...base(dir), ...more })).toEqual({ keyed: false, reason: why });
   });
