@@ -71,7 +71,7 @@ function described({ inputs, secrets }: Resolved): Pick<RunReport, 'ids' | 'tags
   return { ids: secrets.map((s) => s.id), tags: b.tags, platforms: b.platforms, builder: b.builder || 'default' };
 }
 
-type Resolved = Pick<Run, 'inputs' | 'secrets' | 'log'>;
+type Resolved = Pick<Run, 'inputs' | 'secrets' | 'log' | 'keyParts'>;
 
 /** Inputs and secret values, and the Log made from them: from here on every secret is masked. Or why the build is skipped. */
 function resolve(): Resolved | { skipped: string } {
@@ -80,7 +80,9 @@ function resolve(): Resolved | { skipped: string } {
   const secretsJson = takeSecretsJson();
   try {
     const secrets = [...resolveSecrets(inputs.secrets, { env: process.env, secretsJson }), ...urlTokenSecrets(inputs), ...gitAuthSecret(inputs)];
-    return { inputs, secrets, log: Log.forSecrets(secrets) };
+    // The step keys' scrypt (isolation/) starts as soon as the values are known: on libuv's threads, it overlaps all that follows until the build.
+    const keyParts = earlyParts(secrets, process.env.GITHUB_REPOSITORY ?? '');
+    return { inputs, secrets, keyParts, log: Log.forSecrets(secrets) };
   } catch (e) {
     if (!(e instanceof MissingSecretsError)) throw e;
     return whenSecretsAreMissing(e, inputs.onMissingSecrets);
@@ -117,7 +119,7 @@ function whenSecretsAreMissing(e: MissingSecretsError, onMissing: 'fail' | 'skip
 }
 
 /** The rest of what can fail without touching the disk: the no-secret check of the build inputs, the preflight. */
-async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation): Promise<{ run: Run; facts: Facts }> {
+async function prepare({ inputs, secrets, log, keyParts }: Resolved, cancel: Cancellation): Promise<{ run: Run; facts: Facts }> {
   const b = inputs.build;
   const ids = secrets.map((s) => s.id);
   assertNoSecretsInBuildInputs(b, log.redactor);
@@ -125,8 +127,6 @@ async function prepare({ inputs, secrets, log }: Resolved, cancel: Cancellation)
   const inTmpfsDir = log.redactor.secretsIn(inputs.tmpfsDir);
   if (inTmpfsDir.length) throw new InputError('tmpfs-dir', `contains the value of secret "${inTmpfsDir[0]}": name a tmpfs directory`);
   const dockerfile = dockerfilePath(b.context, b.file);
-  // Started before the preflight, which it overlaps: the step keys' scrypt (isolation/).
-  const keyParts = earlyParts(secrets, process.env.GITHUB_REPOSITORY ?? '');
   const run: Run = { inputs, secrets, log, cancel, keyParts, dockerfile: dockerfile && annotationPath(dockerfile) };
   const pre = await log.group('Leak guard: Dockerfile preflight', () =>
     dockerfile

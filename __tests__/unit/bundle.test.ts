@@ -2,8 +2,10 @@
  * What the bundles load at start (docs/architecture.md, "What loads at start"): no HTTP client anywhere (the
  * stand-in of src/bundle/http-client.ts lets webpack drop @actions/core's unused OIDC
  * code), the Dockerfile parser only in a chunk of its own, and a post entry that loads
- * @actions/core only when a vault is left. And the stand-in itself: were @actions/core's
- * getIDToken ever called, it would load the real client and make the same request.
+ * @actions/core only when a vault is left; no @actions/exec or @actions/io (the stand-in of
+ * src/bundle/exec.ts), so none of node's modules that only they need. And the stand-ins
+ * themselves: were @actions/core's getIDToken or platform details ever asked for, the real
+ * package would load and do the same.
  */
 import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
@@ -11,6 +13,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { BearerCredentialHandler } from '@actions/http-client/lib/auth';
 import { HttpClient } from '../../src/bundle/http-client.js';
+import { getExecOutput } from '../../src/bundle/exec.js';
 import { ROOT } from '../support/yaml.js';
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
@@ -21,6 +24,18 @@ describe('the bundles', () => {
     for (const dir of ['dist/main', 'dist/post']) for (const f of chunks(dir)) expect([f, read(path.join(dir, f)).includes('undici')]).toEqual([f, false]);
   });
 
+  test('hold no @actions/exec or @actions/io: nothing requires node:assert, string_decoder or timers', () => {
+    for (const dir of ['dist/main', 'dist/post'])
+      for (const f of chunks(dir)) {
+        const text = read(path.join(dir, f));
+        expect([
+          f,
+          /node_modules\/@actions\/(exec|io)\//.test(text),
+          /createRequire\(import\.meta\.url\)\("(node:)?(assert|string_decoder|timers)"\)/.test(text)
+        ]).toEqual([f, false, false]);
+      }
+  });
+
   test("main's entry file does not hold the Dockerfile parser (loaded when the preflight runs)", () => {
     expect(read('dist/main/index.js')).not.toContain('DockerfileParser');
     expect(chunks('dist/main').some((f) => read(path.join('dist/main', f)).includes('DockerfileParser'))).toBe(true);
@@ -29,6 +44,12 @@ describe('the bundles', () => {
   test("post's entry file does not hold @actions/core (loaded only when a vault is left)", () => {
     expect(read('dist/post/index.js')).not.toContain('./node_modules/@actions/core/');
     expect(read('dist/post/index.js')).toContain('STATE_');
+  });
+});
+
+describe('the @actions/exec stand-in', () => {
+  test("runs the real getExecOutput: @actions/core's platform details would still work", async () => {
+    expect(await getExecOutput('sh', ['-c', 'echo out; echo err >&2'], { silent: true })).toEqual({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
   });
 });
 

@@ -287,8 +287,8 @@ function process_removeImageNow(id, log) {
     return r.status === 0 || /no such image/i.test(r.stderr ?? '');
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
-var core = __webpack_require__(143);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(58);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./src/detection/fragments.ts
