@@ -117,7 +117,9 @@ async function planBuildScanPublish(r: Run, base: VaultBase, work: string, expor
   // A tool the publishing needs is checked before the secrets are mounted: never a build whose scanned result cannot go out.
   if (needsSkopeo(plan.publish)) await log.group('Check the publishing targets', () => checkPublishing(plan.publish!, work, log));
   const keyed = withFacts(known, { checks: [isolationCheck(isolation)], skipped: scanSkipped(inputs, guard) });
-  const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
+  const files = buildFiles(work);
+  if (plan.publish?.image?.kind === 'loaded') exports.loadsInto(files.iidFile);
+  const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, files, isolation, !!builder.safeHistoryRemoval));
   if (!plan.publish) {
     await knowing(keyed, () => failIfShared(r, built.shared));
     return { outputs: built.outputs, facts: keyed };

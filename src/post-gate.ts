@@ -26,7 +26,7 @@
  * Imports only node modules and the state keys: the post step's entry reads leftBehind.
  */
 import * as fs from 'node:fs';
-import { EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from './leak-guard/exports-state.js';
+import { EXPORTS_STATE_KEY, idIn, LOADED_IMAGE_ID_FILE_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from './leak-guard/exports-state.js';
 import { VAULT_STATE_KEY } from './secrets/vault-state.js';
 
 export const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
@@ -39,7 +39,8 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 export function leftBehind(state: (key: string) => string | undefined): boolean {
   const vault = state(VAULT_STATE_KEY);
-  return (!!vault && present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY);
+  const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
+  return (!!vault && present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY) || (!!idFile && !!idIn(idFile));
 }
 
 function exportsLeft(saved: string | undefined): boolean {

@@ -83,6 +83,8 @@ case "$1 $2" in
       esac
       shift
     done
+    # A build that fails after its export (the classic store has loaded the image by then).
+    [ -e "$FAKE/build-fails" ] && { echo 'ERROR: failed to export attestations' >&2; exit 1; }
     exit 0 ;;
 esac
 case "$1" in
@@ -169,6 +171,8 @@ interface Case {
   shared?: boolean;
   /** The Dockerfile's frontend takes the step keys (not: a `BUILDKIT_SYNTAX` naming another frontend). */
   keyable?: boolean;
+  /** buildx exits non-zero after writing its image id (and, on the classic store, loading the image). */
+  buildFails?: boolean;
 }
 
 async function runCase(c: Case): Promise<{ calls: string[]; failed: boolean }> {
@@ -177,7 +181,8 @@ async function runCase(c: Case): Promise<{ calls: string[]; failed: boolean }> {
   fs.writeFileSync(path.join(fake, 'digest'), img.digest);
   for (const [flag, on] of [
     ['containerd', c.containerd],
-    ['shared', !!c.shared]
+    ['shared', !!c.shared],
+    ['build-fails', !!c.buildFails]
   ] as const)
     if (on) fs.writeFileSync(path.join(fake, flag), '');
     else fs.rmSync(path.join(fake, flag), { force: true });
@@ -258,6 +263,16 @@ describe('pipeline ordering (scripted docker and skopeo)', () => {
     { containerd: false, leaky: false, push: false, load: true, keyable: true, shared: true }
   ])('%j', async (c) => {
     checkOrdering(c, await runCase(c));
+  });
+
+  test('classic store, buildx failing after it loaded the image: the image, never recorded by its id, is removed from the id file; nothing is published', async () => {
+    const { calls, failed } = await runCase({ containerd: false, leaky: false, push: true, load: false, buildFails: true });
+    expect(failed).toBe(true);
+    const digest = fs.readFileSync(path.join(fake, 'digest'), 'utf8');
+    expect(calls.filter((l) => l.startsWith(`docker image rm --force ${digest} `))).toHaveLength(1);
+    expect(calls.filter((l) => PUBLISHING.test(l))).toEqual([]);
+    expect(core.state.get('loaded-image')).toBe('');
+    expect(core.state.get('loaded-image-id-file')).toBe('');
   });
 
   test('as a property over builder, outputs and a clean or leaky image', async () => {

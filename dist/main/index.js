@@ -6225,6 +6225,22 @@ function exports_state_present(p) {
 }
 const EXPORTS_STATE_KEY = 'exports';
 const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/**
+ * On the classic store, before the build: the file buildx writes the loaded image's id to.
+ * The engine holds the image before main can read its id (and keeps it if buildx then
+ * fails), so the id is looked for there on every way out until main has recorded it.
+ */
+const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
+/** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
+function idIn(file) {
+    try {
+        const id = external_node_fs_.readFileSync(file, 'utf8').trim();
+        return /^sha256:[0-9a-f]{64}$/.test(id) ? id : '';
+    }
+    catch {
+        return '';
+    }
+}
 /** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
 function isExportPath(p) {
     const base = p.split('/').pop() ?? '';
@@ -6275,7 +6291,8 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 function leftBehind(state) {
     const vault = state(VAULT_STATE_KEY);
-    return (!!vault && exports_state_present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY);
+    const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
+    return (!!vault && exports_state_present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY) || (!!idFile && !!idIn(idFile));
 }
 function exportsLeft(saved) {
     try {
@@ -7025,7 +7042,8 @@ function needsSkopeo(p) {
  * What the build leaves on the runner until it is published or thrown away: the work
  * directory (the OCI export, cache layouts, outputs inside the context), each file
  * output's copy beside its destination, and on the classic image store the untagged
- * image loaded for the scan. None of it has been scanned while the step runs, so every
+ * image loaded for the scan (by buildx's id file until main has read the id). None of it
+ * has been scanned while the step runs, so every
  * way out removes it: the `finally`, a cancellation signal (synchronously, as the vault),
  * and the post step after a killed main, from the state recorded here as the vault's is.
  */
@@ -7038,6 +7056,7 @@ class Exports {
     log;
     paths = [];
     image = '';
+    idFile = '';
     constructor(log) {
         this.log = log;
     }
@@ -7045,18 +7064,29 @@ class Exports {
         this.paths.push(...paths.map((p) => external_node_path_.resolve(p)));
         this.save();
     }
+    /** Before a build that loads its image into the classic store: where buildx will write its id (exports-state.ts says why). */
+    loadsInto(idFile) {
+        this.idFile = idFile;
+        this.save();
+    }
     /** The untagged image the classic store loaded for the scan: removed on every way out, until it is published. */
     loaded(id) {
         this.image = id;
+        this.idFile = '';
         this.save();
     }
     /** The loaded image is published (tagged, pushed, or loaded as asked): no longer the action's to remove. */
     published() {
         this.image = '';
+        this.idFile = '';
         this.save();
     }
     /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
+        // Read before the work directory that holds it goes.
+        if (!this.image && this.idFile)
+            this.image = idIn(this.idFile);
+        this.idFile = '';
         const left = this.paths.filter((p) => !removeExport(p));
         if (this.image && process_removeImageNow(this.image, this.log))
             this.image = '';
@@ -7070,6 +7100,7 @@ class Exports {
     save() {
         this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
         this.log.saveState(LOADED_IMAGE_STATE_KEY, this.image);
+        this.log.saveState(LOADED_IMAGE_ID_FILE_STATE_KEY, this.idFile);
     }
 }
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */
@@ -7656,7 +7687,10 @@ async function planBuildScanPublish(r, base, work, exports, known) {
     if (needsSkopeo(plan.publish))
         await log.group('Check the publishing targets', () => checkPublishing(plan.publish, work, log));
     const keyed = withFacts(known, { checks: [isolationCheck(isolation)], skipped: scanSkipped(inputs, guard) });
-    const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, buildFiles(work), isolation, !!builder.safeHistoryRemoval));
+    const files = buildFiles(work);
+    if (plan.publish?.image?.kind === 'loaded')
+        exports.loadsInto(files.iidFile);
+    const built = await knowing(keyed, () => buildWithSecrets(r, base, plan, files, isolation, !!builder.safeHistoryRemoval));
     if (!plan.publish) {
         await knowing(keyed, () => failIfShared(r, built.shared));
         return { outputs: built.outputs, facts: keyed };

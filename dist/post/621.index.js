@@ -1842,7 +1842,8 @@ var exports_state = __webpack_require__(956);
  * What the build leaves on the runner until it is published or thrown away: the work
  * directory (the OCI export, cache layouts, outputs inside the context), each file
  * output's copy beside its destination, and on the classic image store the untagged
- * image loaded for the scan. None of it has been scanned while the step runs, so every
+ * image loaded for the scan (by buildx's id file until main has read the id). None of it
+ * has been scanned while the step runs, so every
  * way out removes it: the `finally`, a cancellation signal (synchronously, as the vault),
  * and the post step after a killed main, from the state recorded here as the vault's is.
  */
@@ -1855,6 +1856,7 @@ class Exports {
     log;
     paths = [];
     image = '';
+    idFile = '';
     constructor(log) {
         this.log = log;
     }
@@ -1862,18 +1864,29 @@ class Exports {
         this.paths.push(...paths.map((p) => path.resolve(p)));
         this.save();
     }
+    /** Before a build that loads its image into the classic store: where buildx will write its id (exports-state.ts says why). */
+    loadsInto(idFile) {
+        this.idFile = idFile;
+        this.save();
+    }
     /** The untagged image the classic store loaded for the scan: removed on every way out, until it is published. */
     loaded(id) {
         this.image = id;
+        this.idFile = '';
         this.save();
     }
     /** The loaded image is published (tagged, pushed, or loaded as asked): no longer the action's to remove. */
     published() {
         this.image = '';
+        this.idFile = '';
         this.save();
     }
     /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
     dispose() {
+        // Read before the work directory that holds it goes.
+        if (!this.image && this.idFile)
+            this.image = idIn(this.idFile);
+        this.idFile = '';
         const left = this.paths.filter((p) => !removeExport(p));
         if (this.image && removeImageNow(this.image, this.log))
             this.image = '';
@@ -1887,6 +1900,7 @@ class Exports {
     save() {
         this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
         this.log.saveState(LOADED_IMAGE_STATE_KEY, this.image);
+        this.log.saveState(LOADED_IMAGE_ID_FILE_STATE_KEY, this.idFile);
     }
 }
 /** Removes the paths the action named; a path with another name (a forged state) is left alone. Returns those removed. */

@@ -30,6 +30,8 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DG: () => (/* binding */ idIn),
+/* harmony export */   DW: () => (/* binding */ LOADED_IMAGE_ID_FILE_STATE_KEY),
 /* harmony export */   Eb: () => (/* binding */ present),
 /* harmony export */   Mr: () => (/* binding */ isExportPath),
 /* harmony export */   ib: () => (/* binding */ EXPORTS_STATE_KEY),
@@ -54,6 +56,22 @@ function present(p) {
 }
 const EXPORTS_STATE_KEY = 'exports';
 const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/**
+ * On the classic store, before the build: the file buildx writes the loaded image's id to.
+ * The engine holds the image before main can read its id (and keeps it if buildx then
+ * fails), so the id is looked for there on every way out until main has recorded it.
+ */
+const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
+/** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
+function idIn(file) {
+    try {
+        const id = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8').trim();
+        return /^sha256:[0-9a-f]{64}$/.test(id) ? id : '';
+    }
+    catch {
+        return '';
+    }
+}
 /** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
 function isExportPath(p) {
     const base = p.split('/').pop() ?? '';
@@ -112,7 +130,8 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 function leftBehind(state) {
     const vault = state(_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__/* .VAULT_STATE_KEY */ .N);
-    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF);
+    const idFile = state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_ID_FILE_STATE_KEY */ .DW);
+    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF) || (!!idFile && !!(0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .idIn */ .DG)(idFile));
 }
 function exportsLeft(saved) {
     try {

@@ -15,6 +15,22 @@ export function present(p: string): boolean {
 }
 export const EXPORTS_STATE_KEY = 'exports';
 export const LOADED_IMAGE_STATE_KEY = 'loaded-image';
+/**
+ * On the classic store, before the build: the file buildx writes the loaded image's id to.
+ * The engine holds the image before main can read its id (and keeps it if buildx then
+ * fails), so the id is looked for there on every way out until main has recorded it.
+ */
+export const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
+
+/** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
+export function idIn(file: string): string {
+  try {
+    const id = fs.readFileSync(file, 'utf8').trim();
+    return /^sha256:[0-9a-f]{64}$/.test(id) ? id : '';
+  } catch {
+    return '';
+  }
+}
 
 /** The work directory (`secret-build-work-XXXXXX`) and a file output's copy (`<dest>.secret-build-<12 hex>`): only these are removed from a state. */
 export function isExportPath(p: string): boolean {

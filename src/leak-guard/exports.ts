@@ -2,7 +2,8 @@
  * What the build leaves on the runner until it is published or thrown away: the work
  * directory (the OCI export, cache layouts, outputs inside the context), each file
  * output's copy beside its destination, and on the classic image store the untagged
- * image loaded for the scan. None of it has been scanned while the step runs, so every
+ * image loaded for the scan (by buildx's id file until main has read the id). None of it
+ * has been scanned while the step runs, so every
  * way out removes it: the `finally`, a cancellation signal (synchronously, as the vault),
  * and the post step after a killed main, from the state recorded here as the vault's is.
  */
@@ -11,11 +12,12 @@ import * as path from 'node:path';
 import type { Disposable } from '../cancel.js';
 import { capture, removeImageNow } from '../docker/process.js';
 import { Log } from '../report/log.js';
-import { EXPORTS_STATE_KEY, isExportPath, LOADED_IMAGE_STATE_KEY, present } from './exports-state.js';
+import { EXPORTS_STATE_KEY, idIn, isExportPath, LOADED_IMAGE_ID_FILE_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from './exports-state.js';
 
 export class Exports implements Disposable {
   private readonly paths: string[] = [];
   private image = '';
+  private idFile = '';
 
   constructor(private readonly log: Log) {}
 
@@ -24,20 +26,31 @@ export class Exports implements Disposable {
     this.save();
   }
 
+  /** Before a build that loads its image into the classic store: where buildx will write its id (exports-state.ts says why). */
+  loadsInto(idFile: string): void {
+    this.idFile = idFile;
+    this.save();
+  }
+
   /** The untagged image the classic store loaded for the scan: removed on every way out, until it is published. */
   loaded(id: string): void {
     this.image = id;
+    this.idFile = '';
     this.save();
   }
 
   /** The loaded image is published (tagged, pushed, or loaded as asked): no longer the action's to remove. */
   published(): void {
     this.image = '';
+    this.idFile = '';
     this.save();
   }
 
   /** Synchronous: a signal handler calls it. What could not be removed stays in the state, for the post step. */
   dispose(): void {
+    // Read before the work directory that holds it goes.
+    if (!this.image && this.idFile) this.image = idIn(this.idFile);
+    this.idFile = '';
     const left = this.paths.filter((p) => !removeExport(p));
     if (this.image && removeImageNow(this.image, this.log)) this.image = '';
     this.paths.splice(0, this.paths.length, ...left);
@@ -49,6 +62,7 @@ export class Exports implements Disposable {
   private save(): void {
     this.log.saveState(EXPORTS_STATE_KEY, this.paths.length ? JSON.stringify(this.paths) : '');
     this.log.saveState(LOADED_IMAGE_STATE_KEY, this.image);
+    this.log.saveState(LOADED_IMAGE_ID_FILE_STATE_KEY, this.idFile);
   }
 }
 
