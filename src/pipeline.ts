@@ -262,18 +262,14 @@ function splitMounts(mounts: readonly SecretMount[], ssh: SshSecret[]): { secret
   return { secretMounts, sshKeys };
 }
 
-/** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
-/** The build; `dockerfile`: the keyed Dockerfile for its standard input (isolation/isolate.ts), when it reads it there. */
+/**
+ * The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata`
+ * output keeps them). `dockerfile`: the keyed Dockerfile for its standard input
+ * (isolation/isolate.ts), when it reads it there.
+ */
 function runBuildx(r: Run, args: string[], dockerfile?: Promise<string>): Promise<RunResult> {
   const onSpawn = (child: ChildProcess) => r.cancel.setChild(child);
-  const stdin = dockerfile?.catch((e: unknown) => {
-    throw new ActionError(
-      `the steps that mount secrets could not be keyed on their values (${(e as Error).message}): the build was stopped before it read its Dockerfile`
-    );
-  });
-  // Awaited by runStreamed once buildx runs; if it never starts, this rejection is nobody's.
-  stdin?.catch(() => undefined);
-  return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
+  return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin: dockerfile });
 }
 
 function failOn(result: RunResult, r: Run, phase: DiagnosisContext['phase']): void {

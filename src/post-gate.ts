@@ -26,7 +26,7 @@
  * Imports only node modules and the state keys: the post step's entry reads leftBehind.
  */
 import * as fs from 'node:fs';
-import { EXPORTS_STATE_KEY, idIn, LOADED_IMAGE_ID_FILE_STATE_KEY, LOADED_IMAGE_STATE_KEY, present } from './leak-guard/exports-state.js';
+import { loadedImage, present, savedPaths, type SavedState } from './leak-guard/exports-state.js';
 import { VAULT_STATE_KEY } from './secrets/vault-state.js';
 
 export const POST_GATE_VAR = 'SECRET_BUILD_STEPS';
@@ -37,20 +37,11 @@ export const POST_IF = `always() && !contains(env.${POST_GATE_VAR}, format('[{0}
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
-export function leftBehind(state: (key: string) => string | undefined): boolean {
+export function leftBehind(state: SavedState): boolean {
   const vault = state(VAULT_STATE_KEY);
-  const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
-  return (!!vault && present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY) || (!!idFile && !!idIn(idFile));
-}
-
-function exportsLeft(saved: string | undefined): boolean {
-  try {
-    const paths: unknown = JSON.parse(saved || '[]');
-    return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && present(p));
-  } catch {
-    // A state that cannot be read is not known to be empty.
-    return true;
-  }
+  // A state that cannot be read is not known to be empty.
+  const paths = savedPaths(state);
+  return (!!vault && present(vault)) || !paths || paths.some(present) || !!loadedImage(state);
 }
 
 /** The marks main writes at its start: `<name>` in, `[name]` out; and whether a step of this name started earlier in the job. Pure. */
@@ -69,7 +60,7 @@ export function closed(marks: string, name: string): string {
 
 export interface PostGate {
   /** Writes `[name]` when the post step would find nothing (`state`: what main saved). Whether it did. */
-  close(state: (key: string) => string | undefined): boolean;
+  close(state: SavedState): boolean;
 }
 
 /**

@@ -6,7 +6,7 @@
  * print but its own messages.
  */
 import * as core from '@actions/core';
-import { EXPORTS_STATE_KEY, idIn, LOADED_IMAGE_ID_FILE_STATE_KEY, LOADED_IMAGE_STATE_KEY } from './leak-guard/exports-state.js';
+import { loadedImage, savedPaths } from './leak-guard/exports-state.js';
 import { removeVault, VAULT_MARKER_KEY, VAULT_STATE_KEY } from './secrets/vault.js';
 
 export async function run(): Promise<void> {
@@ -27,10 +27,9 @@ function removeLeftVault(): void {
 
 /** Paths by the names only the action gives them; an image only while it is untagged (the scan's, never published). */
 async function removeLeftExports(): Promise<void> {
-  const paths = parsePaths(core.getState(EXPORTS_STATE_KEY));
+  const paths = savedPaths(core.getState) ?? [];
   // An id main had not read yet is in buildx's id file, inside the work directory: read before that goes.
-  const idFile = core.getState(LOADED_IMAGE_ID_FILE_STATE_KEY);
-  const image = core.getState(LOADED_IMAGE_STATE_KEY) || (idFile ? idIn(idFile) : '');
+  const image = loadedImage(core.getState);
   if (!paths.length && !image) return;
   // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
   const { removeExports, removeUntaggedImage } = await import('./leak-guard/exports.js');
@@ -41,13 +40,4 @@ async function removeLeftExports(): Promise<void> {
     core.warning(`secret-build post: could not remove the build's exports: ${(e as Error).message}`);
   }
   if (image && (await removeUntaggedImage(image))) core.info('secret-build post: removed the unscanned image the main step had loaded');
-}
-
-function parsePaths(state: string): string[] {
-  try {
-    const v: unknown = JSON.parse(state || '[]');
-    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
-  } catch {
-    return [];
-  }
 }

@@ -6231,6 +6231,21 @@ const LOADED_IMAGE_STATE_KEY = 'loaded-image';
  * fails), so the id is looked for there on every way out until main has recorded it.
  */
 const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
+/** The export paths main saved; undefined when the state cannot be read (not known to be empty). */
+function savedPaths(state) {
+    try {
+        const v = JSON.parse(state(EXPORTS_STATE_KEY) || '[]');
+        return Array.isArray(v) ? v.filter((p) => typeof p === 'string') : [];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The unpublished image main loaded into the classic store: its recorded id, else the one in buildx's id file; '' for none. */
+function loadedImage(state) {
+    const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
+    return state(LOADED_IMAGE_STATE_KEY) || (idFile ? idIn(idFile) : '');
+}
 /** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
 function idIn(file) {
     try {
@@ -6291,18 +6306,9 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 function leftBehind(state) {
     const vault = state(VAULT_STATE_KEY);
-    const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
-    return (!!vault && exports_state_present(vault)) || exportsLeft(state(EXPORTS_STATE_KEY)) || !!state(LOADED_IMAGE_STATE_KEY) || (!!idFile && !!idIn(idFile));
-}
-function exportsLeft(saved) {
-    try {
-        const paths = JSON.parse(saved || '[]');
-        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && exports_state_present(p));
-    }
-    catch {
-        // A state that cannot be read is not known to be empty.
-        return true;
-    }
+    // A state that cannot be read is not known to be empty.
+    const paths = savedPaths(state);
+    return (!!vault && exports_state_present(vault)) || !paths || paths.some(exports_state_present) || !!loadedImage(state);
 }
 /** The marks main writes at its start: `<name>` in, `[name]` out; and whether a step of this name started earlier in the job. Pure. */
 function opened(marks, name) {
@@ -6718,6 +6724,7 @@ var step_keys = __nccwpck_require__(5009);
 
 
 
+
 /** Up to this many secrets, every secret's part is derived at once, before the Dockerfile is read (earlyParts). */
 const EARLY_PARTS = 8;
 /**
@@ -6763,7 +6770,11 @@ async function isolate(q) {
     const beside = ['.dockerignore', '.rego'].filter((b) => external_node_fs_.existsSync(`${q.dockerfile}${b}`));
     // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
     if (!beside.length && external_node_path_.basename(q.dockerfile) === 'Dockerfile' && !q.gitLabels) {
-        const stdin = parts().then((p) => withStepKeys(text, steps, p));
+        const stdin = parts()
+            .then((p) => withStepKeys(text, steps, p))
+            .catch((e) => {
+            throw new errors/* ActionError */.lZ(`the steps that mount secrets could not be keyed on their values (${e.message}): the build was stopped before it read its Dockerfile`);
+        });
         // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
         stdin.catch(() => undefined);
         return { keyed: true, file: '-', stdin, name, lines };
@@ -7819,16 +7830,14 @@ function splitMounts(mounts, ssh) {
     const secretMounts = mounts.filter((m) => !ssh.some((s) => s.secret === m.id));
     return { secretMounts, sshKeys };
 }
-/** The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata` output keeps them). */
-/** The build; `dockerfile`: the keyed Dockerfile for its standard input (isolation/isolate.ts), when it reads it there. */
+/**
+ * The build, streamed; BuildKit's build-check warnings go into its metadata (the `metadata`
+ * output keeps them). `dockerfile`: the keyed Dockerfile for its standard input
+ * (isolation/isolate.ts), when it reads it there.
+ */
 function runBuildx(r, args, dockerfile) {
     const onSpawn = (child) => r.cancel.setChild(child);
-    const stdin = dockerfile?.catch((e) => {
-        throw new errors/* ActionError */.lZ(`the steps that mount secrets could not be keyed on their values (${e.message}): the build was stopped before it read its Dockerfile`);
-    });
-    // Awaited by runStreamed once buildx runs; if it never starts, this rejection is nobody's.
-    stdin?.catch(() => undefined);
-    return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin });
+    return runStreamed(args, r.log, { onSpawn, env: { BUILDX_METADATA_WARNINGS: '1' }, echo: true, stdin: dockerfile });
 }
 function failOn(result, r, phase) {
     if (result.code === 0)

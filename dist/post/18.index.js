@@ -300,10 +300,9 @@ function removeLeftVault() {
 }
 /** Paths by the names only the action gives them; an image only while it is untagged (the scan's, never published). */
 async function removeLeftExports() {
-    const paths = parsePaths(core/* getState */.Gu(exports_state/* EXPORTS_STATE_KEY */.ib));
+    const paths = (0,exports_state/* savedPaths */.m2)(core/* getState */.Gu) ?? [];
     // An id main had not read yet is in buildx's id file, inside the work directory: read before that goes.
-    const idFile = core/* getState */.Gu(exports_state/* LOADED_IMAGE_ID_FILE_STATE_KEY */.DW);
-    const image = core/* getState */.Gu(exports_state/* LOADED_IMAGE_STATE_KEY */.kF) || (idFile ? (0,exports_state/* idIn */.DG)(idFile) : '');
+    const image = (0,exports_state/* loadedImage */.jv)(core/* getState */.Gu);
     if (!paths.length && !image)
         return;
     // One chunk for all of it (the removals, docker, the Log): loaded only when something is left.
@@ -318,15 +317,6 @@ async function removeLeftExports() {
     }
     if (image && (await removeUntaggedImage(image)))
         core/* info */.pq('secret-build post: removed the unscanned image the main step had loaded');
-}
-function parsePaths(state) {
-    try {
-        const v = JSON.parse(state || '[]');
-        return Array.isArray(v) ? v.filter((p) => typeof p === 'string') : [];
-    }
-    catch {
-        return [];
-    }
 }
 
 

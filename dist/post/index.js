@@ -30,13 +30,12 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DG: () => (/* binding */ idIn),
-/* harmony export */   DW: () => (/* binding */ LOADED_IMAGE_ID_FILE_STATE_KEY),
 /* harmony export */   Eb: () => (/* binding */ present),
 /* harmony export */   Mr: () => (/* binding */ isExportPath),
-/* harmony export */   ib: () => (/* binding */ EXPORTS_STATE_KEY),
-/* harmony export */   kF: () => (/* binding */ LOADED_IMAGE_STATE_KEY)
+/* harmony export */   jv: () => (/* binding */ loadedImage),
+/* harmony export */   m2: () => (/* binding */ savedPaths)
 /* harmony export */ });
+/* unused harmony exports EXPORTS_STATE_KEY, LOADED_IMAGE_STATE_KEY, LOADED_IMAGE_ID_FILE_STATE_KEY, idIn */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /**
@@ -62,6 +61,21 @@ const LOADED_IMAGE_STATE_KEY = 'loaded-image';
  * fails), so the id is looked for there on every way out until main has recorded it.
  */
 const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
+/** The export paths main saved; undefined when the state cannot be read (not known to be empty). */
+function savedPaths(state) {
+    try {
+        const v = JSON.parse(state(EXPORTS_STATE_KEY) || '[]');
+        return Array.isArray(v) ? v.filter((p) => typeof p === 'string') : [];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The unpublished image main loaded into the classic store: its recorded id, else the one in buildx's id file; '' for none. */
+function loadedImage(state) {
+    const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
+    return state(LOADED_IMAGE_STATE_KEY) || (idFile ? idIn(idFile) : '');
+}
 /** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
 function idIn(file) {
     try {
@@ -130,18 +144,9 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 /** Whether the post step, given these saved states (its STATE_<name>, or main's own record), would find something to remove. */
 function leftBehind(state) {
     const vault = state(_secrets_vault_state_js__WEBPACK_IMPORTED_MODULE_2__/* .VAULT_STATE_KEY */ .N);
-    const idFile = state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_ID_FILE_STATE_KEY */ .DW);
-    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(vault)) || exportsLeft(state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .EXPORTS_STATE_KEY */ .ib)) || !!state(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .LOADED_IMAGE_STATE_KEY */ .kF) || (!!idFile && !!(0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .idIn */ .DG)(idFile));
-}
-function exportsLeft(saved) {
-    try {
-        const paths = JSON.parse(saved || '[]');
-        return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(p));
-    }
-    catch {
-        // A state that cannot be read is not known to be empty.
-        return true;
-    }
+    // A state that cannot be read is not known to be empty.
+    const paths = (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .savedPaths */ .m2)(state);
+    return (!!vault && (0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb)(vault)) || !paths || paths.some(_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .present */ .Eb) || !!(0,_leak_guard_exports_state_js__WEBPACK_IMPORTED_MODULE_1__/* .loadedImage */ .jv)(state);
 }
 /** The marks main writes at its start: `<name>` in, `[name]` out; and whether a step of this name started earlier in the job. Pure. */
 function opened(marks, name) {

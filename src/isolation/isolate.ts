@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ActionError } from '../errors.js';
 import type { Secret } from '../secrets/values.js';
 import { shortFlag } from '../docker/buildx-args.js';
 import { secretParts } from './step-keys.js';
@@ -94,7 +95,13 @@ export async function isolate(q: IsolationRequest): Promise<Isolation> {
   const beside = ['.dockerignore', '.rego'].filter((b) => fs.existsSync(`${q.dockerfile}${b}`));
   // On standard input buildx names the file `Dockerfile` (the frontend's filename, which provenance records): only for that name.
   if (!beside.length && path.basename(q.dockerfile) === 'Dockerfile' && !q.gitLabels) {
-    const stdin = parts().then((p) => withStepKeys(text, steps, p));
+    const stdin = parts()
+      .then((p) => withStepKeys(text, steps, p))
+      .catch((e: unknown) => {
+        throw new ActionError(
+          `the steps that mount secrets could not be keyed on their values (${(e as Error).message}): the build was stopped before it read its Dockerfile`
+        );
+      });
     // Awaited by the build, if one starts: a run that fails before it must not die of an unhandled rejection.
     stdin.catch(() => undefined);
     return { keyed: true, file: '-', stdin, name, lines };

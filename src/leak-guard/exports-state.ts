@@ -22,6 +22,25 @@ export const LOADED_IMAGE_STATE_KEY = 'loaded-image';
  */
 export const LOADED_IMAGE_ID_FILE_STATE_KEY = 'loaded-image-id-file';
 
+/** A state reader: the post step's STATE_<name>, or what main saved itself. */
+export type SavedState = (key: string) => string | undefined;
+
+/** The export paths main saved; undefined when the state cannot be read (not known to be empty). */
+export function savedPaths(state: SavedState): string[] | undefined {
+  try {
+    const v: unknown = JSON.parse(state(EXPORTS_STATE_KEY) || '[]');
+    return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The unpublished image main loaded into the classic store: its recorded id, else the one in buildx's id file; '' for none. */
+export function loadedImage(state: SavedState): string {
+  const idFile = state(LOADED_IMAGE_ID_FILE_STATE_KEY);
+  return state(LOADED_IMAGE_STATE_KEY) || (idFile ? idIn(idFile) : '');
+}
+
 /** The image id in buildx's `--iidfile`, or '' when there is none (not yet written, or not an id). */
 export function idIn(file: string): string {
   try {
